@@ -1,0 +1,71 @@
+using System.Collections.Generic;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Graph;
+
+/// <summary>
+/// Stage 3: turns a validated <see cref="NetworkSpec"/> into its forward computation graph.
+/// Dense layer <c>l</c> becomes a linear node <c>zl = Wl · a(l-1) + bl</c> and, unless its
+/// activation is the identity, an activation node <c>al = f(zl)</c>.
+/// </summary>
+internal static class GraphBuilder
+{
+    public static ComputationGraph Build(NetworkSpec spec)
+    {
+        var nodes = new List<GraphNode>();
+        var parameters = new List<ParameterTensor>();
+        nodes.Add(new GraphNode(0, OpKind.Input, "x", spec.Inputs, EquatableArray<int>.Empty, 0));
+
+        int offset = 0;
+        int previous = 0;
+        int lastLinear = 0;
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            var layer = spec.Layers[i];
+            int index = i + 1;
+            int fanIn = nodes[previous].Size;
+            var weights = new ParameterTensor("W" + index, offset, layer.Units, fanIn, IsVector: false);
+            offset += weights.Length;
+            var bias = new ParameterTensor("b" + index, offset, 1, layer.Units, IsVector: true);
+            offset += bias.Length;
+            parameters.Add(weights);
+            parameters.Add(bias);
+
+            lastLinear = Add(nodes, OpKind.Linear, "z" + index, layer.Units, previous, index, ActivationKind.Identity, weights, bias);
+            previous = lastLinear;
+            if (layer.Activation != ActivationKind.Identity)
+            {
+                previous = Add(nodes, OpKind.Activation, "a" + index, layer.Units, previous, index, layer.Activation);
+            }
+        }
+
+        var lastActivation = spec.Layers[spec.Layers.Count - 1].Activation;
+        LossNode loss;
+        switch (spec.Loss)
+        {
+            case LossKind.SoftmaxCrossEntropy:
+                // Predictions are probabilities either way: with identity logits the graph adds the softmax.
+                int prediction = lastActivation == ActivationKind.Softmax
+                    ? previous
+                    : Add(nodes, OpKind.Activation, "p", nodes[lastLinear].Size, lastLinear, spec.Layers.Count, ActivationKind.Softmax);
+                loss = new LossNode(spec.Loss, lastLinear, prediction, Fused: true);
+                break;
+            case LossKind.BinaryCrossEntropy:
+                loss = new LossNode(spec.Loss, lastLinear, previous, Fused: true);
+                break;
+            default:
+                loss = new LossNode(spec.Loss, previous, previous, Fused: false);
+                break;
+        }
+
+        return new ComputationGraph(spec, nodes.ToEquatableArray(), loss, parameters.ToEquatableArray());
+    }
+
+    private static int Add(List<GraphNode> nodes, OpKind kind, string name, int size, int input, int layer,
+        ActivationKind activation, ParameterTensor? weights = null, ParameterTensor? bias = null)
+    {
+        int id = nodes.Count;
+        nodes.Add(new GraphNode(id, kind, name, size, new[] { input }.ToEquatableArray(), layer, activation, weights, bias));
+        return id;
+    }
+}

@@ -1,0 +1,55 @@
+namespace NetGen.Generator.Model;
+
+// The generator cannot reference NetGen.Runtime (it runs inside the compiler), so it mirrors the
+// runtime's public enums here. The numeric values must stay equal to NetGen.Activation, NetGen.Loss
+// and NetGen.Precision; a test checks that they do.
+
+/// <summary>Mirror of <c>NetGen.Activation</c>.</summary>
+internal enum ActivationKind
+{
+    Identity = 0,
+    Sigmoid = 1,
+    Tanh = 2,
+    ReLU = 3,
+    LeakyReLU = 4,
+    Softplus = 5,
+    Softmax = 6,
+}
+
+/// <summary>Mirror of <c>NetGen.Loss</c>.</summary>
+internal enum LossKind
+{
+    SquaredError = 0,
+    MeanSquaredError = 1,
+    BinaryCrossEntropy = 2,
+    SoftmaxCrossEntropy = 3,
+}
+
+/// <summary>Mirror of <c>NetGen.Precision</c>.</summary>
+internal enum PrecisionKind
+{
+    Single = 0,
+    Double = 1,
+}
+
+/// <summary>One dense layer as written in its attribute.</summary>
+internal sealed record LayerSpec(int Units, ActivationKind Activation);
+
+/// <summary>
+/// Everything the later stages need to know about one annotated network class, as plain
+/// equatable values. Produced by the parser; holds no Roslyn symbol or syntax.
+/// </summary>
+internal sealed record NetworkSpec(
+    string? Namespace,
+    string TypeName,
+    int Inputs,
+    LossKind Loss,
+    PrecisionKind Precision,
+    EquatableArray<LayerSpec> Layers)
+{
+    /// <summary>The name of the generated file: unique per type, stable across builds.</summary>
+    public string HintName => (Namespace is null ? TypeName : Namespace + "." + TypeName) + ".g.cs";
+}
+
+/// <summary>The parser's result: a spec when the description is valid, and the diagnostics found either way.</summary>
+internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);

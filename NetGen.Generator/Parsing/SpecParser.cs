@@ -1,0 +1,249 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetGen.Generator.Diagnostics;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Parsing;
+
+/// <summary>
+/// Stage 2: reads the attributes of one annotated class into a <see cref="NetworkSpec"/> and the
+/// diagnostics of everything wrong with it. This is the last place Roslyn symbols are seen.
+/// </summary>
+internal static class SpecParser
+{
+    public const string NetworkAttributeName = "NetGen.NetworkAttribute";
+    public const string DenseAttributeName = "NetGen.DenseAttribute";
+
+    /// <summary>The largest parameter count one network may have (the flat buffer is one array).</summary>
+    public const long MaxParameters = 1L << 30;
+
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        var declaration = (TypeDeclarationSyntax)context.TargetNode;
+        var networkAttribute = context.Attributes[0];
+        var networkLocation = LocationInfo.From(networkAttribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken))
+            ?? LocationInfo.From(declaration.Identifier.GetLocation());
+        var diagnostics = new List<DiagnosticInfo>();
+        string name = type.Name;
+        var identifierLocation = LocationInfo.From(declaration.Identifier.GetLocation());
+
+        CheckTypeShape(type, declaration, identifierLocation, diagnostics);
+
+        if (networkAttribute.AttributeConstructor is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, networkLocation, "Network", name));
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        int inputs = 0;
+        var loss = LossKind.SquaredError;
+        var precision = PrecisionKind.Single;
+        foreach (var argument in networkAttribute.NamedArguments)
+        {
+            switch (argument.Key)
+            {
+                case "Inputs" when argument.Value.Value is int value:
+                    inputs = value;
+                    break;
+                case "Loss" when argument.Value.Value is int value:
+                    if (!CheckEnum<LossKind>(value, "Loss", networkLocation, diagnostics))
+                    {
+                        return new ParseResult(null, diagnostics.ToEquatableArray());
+                    }
+
+                    loss = (LossKind)value;
+                    break;
+                case "Precision" when argument.Value.Value is int value:
+                    if (!CheckEnum<PrecisionKind>(value, "Precision", networkLocation, diagnostics))
+                    {
+                        return new ParseResult(null, diagnostics.ToEquatableArray());
+                    }
+
+                    precision = (PrecisionKind)value;
+                    break;
+            }
+        }
+
+        if (inputs <= 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.InputsNotPositive, networkLocation, name, inputs));
+        }
+
+        var layers = new List<LayerSpec>();
+        var layerLocations = new List<LocationInfo?>();
+        foreach (var attribute in type.GetAttributes())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (attribute.AttributeClass?.ToDisplayString() != DenseAttributeName)
+            {
+                continue;
+            }
+
+            var location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)) ?? identifierLocation;
+            int index = layers.Count + 1;
+            if (attribute.AttributeConstructor is null
+                || attribute.ConstructorArguments.Length != 2
+                || attribute.ConstructorArguments[0].Value is not int units
+                || attribute.ConstructorArguments[1].Value is not int activation)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, location, "Dense", name));
+                layers.Add(new LayerSpec(1, ActivationKind.Identity));
+                layerLocations.Add(location);
+                continue;
+            }
+
+            if (units <= 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnitsNotPositive, location, index, name, units));
+            }
+
+            if (!CheckEnum<ActivationKind>(activation, "Activation", location, diagnostics))
+            {
+                activation = (int)ActivationKind.Identity;
+            }
+
+            layers.Add(new LayerSpec(units, (ActivationKind)activation));
+            layerLocations.Add(location);
+        }
+
+        if (layers.Count == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.NoLayers, networkLocation, name));
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        for (int i = 0; i < layers.Count - 1; i++)
+        {
+            if (layers[i].Activation == ActivationKind.Softmax)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.SoftmaxNotLast, layerLocations[i], i + 1, name));
+            }
+        }
+
+        CheckLossFitsOutput(name, loss, layers[layers.Count - 1], layerLocations[layerLocations.Count - 1], diagnostics);
+        CheckSize(name, inputs, layers, networkLocation, diagnostics);
+
+        if (diagnostics.Any(d => DiagnosticCatalog.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error))
+        {
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : null;
+        var spec = new NetworkSpec(ns, type.Name, inputs, loss, precision, layers.ToEquatableArray());
+        return new ParseResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    private static void CheckTypeShape(INamedTypeSymbol type, TypeDeclarationSyntax declaration, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        if (declaration is RecordDeclarationSyntax)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnsupportedTypeKind, location, type.Name, "a record"));
+        }
+        else if (type.IsStatic)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnsupportedTypeKind, location, type.Name, "a static class"));
+        }
+
+        if (!declaration.Modifiers.Any(m => m.IsKind(SyntaxKind.PartialKeyword)))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.NotPartial, location, type.Name));
+        }
+
+        if (type.ContainingType is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.NestedType, location, type.Name, type.ContainingType.Name));
+        }
+
+        if (type.IsGenericType)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.GenericType, location, type.Name));
+        }
+    }
+
+    private static bool CheckEnum<TEnum>(int value, string property, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+        where TEnum : struct, Enum
+    {
+        if (Enum.IsDefined(typeof(TEnum), value))
+        {
+            return true;
+        }
+
+        string enumName = typeof(TEnum) == typeof(ActivationKind) ? "Activation"
+            : typeof(TEnum) == typeof(LossKind) ? "Loss"
+            : "Precision";
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnknownEnumValue, location, property, value, enumName,
+            string.Join(", ", Enum.GetNames(typeof(TEnum)))));
+        return false;
+    }
+
+    private static void CheckLossFitsOutput(string name, LossKind loss, LayerSpec last, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        string? problem = (loss, last.Activation) switch
+        {
+            (LossKind.SoftmaxCrossEntropy, ActivationKind.Identity or ActivationKind.Softmax) => null,
+            (LossKind.SoftmaxCrossEntropy, _) => "SoftmaxCrossEntropy applies the softmax itself, so the last layer must be Identity (logits) or Softmax",
+            (LossKind.BinaryCrossEntropy, ActivationKind.Sigmoid) => null,
+            (LossKind.BinaryCrossEntropy, _) => "BinaryCrossEntropy is the log loss of a sigmoid output, so the last layer must be Sigmoid",
+            (_, ActivationKind.Softmax) => "a Softmax output is trained with SoftmaxCrossEntropy",
+            _ => null,
+        };
+
+        if (problem is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.LossDoesNotFitOutput, location, loss, name, last.Activation, problem));
+            return;
+        }
+
+        if (last.Units == 1 && (loss == LossKind.SoftmaxCrossEntropy || last.Activation == ActivationKind.Softmax))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.TooFewClasses, location, name,
+                last.Activation == ActivationKind.Softmax ? "a Softmax layer" : "SoftmaxCrossEntropy", last.Units));
+        }
+    }
+
+    private static void CheckSize(string name, int inputs, List<LayerSpec> layers, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        if (inputs <= 0 || layers.Any(l => l.Units <= 0))
+        {
+            return;
+        }
+
+        long total = 0;
+        long fanIn = inputs;
+        foreach (var layer in layers)
+        {
+            total += (fanIn * layer.Units) + layer.Units;
+            fanIn = layer.Units;
+            if (total > MaxParameters)
+            {
+                break;
+            }
+        }
+
+        if (total > MaxParameters)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.NetworkTooLarge, location, name,
+                total > MaxParameters ? "more than " + MaxParameters.ToString(System.Globalization.CultureInfo.InvariantCulture) : total.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                MaxParameters));
+        }
+    }
+
+    /// <summary>NG0012: a class with layer attributes that forgot [Network].</summary>
+    public static EquatableArray<DiagnosticInfo> CheckOrphanLayers(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        if (type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName))
+        {
+            return EquatableArray<DiagnosticInfo>.Empty;
+        }
+
+        var location = LocationInfo.From(context.Attributes[0].ApplicationSyntaxReference?.GetSyntax(cancellationToken));
+        return new[] { DiagnosticInfo.Create(DiagnosticCatalog.LayerWithoutNetwork, location, type.Name) }.ToEquatableArray();
+    }
+}

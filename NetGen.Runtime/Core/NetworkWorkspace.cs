@@ -1,0 +1,59 @@
+using System.ComponentModel;
+
+namespace NetGen;
+
+/// <summary>
+/// Scratch memory for one thread's forward and backward passes through a network: the
+/// activations of every layer for a batch and the back-propagated errors. Create it with
+/// <see cref="INetwork{T}.CreateWorkspace"/>; reuse it for every batch (that is what keeps
+/// training allocation-free). A workspace must not be used by two threads at once.
+/// </summary>
+/// <typeparam name="T">The element type of the network.</typeparam>
+public sealed class NetworkWorkspace<T>
+    where T : unmanaged
+{
+    private readonly T[] _buffer;
+
+    /// <summary>Creates a workspace for batches of up to <paramref name="batchCapacity"/> samples.</summary>
+    /// <param name="batchCapacity">The largest batch the workspace serves; positive.</param>
+    /// <param name="elementsPerSample">Scratch elements one sample needs (from the generated network).</param>
+    /// <param name="sharedElements">Scratch elements needed once per batch, whatever its size.</param>
+    public NetworkWorkspace(int batchCapacity, int elementsPerSample, int sharedElements = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchCapacity);
+        ArgumentOutOfRangeException.ThrowIfNegative(elementsPerSample);
+        ArgumentOutOfRangeException.ThrowIfNegative(sharedElements);
+        long total = (long)batchCapacity * elementsPerSample + sharedElements;
+        if (total > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchCapacity), batchCapacity,
+                $"A workspace for {batchCapacity} samples of {elementsPerSample} elements would exceed the largest array; use a smaller batch.");
+        }
+
+        BatchCapacity = batchCapacity;
+        ElementsPerSample = elementsPerSample;
+        SharedElements = sharedElements;
+        _buffer = new T[total];
+    }
+
+    /// <summary>The largest batch this workspace serves.</summary>
+    public int BatchCapacity { get; }
+
+    /// <summary>Scratch elements per sample.</summary>
+    public int ElementsPerSample { get; }
+
+    /// <summary>Scratch elements shared by the whole batch (after the per-sample regions).</summary>
+    public int SharedElements { get; }
+
+    /// <summary>The whole scratch buffer. Generated code owns its layout.</summary>
+    [EditorBrowsable(EditorBrowsableState.Advanced)]
+    public Span<T> Buffer => _buffer;
+
+    /// <summary>The scratch region of sample <paramref name="sample"/> of the batch.</summary>
+    [EditorBrowsable(EditorBrowsableState.Advanced)]
+    public Span<T> Sample(int sample) => _buffer.AsSpan(sample * ElementsPerSample, ElementsPerSample);
+
+    /// <summary>The region shared by the whole batch.</summary>
+    [EditorBrowsable(EditorBrowsableState.Advanced)]
+    public Span<T> Shared => _buffer.AsSpan(BatchCapacity * ElementsPerSample, SharedElements);
+}

@@ -1,0 +1,15 @@
+using NetGen;
+
+namespace NetGen.Sample;
+
+/// <summary>The XOR network of the lecture notes: two sigmoid hidden units, one sigmoid output.</summary>
+[Network(Inputs = 2, Loss = Loss.SquaredError)]
+[Dense(2, Activation.Sigmoid)]
+[Dense(1, Activation.Sigmoid)]
+public partial class XorNet;
+
+/// <summary>A classifier for the 8x8 UCI handwritten digits.</summary>
+[Network(Inputs = 64, Loss = Loss.SoftmaxCrossEntropy)]
+[Dense(64, Activation.ReLU)]
+[Dense(10)]
+public partial class DigitsNet;

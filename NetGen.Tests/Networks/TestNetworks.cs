@@ -1,0 +1,390 @@
+// Networks for the gradient tests: every hidden activation with every loss it can be trained with,
+// in both precisions. Shape 4 -> 5 -> 19 -> 4: layer 1 (20 weights) and the loss are unrolled scalar code,
+// layers 2 and 3 (95 and 76 weights) use the Vector<T> kernels, including their scalar remainders.
+// The list is produced by the loops in GradientTests.Cases; keep the two in step.
+using NetGen;
+
+namespace NetGen.Tests.Networks;
+
+[Network(Inputs = 4, Loss = Loss.SquaredError, Precision = Precision.Single)]
+[Dense(5, Activation.Identity)]
+[Dense(19, Activation.Identity)]
+[Dense(4, Activation.Identity)]
+public partial class G_Identity_SquaredError_Identity_Single;
+
+[Network(Inputs = 4, Loss = Loss.MeanSquaredError, Precision = Precision.Single)]
+[Dense(5, Activation.Identity)]
+[Dense(19, Activation.Identity)]
+[Dense(4, Activation.Identity)]
+public partial class G_Identity_MeanSquaredError_Identity_Single;
+
+[Network(Inputs = 4, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.Identity)]
+[Dense(19, Activation.Identity)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_Identity_BinaryCrossEntropy_Sigmoid_Single;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.Identity)]
+[Dense(19, Activation.Identity)]
+[Dense(4, Activation.Identity)]
+public partial class G_Identity_SoftmaxCrossEntropy_Identity_Single;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.Identity)]
+[Dense(19, Activation.Identity)]
+[Dense(4, Activation.Softmax)]
+public partial class G_Identity_SoftmaxCrossEntropy_Softmax_Single;
+
+[Network(Inputs = 4, Loss = Loss.SquaredError, Precision = Precision.Single)]
+[Dense(5, Activation.Sigmoid)]
+[Dense(19, Activation.Sigmoid)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_Sigmoid_SquaredError_Sigmoid_Single;
+
+[Network(Inputs = 4, Loss = Loss.MeanSquaredError, Precision = Precision.Single)]
+[Dense(5, Activation.Sigmoid)]
+[Dense(19, Activation.Sigmoid)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_Sigmoid_MeanSquaredError_Sigmoid_Single;
+
+[Network(Inputs = 4, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.Sigmoid)]
+[Dense(19, Activation.Sigmoid)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_Sigmoid_BinaryCrossEntropy_Sigmoid_Single;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.Sigmoid)]
+[Dense(19, Activation.Sigmoid)]
+[Dense(4, Activation.Identity)]
+public partial class G_Sigmoid_SoftmaxCrossEntropy_Identity_Single;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.Sigmoid)]
+[Dense(19, Activation.Sigmoid)]
+[Dense(4, Activation.Softmax)]
+public partial class G_Sigmoid_SoftmaxCrossEntropy_Softmax_Single;
+
+[Network(Inputs = 4, Loss = Loss.SquaredError, Precision = Precision.Single)]
+[Dense(5, Activation.Tanh)]
+[Dense(19, Activation.Tanh)]
+[Dense(4, Activation.Tanh)]
+public partial class G_Tanh_SquaredError_Tanh_Single;
+
+[Network(Inputs = 4, Loss = Loss.MeanSquaredError, Precision = Precision.Single)]
+[Dense(5, Activation.Tanh)]
+[Dense(19, Activation.Tanh)]
+[Dense(4, Activation.Tanh)]
+public partial class G_Tanh_MeanSquaredError_Tanh_Single;
+
+[Network(Inputs = 4, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.Tanh)]
+[Dense(19, Activation.Tanh)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_Tanh_BinaryCrossEntropy_Sigmoid_Single;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.Tanh)]
+[Dense(19, Activation.Tanh)]
+[Dense(4, Activation.Identity)]
+public partial class G_Tanh_SoftmaxCrossEntropy_Identity_Single;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.Tanh)]
+[Dense(19, Activation.Tanh)]
+[Dense(4, Activation.Softmax)]
+public partial class G_Tanh_SoftmaxCrossEntropy_Softmax_Single;
+
+[Network(Inputs = 4, Loss = Loss.SquaredError, Precision = Precision.Single)]
+[Dense(5, Activation.ReLU)]
+[Dense(19, Activation.ReLU)]
+[Dense(4, Activation.ReLU)]
+public partial class G_ReLU_SquaredError_ReLU_Single;
+
+[Network(Inputs = 4, Loss = Loss.MeanSquaredError, Precision = Precision.Single)]
+[Dense(5, Activation.ReLU)]
+[Dense(19, Activation.ReLU)]
+[Dense(4, Activation.ReLU)]
+public partial class G_ReLU_MeanSquaredError_ReLU_Single;
+
+[Network(Inputs = 4, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.ReLU)]
+[Dense(19, Activation.ReLU)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_ReLU_BinaryCrossEntropy_Sigmoid_Single;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.ReLU)]
+[Dense(19, Activation.ReLU)]
+[Dense(4, Activation.Identity)]
+public partial class G_ReLU_SoftmaxCrossEntropy_Identity_Single;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.ReLU)]
+[Dense(19, Activation.ReLU)]
+[Dense(4, Activation.Softmax)]
+public partial class G_ReLU_SoftmaxCrossEntropy_Softmax_Single;
+
+[Network(Inputs = 4, Loss = Loss.SquaredError, Precision = Precision.Single)]
+[Dense(5, Activation.LeakyReLU)]
+[Dense(19, Activation.LeakyReLU)]
+[Dense(4, Activation.LeakyReLU)]
+public partial class G_LeakyReLU_SquaredError_LeakyReLU_Single;
+
+[Network(Inputs = 4, Loss = Loss.MeanSquaredError, Precision = Precision.Single)]
+[Dense(5, Activation.LeakyReLU)]
+[Dense(19, Activation.LeakyReLU)]
+[Dense(4, Activation.LeakyReLU)]
+public partial class G_LeakyReLU_MeanSquaredError_LeakyReLU_Single;
+
+[Network(Inputs = 4, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.LeakyReLU)]
+[Dense(19, Activation.LeakyReLU)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_LeakyReLU_BinaryCrossEntropy_Sigmoid_Single;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.LeakyReLU)]
+[Dense(19, Activation.LeakyReLU)]
+[Dense(4, Activation.Identity)]
+public partial class G_LeakyReLU_SoftmaxCrossEntropy_Identity_Single;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.LeakyReLU)]
+[Dense(19, Activation.LeakyReLU)]
+[Dense(4, Activation.Softmax)]
+public partial class G_LeakyReLU_SoftmaxCrossEntropy_Softmax_Single;
+
+[Network(Inputs = 4, Loss = Loss.SquaredError, Precision = Precision.Single)]
+[Dense(5, Activation.Softplus)]
+[Dense(19, Activation.Softplus)]
+[Dense(4, Activation.Softplus)]
+public partial class G_Softplus_SquaredError_Softplus_Single;
+
+[Network(Inputs = 4, Loss = Loss.MeanSquaredError, Precision = Precision.Single)]
+[Dense(5, Activation.Softplus)]
+[Dense(19, Activation.Softplus)]
+[Dense(4, Activation.Softplus)]
+public partial class G_Softplus_MeanSquaredError_Softplus_Single;
+
+[Network(Inputs = 4, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.Softplus)]
+[Dense(19, Activation.Softplus)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_Softplus_BinaryCrossEntropy_Sigmoid_Single;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.Softplus)]
+[Dense(19, Activation.Softplus)]
+[Dense(4, Activation.Identity)]
+public partial class G_Softplus_SoftmaxCrossEntropy_Identity_Single;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Single)]
+[Dense(5, Activation.Softplus)]
+[Dense(19, Activation.Softplus)]
+[Dense(4, Activation.Softmax)]
+public partial class G_Softplus_SoftmaxCrossEntropy_Softmax_Single;
+
+[Network(Inputs = 4, Loss = Loss.SquaredError, Precision = Precision.Double)]
+[Dense(5, Activation.Identity)]
+[Dense(19, Activation.Identity)]
+[Dense(4, Activation.Identity)]
+public partial class G_Identity_SquaredError_Identity_Double;
+
+[Network(Inputs = 4, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+[Dense(5, Activation.Identity)]
+[Dense(19, Activation.Identity)]
+[Dense(4, Activation.Identity)]
+public partial class G_Identity_MeanSquaredError_Identity_Double;
+
+[Network(Inputs = 4, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.Identity)]
+[Dense(19, Activation.Identity)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_Identity_BinaryCrossEntropy_Sigmoid_Double;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.Identity)]
+[Dense(19, Activation.Identity)]
+[Dense(4, Activation.Identity)]
+public partial class G_Identity_SoftmaxCrossEntropy_Identity_Double;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.Identity)]
+[Dense(19, Activation.Identity)]
+[Dense(4, Activation.Softmax)]
+public partial class G_Identity_SoftmaxCrossEntropy_Softmax_Double;
+
+[Network(Inputs = 4, Loss = Loss.SquaredError, Precision = Precision.Double)]
+[Dense(5, Activation.Sigmoid)]
+[Dense(19, Activation.Sigmoid)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_Sigmoid_SquaredError_Sigmoid_Double;
+
+[Network(Inputs = 4, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+[Dense(5, Activation.Sigmoid)]
+[Dense(19, Activation.Sigmoid)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_Sigmoid_MeanSquaredError_Sigmoid_Double;
+
+[Network(Inputs = 4, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.Sigmoid)]
+[Dense(19, Activation.Sigmoid)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_Sigmoid_BinaryCrossEntropy_Sigmoid_Double;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.Sigmoid)]
+[Dense(19, Activation.Sigmoid)]
+[Dense(4, Activation.Identity)]
+public partial class G_Sigmoid_SoftmaxCrossEntropy_Identity_Double;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.Sigmoid)]
+[Dense(19, Activation.Sigmoid)]
+[Dense(4, Activation.Softmax)]
+public partial class G_Sigmoid_SoftmaxCrossEntropy_Softmax_Double;
+
+[Network(Inputs = 4, Loss = Loss.SquaredError, Precision = Precision.Double)]
+[Dense(5, Activation.Tanh)]
+[Dense(19, Activation.Tanh)]
+[Dense(4, Activation.Tanh)]
+public partial class G_Tanh_SquaredError_Tanh_Double;
+
+[Network(Inputs = 4, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+[Dense(5, Activation.Tanh)]
+[Dense(19, Activation.Tanh)]
+[Dense(4, Activation.Tanh)]
+public partial class G_Tanh_MeanSquaredError_Tanh_Double;
+
+[Network(Inputs = 4, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.Tanh)]
+[Dense(19, Activation.Tanh)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_Tanh_BinaryCrossEntropy_Sigmoid_Double;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.Tanh)]
+[Dense(19, Activation.Tanh)]
+[Dense(4, Activation.Identity)]
+public partial class G_Tanh_SoftmaxCrossEntropy_Identity_Double;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.Tanh)]
+[Dense(19, Activation.Tanh)]
+[Dense(4, Activation.Softmax)]
+public partial class G_Tanh_SoftmaxCrossEntropy_Softmax_Double;
+
+[Network(Inputs = 4, Loss = Loss.SquaredError, Precision = Precision.Double)]
+[Dense(5, Activation.ReLU)]
+[Dense(19, Activation.ReLU)]
+[Dense(4, Activation.ReLU)]
+public partial class G_ReLU_SquaredError_ReLU_Double;
+
+[Network(Inputs = 4, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+[Dense(5, Activation.ReLU)]
+[Dense(19, Activation.ReLU)]
+[Dense(4, Activation.ReLU)]
+public partial class G_ReLU_MeanSquaredError_ReLU_Double;
+
+[Network(Inputs = 4, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.ReLU)]
+[Dense(19, Activation.ReLU)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_ReLU_BinaryCrossEntropy_Sigmoid_Double;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.ReLU)]
+[Dense(19, Activation.ReLU)]
+[Dense(4, Activation.Identity)]
+public partial class G_ReLU_SoftmaxCrossEntropy_Identity_Double;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.ReLU)]
+[Dense(19, Activation.ReLU)]
+[Dense(4, Activation.Softmax)]
+public partial class G_ReLU_SoftmaxCrossEntropy_Softmax_Double;
+
+[Network(Inputs = 4, Loss = Loss.SquaredError, Precision = Precision.Double)]
+[Dense(5, Activation.LeakyReLU)]
+[Dense(19, Activation.LeakyReLU)]
+[Dense(4, Activation.LeakyReLU)]
+public partial class G_LeakyReLU_SquaredError_LeakyReLU_Double;
+
+[Network(Inputs = 4, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+[Dense(5, Activation.LeakyReLU)]
+[Dense(19, Activation.LeakyReLU)]
+[Dense(4, Activation.LeakyReLU)]
+public partial class G_LeakyReLU_MeanSquaredError_LeakyReLU_Double;
+
+[Network(Inputs = 4, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.LeakyReLU)]
+[Dense(19, Activation.LeakyReLU)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_LeakyReLU_BinaryCrossEntropy_Sigmoid_Double;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.LeakyReLU)]
+[Dense(19, Activation.LeakyReLU)]
+[Dense(4, Activation.Identity)]
+public partial class G_LeakyReLU_SoftmaxCrossEntropy_Identity_Double;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.LeakyReLU)]
+[Dense(19, Activation.LeakyReLU)]
+[Dense(4, Activation.Softmax)]
+public partial class G_LeakyReLU_SoftmaxCrossEntropy_Softmax_Double;
+
+[Network(Inputs = 4, Loss = Loss.SquaredError, Precision = Precision.Double)]
+[Dense(5, Activation.Softplus)]
+[Dense(19, Activation.Softplus)]
+[Dense(4, Activation.Softplus)]
+public partial class G_Softplus_SquaredError_Softplus_Double;
+
+[Network(Inputs = 4, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+[Dense(5, Activation.Softplus)]
+[Dense(19, Activation.Softplus)]
+[Dense(4, Activation.Softplus)]
+public partial class G_Softplus_MeanSquaredError_Softplus_Double;
+
+[Network(Inputs = 4, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.Softplus)]
+[Dense(19, Activation.Softplus)]
+[Dense(4, Activation.Sigmoid)]
+public partial class G_Softplus_BinaryCrossEntropy_Sigmoid_Double;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.Softplus)]
+[Dense(19, Activation.Softplus)]
+[Dense(4, Activation.Identity)]
+public partial class G_Softplus_SoftmaxCrossEntropy_Identity_Double;
+
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(5, Activation.Softplus)]
+[Dense(19, Activation.Softplus)]
+[Dense(4, Activation.Softmax)]
+public partial class G_Softplus_SoftmaxCrossEntropy_Softmax_Double;
+
+/// <summary>The XOR network of the lecture notes, in both precisions.</summary>
+[Network(Inputs = 2, Loss = Loss.SquaredError)]
+[Dense(2, Activation.Sigmoid)]
+[Dense(1, Activation.Sigmoid)]
+public partial class XorNet;
+
+[Network(Inputs = 2, Loss = Loss.SquaredError, Precision = Precision.Double)]
+[Dense(2, Activation.Sigmoid)]
+[Dense(1, Activation.Sigmoid)]
+public partial class XorNetDouble;
+
+/// <summary>The 2-2-1 network of the notes with a linear output, for the hidden-layer gradient formula.</summary>
+[Network(Inputs = 2, Loss = Loss.SquaredError, Precision = Precision.Double)]
+[Dense(2, Activation.Sigmoid)]
+[Dense(1)]
+public partial class NotesNet;
+
+/// <summary>A digits classifier (64 pixels, 10 classes).</summary>
+[Network(Inputs = 64, Loss = Loss.SoftmaxCrossEntropy)]
+[Dense(64, Activation.ReLU)]
+[Dense(10)]
+public partial class DigitsNet;

@@ -1,0 +1,179 @@
+using System.Numerics;
+
+namespace NetGen;
+
+/// <summary>
+/// Adam (Kingma &amp; Ba, 2015): per-parameter step sizes from bias-corrected running means of the
+/// gradient and of its square.
+/// </summary>
+/// <remarks>
+/// <para>At step <c>k</c> (1-based), with the gradient <c>g</c> (plus <c>λ p</c> when <see cref="WeightDecay"/> is set):</para>
+/// <para><c>m ← β1 m + (1 - β1) g</c>, <c>v ← β2 v + (1 - β2) g²</c>,</para>
+/// <para><c>p ← p - (lr / (1 - β1^k)) · m / (√v / √(1 - β2^k) + ε)</c>,</para>
+/// <para>
+/// which is the paper's update with <c>ε</c> added to the bias-corrected <c>√v̂</c>, arranged as PyTorch
+/// arranges it. Each element is updated in one fused pass (vectorized with <see cref="Vector{T}"/>), and every
+/// operation is an exactly rounded IEEE operation, so results do not depend on the vector width.
+/// </para>
+/// </remarks>
+/// <typeparam name="T">The element type of parameters and gradients.</typeparam>
+public class Adam<T> : Optimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private T[] _firstMoment = [];
+    private T[] _secondMoment = [];
+    private readonly bool _decoupledWeightDecay;
+
+    /// <summary>Creates an Adam optimizer.</summary>
+    /// <param name="learningRate">The step size <c>lr</c>; finite and not negative.</param>
+    /// <param name="beta1">Decay of the gradient's running mean, in [0, 1).</param>
+    /// <param name="beta2">Decay of the squared gradient's running mean, in [0, 1).</param>
+    /// <param name="epsilon">Added to the denominator so it is never zero; positive.</param>
+    /// <param name="weightDecay">
+    /// L2 coefficient <c>λ</c> added to the gradient as <c>λ p</c> (coupled, like PyTorch's <c>Adam(weight_decay)</c>);
+    /// not negative. For decoupled decay use <see cref="AdamW{T}"/>.
+    /// </param>
+    public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
+        : this(learningRate, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay: false)
+    {
+    }
+
+    /// <summary>Creates an Adam optimizer whose weight decay is either coupled (L2 in the gradient) or decoupled.</summary>
+    private protected Adam(double learningRate, double beta1, double beta2, double epsilon, double weightDecay, bool decoupledWeightDecay)
+        : base(learningRate)
+    {
+        Beta1 = CheckRange(beta1, 0, 1, nameof(beta1));
+        Beta2 = CheckRange(beta2, 0, 1, nameof(beta2));
+        Epsilon = CheckRange(epsilon, double.Epsilon, double.PositiveInfinity, nameof(epsilon));
+        WeightDecay = CheckRange(weightDecay, 0, double.PositiveInfinity, nameof(weightDecay));
+        _decoupledWeightDecay = decoupledWeightDecay;
+    }
+
+    /// <summary>Decay rate <c>β1</c> of the gradient's running mean.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>Decay rate <c>β2</c> of the squared gradient's running mean.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>The <c>ε</c> added to the denominator.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>The weight-decay coefficient <c>λ</c>.</summary>
+    public double WeightDecay { get; }
+
+    /// <inheritdoc />
+    protected override void AllocateState(int parameterCount)
+    {
+        _firstMoment = new T[parameterCount];
+        _secondMoment = new T[parameterCount];
+    }
+
+    /// <inheritdoc />
+    protected override void ClearState()
+    {
+        Array.Clear(_firstMoment);
+        Array.Clear(_secondMoment);
+    }
+
+    /// <inheritdoc />
+    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, long step)
+    {
+        // Bias corrections in double: β^k underflows gracefully and loses nothing for float.
+        double biasCorrection1 = 1 - Math.Pow(Beta1, step);
+        double biasCorrection2 = 1 - Math.Pow(Beta2, step);
+
+        T beta1 = T.CreateTruncating(Beta1);
+        T beta2 = T.CreateTruncating(Beta2);
+        T oneMinusBeta1 = T.CreateTruncating(1 - Beta1);
+        T oneMinusBeta2 = T.CreateTruncating(1 - Beta2);
+        T epsilon = T.CreateTruncating(Epsilon);
+        T stepSize = T.CreateTruncating(LearningRate / biasCorrection1);
+        T sqrtBiasCorrection2 = T.CreateTruncating(Math.Sqrt(biasCorrection2));
+        T coupledDecay = T.CreateTruncating(_decoupledWeightDecay ? 0 : WeightDecay);
+        T decoupledDecayFactor = T.CreateTruncating(_decoupledWeightDecay ? 1 - LearningRate * WeightDecay : 1);
+        bool couples = !_decoupledWeightDecay && WeightDecay != 0;
+        bool decouples = _decoupledWeightDecay && WeightDecay != 0;
+
+        Span<T> firstMoment = _firstMoment;
+        Span<T> secondMoment = _secondMoment;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var beta1Vector = new Vector<T>(beta1);
+            var beta2Vector = new Vector<T>(beta2);
+            var oneMinusBeta1Vector = new Vector<T>(oneMinusBeta1);
+            var oneMinusBeta2Vector = new Vector<T>(oneMinusBeta2);
+            var epsilonVector = new Vector<T>(epsilon);
+            var stepSizeVector = new Vector<T>(stepSize);
+            var sqrtBiasCorrection2Vector = new Vector<T>(sqrtBiasCorrection2);
+            var coupledDecayVector = new Vector<T>(coupledDecay);
+            var decoupledDecayFactorVector = new Vector<T>(decoupledDecayFactor);
+            for (; i <= parameters.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var p = new Vector<T>(parameters.Slice(i));
+                var g = new Vector<T>(gradient.Slice(i));
+                if (couples)
+                {
+                    g += coupledDecayVector * p;
+                }
+
+                if (decouples)
+                {
+                    p *= decoupledDecayFactorVector;
+                }
+
+                var m = beta1Vector * new Vector<T>(firstMoment.Slice(i)) + oneMinusBeta1Vector * g;
+                var v = beta2Vector * new Vector<T>(secondMoment.Slice(i)) + oneMinusBeta2Vector * (g * g);
+                var denominator = Vector.SquareRoot(v) / sqrtBiasCorrection2Vector + epsilonVector;
+                p -= stepSizeVector * (m / denominator);
+                m.CopyTo(firstMoment.Slice(i));
+                v.CopyTo(secondMoment.Slice(i));
+                p.CopyTo(parameters.Slice(i));
+            }
+        }
+
+        for (; i < parameters.Length; i++)
+        {
+            T p = parameters[i];
+            T g = gradient[i];
+            if (couples)
+            {
+                g += coupledDecay * p;
+            }
+
+            if (decouples)
+            {
+                p *= decoupledDecayFactor;
+            }
+
+            T m = beta1 * firstMoment[i] + oneMinusBeta1 * g;
+            T v = beta2 * secondMoment[i] + oneMinusBeta2 * (g * g);
+            T denominator = T.Sqrt(v) / sqrtBiasCorrection2 + epsilon;
+            p -= stepSize * (m / denominator);
+            firstMoment[i] = m;
+            secondMoment[i] = v;
+            parameters[i] = p;
+        }
+    }
+}
+
+/// <summary>
+/// AdamW (Loshchilov &amp; Hutter, 2019): Adam with decoupled weight decay. Each step first shrinks the
+/// parameters, <c>p ← p (1 - lr λ)</c>, then applies the <see cref="Adam{T}"/> update with the plain gradient,
+/// so the decay is not rescaled by the adaptive step sizes. This is PyTorch's <c>AdamW</c>.
+/// </summary>
+/// <typeparam name="T">The element type of parameters and gradients.</typeparam>
+public sealed class AdamW<T> : Adam<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Creates an AdamW optimizer.</summary>
+    /// <param name="learningRate">The step size <c>lr</c>; finite and not negative.</param>
+    /// <param name="beta1">Decay of the gradient's running mean, in [0, 1).</param>
+    /// <param name="beta2">Decay of the squared gradient's running mean, in [0, 1).</param>
+    /// <param name="epsilon">Added to the denominator so it is never zero; positive.</param>
+    /// <param name="weightDecay">The decoupled decay coefficient <c>λ</c>, not negative (PyTorch's default 0.01).</param>
+    public AdamW(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0.01)
+        : base(learningRate, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay: true)
+    {
+    }
+}

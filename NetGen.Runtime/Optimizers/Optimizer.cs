@@ -1,0 +1,126 @@
+using System.Numerics;
+
+namespace NetGen;
+
+/// <summary>
+/// A first-order optimizer: updates a flat parameter buffer from the gradient of the loss. Optimizers with
+/// per-parameter state (momentum, moment estimates) size it once, either explicitly with
+/// <see cref="Initialize"/> or on the first <see cref="Step"/>; after that a step allocates nothing.
+/// </summary>
+/// <remarks>
+/// Hyperparameters are <see cref="double"/> whatever <typeparamref name="T"/> is, so they can have defaults and
+/// bias corrections are computed precisely; each step converts them to <typeparamref name="T"/> once.
+/// An optimizer instance serves one parameter buffer; it is not thread-safe.
+/// </remarks>
+/// <typeparam name="T">The element type of parameters and gradients.</typeparam>
+public abstract class Optimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private double _learningRate;
+
+    /// <summary>Creates an optimizer with the given learning rate.</summary>
+    /// <param name="learningRate">The step size; finite and not negative.</param>
+    protected Optimizer(double learningRate)
+    {
+        _learningRate = CheckRange(learningRate, 0, double.PositiveInfinity, nameof(learningRate));
+    }
+
+    /// <summary>
+    /// The step size. It may be changed between steps (for example by a learning-rate schedule);
+    /// it must be finite and not negative.
+    /// </summary>
+    public double LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            if (!double.IsFinite(value) || value < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(LearningRate), value, "The learning rate must be a finite number that is not negative.");
+            }
+
+            _learningRate = value;
+        }
+    }
+
+    /// <summary>The number of parameters the state is sized for; 0 before the first <see cref="Initialize"/> or <see cref="Step"/>.</summary>
+    public int ParameterCount { get; private set; }
+
+    /// <summary>The number of steps taken since initialization or the last <see cref="Reset"/>.</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>
+    /// Sizes the optimizer's state for <paramref name="parameterCount"/> parameters and clears it, so the next
+    /// step is the first.
+    /// </summary>
+    /// <param name="parameterCount">The length of the parameter buffer; positive.</param>
+    public void Initialize(int parameterCount)
+    {
+        if (parameterCount <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(parameterCount), parameterCount, "The parameter count must be positive.");
+        }
+
+        AllocateState(parameterCount);
+        ParameterCount = parameterCount;
+        StepCount = 0;
+    }
+
+    /// <summary>Clears the state (momentum, moment estimates, step count) but keeps its size.</summary>
+    public void Reset()
+    {
+        ClearState();
+        StepCount = 0;
+    }
+
+    /// <summary>
+    /// Takes one step: updates <paramref name="parameters"/> in place from <paramref name="gradient"/>, the
+    /// gradient of the loss to minimize (typically the mean over a minibatch).
+    /// </summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="gradient">The gradient; as long as <paramref name="parameters"/>.</param>
+    /// <exception cref="ArgumentException">The lengths differ, or differ from the size the state was initialized for.</exception>
+    public void Step(Span<T> parameters, ReadOnlySpan<T> gradient)
+    {
+        if (gradient.Length != parameters.Length)
+        {
+            throw new ArgumentException($"'gradient' has {gradient.Length} values but 'parameters' has {parameters.Length}; they must have the same length.", nameof(gradient));
+        }
+
+        if (ParameterCount == 0)
+        {
+            Initialize(parameters.Length);
+        }
+        else if (parameters.Length != ParameterCount)
+        {
+            throw new ArgumentException($"'parameters' has {parameters.Length} values but this optimizer's state is sized for {ParameterCount}; call Initialize to re-size it (which clears it).", nameof(parameters));
+        }
+
+        StepCount++;
+        Update(parameters, gradient, StepCount);
+    }
+
+    /// <summary>Allocates state for <paramref name="parameterCount"/> parameters, all zero.</summary>
+    protected abstract void AllocateState(int parameterCount);
+
+    /// <summary>Sets all state to zero, as before the first step.</summary>
+    protected abstract void ClearState();
+
+    /// <summary>Applies one update. Lengths are checked and the state is sized; must not allocate.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="gradient">The gradient, as long as <paramref name="parameters"/>.</param>
+    /// <param name="step">The 1-based number of this step since initialization or reset.</param>
+    protected abstract void Update(Span<T> parameters, ReadOnlySpan<T> gradient, long step);
+
+    /// <summary>Throws when a hyperparameter is not finite or outside [<paramref name="minimum"/>, <paramref name="maximumExclusive"/>).</summary>
+    private protected static double CheckRange(double value, double minimum, double maximumExclusive, string name)
+    {
+        if (!double.IsFinite(value) || value < minimum || value >= maximumExclusive)
+        {
+            string range = double.IsPositiveInfinity(maximumExclusive) ? $"at least {minimum}" : $"in [{minimum}, {maximumExclusive})";
+            throw new ArgumentOutOfRangeException(name, value, $"'{name}' must be a finite number {range}.");
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace NetGen;
+
+/// <summary>
+/// Stochastic gradient descent, optionally with momentum (classic or Nesterov) and L2 weight decay.
+/// </summary>
+/// <remarks>
+/// <para>With weight decay <c>λ</c> the gradient is first <c>g' = g + λ p</c> (L2 regularization added to the gradient).</para>
+/// <para>Without momentum: <c>p ← p - lr g'</c>.</para>
+/// <para>Classic momentum <c>μ</c>: <c>v ← μ v - lr g'</c>, <c>p ← p + v</c>.</para>
+/// <para>
+/// Nesterov momentum: <c>v ← μ v - lr g'</c>, <c>p ← p + μ v - lr g'</c>. This is PyTorch's formulation
+/// (<c>b ← μ b + g'</c>, <c>p ← p - lr (g' + μ b)</c>, with dampening 0), written with the velocity
+/// <c>v = -lr b</c>; the two agree exactly while the learning rate is constant. When the learning rate
+/// changes, this form keeps the velocity accumulated at the old rate, as in Sutskever et al. (2013).
+/// </para>
+/// <para>The velocity starts at zero, so the first step of every variant equals PyTorch's.</para>
+/// </remarks>
+/// <typeparam name="T">The element type of parameters and gradients.</typeparam>
+public sealed class Sgd<T> : Optimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private T[] _velocity = [];
+
+    /// <summary>Creates an SGD optimizer.</summary>
+    /// <param name="learningRate">The step size <c>lr</c>; finite and not negative.</param>
+    /// <param name="momentum">The momentum <c>μ</c> in [0, 1); 0 for plain SGD.</param>
+    /// <param name="nesterov">Use Nesterov momentum; requires a positive <paramref name="momentum"/>.</param>
+    /// <param name="weightDecay">The L2 coefficient <c>λ</c>, not negative.</param>
+    public Sgd(double learningRate, double momentum = 0, bool nesterov = false, double weightDecay = 0)
+        : base(learningRate)
+    {
+        Momentum = CheckRange(momentum, 0, 1, nameof(momentum));
+        WeightDecay = CheckRange(weightDecay, 0, double.PositiveInfinity, nameof(weightDecay));
+        if (nesterov && momentum == 0)
+        {
+            throw new ArgumentException("Nesterov momentum needs a positive 'momentum'.", nameof(nesterov));
+        }
+
+        Nesterov = nesterov;
+    }
+
+    /// <summary>The momentum <c>μ</c>; 0 for plain SGD.</summary>
+    public double Momentum { get; }
+
+    /// <summary>True for Nesterov momentum, false for classic momentum.</summary>
+    public bool Nesterov { get; }
+
+    /// <summary>The L2 weight-decay coefficient <c>λ</c>.</summary>
+    public double WeightDecay { get; }
+
+    /// <inheritdoc />
+    protected override void AllocateState(int parameterCount) =>
+        _velocity = Momentum == 0 ? [] : new T[parameterCount];
+
+    /// <inheritdoc />
+    protected override void ClearState() => Array.Clear(_velocity);
+
+    /// <inheritdoc />
+    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, long step)
+    {
+        T learningRate = T.CreateTruncating(LearningRate);
+        T momentum = T.CreateTruncating(Momentum);
+
+        // The decay term -lr λ p is folded into the update instead of forming g + λ p, which would need scratch memory.
+        bool decays = WeightDecay != 0;
+        T decayFactor = T.CreateTruncating(1 - LearningRate * WeightDecay);
+        T negativeDecayRate = T.CreateTruncating(-LearningRate * WeightDecay);
+
+        if (Momentum == 0)
+        {
+            // p ← p (1 - lr λ) - lr g
+            if (decays)
+            {
+                TensorPrimitives.Multiply(parameters, decayFactor, parameters);
+            }
+
+            TensorPrimitives.MultiplyAdd(gradient, -learningRate, parameters, parameters);
+            return;
+        }
+
+        // v ← μ v - lr g - lr λ p   (p is still the old value here)
+        Span<T> velocity = _velocity;
+        TensorPrimitives.Multiply(velocity, momentum, velocity);
+        TensorPrimitives.MultiplyAdd(gradient, -learningRate, velocity, velocity);
+        if (decays)
+        {
+            TensorPrimitives.MultiplyAdd(parameters, negativeDecayRate, velocity, velocity);
+        }
+
+        if (!Nesterov)
+        {
+            // p ← p + v
+            TensorPrimitives.Add(parameters, velocity, parameters);
+            return;
+        }
+
+        // p ← p + μ v - lr g' = p (1 - lr λ) + μ v - lr g
+        if (decays)
+        {
+            TensorPrimitives.Multiply(parameters, decayFactor, parameters);
+        }
+
+        TensorPrimitives.MultiplyAdd(velocity, momentum, parameters, parameters);
+        TensorPrimitives.MultiplyAdd(gradient, -learningRate, parameters, parameters);
+    }
+}

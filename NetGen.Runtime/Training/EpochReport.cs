@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Text;
+
+namespace NetGen;
+
+/// <summary>What one epoch of training achieved.</summary>
+/// <param name="Epoch">The 1-based epoch number within the <c>Fit</c> call.</param>
+/// <param name="EpochCount">The number of epochs the <c>Fit</c> call was asked for.</param>
+/// <param name="TrainingLoss">
+/// The mean per-sample loss over the epoch's batches, each measured just before its own update (so it lags
+/// the end-of-epoch weights slightly, as in most training loops).
+/// </param>
+/// <param name="ValidationLoss">The mean per-sample validation loss after the epoch; null without a validation set.</param>
+/// <param name="ValidationAccuracy">
+/// The share of validation samples classified correctly after the epoch; null without a validation set or
+/// when the task is not classification (see <see cref="Evaluation.Evaluate{T}"/>).
+/// </param>
+/// <param name="Elapsed">The time the epoch took, validation included.</param>
+public sealed record EpochReport(int Epoch, int EpochCount, double TrainingLoss, double? ValidationLoss, double? ValidationAccuracy, TimeSpan Elapsed)
+{
+    /// <summary>One line such as <c>epoch 3/10: loss 0.4123, validation loss 0.4410, accuracy 84.20%, 1.25 s</c>.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"epoch {Epoch}/{EpochCount}: loss {TrainingLoss:G6}");
+        if (ValidationLoss is { } validationLoss)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", validation loss {validationLoss:G6}");
+        }
+
+        if (ValidationAccuracy is { } accuracy)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", accuracy {accuracy * 100:F2}%");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $", {Elapsed.TotalSeconds:F2} s");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,30 @@
+using System.Collections.ObjectModel;
+
+namespace NetGen;
+
+/// <summary>The per-epoch reports of one <c>Fit</c> call, in order.</summary>
+public sealed class TrainingHistory
+{
+    private readonly List<EpochReport> _epochs = [];
+
+    /// <summary>Creates an empty history.</summary>
+    public TrainingHistory()
+    {
+        Epochs = new ReadOnlyCollection<EpochReport>(_epochs);
+    }
+
+    /// <summary>The completed epochs, first to last.</summary>
+    public IReadOnlyList<EpochReport> Epochs { get; }
+
+    /// <summary>The last completed epoch, or null before the first one completes.</summary>
+    public EpochReport? Last => _epochs.Count == 0 ? null : _epochs[^1];
+
+    /// <summary>The total time of the completed epochs.</summary>
+    public TimeSpan Elapsed => _epochs.Aggregate(TimeSpan.Zero, (total, epoch) => total + epoch.Elapsed);
+
+    /// <summary>Appends a completed epoch.</summary>
+    internal void Add(EpochReport report) => _epochs.Add(report);
+
+    /// <summary>One line per epoch.</summary>
+    public override string ToString() => string.Join(Environment.NewLine, _epochs);
+}

@@ -1,0 +1,86 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using NetGen.Generator;
+using NetGen.Tests.Infrastructure;
+
+namespace NetGen.Tests.Generator;
+
+/// <summary>The incremental pipeline does no work twice: unchanged input gives cached steps.</summary>
+public class CachingTests
+{
+    private const string Networks = """
+        using NetGen;
+        namespace Demo;
+
+        [Network(Inputs = 2)]
+        [Dense(2, Activation.Sigmoid)]
+        [Dense(1, Activation.Sigmoid)]
+        public partial class A;
+
+        [Network(Inputs = 3, Loss = Loss.SoftmaxCrossEntropy)]
+        [Dense(4, Activation.ReLU)]
+        [Dense(2)]
+        public partial class B;
+        """;
+
+    private static readonly string[] TrackedSteps =
+        [NetworkGenerator.Steps.Parse, NetworkGenerator.Steps.Graph, NetworkGenerator.Steps.Derive];
+
+    [Fact]
+    public void SecondRunOnTheSameCompilationIsCachedEverywhere()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Networks);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        driver = driver.RunGenerators(compilation.Clone());
+        var steps = driver.GetRunResult().Results[0].TrackedSteps;
+        foreach (var name in TrackedSteps)
+        {
+            Assert.All(steps[name].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{name}: {o.Reason}"));
+        }
+    }
+
+    [Fact]
+    public void UnrelatedEditDoesNotRegenerate()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Networks, "namespace Demo; public class Other { }");
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Last(),
+            CSharpSyntaxTree.ParseText("namespace Demo; // a comment\npublic class Other { public int X; }", GeneratorHarness.ParseOptions, path: "Input1.cs"));
+        driver = driver.RunGenerators(edited);
+        var steps = driver.GetRunResult().Results[0].TrackedSteps;
+        foreach (var name in new[] { NetworkGenerator.Steps.Graph, NetworkGenerator.Steps.Derive })
+        {
+            Assert.All(steps[name].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{name}: {o.Reason}"));
+        }
+    }
+
+    [Fact]
+    public void ChangingOneNetworkRegeneratesOnlyThatNetwork()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Networks);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var changed = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Single(),
+            CSharpSyntaxTree.ParseText(Networks.Replace("[Dense(4, Activation.ReLU)]", "[Dense(5, Activation.ReLU)]", StringComparison.Ordinal), GeneratorHarness.ParseOptions, path: "Input0.cs"));
+        driver = driver.RunGenerators(changed);
+        var outputs = driver.GetRunResult().Results[0].TrackedSteps[NetworkGenerator.Steps.Derive].SelectMany(s => s.Outputs).ToList();
+        Assert.Equal(2, outputs.Count);
+        Assert.Equal(1, outputs.Count(o => o.Reason == IncrementalStepRunReason.Modified));
+        Assert.Equal(1, outputs.Count(o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+    }
+
+    [Fact]
+    public void PipelineModelsHoldNoRoslynObjects()
+    {
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(GeneratorHarness.CreateCompilation(Networks));
+        var steps = driver.GetRunResult().Results[0].TrackedSteps;
+        foreach (var name in TrackedSteps)
+        {
+            foreach (var output in steps[name].SelectMany(s => s.Outputs))
+            {
+                ObjectGraph.AssertNoRoslynObjects(output.Value, name);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using NetGen.Tests.Infrastructure;
+
+namespace NetGen.Tests.Generator;
+
+/// <summary>
+/// The generated source of representative networks, compared with committed snapshots in
+/// Snapshots/*.verified.cs. A change to the emitter shows up here as a readable diff.
+/// </summary>
+public class SnapshotTests
+{
+    [Fact]
+    public void Xor() => Snapshot.Match(Generate("""
+        using NetGen;
+
+        namespace Demo;
+
+        [Network(Inputs = 2, Loss = Loss.SquaredError)]
+        [Dense(2, Activation.Sigmoid)]
+        [Dense(1, Activation.Sigmoid)]
+        public partial class XorNet;
+        """, "XorNet.g.cs"), "XorNet");
+
+    [Fact]
+    public void Digits() => Snapshot.Match(Generate("""
+        using NetGen;
+
+        namespace Demo;
+
+        [Network(Inputs = 64, Loss = Loss.SoftmaxCrossEntropy)]
+        [Dense(64, Activation.ReLU)]
+        [Dense(10)]
+        public partial class DigitsNet;
+        """, "DigitsNet.g.cs"), "DigitsNet");
+
+    [Fact]
+    public void DoublePrecisionBinaryClassifierInTheGlobalNamespace() => Snapshot.Match(Generate("""
+        using NetGen;
+
+        [Network(Inputs = 30, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)]
+        [Dense(16, Activation.Tanh)]
+        [Dense(1, Activation.Sigmoid)]
+        public partial class CancerNet;
+        """, "CancerNet.g.cs"), "CancerNet");
+
+    private static string Generate(string source, string hintName)
+    {
+        var result = GeneratorHarness.Run(source);
+        result.AssertNoExceptions();
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.Output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
+        return result.Source(hintName);
+    }
+}

@@ -1,0 +1,168 @@
+using Xunit;
+
+namespace NetGen.Tests.Runtime;
+
+/// <summary>
+/// Three steps from p = (1, -2, 3) with the fixed gradients below. The expected values were computed with
+/// python3 in plain float arithmetic from the textbook/PyTorch formulations, which are written differently from
+/// the implementation: SGD momentum as PyTorch's buffer b ← μ b + g (b = g on the first step), p ← p - lr b
+/// (Nesterov: p ← p - lr (g + μ b)), weight decay g ← g + λ p; Adam as the paper's
+/// m̂ = m / (1 - β1^k), v̂ = v / (1 - β2^k), p ← p - lr m̂ / (√v̂ + ε); AdamW shrinking p by (1 - lr λ) first.
+/// </summary>
+public class OptimizerTests
+{
+    private const double Tolerance = 1e-14;
+
+    private static readonly double[][] Gradients = [[0.1, -0.2, 0.3], [-0.5, 0.4, 0.0], [0.2, 0.2, -0.1]];
+
+    private static double[] RunThreeSteps(Optimizer<double> optimizer)
+    {
+        double[] parameters = [1.0, -2.0, 3.0];
+        foreach (var gradient in Gradients)
+        {
+            optimizer.Step(parameters, gradient);
+        }
+
+        return parameters;
+    }
+
+    public static TheoryData<string, double[]> Cases => new()
+    {
+        { "sgd", [1.02, -2.04, 2.98] },
+        { "momentum", [1.0478999999999998, -2.0418, 2.9287] },
+        { "nesterov", [1.06311, -2.07762, 2.9158299999999997] },
+        { "momentum+decay", [1.042282789, -2.030625578, 2.9119983670000003] },
+        { "nesterov+decay", [1.0549973125510002, -2.061611225102, 2.892033437653] },
+        { "adam", [0.9795549188742791, -1.9885344363316622, 2.8040806463492736] },
+        { "adam+decay", [0.974766658838817, -1.9773715864383254, 2.7849169960944478] },
+        { "adamw", [0.9766979824377369, -1.982703723970121, 2.795356549164864] },
+    };
+
+    private static Optimizer<double> Create(string name) => name switch
+    {
+        "sgd" => new Sgd<double>(0.1),
+        "momentum" => new Sgd<double>(0.1, momentum: 0.9),
+        "nesterov" => new Sgd<double>(0.1, momentum: 0.9, nesterov: true),
+        "momentum+decay" => new Sgd<double>(0.1, momentum: 0.9, weightDecay: 0.01),
+        "nesterov+decay" => new Sgd<double>(0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01),
+        "adam" => new Adam<double>(0.1),
+        "adam+decay" => new Adam<double>(0.1, weightDecay: 0.01),
+        "adamw" => new AdamW<double>(0.1, weightDecay: 0.01),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ThreeSteps_MatchTheReference(string optimizer, double[] expected)
+    {
+        AssertClose(expected, RunThreeSteps(Create(optimizer)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Reset_MakesTheNextStepTheFirst(string optimizer, double[] expected)
+    {
+        var instance = Create(optimizer);
+        RunThreeSteps(instance);
+        instance.Reset();
+        Assert.Equal(0, instance.StepCount);
+        AssertClose(expected, RunThreeSteps(instance));
+    }
+
+    private static void AssertClose(double[] expected, double[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], actual[i], Tolerance);
+        }
+    }
+
+    [Fact]
+    public void Adam_InFloat_TracksTheDoubleReference()
+    {
+        var adam = new Adam<float>(0.1f);
+        float[] parameters = [1f, -2f, 3f];
+        foreach (var gradient in Gradients)
+        {
+            adam.Step(parameters, gradient.Select(g => (float)g).ToArray());
+        }
+
+        Assert.Equal(0.9795549188742791, parameters[0], 1e-6);
+        Assert.Equal(-1.9885344363316622, parameters[1], 1e-6);
+        Assert.Equal(2.8040806463492736, parameters[2], 1e-6);
+    }
+
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("adamw")]
+    [InlineData("nesterov+decay")]
+    public void VectorizedSteps_EqualElementByElementSteps(string optimizer)
+    {
+        // 37 elements exercise the Vector<T> body and the scalar tail; a 1-element buffer only the tail.
+        const int length = 37;
+        var random = new DeterministicRandom(7);
+        var parameters = Enumerable.Range(0, length).Select(_ => random.NextDouble(-1, 1)).ToArray();
+        var gradients = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, length).Select(_ => random.NextDouble(-1, 1)).ToArray()).ToArray();
+
+        var whole = (double[])parameters.Clone();
+        var together = Create(optimizer);
+        foreach (var gradient in gradients)
+        {
+            together.Step(whole, gradient);
+        }
+
+        for (int i = 0; i < length; i++)
+        {
+            double[] single = [parameters[i]];
+            var alone = Create(optimizer);
+            foreach (var gradient in gradients)
+            {
+                alone.Step(single, [gradient[i]]);
+            }
+
+            Assert.Equal(single[0], whole[i]);
+        }
+    }
+
+    [Fact]
+    public void Step_RejectsMismatchedLengths()
+    {
+        var sgd = new Sgd<double>(0.1);
+        var error = Assert.Throws<ArgumentException>(() => sgd.Step(new double[3], new double[2]));
+        Assert.Equal("gradient", error.ParamName);
+
+        sgd.Step(new double[3], new double[3]);
+        error = Assert.Throws<ArgumentException>(() => sgd.Step(new double[4], new double[4]));
+        Assert.Equal("parameters", error.ParamName);
+        Assert.Contains("sized for 3", error.Message);
+    }
+
+    [Fact]
+    public void Constructors_RejectBadHyperparameters()
+    {
+        Assert.Equal("learningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd<double>(-1)).ParamName);
+        Assert.Equal("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam<double> { LearningRate = double.NaN }).ParamName);
+        Assert.Equal("momentum", Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd<double>(0.1, momentum: 1)).ParamName);
+        Assert.Equal("nesterov", Assert.Throws<ArgumentException>(() => new Sgd<double>(0.1, nesterov: true)).ParamName);
+        Assert.Equal("beta2", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam<double>(beta2: 1.5)).ParamName);
+        Assert.Equal("epsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam<double>(epsilon: 0)).ParamName);
+    }
+
+    [Fact]
+    public void Steps_DoNotAllocate()
+    {
+        var adam = new Adam<float>();
+        var parameters = new float[1000];
+        var gradient = Enumerable.Repeat(0.5f, 1000).ToArray();
+        adam.Step(parameters, gradient);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            adam.Step(parameters, gradient);
+        }
+
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+}

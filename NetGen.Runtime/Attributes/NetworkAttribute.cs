@@ -89,3 +89,17 @@ public enum Precision
     /// <summary>64-bit <see cref="double"/>: for exact gradient checks and numerically demanding work.</summary>
     Double = 1,
 }
+
+/// <summary>
+/// Inverted dropout after the previous layer: while training, each of its outputs is kept with
+/// probability <c>1 - rate</c> and scaled by <c>1 / (1 - rate)</c>, or set to zero; at inference it
+/// passes values through unchanged. Masks are drawn by <see cref="DropoutMask"/> from the
+/// workspace's seed, so a seed reproduces them exactly.
+/// </summary>
+/// <param name="rate">The probability of dropping a unit, in [0, 1).</param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DropoutAttribute(double rate) : Attribute
+{
+    /// <summary>The probability of dropping a unit.</summary>
+    public double Rate { get; } = rate;
+}

@@ -33,7 +33,12 @@ public sealed class NetworkDescription
                 throw new ArgumentException($"Layer {layer.Index} takes {layer.InputSize} inputs but the previous layer gives {expectedInput}.", nameof(layers));
             }
 
-            foreach (var tensor in new[] { layer.Weights, layer.Bias })
+            if (layer.Kind == LayerDescription.DropoutKind && layer.OutputSize != layer.InputSize)
+            {
+                throw new ArgumentException($"Dropout layer {layer.Index} must have as many outputs as inputs.", nameof(layers));
+            }
+
+            foreach (var tensor in new[] { layer.Weights, layer.Bias }.OfType<ParameterTensor>())
             {
                 if (tensor.Offset != expectedOffset)
                 {
@@ -100,18 +105,26 @@ public sealed class NetworkDescription
 }
 
 /// <summary>One layer of a network.</summary>
-/// <param name="Index">1-based position of the layer (layer 1 reads the input).</param>
-/// <param name="Kind">The layer kind, for example <c>Dense</c>.</param>
+/// <param name="Index">1-based position of the layer among all layers, in attribute order (layer 1 reads the input).</param>
+/// <param name="Kind"><see cref="DenseKind"/> or <see cref="DropoutKind"/>.</param>
 /// <param name="InputSize">Inputs of the layer.</param>
 /// <param name="OutputSize">Outputs (units) of the layer.</param>
-/// <param name="Activation">The activation applied to the layer's output.</param>
-/// <param name="Weights">The weight matrix: <see cref="OutputSize"/> rows of <see cref="InputSize"/> columns, row-major.</param>
-/// <param name="Bias">The bias vector, one per output.</param>
-public sealed record LayerDescription(int Index, string Kind, int InputSize, int OutputSize, Activation Activation, ParameterTensor Weights, ParameterTensor Bias)
+/// <param name="Activation">The activation applied to the layer's output (Identity for dropout).</param>
+/// <param name="Weights">A dense layer's weight matrix: <see cref="OutputSize"/> rows of <see cref="InputSize"/> columns, row-major; null for dropout.</param>
+/// <param name="Bias">A dense layer's bias vector, one per output; null for dropout.</param>
+/// <param name="DropoutRate">A dropout layer's probability of dropping a unit; 0 for dense layers.</param>
+public sealed record LayerDescription(int Index, string Kind, int InputSize, int OutputSize, Activation Activation, ParameterTensor? Weights, ParameterTensor? Bias, double DropoutRate = 0)
 {
+    /// <summary>The <see cref="Kind"/> of a fully connected layer.</summary>
+    public const string DenseKind = "Dense";
+
+    /// <summary>The <see cref="Kind"/> of a dropout layer.</summary>
+    public const string DropoutKind = "Dropout";
+
     /// <inheritdoc />
-    public override string ToString() =>
-        $"{Index}: {Kind} {InputSize} -> {OutputSize}, {Activation}; {Weights.Name} [{Weights.Rows}x{Weights.Columns}] at {Weights.Offset}, {Bias.Name} [{Bias.Length}] at {Bias.Offset}";
+    public override string ToString() => Weights is { } w && Bias is { } b
+        ? $"{Index}: {Kind} {InputSize} -> {OutputSize}, {Activation}; {w.Name} [{w.Rows}x{w.Columns}] at {w.Offset}, {b.Name} [{b.Length}] at {b.Offset}"
+        : $"{Index}: {Kind} {DropoutRate.ToString(System.Globalization.CultureInfo.InvariantCulture)} over {InputSize}";
 }
 
 /// <summary>A named slice of the flat parameter (and gradient) buffer.</summary>

@@ -45,6 +45,23 @@ public sealed class NetworkWorkspace<T>
     /// <summary>Scratch elements shared by the whole batch (after the per-sample regions).</summary>
     public int SharedElements { get; }
 
+    /// <summary>
+    /// True for a training pass: <see cref="INetwork{T}.ForwardBackward"/> and <see cref="INetwork{T}.ComputeLoss"/>
+    /// then apply dropout (with masks from <see cref="DropoutSeed"/>). False (the default) for inference,
+    /// where dropout layers pass values through. <see cref="INetwork{T}.Forward"/> and
+    /// <see cref="INetwork{T}.Predict"/> never drop units.
+    /// </summary>
+    public bool Training { get; set; }
+
+    /// <summary>The seed of the dropout masks of the next pass; the trainer sets it for every minibatch.</summary>
+    public ulong DropoutSeed { get; set; }
+
+    /// <summary>
+    /// Index within the whole minibatch of this workspace's first sample; when a minibatch is split among
+    /// threads, each shard's workspace sets it so that every sample gets the same mask whoever computes it.
+    /// </summary>
+    public int SampleOffset { get; set; }
+
     /// <summary>The whole scratch buffer. Generated code owns its layout.</summary>
     [EditorBrowsable(EditorBrowsableState.Advanced)]
     public Span<T> Buffer => _buffer;

@@ -32,9 +32,9 @@ internal sealed class LinearModel<T> : INetwork<T>
 
     private T BiasGradientScale { get; }
 
-    private ParameterTensor Weights => Description.Layers[0].Weights;
+    private ParameterTensor Weights => Description.Layers[0].Weights!.Value;
 
-    private ParameterTensor Bias => Description.Layers[0].Bias;
+    private ParameterTensor Bias => Description.Layers[0].Bias!.Value;
 
     public NetworkDescription Description { get; }
 

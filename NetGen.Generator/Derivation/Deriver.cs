@@ -45,11 +45,14 @@ internal static class Deriver
                 case OpKind.Activation:
                     Produce(DerivativeRules.ForActivation(node.Activation), id, input);
                     break;
+                case OpKind.Dropout:
+                    Produce(RuleKind.Dropout, id, input);
+                    break;
                 case OpKind.Linear:
                     Produce(RuleKind.LinearBias, id, -1);
                     Produce(RuleKind.LinearWeights, id, -1);
                     // The network input is data, not a parameter: its gradient is never needed.
-                    if (graph.Nodes[input].Kind != OpKind.Input)
+                    if (RequiresGradient(graph, input))
                     {
                         Produce(RuleKind.LinearInput, id, input);
                     }
@@ -59,5 +62,20 @@ internal static class Deriver
         }
 
         return new BackwardGraph(steps.ToEquatableArray(), gradientNodes.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// Whether the loss's gradient with respect to a node's value is worth computing: not for the
+    /// input, nor for values computed from the input alone without parameters (dropout on the input).
+    /// </summary>
+    private static bool RequiresGradient(ComputationGraph graph, int id)
+    {
+        var node = graph.Nodes[id];
+        return node.Kind switch
+        {
+            OpKind.Input => false,
+            OpKind.Linear => true,
+            _ => RequiresGradient(graph, node.Inputs[0]),
+        };
     }
 }

@@ -83,12 +83,22 @@ internal static class DiagnosticCatalog
         "The arguments of this [{0}] attribute cannot be read; fix the compiler errors on it so NetGen can generate '{1}'",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor DropoutRateOutOfRange = Create(
+        "NG0015", "Dropout rate out of range",
+        "Dropout layer {0} of '{1}' has rate {2}; the rate is the probability of dropping a unit and must be at least 0 and less than 1",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor DropoutLast = Create(
+        "NG0016", "Dropout cannot be the last layer",
+        "Dropout layer {0} is the last layer of '{1}'; dropout regularizes hidden units, so put it between dense layers",
+        DiagnosticSeverity.Error);
+
     /// <summary>All descriptors, in ID order.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
         NotPartial, NoLayers, InputsNotPositive, UnitsNotPositive, SoftmaxNotLast, LossDoesNotFitOutput,
         NestedType, GenericType, UnknownEnumValue, NetworkTooLarge, UnsupportedTypeKind, LayerWithoutNetwork,
-        TooFewClasses, UnreadableAttribute,
+        TooFewClasses, UnreadableAttribute, DropoutRateOutOfRange, DropoutLast,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);

@@ -27,6 +27,8 @@ internal sealed class NetworkEmitter
     private readonly CodeWriter _w = new();
     private readonly Dictionary<int, int> _valueOffset = new();
     private readonly Dictionary<int, int> _gradientOffset = new();
+    private readonly Dictionary<int, int> _maskOffset = new();
+    private readonly bool _hasDropout;
     private readonly SortedSet<int> _dotLengths = new();
     private readonly SortedSet<int> _axpyLengths = new();
     private readonly int _valuesPerSample;
@@ -47,7 +49,15 @@ internal sealed class NetworkEmitter
         {
             _valueOffset[node.Id] = _valuesPerSample;
             _valuesPerSample += node.Size;
+            if (node.Kind == OpKind.Dropout)
+            {
+                // A dropout node keeps its mask next to its value: the backward pass reuses it.
+                _maskOffset[node.Id] = _valuesPerSample;
+                _valuesPerSample += node.Size;
+            }
         }
+
+        _hasDropout = _maskOffset.Count > 0;
 
         foreach (int id in _backward.GradientNodes)
         {
@@ -106,9 +116,16 @@ internal sealed class NetworkEmitter
         _w.Line("/// <para>Loss: " + _spec.Loss + "; element type: <see cref=\"" + _t + "\"/>; " + Num(_graph.ParameterCount) + " parameters.</para>");
         _w.Line("/// <list type=\"table\">");
         _w.Line("/// <listheader><term>layer</term><description>operation, parameters (offset in the flat buffer)</description></listheader>");
-        foreach (var node in _graph.Nodes.Where(n => n.Kind == OpKind.Linear))
+        foreach (var node in _graph.Nodes.Where(n => n.Kind is OpKind.Linear or OpKind.Dropout))
         {
             var input = _graph.Nodes[node.Inputs[0]];
+            if (node.Kind == OpKind.Dropout)
+            {
+                _w.Line("/// <item><term>" + node.Layer + "</term><description>Dropout " + Rate(node) + " over " + node.Size + " units (training only): "
+                    + node.Name + " = " + input.Name + " * mask</description></item>");
+                continue;
+            }
+
             string activation = _spec.Layers[node.Layer - 1].Activation.ToString();
             _w.Line("/// <item><term>" + node.Layer + "</term><description>Dense " + input.Size + " -&gt; " + node.Size + ", " + activation
                 + ": " + node.Name + " = " + node.Weights!.Name + " · " + input.Name + " + " + node.Bias!.Name
@@ -123,7 +140,9 @@ internal sealed class NetworkEmitter
     private string Diagram()
     {
         var parts = new List<string> { _spec.TypeName + ": " + _spec.Inputs + " inputs" };
-        parts.AddRange(_spec.Layers.Select(l => "Dense " + l.Units + " (" + l.Activation + ")"));
+        parts.AddRange(_spec.Layers.Select(l => l.Kind == LayerKind.Dropout
+            ? "Dropout " + l.DropoutRate.ToString("R", CultureInfo.InvariantCulture)
+            : "Dense " + l.Units + " (" + l.Activation + ")"));
         return string.Join(" -> ", parts);
     }
 
@@ -149,6 +168,10 @@ internal sealed class NetworkEmitter
         foreach (var node in _graph.Nodes.Skip(1))
         {
             _w.Line("//   " + node.Name + " [" + node.Size + "] at " + _valueOffset[node.Id]);
+            if (_maskOffset.TryGetValue(node.Id, out int maskOffset))
+            {
+                _w.Line("//   " + node.Name + "Mask [" + node.Size + "] at " + maskOffset);
+            }
         }
 
         _w.Line("private const int ValuesPerSample = " + _valuesPerSample + ";");
@@ -172,11 +195,19 @@ internal sealed class NetworkEmitter
         _w.Line("    \"" + _spec.TypeName + "\", " + _graph.InputSize + ", " + Runtime + ".Loss." + _spec.Loss + ", " + Runtime + ".Precision." + _spec.Precision + ",");
         _w.Line("    new " + Runtime + ".LayerDescription[]");
         _w.Line("    {");
-        foreach (var node in _graph.Nodes.Where(n => n.Kind == OpKind.Linear))
+        foreach (var node in _graph.Nodes.Where(n => n.Kind is OpKind.Linear or OpKind.Dropout))
         {
+            int inputSize = _graph.Nodes[node.Inputs[0]].Size;
+            if (node.Kind == OpKind.Dropout)
+            {
+                _w.Line("        new(" + node.Layer + ", " + Runtime + ".LayerDescription.DropoutKind, " + inputSize + ", " + node.Size + ", "
+                    + Runtime + ".Activation.Identity, null, null, " + Rate(node) + "),");
+                continue;
+            }
+
             var w = node.Weights!;
             var b = node.Bias!;
-            _w.Line("        new(" + node.Layer + ", \"Dense\", " + _graph.Nodes[node.Inputs[0]].Size + ", " + node.Size + ", "
+            _w.Line("        new(" + node.Layer + ", " + Runtime + ".LayerDescription.DenseKind, " + inputSize + ", " + node.Size + ", "
                 + Runtime + ".Activation." + _spec.Layers[node.Layer - 1].Activation + ", "
                 + "new(\"" + w.Name + "\", " + w.Offset + ", " + w.Rows + ", " + w.Columns + "), "
                 + "new(\"" + b.Name + "\", " + b.Offset + ", " + b.Rows + ", " + b.Columns + ")),");
@@ -276,7 +307,7 @@ internal sealed class NetworkEmitter
                 _w.Line(rw + " values = stackalloc " + _t + "[ValuesPerSample];");
             }
 
-            _w.Line("ForwardSample(_parameters, input, values);");
+            _w.Line("ForwardSample(_parameters, input, values" + Inference + ");");
             _w.Line("values.Slice(PredictionOffset, OutputSize).CopyTo(output);");
         }
 
@@ -289,7 +320,7 @@ internal sealed class NetworkEmitter
             using (_w.Block("for (int s = 0; s < batch; s++)"))
             {
                 _w.Line(rw + " values = workspace.Sample(s);");
-                _w.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);");
+                _w.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values" + Inference + ");");
                 _w.Line("values.Slice(PredictionOffset, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));");
             }
         }
@@ -305,7 +336,7 @@ internal sealed class NetworkEmitter
             using (_w.Block("for (int s = 0; s < batch; s++)"))
             {
                 _w.Line(rw + " values = workspace.Sample(s);");
-                _w.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);");
+                _w.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values" + Training + ");");
                 _w.Line("loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), scratch);");
             }
 
@@ -326,7 +357,7 @@ internal sealed class NetworkEmitter
             {
                 _w.Line(ro + " x = inputs.Slice(s * InputSize, InputSize);");
                 _w.Line(rw + " values = workspace.Sample(s);");
-                _w.Line("ForwardSample(_parameters, x, values);");
+                _w.Line("ForwardSample(_parameters, x, values" + Training + ");");
                 _w.Line("loss += BackwardSample(_parameters, x, values, targets.Slice(s * OutputSize, OutputSize), gradient, scratch);");
             }
 
@@ -339,10 +370,23 @@ internal sealed class NetworkEmitter
 
     // ---------------------------------------------------------------- forward
 
+    /// <summary>The extra arguments of ForwardSample for an inference pass (dropout off), if the network has dropout.</summary>
+    private string Inference => _hasDropout ? ", training: false, seed: 0, sample: 0" : string.Empty;
+
+    /// <summary>The extra arguments of ForwardSample in a pass whose dropout follows the workspace's mode.</summary>
+    private string Training => _hasDropout ? ", workspace.Training, workspace.DropoutSeed, workspace.SampleOffset + s" : string.Empty;
+
     private void EmitForwardSample()
     {
         _w.Line("/// <summary>The forward pass of one sample: computes every node's value into <paramref name=\"values\"/>.</summary>");
-        using (_w.Block("private static void ForwardSample(" + ReadOnlySpan + "<" + _t + "> parameters, " + ReadOnlySpan + "<" + _t + "> x, " + Span + "<" + _t + "> values)"))
+        string signature = "private static void ForwardSample(" + ReadOnlySpan + "<" + _t + "> parameters, " + ReadOnlySpan + "<" + _t + "> x, " + Span + "<" + _t + "> values";
+        if (_hasDropout)
+        {
+            _w.Line("/// <param name=\"training\">True to drop units (masks from <paramref name=\"seed\"/> and <paramref name=\"sample\"/>), false to pass values through.</param>");
+            signature += ", bool training, ulong seed, int sample";
+        }
+
+        using (_w.Block(signature + ")"))
         {
             bool first = true;
             foreach (var node in _graph.Nodes.Skip(1))
@@ -358,6 +402,11 @@ internal sealed class NetworkEmitter
                 {
                     _w.Line("// Layer " + node.Layer + ": Dense " + input.Size + " -> " + node.Size + ", " + _spec.Layers[node.Layer - 1].Activation);
                     EmitLinearForward(node, input);
+                }
+                else if (node.Kind == OpKind.Dropout)
+                {
+                    _w.Line("// Layer " + node.Layer + ": Dropout " + Rate(node) + " over " + node.Size + " units");
+                    EmitDropoutForward(node, input);
                 }
                 else if (node.Activation == ActivationKind.Softmax)
                 {
@@ -425,6 +474,33 @@ internal sealed class NetworkEmitter
             }
         }
     }
+
+    private void EmitDropoutForward(GraphNode node, GraphNode input)
+    {
+        string mask = node.Name + "Mask";
+        double keep = 1 - node.DropoutRate;
+        // Must equal NetGen.DropoutMask.KeepThreshold(rate), computed the same way.
+        ulong threshold = (ulong)System.Math.Round(keep * 4294967296.0);
+        _w.Line("// " + node.Name + " = " + input.Name + " * " + mask + " while training (" + mask + " = 1 / (1 - " + Rate(node) + ") where kept, else 0); " + node.Name + " = " + input.Name + " at inference");
+        DeclareValue(node, readOnly: false);
+        _w.Line(Span + "<" + _t + "> " + mask + " = values.Slice(" + _maskOffset[node.Id] + ", " + node.Size + ");");
+        using (_w.Block("if (training)"))
+        {
+            using (_w.Block("for (int i = 0; i < " + node.Size + "; i++)"))
+            {
+                _w.Line(mask + "[i] = " + Runtime + ".DropoutMask.IsKept(seed, sample, " + node.Layer + ", i, " + threshold.ToString(CultureInfo.InvariantCulture) + "UL) ? " + Lit(1 / keep) + " : " + Lit(0) + ";");
+                _w.Line(node.Name + "[i] = " + input.Name + "[i] * " + mask + "[i];");
+            }
+        }
+
+        using (_w.Block("else"))
+        {
+            _w.Line(input.Name + ".CopyTo(" + node.Name + ");");
+            _w.Line(mask + ".Fill(" + Lit(1) + ");");
+        }
+    }
+
+    private static string Rate(GraphNode node) => node.DropoutRate.ToString("R", CultureInfo.InvariantCulture);
 
     private void EmitSoftmaxForward(GraphNode node, GraphNode input)
     {
@@ -663,6 +739,15 @@ internal sealed class NetworkEmitter
                 break;
             }
 
+            case RuleKind.Dropout:
+            {
+                string mask = node.Name + "Mask";
+                _w.Line(ReadOnlySpan + "<" + _t + "> " + mask + " = values.Slice(" + _maskOffset[node.Id] + ", " + node.Size + ");");
+                string op = step.Accumulate ? " += " : " = ";
+                _w.Line("for (int i = 0; i < " + node.Size + "; i++) d" + input.Name + "[i]" + op + "d" + node.Name + "[i] * " + mask + "[i];");
+                break;
+            }
+
             default:
             {
                 // An element-wise activation: dL/dz from dL/da.
@@ -781,8 +866,8 @@ internal sealed class NetworkEmitter
     /// <summary>Tiny layers are unrolled into scalar statements; larger ones use vector loops.</summary>
     private bool IsUnrolled(GraphNode node)
     {
-        var linear = node.Kind == OpKind.Linear ? node : _graph.Nodes.First(n => n.Kind == OpKind.Linear && n.Layer == node.Layer);
-        return linear.Weights!.Length <= _unrollThreshold;
+        var linear = node.Kind == OpKind.Linear ? node : _graph.Nodes.FirstOrDefault(n => n.Kind == OpKind.Linear && n.Layer == node.Layer);
+        return linear is not null && linear.Weights!.Length <= _unrollThreshold;
     }
 
     private void DeclareValue(GraphNode node, bool readOnly)

@@ -13,6 +13,9 @@ internal enum OpKind
 
     /// <summary>An element-wise activation <c>a = f(z)</c> (or a softmax over the vector).</summary>
     Activation,
+
+    /// <summary>Inverted dropout <c>h = a * mask</c> while training (mask = 1 / (1 - rate) for kept units, else 0); identity at inference.</summary>
+    Dropout,
 }
 
 /// <summary>
@@ -33,10 +36,11 @@ internal sealed record ParameterTensor(string Name, int Offset, int Rows, int Co
 /// <param name="Name">The value's name in generated code and comments (<c>x</c>, <c>z1</c>, <c>a1</c>, <c>p</c>).</param>
 /// <param name="Size">Number of elements of the node's value for one sample.</param>
 /// <param name="Inputs">IDs of the nodes this one reads.</param>
-/// <param name="Layer">1-based layer the node belongs to (0 for the input).</param>
+/// <param name="Layer">1-based position of the node's layer among all layer attributes (0 for the input).</param>
 /// <param name="Activation">For activation nodes, the function.</param>
 /// <param name="Weights">For linear nodes, the weight matrix (<see cref="Size"/> rows).</param>
 /// <param name="Bias">For linear nodes, the bias vector.</param>
+/// <param name="DropoutRate">For dropout nodes, the probability of dropping a unit.</param>
 internal sealed record GraphNode(
     int Id,
     OpKind Kind,
@@ -46,7 +50,8 @@ internal sealed record GraphNode(
     int Layer,
     ActivationKind Activation = ActivationKind.Identity,
     ParameterTensor? Weights = null,
-    ParameterTensor? Bias = null);
+    ParameterTensor? Bias = null,
+    double DropoutRate = 0);
 
 /// <summary>
 /// How the loss attaches to the graph. A fused loss reads the logits of the last linear node and

@@ -6,7 +6,8 @@ namespace NetGen.Generator.Graph;
 /// <summary>
 /// Stage 3: turns a validated <see cref="NetworkSpec"/> into its forward computation graph.
 /// Dense layer <c>l</c> becomes a linear node <c>zl = Wl · a(l-1) + bl</c> and, unless its
-/// activation is the identity, an activation node <c>al = f(zl)</c>.
+/// activation is the identity, an activation node <c>al = f(zl)</c>; a dropout layer becomes a
+/// dropout node over the value before it.
 /// </summary>
 internal static class GraphBuilder
 {
@@ -19,23 +20,33 @@ internal static class GraphBuilder
         int offset = 0;
         int previous = 0;
         int lastLinear = 0;
+        int dense = 0;
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             var layer = spec.Layers[i];
-            int index = i + 1;
+            int position = i + 1;
+            if (layer.Kind == LayerKind.Dropout)
+            {
+                var input = nodes[previous];
+                previous = Add(nodes, OpKind.Dropout, input.Name + "Drop", input.Size, previous, position, ActivationKind.Identity, dropoutRate: layer.DropoutRate);
+                continue;
+            }
+
+            // Tensors and values are numbered by dense layer (W1, b1, z1, a1, W2, ...), as in the notes.
+            dense++;
             int fanIn = nodes[previous].Size;
-            var weights = new ParameterTensor("W" + index, offset, layer.Units, fanIn, IsVector: false);
+            var weights = new ParameterTensor("W" + dense, offset, layer.Units, fanIn, IsVector: false);
             offset += weights.Length;
-            var bias = new ParameterTensor("b" + index, offset, 1, layer.Units, IsVector: true);
+            var bias = new ParameterTensor("b" + dense, offset, 1, layer.Units, IsVector: true);
             offset += bias.Length;
             parameters.Add(weights);
             parameters.Add(bias);
 
-            lastLinear = Add(nodes, OpKind.Linear, "z" + index, layer.Units, previous, index, ActivationKind.Identity, weights, bias);
+            lastLinear = Add(nodes, OpKind.Linear, "z" + dense, layer.Units, previous, position, ActivationKind.Identity, weights, bias);
             previous = lastLinear;
             if (layer.Activation != ActivationKind.Identity)
             {
-                previous = Add(nodes, OpKind.Activation, "a" + index, layer.Units, previous, index, layer.Activation);
+                previous = Add(nodes, OpKind.Activation, "a" + dense, layer.Units, previous, position, layer.Activation);
             }
         }
 
@@ -47,7 +58,7 @@ internal static class GraphBuilder
                 // Predictions are probabilities either way: with identity logits the graph adds the softmax.
                 int prediction = lastActivation == ActivationKind.Softmax
                     ? previous
-                    : Add(nodes, OpKind.Activation, "p", nodes[lastLinear].Size, lastLinear, spec.Layers.Count, ActivationKind.Softmax);
+                    : Add(nodes, OpKind.Activation, "p", nodes[lastLinear].Size, lastLinear, nodes[lastLinear].Layer, ActivationKind.Softmax);
                 loss = new LossNode(spec.Loss, lastLinear, prediction, Fused: true);
                 break;
             case LossKind.BinaryCrossEntropy:
@@ -62,10 +73,10 @@ internal static class GraphBuilder
     }
 
     private static int Add(List<GraphNode> nodes, OpKind kind, string name, int size, int input, int layer,
-        ActivationKind activation, ParameterTensor? weights = null, ParameterTensor? bias = null)
+        ActivationKind activation, ParameterTensor? weights = null, ParameterTensor? bias = null, double dropoutRate = 0)
     {
         int id = nodes.Count;
-        nodes.Add(new GraphNode(id, kind, name, size, new[] { input }.ToEquatableArray(), layer, activation, weights, bias));
+        nodes.Add(new GraphNode(id, kind, name, size, new[] { input }.ToEquatableArray(), layer, activation, weights, bias, dropoutRate));
         return id;
     }
 }

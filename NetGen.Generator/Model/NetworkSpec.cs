@@ -32,8 +32,20 @@ internal enum PrecisionKind
     Double = 1,
 }
 
-/// <summary>One dense layer as written in its attribute.</summary>
-internal sealed record LayerSpec(int Units, ActivationKind Activation);
+/// <summary>The kinds of layer attribute.</summary>
+internal enum LayerKind
+{
+    Dense,
+    Dropout,
+}
+
+/// <summary>One layer as written in its attribute: a dense layer's units and activation, or a dropout rate.</summary>
+internal sealed record LayerSpec(LayerKind Kind, int Units, ActivationKind Activation, double DropoutRate = 0)
+{
+    public static LayerSpec Dense(int units, ActivationKind activation) => new(LayerKind.Dense, units, activation);
+
+    public static LayerSpec Dropout(double rate) => new(LayerKind.Dropout, 0, ActivationKind.Identity, rate);
+}
 
 /// <summary>
 /// Everything the later stages need to know about one annotated network class, as plain

@@ -18,6 +18,7 @@ internal static class SpecParser
 {
     public const string NetworkAttributeName = "NetGen.NetworkAttribute";
     public const string DenseAttributeName = "NetGen.DenseAttribute";
+    public const string DropoutAttributeName = "NetGen.DropoutAttribute";
 
     /// <summary>The largest parameter count one network may have (the flat buffer is one array).</summary>
     public const long MaxParameters = 1L << 30;
@@ -80,21 +81,43 @@ internal static class SpecParser
         foreach (var attribute in type.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (attribute.AttributeClass?.ToDisplayString() != DenseAttributeName)
+            string? attributeName = attribute.AttributeClass?.ToDisplayString();
+            if (attributeName is not (DenseAttributeName or DropoutAttributeName))
             {
                 continue;
             }
 
             var location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)) ?? identifierLocation;
             int index = layers.Count + 1;
+            layerLocations.Add(location);
+            if (attributeName == DropoutAttributeName)
+            {
+                if (attribute.AttributeConstructor is null
+                    || attribute.ConstructorArguments.Length != 1
+                    || attribute.ConstructorArguments[0].Value is not double rate)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, location, "Dropout", name));
+                    layers.Add(LayerSpec.Dropout(0));
+                    continue;
+                }
+
+                if (!(rate >= 0 && rate < 1))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.DropoutRateOutOfRange, location, index, name,
+                        rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+                }
+
+                layers.Add(LayerSpec.Dropout(rate));
+                continue;
+            }
+
             if (attribute.AttributeConstructor is null
                 || attribute.ConstructorArguments.Length != 2
                 || attribute.ConstructorArguments[0].Value is not int units
                 || attribute.ConstructorArguments[1].Value is not int activation)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, location, "Dense", name));
-                layers.Add(new LayerSpec(1, ActivationKind.Identity));
-                layerLocations.Add(location);
+                layers.Add(LayerSpec.Dense(1, ActivationKind.Identity));
                 continue;
             }
 
@@ -108,11 +131,10 @@ internal static class SpecParser
                 activation = (int)ActivationKind.Identity;
             }
 
-            layers.Add(new LayerSpec(units, (ActivationKind)activation));
-            layerLocations.Add(location);
+            layers.Add(LayerSpec.Dense(units, (ActivationKind)activation));
         }
 
-        if (layers.Count == 0)
+        if (!layers.Any(l => l.Kind == LayerKind.Dense))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.NoLayers, networkLocation, name));
             return new ParseResult(null, diagnostics.ToEquatableArray());
@@ -124,6 +146,12 @@ internal static class SpecParser
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.SoftmaxNotLast, layerLocations[i], i + 1, name));
             }
+        }
+
+        if (layers[layers.Count - 1].Kind == LayerKind.Dropout)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.DropoutLast, layerLocations[layers.Count - 1], layers.Count, name));
+            return new ParseResult(null, diagnostics.ToEquatableArray());
         }
 
         CheckLossFitsOutput(name, loss, layers[layers.Count - 1], layerLocations[layerLocations.Count - 1], diagnostics);
@@ -209,14 +237,14 @@ internal static class SpecParser
 
     private static void CheckSize(string name, int inputs, List<LayerSpec> layers, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
-        if (inputs <= 0 || layers.Any(l => l.Units <= 0))
+        if (inputs <= 0 || layers.Any(l => l.Kind == LayerKind.Dense && l.Units <= 0))
         {
             return;
         }
 
         long total = 0;
         long fanIn = inputs;
-        foreach (var layer in layers)
+        foreach (var layer in layers.Where(l => l.Kind == LayerKind.Dense))
         {
             total += (fanIn * layer.Units) + layer.Units;
             fanIn = layer.Units;

@@ -8,23 +8,24 @@ namespace NetGen;
 public static class DropoutMask
 {
     /// <summary>
-    /// The keep threshold for <paramref name="rate"/>: a unit is kept when its 32-bit hash is below it.
+    /// The keep threshold for <paramref name="rate"/>: a unit is kept when its 32-bit hash is below it
+    /// (2^32 for rate 0, so every unit is kept).
     /// </summary>
-    public static uint KeepThreshold(double rate)
+    public static ulong KeepThreshold(double rate)
     {
         if (!(rate >= 0 && rate < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(rate), rate, "A dropout rate must be in [0, 1).");
         }
 
-        return (uint)Math.Min(uint.MaxValue, Math.Round((1 - rate) * 4294967296.0));
+        return (ulong)Math.Round((1 - rate) * 4294967296.0);
     }
 
     /// <summary>
     /// True when unit <paramref name="unit"/> of dropout layer <paramref name="layer"/> is kept for
     /// sample <paramref name="sample"/> (its index within the whole minibatch) under <paramref name="seed"/>.
     /// </summary>
-    public static bool IsKept(ulong seed, int sample, int layer, int unit, uint keepThreshold) =>
+    public static bool IsKept(ulong seed, int sample, int layer, int unit, ulong keepThreshold) =>
         Hash(seed, sample, layer, unit) < keepThreshold;
 
     /// <summary>A 32-bit hash of the coordinates (SplitMix64 finalizer over a mixed key).</summary>

@@ -112,6 +112,23 @@ public class DiagnosticTests
         """, "NG0013", line: 3, spanText: "Dense(1)");
 
     [Fact]
+    public void NG0015_DropoutRateOutOfRange() => AssertSingle("""
+        [Network(Inputs = 2)]
+        [Dense(4, Activation.ReLU)]
+        [Dropout(1.0)]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0015", line: 4, spanText: "Dropout(1.0)");
+
+    [Fact]
+    public void NG0016_DropoutLast() => AssertSingle("""
+        [Network(Inputs = 2)]
+        [Dense(4, Activation.ReLU)]
+        [Dropout(0.5)]
+        public partial class Net;
+        """, "NG0016", line: 4, spanText: "Dropout(0.5)");
+
+    [Fact]
     public void NG0014_UnreadableAttribute()
     {
         // A half-typed attribute: the compiler reports its own error; NetGen says why nothing was generated.

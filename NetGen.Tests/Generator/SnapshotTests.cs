@@ -42,6 +42,20 @@ public class SnapshotTests
         public partial class CancerNet;
         """, "CancerNet.g.cs"), "CancerNet");
 
+    [Fact]
+    public void DropoutBetweenDenseLayers() => Snapshot.Match(Generate("""
+        using NetGen;
+
+        namespace Demo;
+
+        [Network(Inputs = 16, Loss = Loss.SoftmaxCrossEntropy)]
+        [Dropout(0.2)]
+        [Dense(32, Activation.ReLU)]
+        [Dropout(0.5)]
+        [Dense(3, Activation.Softmax)]
+        public partial class RegularizedNet;
+        """, "RegularizedNet.g.cs"), "RegularizedNet");
+
     private static string Generate(string source, string hintName)
     {
         var result = GeneratorHarness.Run(source);

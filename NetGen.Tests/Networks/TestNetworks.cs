@@ -388,3 +388,27 @@ public partial class NotesNet;
 [Dense(64, Activation.ReLU)]
 [Dense(10)]
 public partial class DigitsNet;
+
+/// <summary>Dropout between dense layers (and a rate-0 layer), for the dropout gradient tests.</summary>
+[Network(Inputs = 6, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(80, Activation.ReLU)]
+[Dropout(0.5)]
+[Dense(19, Activation.Tanh)]
+[Dropout(0.25)]
+[Dense(4)]
+public partial class DropoutNetDouble;
+
+/// <summary>The same layers without dropout: the same parameter layout, so gradients compare directly.</summary>
+[Network(Inputs = 6, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(80, Activation.ReLU)]
+[Dense(19, Activation.Tanh)]
+[Dense(4)]
+public partial class NoDropoutNetDouble;
+
+/// <summary>Dropout on the input itself (no gradient flows into it) and a zero rate.</summary>
+[Network(Inputs = 5, Loss = Loss.SquaredError)]
+[Dropout(0.2)]
+[Dense(7, Activation.Sigmoid)]
+[Dropout(0)]
+[Dense(2)]
+public partial class InputDropoutNet;

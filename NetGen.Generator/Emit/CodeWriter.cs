@@ -56,10 +56,10 @@ internal sealed class CodeWriter
 
     internal readonly struct Scope : IDisposable
     {
-        private readonly CodeWriter _writer;
+        private readonly CodeWriter? _writer;
 
         public Scope(CodeWriter writer) => _writer = writer;
 
-        public void Dispose() => _writer.Close();
+        public void Dispose() => _writer?.Close();
     }
 }

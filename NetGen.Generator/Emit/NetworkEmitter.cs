@@ -29,10 +29,14 @@ internal sealed class NetworkEmitter
     private readonly Dictionary<int, int> _gradientOffset = new();
     private readonly Dictionary<int, int> _maskOffset = new();
     private readonly bool _hasDropout;
-    private readonly SortedSet<int> _dotLengths = new();
-    private readonly SortedSet<int> _axpyLengths = new();
+
+    /// <summary>
+    /// True when some layer is too large to unroll: the network is then computed layer by layer over the
+    /// whole batch with the blocked <c>DenseKernels</c>; otherwise sample by sample in unrolled code.
+    /// </summary>
+    private readonly bool _batched;
     private readonly int _valuesPerSample;
-    private readonly int _gradientScratch;
+    private readonly int _gradientsPerSample;
 
     private readonly int _unrollThreshold;
 
@@ -58,11 +62,13 @@ internal sealed class NetworkEmitter
         }
 
         _hasDropout = _maskOffset.Count > 0;
+        _batched = _graph.Nodes.Any(n => n.Kind == OpKind.Linear && !IsUnrolled(n));
 
         foreach (int id in _backward.GradientNodes)
         {
-            _gradientOffset[id] = _gradientScratch;
-            _gradientScratch += _graph.Nodes[id].Size;
+            // Gradient buffers follow the values in each sample's region.
+            _gradientOffset[id] = _valuesPerSample + _gradientsPerSample;
+            _gradientsPerSample += _graph.Nodes[id].Size;
         }
     }
 
@@ -91,10 +97,9 @@ internal sealed class NetworkEmitter
         EmitConstants();
         EmitStateAndConstruction();
         EmitPublicApi();
-        EmitForwardSample();
+        EmitForward();
         EmitSampleLoss();
-        EmitBackwardSample();
-        EmitKernels();
+        EmitBackward();
         _w.Close();
 
         if (_spec.Namespace is not null)
@@ -164,7 +169,8 @@ internal sealed class NetworkEmitter
             _w.Line();
         }
 
-        _w.Line("// Scratch layout of one sample in a workspace: the value of every graph node.");
+        _w.Line("// Scratch layout of one sample in a workspace (samples follow each other, SampleStride apart):");
+        _w.Line("// first the value of every graph node,");
         foreach (var node in _graph.Nodes.Skip(1))
         {
             _w.Line("//   " + node.Name + " [" + node.Size + "] at " + _valueOffset[node.Id]);
@@ -176,13 +182,13 @@ internal sealed class NetworkEmitter
 
         _w.Line("private const int ValuesPerSample = " + _valuesPerSample + ";");
         _w.Line();
-        _w.Line("// Shared scratch of a batch: the gradient of the loss with respect to each node's value.");
+        _w.Line("// Then the gradient of the loss with respect to each node's value, for the backward pass.");
         foreach (int id in _backward.GradientNodes)
         {
             _w.Line("//   d" + _graph.Nodes[id].Name + " [" + _graph.Nodes[id].Size + "] at " + _gradientOffset[id]);
         }
 
-        _w.Line("private const int GradientScratch = " + _gradientScratch + ";");
+        _w.Line("private const int SampleStride = " + (_valuesPerSample + _gradientsPerSample) + ";");
         _w.Line();
         _w.Line("// The prediction (" + _graph.Prediction.Name + ") within a sample's values.");
         _w.Line("private const int PredictionOffset = " + _valueOffset[_graph.Prediction.Id] + ";");
@@ -215,7 +221,7 @@ internal sealed class NetworkEmitter
 
         _w.Line("    });");
         _w.Line();
-        if (_valuesPerSample > StackallocLimit)
+        if (_valuesPerSample + _gradientsPerSample > StackallocLimit)
         {
             _w.Line("// Predict's scratch: too large for the stack, so one array per thread, allocated on first use.");
             _w.Line("[global::System.ThreadStatic]");
@@ -282,7 +288,7 @@ internal sealed class NetworkEmitter
         _w.Line("/// <inheritdoc/>");
         using (_w.Block("public " + Runtime + ".NetworkWorkspace<" + _t + "> CreateWorkspace(int batchCapacity)"))
         {
-            _w.Line("return new " + Runtime + ".NetworkWorkspace<" + _t + ">(batchCapacity, ValuesPerSample, GradientScratch);");
+            _w.Line("return new " + Runtime + ".NetworkWorkspace<" + _t + ">(batchCapacity, SampleStride);");
         }
 
         _w.Line();
@@ -293,21 +299,24 @@ internal sealed class NetworkEmitter
         string ro = ReadOnlySpan + "<" + _t + ">";
         string rw = Span + "<" + _t + ">";
         string ws = Runtime + ".NetworkWorkspace<" + _t + ">";
+        string check = "int batch = " + Runtime + ".NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);";
 
         _w.Line("/// <inheritdoc/>");
         using (_w.Block("public void Predict(" + ro + " input, " + rw + " output)"))
         {
             _w.Line(Runtime + ".NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);");
-            if (_valuesPerSample > StackallocLimit)
+            if (_valuesPerSample + _gradientsPerSample > StackallocLimit)
             {
-                _w.Line(rw + " values = t_predictValues ??= new " + _t + "[ValuesPerSample];");
+                _w.Line(rw + " values = t_predictValues ??= new " + _t + "[SampleStride];");
             }
             else
             {
-                _w.Line(rw + " values = stackalloc " + _t + "[ValuesPerSample];");
+                _w.Line(rw + " values = stackalloc " + _t + "[SampleStride];");
             }
 
-            _w.Line("ForwardSample(_parameters, input, values" + Inference + ");");
+            _w.Line(_batched
+                ? "ForwardBatch(_parameters, input, values, 1" + Inference + ");"
+                : "ForwardSample(_parameters, input, values" + Inference + ");");
             _w.Line("values.Slice(PredictionOffset, OutputSize).CopyTo(output);");
         }
 
@@ -315,29 +324,49 @@ internal sealed class NetworkEmitter
         _w.Line("/// <inheritdoc/>");
         using (_w.Block("public void Forward(" + ro + " inputs, " + rw + " outputs, " + ws + " workspace)"))
         {
-            _w.Line("int batch = " + Runtime + ".NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, ValuesPerSample, GradientScratch);");
+            _w.Line(check);
             _w.Line(Runtime + ".NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));");
+            _w.Line(rw + " buffer = workspace.Buffer;");
+            if (_batched)
+            {
+                _w.Line("ForwardBatch(_parameters, inputs, buffer, batch" + Inference + ");");
+            }
+
             using (_w.Block("for (int s = 0; s < batch; s++)"))
             {
-                _w.Line(rw + " values = workspace.Sample(s);");
-                _w.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values" + Inference + ");");
+                _w.Line(rw + " values = buffer.Slice(s * SampleStride, SampleStride);");
+                if (!_batched)
+                {
+                    _w.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values" + Inference + ");");
+                }
+
                 _w.Line("values.Slice(PredictionOffset, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));");
             }
         }
 
         _w.Line();
+        string lossGradient = "values.Slice(" + _gradientOffset[_graph.Loss.InputNode] + ", OutputSize)";
         _w.Line("/// <inheritdoc/>");
         using (_w.Block("public " + _t + " ComputeLoss(" + ro + " inputs, " + ro + " targets, " + ws + " workspace)"))
         {
-            _w.Line("int batch = " + Runtime + ".NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, ValuesPerSample, GradientScratch);");
+            _w.Line(check);
             _w.Line(Runtime + ".NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));");
-            _w.Line(rw + " scratch = workspace.Shared;");
+            _w.Line(rw + " buffer = workspace.Buffer;");
+            if (_batched)
+            {
+                _w.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ");");
+            }
+
             _w.Line("double loss = 0;");
             using (_w.Block("for (int s = 0; s < batch; s++)"))
             {
-                _w.Line(rw + " values = workspace.Sample(s);");
-                _w.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values" + Training + ");");
-                _w.Line("loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), scratch);");
+                _w.Line(rw + " values = buffer.Slice(s * SampleStride, SampleStride);");
+                if (!_batched)
+                {
+                    _w.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values" + Training + ");");
+                }
+
+                _w.Line("loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), " + lossGradient + ");");
             }
 
             _w.Line();
@@ -348,21 +377,29 @@ internal sealed class NetworkEmitter
         _w.Line("/// <inheritdoc/>");
         using (_w.Block("public " + _t + " ForwardBackward(" + ro + " inputs, " + ro + " targets, " + rw + " gradient, " + ws + " workspace)"))
         {
-            _w.Line("int batch = " + Runtime + ".NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, ValuesPerSample, GradientScratch);");
+            _w.Line(check);
             _w.Line(Runtime + ".NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));");
             _w.Line(Runtime + ".NetworkArguments.CheckGradient(gradient.Length, ParameterCount);");
-            _w.Line(rw + " scratch = workspace.Shared;");
-            _w.Line("double loss = 0;");
-            using (_w.Block("for (int s = 0; s < batch; s++)"))
+            _w.Line(rw + " buffer = workspace.Buffer;");
+            if (_batched)
             {
-                _w.Line(ro + " x = inputs.Slice(s * InputSize, InputSize);");
-                _w.Line(rw + " values = workspace.Sample(s);");
-                _w.Line("ForwardSample(_parameters, x, values" + Training + ");");
-                _w.Line("loss += BackwardSample(_parameters, x, values, targets.Slice(s * OutputSize, OutputSize), gradient, scratch);");
+                _w.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ");");
+                _w.Line("return (" + _t + ")BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch);");
             }
+            else
+            {
+                _w.Line("double loss = 0;");
+                using (_w.Block("for (int s = 0; s < batch; s++)"))
+                {
+                    _w.Line(ro + " x = inputs.Slice(s * InputSize, InputSize);");
+                    _w.Line(rw + " values = buffer.Slice(s * SampleStride, SampleStride);");
+                    _w.Line("ForwardSample(_parameters, x, values" + Training + ");");
+                    _w.Line("loss += BackwardSample(_parameters, x, values, targets.Slice(s * OutputSize, OutputSize), gradient);");
+                }
 
-            _w.Line();
-            _w.Line("return (" + _t + ")loss;");
+                _w.Line();
+                _w.Line("return (" + _t + ")loss;");
+            }
         }
 
         _w.Line();
@@ -371,19 +408,39 @@ internal sealed class NetworkEmitter
     // ---------------------------------------------------------------- forward
 
     /// <summary>The extra arguments of ForwardSample for an inference pass (dropout off), if the network has dropout.</summary>
-    private string Inference => _hasDropout ? ", training: false, seed: 0, sample: 0" : string.Empty;
+    private string Inference => _hasDropout ? ", training: false, seed: 0, " + (_batched ? "sampleOffset" : "sample") + ": 0" : string.Empty;
 
     /// <summary>The extra arguments of ForwardSample in a pass whose dropout follows the workspace's mode.</summary>
     private string Training => _hasDropout ? ", workspace.Training, workspace.DropoutSeed, workspace.SampleOffset + s" : string.Empty;
 
-    private void EmitForwardSample()
+    /// <summary>The extra arguments of ForwardBatch in a pass whose dropout follows the workspace's mode.</summary>
+    private string TrainingBatch => _hasDropout ? ", workspace.Training, workspace.DropoutSeed, workspace.SampleOffset" : string.Empty;
+
+    private void EmitForward()
     {
-        _w.Line("/// <summary>The forward pass of one sample: computes every node's value into <paramref name=\"values\"/>.</summary>");
-        string signature = "private static void ForwardSample(" + ReadOnlySpan + "<" + _t + "> parameters, " + ReadOnlySpan + "<" + _t + "> x, " + Span + "<" + _t + "> values";
+        string ro = ReadOnlySpan + "<" + _t + ">";
+        string rw = Span + "<" + _t + ">";
+        if (_batched)
+        {
+            _w.Line("/// <summary>");
+            _w.Line("/// The forward pass of a batch, layer by layer: matrix products for the dense layers, then");
+            _w.Line("/// each sample's activations. Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.");
+            _w.Line("/// </summary>");
+        }
+        else
+        {
+            _w.Line("/// <summary>The forward pass of one sample: computes every node's value into <paramref name=\"values\"/>.</summary>");
+        }
+
+        string signature = _batched
+            ? "private static void ForwardBatch(" + ro + " parameters, " + ro + " inputs, " + rw + " buffer, int batch"
+            : "private static void ForwardSample(" + ro + " parameters, " + ro + " x, " + rw + " values";
         if (_hasDropout)
         {
-            _w.Line("/// <param name=\"training\">True to drop units (masks from <paramref name=\"seed\"/> and <paramref name=\"sample\"/>), false to pass values through.</param>");
-            signature += ", bool training, ulong seed, int sample";
+            _w.Line(_batched
+                ? "/// <param name=\"training\">True to drop units (masks from <paramref name=\"seed\"/> and each sample's index <paramref name=\"sampleOffset\"/> + s), false to pass values through.</param>"
+                : "/// <param name=\"training\">True to drop units (masks from <paramref name=\"seed\"/> and <paramref name=\"sample\"/>), false to pass values through.</param>");
+            signature += _batched ? ", bool training, ulong seed, int sampleOffset" : ", bool training, ulong seed, int sample";
         }
 
         using (_w.Block(signature + ")"))
@@ -401,25 +458,83 @@ internal sealed class NetworkEmitter
                 if (node.Kind == OpKind.Linear)
                 {
                     _w.Line("// Layer " + node.Layer + ": Dense " + input.Size + " -> " + node.Size + ", " + _spec.Layers[node.Layer - 1].Activation);
-                    EmitLinearForward(node, input);
                 }
                 else if (node.Kind == OpKind.Dropout)
                 {
                     _w.Line("// Layer " + node.Layer + ": Dropout " + Rate(node) + " over " + node.Size + " units");
-                    EmitDropoutForward(node, input);
                 }
-                else if (node.Activation == ActivationKind.Softmax)
+
+                if (_batched && node.Kind == OpKind.Linear && !IsUnrolled(node))
                 {
-                    EmitSoftmaxForward(node, input);
+                    EmitLinearForwardBatch(node, input);
+                    continue;
                 }
-                else
+
+                using (PerSample(input, withSampleIndex: node.Kind == OpKind.Dropout))
                 {
-                    EmitActivationForward(node, input);
+                    if (_batched && input.Kind != OpKind.Input)
+                    {
+                        // In the loop over samples, the input value of this node is read from the sample's region.
+                        DeclareValue(input, readOnly: true);
+                    }
+
+                    if (node.Kind == OpKind.Linear)
+                    {
+                        EmitLinearForward(node, input);
+                    }
+                    else if (node.Kind == OpKind.Dropout)
+                    {
+                        EmitDropoutForward(node, input);
+                    }
+                    else if (node.Activation == ActivationKind.Softmax)
+                    {
+                        EmitSoftmaxForward(node, input);
+                    }
+                    else
+                    {
+                        EmitActivationForward(node, input);
+                    }
                 }
             }
         }
 
         _w.Line();
+    }
+
+    /// <summary>
+    /// In batched mode, opens a loop over the samples of the batch that declares <c>values</c> (the
+    /// sample's region) and, when the code reads the network input, <c>x</c>; in per-sample mode does nothing.
+    /// </summary>
+    private System.IDisposable PerSample(GraphNode? input, bool withSampleIndex = false)
+    {
+        if (!_batched)
+        {
+            return new CodeWriter.Scope();
+        }
+
+        var scope = _w.Block("for (int s = 0; s < batch; s++)");
+        _w.Line(Span + "<" + _t + "> values = buffer.Slice(s * SampleStride, SampleStride);");
+        if (input?.Kind == OpKind.Input)
+        {
+            _w.Line(ReadOnlySpan + "<" + _t + "> x = inputs.Slice(s * InputSize, InputSize);");
+        }
+
+        if (withSampleIndex)
+        {
+            _w.Line("int sample = sampleOffset + s;");
+        }
+
+        return scope;
+    }
+
+    private void EmitLinearForwardBatch(GraphNode node, GraphNode input)
+    {
+        var w = node.Weights!;
+        var b = node.Bias!;
+        _w.Line("// " + node.Name + " = " + w.Name + " · " + input.Name + " + " + b.Name + " for every sample: Z = X · " + w.Name + "ᵀ + " + b.Name + " over the batch");
+        string x = input.Kind == OpKind.Input ? "inputs, InputSize" : "buffer.Slice(" + _valueOffset[input.Id] + "), SampleStride";
+        _w.Line(Runtime + ".DenseKernels.Forward(" + x + ", parameters.Slice(" + OffsetName(w) + ", " + w.Length + "), parameters.Slice("
+            + OffsetName(b) + ", " + b.Length + "), buffer.Slice(" + _valueOffset[node.Id] + "), SampleStride, batch, n: " + node.Size + ", k: " + input.Size + ");");
     }
 
     private void EmitLinearForward(GraphNode node, GraphNode input)
@@ -431,7 +546,7 @@ internal sealed class NetworkEmitter
         DeclareParameter(b, readOnly: true);
         DeclareValue(node, readOnly: false);
         int n = input.Size;
-        if (IsUnrolled(node))
+        // Only layers small enough to unroll get here; larger ones use DenseKernels over the batch.
         {
             for (int j = 0; j < node.Size; j++)
             {
@@ -442,15 +557,6 @@ internal sealed class NetworkEmitter
                 }
 
                 _w.Line(node.Name + "[" + j + "] = " + string.Join(" + ", terms) + ";");
-            }
-        }
-        else
-        {
-            _dotLengths.Add(n);
-            _w.Line("// one dot product of a row of " + w.Name + " with " + input.Name + " per unit");
-            using (_w.Block("for (int j = 0; j < " + node.Size + "; j++)"))
-            {
-                _w.Line(node.Name + "[j] = " + b.Name + "[j] + Dot" + n + "(" + w.Name + ".Slice(j * " + n + ", " + n + "), " + input.Name + ");");
             }
         }
     }
@@ -616,69 +722,150 @@ internal sealed class NetworkEmitter
 
     // ---------------------------------------------------------------- backward
 
-    private void EmitBackwardSample()
+    private void EmitBackward()
     {
         string ro = ReadOnlySpan + "<" + _t + ">";
         string rw = Span + "<" + _t + ">";
+        var lossTarget = _graph.Nodes[_graph.Loss.InputNode];
+        string lossCall = "SampleLoss(values, t, values.Slice(" + _gradientOffset[lossTarget.Id] + ", " + lossTarget.Size + "))";
         _w.Line("/// <summary>");
-        _w.Line("/// The backward pass of one sample, after <see cref=\"ForwardSample\"/>: the chain rule from the loss back");
-        _w.Line("/// to every parameter, one step per operation. Adds dL/dparameters into <paramref name=\"gradient\"/>; returns the loss.");
-        _w.Line("/// </summary>");
-        using (_w.Block("private static double BackwardSample(" + ro + " parameters, " + ro + " x, " + ro + " values, " + ro + " t, " + rw + " gradient, " + rw + " scratch)"))
+        if (_batched)
         {
-            foreach (int id in _backward.GradientNodes)
+            _w.Line("/// The backward pass of a batch, after <see cref=\"ForwardBatch\"/>: the chain rule from the loss back to every");
+            _w.Line("/// parameter, one step per operation, each over the whole batch. Adds dL/dparameters (summed over the");
+            _w.Line("/// samples) into <paramref name=\"gradient\"/>; returns the summed loss.");
+            _w.Line("/// </summary>");
+            _w.Line("[global::System.Diagnostics.CodeAnalysis.SuppressMessage(\"Style\", \"IDE0060\", Justification = \"Uniform signature.\")]");
+            using (_w.Block("private static double BackwardBatch(" + ro + " parameters, " + ro + " inputs, " + rw + " buffer, " + ro + " targets, " + rw + " gradient, int batch)"))
             {
-                var node = _graph.Nodes[id];
-                _w.Line(rw + " d" + node.Name + " = scratch.Slice(" + _gradientOffset[id] + ", " + node.Size + ");");
-            }
+                _w.Line("double loss = 0;");
+                using (_w.Block("for (int s = 0; s < batch; s++)"))
+                {
+                    _w.Line(rw + " values = buffer.Slice(s * SampleStride, SampleStride);");
+                    _w.Line(ro + " t = targets.Slice(s * OutputSize, OutputSize);");
+                    _w.Line("loss += " + lossCall + ";");
+                }
 
-            var loss = _graph.Loss;
-            _w.Line("double loss = SampleLoss(values, t, d" + _graph.Nodes[loss.InputNode].Name + ");");
-            var declaredValues = new HashSet<int>();
-            foreach (var step in _backward.Steps.Skip(1))
-            {
+                foreach (var step in _backward.Steps.Skip(1))
+                {
+                    EmitBackwardStepBatched(step);
+                }
+
                 _w.Line();
-                _w.Line("// " + Comment(step.Rule, step));
-                EmitBackwardStep(step, declaredValues);
+                _w.Line("return loss;");
             }
+        }
+        else
+        {
+            _w.Line("/// The backward pass of one sample, after <see cref=\"ForwardSample\"/>: the chain rule from the loss back");
+            _w.Line("/// to every parameter, one step per operation. Adds dL/dparameters into <paramref name=\"gradient\"/>; returns the loss.");
+            _w.Line("/// </summary>");
+            using (_w.Block("private static double BackwardSample(" + ro + " parameters, " + ro + " x, " + rw + " values, " + ro + " t, " + rw + " gradient)"))
+            {
+                _w.Line("double loss = " + lossCall + ";");
+                var declared = new HashSet<string>();
+                foreach (var step in _backward.Steps.Skip(1))
+                {
+                    _w.Line();
+                    _w.Line("// " + Comment(step.Rule, step));
+                    EmitBackwardStep(step, declared);
+                }
 
-            _w.Line();
-            _w.Line("return loss;");
+                _w.Line();
+                _w.Line("return loss;");
+            }
         }
 
         _w.Line();
     }
 
-    private void EmitBackwardStep(BackwardStep step, HashSet<int> declaredValues)
+    private void EmitBackwardStepBatched(BackwardStep step)
     {
         var node = _graph.Nodes[step.Node];
         var input = _graph.Nodes[node.Inputs[0]];
-        bool unrolled = IsUnrolled(node);
+        bool kernel = node.Kind == OpKind.Linear && !IsUnrolled(node);
+        if (kernel && step.Rule == RuleKind.LinearBias)
+        {
+            // The weight-gradient kernel accumulates the bias gradient in the same pass (next step).
+            return;
+        }
+
+        _w.Line();
+        if (kernel && step.Rule == RuleKind.LinearWeights)
+        {
+            var w = node.Weights!;
+            var b = node.Bias!;
+            _w.Line("// " + Comment(RuleKind.LinearBias, step));
+            _w.Line("// " + Comment(RuleKind.LinearWeights, step) + "   (summed over the batch: dW += dZᵀ · X)");
+            string x = input.Kind == OpKind.Input ? "inputs, InputSize" : "buffer.Slice(" + _valueOffset[input.Id] + "), SampleStride";
+            _w.Line(Runtime + ".DenseKernels.AccumulateWeightGradient(buffer.Slice(" + _gradientOffset[node.Id] + "), SampleStride, " + x
+                + ", gradient.Slice(" + OffsetName(w) + ", " + w.Length + "), gradient.Slice(" + OffsetName(b) + ", " + b.Length + "), batch, n: "
+                + node.Size + ", k: " + input.Size + ");");
+            return;
+        }
+
+        _w.Line("// " + Comment(step.Rule, step));
+        if (kernel && step.Rule == RuleKind.LinearInput)
+        {
+            var w = node.Weights!;
+            _w.Line("// (for every sample: dX = dZ · " + w.Name + ")");
+            _w.Line(Runtime + ".DenseKernels.InputGradient(buffer.Slice(" + _gradientOffset[node.Id] + "), SampleStride, parameters.Slice("
+                + OffsetName(w) + ", " + w.Length + "), buffer.Slice(" + _gradientOffset[input.Id] + "), SampleStride, batch, n: "
+                + node.Size + ", k: " + input.Size + (step.Accumulate ? ", accumulate: true" : string.Empty) + ");");
+            return;
+        }
+
+        using (PerSample(input))
+        {
+            EmitBackwardStep(step, new HashSet<string>());
+        }
+    }
+
+    /// <summary>
+    /// One backward step for one sample (the caller loops over samples in batched mode). Spans are
+    /// declared on first use; <paramref name="declared"/> holds the names already declared in scope.
+    /// Dense layers get here only when small enough to unroll.
+    /// </summary>
+    private void EmitBackwardStep(BackwardStep step, HashSet<string> declared)
+    {
+        var node = _graph.Nodes[step.Node];
+        var input = _graph.Nodes[node.Inputs[0]];
+        string rw = Span + "<" + _t + ">";
+        string ro = ReadOnlySpan + "<" + _t + ">";
+        string op = step.Accumulate ? " += " : " = ";
+
+        void Declare(string name, string type, string source)
+        {
+            if (declared.Add(name))
+            {
+                _w.Line(type + " " + name + " = " + source + ";");
+            }
+        }
 
         void NeedValue(GraphNode value)
         {
-            if (value.Kind != OpKind.Input && declaredValues.Add(value.Id))
+            if (value.Kind != OpKind.Input)
             {
-                DeclareValue(value, readOnly: true);
+                Declare(value.Name, ro, "values.Slice(" + _valueOffset[value.Id] + ", " + value.Size + ")");
             }
         }
+
+        void NeedGradient(GraphNode value) =>
+            Declare("d" + value.Name, rw, "values.Slice(" + _gradientOffset[value.Id] + ", " + value.Size + ")");
+
+        void NeedParameterGradient(ParameterTensor tensor) =>
+            Declare("d" + tensor.Name, rw, "gradient.Slice(" + OffsetName(tensor) + ", " + tensor.Length + ")");
 
         switch (step.Rule)
         {
             case RuleKind.LinearBias:
             {
                 var b = node.Bias!;
-                _w.Line(rwDecl(b));
-                if (unrolled)
+                NeedGradient(node);
+                NeedParameterGradient(b);
+                for (int j = 0; j < node.Size; j++)
                 {
-                    for (int j = 0; j < node.Size; j++)
-                    {
-                        _w.Line("d" + b.Name + "[" + j + "] += d" + node.Name + "[" + j + "];");
-                    }
-                }
-                else
-                {
-                    _w.Line("for (int j = 0; j < " + node.Size + "; j++) d" + b.Name + "[j] += d" + node.Name + "[j];");
+                    _w.Line("d" + b.Name + "[" + j + "] += d" + node.Name + "[" + j + "];");
                 }
 
                 break;
@@ -688,23 +875,15 @@ internal sealed class NetworkEmitter
             {
                 var w = node.Weights!;
                 NeedValue(input);
-                _w.Line(rwDecl(w));
+                NeedGradient(node);
+                NeedParameterGradient(w);
                 int n = input.Size;
-                if (unrolled)
+                for (int j = 0; j < node.Size; j++)
                 {
-                    for (int j = 0; j < node.Size; j++)
+                    for (int i = 0; i < n; i++)
                     {
-                        for (int i = 0; i < n; i++)
-                        {
-                            _w.Line("d" + w.Name + "[" + ((j * n) + i) + "] += d" + node.Name + "[" + j + "] * " + input.Name + "[" + i + "];");
-                        }
+                        _w.Line("d" + w.Name + "[" + ((j * n) + i) + "] += d" + node.Name + "[" + j + "] * " + input.Name + "[" + i + "];");
                     }
-                }
-                else
-                {
-                    _axpyLengths.Add(n);
-                    _w.Line("// row j of d" + w.Name + " += d" + node.Name + "[j] * " + input.Name);
-                    _w.Line("for (int j = 0; j < " + node.Size + "; j++) Axpy" + n + "(d" + node.Name + "[j], " + input.Name + ", d" + w.Name + ".Slice(j * " + n + ", " + n + "));");
                 }
 
                 break;
@@ -713,27 +892,14 @@ internal sealed class NetworkEmitter
             case RuleKind.LinearInput:
             {
                 var w = node.Weights!;
-                DeclareParameter(w, readOnly: true);
+                Declare(w.Name, ro, "parameters.Slice(" + OffsetName(w) + ", " + w.Length + ")");
+                NeedGradient(node);
+                NeedGradient(input);
                 int n = input.Size;
-                string target = "d" + input.Name;
-                if (unrolled)
+                for (int i = 0; i < n; i++)
                 {
-                    for (int i = 0; i < n; i++)
-                    {
-                        var terms = Enumerable.Range(0, node.Size).Select(j => w.Name + "[" + ((j * n) + i) + "] * d" + node.Name + "[" + j + "]");
-                        _w.Line(target + "[" + i + "] " + (step.Accumulate ? "+=" : "=") + " " + string.Join(" + ", terms) + ";");
-                    }
-                }
-                else
-                {
-                    _axpyLengths.Add(n);
-                    if (!step.Accumulate)
-                    {
-                        _w.Line(target + ".Clear();");
-                    }
-
-                    _w.Line("// " + target + " += d" + node.Name + "[j] * (row j of " + w.Name + ") for every row j");
-                    _w.Line("for (int j = 0; j < " + node.Size + "; j++) Axpy" + n + "(d" + node.Name + "[j], " + w.Name + ".Slice(j * " + n + ", " + n + "), " + target + ");");
+                    var terms = Enumerable.Range(0, node.Size).Select(j => w.Name + "[" + ((j * n) + i) + "] * d" + node.Name + "[" + j + "]");
+                    _w.Line("d" + input.Name + "[" + i + "]" + op + string.Join(" + ", terms) + ";");
                 }
 
                 break;
@@ -742,23 +908,28 @@ internal sealed class NetworkEmitter
             case RuleKind.Dropout:
             {
                 string mask = node.Name + "Mask";
-                _w.Line(ReadOnlySpan + "<" + _t + "> " + mask + " = values.Slice(" + _maskOffset[node.Id] + ", " + node.Size + ");");
-                string op = step.Accumulate ? " += " : " = ";
+                Declare(mask, ro, "values.Slice(" + _maskOffset[node.Id] + ", " + node.Size + ")");
+                NeedGradient(node);
+                NeedGradient(input);
                 _w.Line("for (int i = 0; i < " + node.Size + "; i++) d" + input.Name + "[i]" + op + "d" + node.Name + "[i] * " + mask + "[i];");
                 break;
             }
 
             default:
             {
-                // An element-wise activation: dL/dz from dL/da.
-                NeedValue(node);
+                // An element-wise activation: dL/dz from dL/da, through the output (sigmoid, tanh) or the input (the rest).
                 if (step.Rule is RuleKind.ReLU or RuleKind.LeakyReLU or RuleKind.Softplus)
                 {
                     NeedValue(input);
                 }
+                else
+                {
+                    NeedValue(node);
+                }
 
-                string op = step.Accumulate ? " += " : " = ";
-                if (unrolled)
+                NeedGradient(node);
+                NeedGradient(input);
+                if (IsUnrolled(node))
                 {
                     for (int i = 0; i < node.Size; i++)
                     {
@@ -775,9 +946,6 @@ internal sealed class NetworkEmitter
                 break;
             }
         }
-
-        string rwDecl(ParameterTensor tensor) =>
-            Span + "<" + _t + "> d" + tensor.Name + " = gradient.Slice(" + OffsetName(tensor) + ", " + tensor.Length + ");";
     }
 
     private string ActivationDerivative(RuleKind rule, string da, string a, string z) => rule switch
@@ -789,77 +957,6 @@ internal sealed class NetworkEmitter
         RuleKind.Softplus => da + " / (" + Lit(1) + " + " + _math + ".Exp(-" + z + "))",
         _ => da,
     };
-
-    // ---------------------------------------------------------------- kernels
-
-    private void EmitKernels()
-    {
-        string vector = "global::System.Numerics.Vector";
-        string vt = vector + "<" + _t + ">";
-        string unsafeClass = "global::System.Runtime.CompilerServices.Unsafe";
-        string marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
-        foreach (int n in _dotLengths)
-        {
-            _w.Line("/// <summary>Σ a[i] b[i] over " + n + " elements, with Vector&lt;" + _t + "&gt; and two accumulators.</summary>");
-            using (_w.Block("private static " + _t + " Dot" + n + "(" + ReadOnlySpan + "<" + _t + "> a, " + ReadOnlySpan + "<" + _t + "> b)"))
-            {
-                _w.Line("// The check lets the loops below read without bounds checks.");
-                _w.Line("if (a.Length < " + n + " || b.Length < " + n + ") throw new global::System.ArgumentException(\"Dot" + n + " needs " + n + " elements.\");");
-                _w.Line("ref " + _t + " ra = ref " + marshal + ".GetReference(a);");
-                _w.Line("ref " + _t + " rb = ref " + marshal + ".GetReference(b);");
-                _w.Line(vt + " acc0 = " + vt + ".Zero;");
-                _w.Line(vt + " acc1 = " + vt + ".Zero;");
-                _w.Line("nuint width = (nuint)" + vt + ".Count;");
-                _w.Line("nuint i = 0;");
-                using (_w.Block("for (; i + (2 * width) <= " + n + "; i += 2 * width)"))
-                {
-                    _w.Line("acc0 += " + vector + ".LoadUnsafe(ref ra, i) * " + vector + ".LoadUnsafe(ref rb, i);");
-                    _w.Line("acc1 += " + vector + ".LoadUnsafe(ref ra, i + width) * " + vector + ".LoadUnsafe(ref rb, i + width);");
-                }
-
-                using (_w.Block("for (; i + width <= " + n + "; i += width)"))
-                {
-                    _w.Line("acc0 += " + vector + ".LoadUnsafe(ref ra, i) * " + vector + ".LoadUnsafe(ref rb, i);");
-                }
-
-                _w.Line(_t + " sum = " + vector + ".Sum(acc0 + acc1);");
-                using (_w.Block("for (; i < " + n + "; i++)"))
-                {
-                    _w.Line("sum += " + unsafeClass + ".Add(ref ra, i) * " + unsafeClass + ".Add(ref rb, i);");
-                }
-
-                _w.Line("return sum;");
-            }
-
-            _w.Line();
-        }
-
-        foreach (int n in _axpyLengths)
-        {
-            _w.Line("/// <summary>y += alpha x over " + n + " elements, vectorized.</summary>");
-            using (_w.Block("private static void Axpy" + n + "(" + _t + " alpha, " + ReadOnlySpan + "<" + _t + "> x, " + Span + "<" + _t + "> y)"))
-            {
-                _w.Line("// The check lets the loops below read and write without bounds checks.");
-                _w.Line("if (x.Length < " + n + " || y.Length < " + n + ") throw new global::System.ArgumentException(\"Axpy" + n + " needs " + n + " elements.\");");
-                _w.Line("ref " + _t + " rx = ref " + marshal + ".GetReference(x);");
-                _w.Line("ref " + _t + " ry = ref " + marshal + ".GetReference(y);");
-                _w.Line(vt + " va = new " + vt + "(alpha);");
-                _w.Line("nuint width = (nuint)" + vt + ".Count;");
-                _w.Line("nuint i = 0;");
-                using (_w.Block("for (; i + width <= " + n + "; i += width)"))
-                {
-                    _w.Line(vector + ".StoreUnsafe(" + vector + ".LoadUnsafe(ref ry, i) + (va * " + vector + ".LoadUnsafe(ref rx, i)), ref ry, i);");
-                }
-
-                using (_w.Block("for (; i < " + n + "; i++)"))
-                {
-                    _w.Line(unsafeClass + ".Add(ref ry, i) += alpha * " + unsafeClass + ".Add(ref rx, i);");
-                }
-            }
-
-            _w.Line();
-        }
-    }
 
     // ---------------------------------------------------------------- helpers
 

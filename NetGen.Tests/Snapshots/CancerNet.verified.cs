@@ -37,18 +37,19 @@ partial class CancerNet : global::NetGen.INetwork<double>
     /// <summary>Where b2 ([1]) starts in the flat parameter and gradient buffers.</summary>
     public const int B2Offset = 512;
 
-    // Scratch layout of one sample in a workspace: the value of every graph node.
+    // Scratch layout of one sample in a workspace (samples follow each other, SampleStride apart):
+    // first the value of every graph node,
     //   z1 [16] at 0
     //   a1 [16] at 16
     //   z2 [1] at 32
     //   a2 [1] at 33
     private const int ValuesPerSample = 34;
 
-    // Shared scratch of a batch: the gradient of the loss with respect to each node's value.
-    //   dz2 [1] at 0
-    //   da1 [16] at 1
-    //   dz1 [16] at 17
-    private const int GradientScratch = 33;
+    // Then the gradient of the loss with respect to each node's value, for the backward pass.
+    //   dz2 [1] at 34
+    //   da1 [16] at 35
+    //   dz1 [16] at 51
+    private const int SampleStride = 67;
 
     // The prediction (a2) within a sample's values.
     private const int PredictionOffset = 33;
@@ -110,27 +111,28 @@ partial class CancerNet : global::NetGen.INetwork<double>
     /// <inheritdoc/>
     public global::NetGen.NetworkWorkspace<double> CreateWorkspace(int batchCapacity)
     {
-        return new global::NetGen.NetworkWorkspace<double>(batchCapacity, ValuesPerSample, GradientScratch);
+        return new global::NetGen.NetworkWorkspace<double>(batchCapacity, SampleStride);
     }
 
     /// <inheritdoc/>
     public void Predict(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
     {
         global::NetGen.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
-        global::System.Span<double> values = stackalloc double[ValuesPerSample];
-        ForwardSample(_parameters, input, values);
+        global::System.Span<double> values = stackalloc double[SampleStride];
+        ForwardBatch(_parameters, input, values, 1);
         values.Slice(PredictionOffset, OutputSize).CopyTo(output);
     }
 
     /// <inheritdoc/>
     public void Forward(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, global::NetGen.NetworkWorkspace<double> workspace)
     {
-        int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, ValuesPerSample, GradientScratch);
+        int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
         global::NetGen.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
+        global::System.Span<double> buffer = workspace.Buffer;
+        ForwardBatch(_parameters, inputs, buffer, batch);
         for (int s = 0; s < batch; s++)
         {
-            global::System.Span<double> values = workspace.Sample(s);
-            ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);
+            global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
             values.Slice(PredictionOffset, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
         }
     }
@@ -138,15 +140,15 @@ partial class CancerNet : global::NetGen.INetwork<double>
     /// <inheritdoc/>
     public double ComputeLoss(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::NetGen.NetworkWorkspace<double> workspace)
     {
-        int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, ValuesPerSample, GradientScratch);
+        int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
         global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
-        global::System.Span<double> scratch = workspace.Shared;
+        global::System.Span<double> buffer = workspace.Buffer;
+        ForwardBatch(_parameters, inputs, buffer, batch);
         double loss = 0;
         for (int s = 0; s < batch; s++)
         {
-            global::System.Span<double> values = workspace.Sample(s);
-            ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);
-            loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), scratch);
+            global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
+            loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), values.Slice(34, OutputSize));
         }
 
         return (double)loss;
@@ -155,53 +157,56 @@ partial class CancerNet : global::NetGen.INetwork<double>
     /// <inheritdoc/>
     public double ForwardBackward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, global::NetGen.NetworkWorkspace<double> workspace)
     {
-        int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, ValuesPerSample, GradientScratch);
+        int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
         global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
         global::NetGen.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
-        global::System.Span<double> scratch = workspace.Shared;
-        double loss = 0;
-        for (int s = 0; s < batch; s++)
-        {
-            global::System.ReadOnlySpan<double> x = inputs.Slice(s * InputSize, InputSize);
-            global::System.Span<double> values = workspace.Sample(s);
-            ForwardSample(_parameters, x, values);
-            loss += BackwardSample(_parameters, x, values, targets.Slice(s * OutputSize, OutputSize), gradient, scratch);
-        }
-
-        return (double)loss;
+        global::System.Span<double> buffer = workspace.Buffer;
+        ForwardBatch(_parameters, inputs, buffer, batch);
+        return (double)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch);
     }
 
-    /// <summary>The forward pass of one sample: computes every node's value into <paramref name="values"/>.</summary>
-    private static void ForwardSample(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> x, global::System.Span<double> values)
+    /// <summary>
+    /// The forward pass of a batch, layer by layer: matrix products for the dense layers, then
+    /// each sample's activations. Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
+    /// </summary>
+    private static void ForwardBatch(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.Span<double> buffer, int batch)
     {
         // Layer 1: Dense 30 -> 16, Tanh
-        // z1 = W1 · x + b1
-        global::System.ReadOnlySpan<double> W1 = parameters.Slice(W1Offset, 480);
-        global::System.ReadOnlySpan<double> b1 = parameters.Slice(B1Offset, 16);
-        global::System.Span<double> z1 = values.Slice(0, 16);
-        // one dot product of a row of W1 with x per unit
-        for (int j = 0; j < 16; j++)
-        {
-            z1[j] = b1[j] + Dot30(W1.Slice(j * 30, 30), x);
-        }
+        // z1 = W1 · x + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
+        global::NetGen.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 480), parameters.Slice(B1Offset, 16), buffer.Slice(0), SampleStride, batch, n: 16, k: 30);
 
-        // a1 = tanh(z1)
-        global::System.Span<double> a1 = values.Slice(16, 16);
-        for (int i = 0; i < 16; i++)
+        for (int s = 0; s < batch; s++)
         {
-            a1[i] = global::System.Math.Tanh(z1[i]);
+            global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
+            global::System.ReadOnlySpan<double> z1 = values.Slice(0, 16);
+            // a1 = tanh(z1)
+            global::System.Span<double> a1 = values.Slice(16, 16);
+            for (int i = 0; i < 16; i++)
+            {
+                a1[i] = global::System.Math.Tanh(z1[i]);
+            }
         }
 
         // Layer 2: Dense 16 -> 1, Sigmoid
-        // z2 = W2 · a1 + b2
-        global::System.ReadOnlySpan<double> W2 = parameters.Slice(W2Offset, 16);
-        global::System.ReadOnlySpan<double> b2 = parameters.Slice(B2Offset, 1);
-        global::System.Span<double> z2 = values.Slice(32, 1);
-        z2[0] = b2[0] + W2[0] * a1[0] + W2[1] * a1[1] + W2[2] * a1[2] + W2[3] * a1[3] + W2[4] * a1[4] + W2[5] * a1[5] + W2[6] * a1[6] + W2[7] * a1[7] + W2[8] * a1[8] + W2[9] * a1[9] + W2[10] * a1[10] + W2[11] * a1[11] + W2[12] * a1[12] + W2[13] * a1[13] + W2[14] * a1[14] + W2[15] * a1[15];
+        for (int s = 0; s < batch; s++)
+        {
+            global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
+            global::System.ReadOnlySpan<double> a1 = values.Slice(16, 16);
+            // z2 = W2 · a1 + b2
+            global::System.ReadOnlySpan<double> W2 = parameters.Slice(W2Offset, 16);
+            global::System.ReadOnlySpan<double> b2 = parameters.Slice(B2Offset, 1);
+            global::System.Span<double> z2 = values.Slice(32, 1);
+            z2[0] = b2[0] + W2[0] * a1[0] + W2[1] * a1[1] + W2[2] * a1[2] + W2[3] * a1[3] + W2[4] * a1[4] + W2[5] * a1[5] + W2[6] * a1[6] + W2[7] * a1[7] + W2[8] * a1[8] + W2[9] * a1[9] + W2[10] * a1[10] + W2[11] * a1[11] + W2[12] * a1[12] + W2[13] * a1[13] + W2[14] * a1[14] + W2[15] * a1[15];
+        }
 
-        // a2 = sigmoid(z2)
-        global::System.Span<double> a2 = values.Slice(33, 1);
-        a2[0] = 1.0 / (1.0 + global::System.Math.Exp(-z2[0]));
+        for (int s = 0; s < batch; s++)
+        {
+            global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
+            global::System.ReadOnlySpan<double> z2 = values.Slice(32, 1);
+            // a2 = sigmoid(z2)
+            global::System.Span<double> a2 = values.Slice(33, 1);
+            a2[0] = 1.0 / (1.0 + global::System.Math.Exp(-z2[0]));
+        }
     }
 
     /// <summary>The loss of one sample; writes dL/dz2 into <paramref name="dz2"/>.</summary>
@@ -223,119 +228,94 @@ partial class CancerNet : global::NetGen.INetwork<double>
     }
 
     /// <summary>
-    /// The backward pass of one sample, after <see cref="ForwardSample"/>: the chain rule from the loss back
-    /// to every parameter, one step per operation. Adds dL/dparameters into <paramref name="gradient"/>; returns the loss.
+    /// The backward pass of a batch, after <see cref="ForwardBatch"/>: the chain rule from the loss back to every
+    /// parameter, one step per operation, each over the whole batch. Adds dL/dparameters (summed over the
+    /// samples) into <paramref name="gradient"/>; returns the summed loss.
     /// </summary>
-    private static double BackwardSample(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> values, global::System.ReadOnlySpan<double> t, global::System.Span<double> gradient, global::System.Span<double> scratch)
+    [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0060", Justification = "Uniform signature.")]
+    private static double BackwardBatch(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.Span<double> buffer, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, int batch)
     {
-        global::System.Span<double> dz2 = scratch.Slice(0, 1);
-        global::System.Span<double> da1 = scratch.Slice(1, 16);
-        global::System.Span<double> dz1 = scratch.Slice(17, 16);
-        double loss = SampleLoss(values, t, dz2);
+        double loss = 0;
+        for (int s = 0; s < batch; s++)
+        {
+            global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
+            global::System.ReadOnlySpan<double> t = targets.Slice(s * OutputSize, OutputSize);
+            loss += SampleLoss(values, t, values.Slice(34, 1));
+        }
 
         // dL/db2 += dL/dz2
-        global::System.Span<double> db2 = gradient.Slice(B2Offset, 1);
-        db2[0] += dz2[0];
+        for (int s = 0; s < batch; s++)
+        {
+            global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
+            global::System.Span<double> dz2 = values.Slice(34, 1);
+            global::System.Span<double> db2 = gradient.Slice(B2Offset, 1);
+            db2[0] += dz2[0];
+        }
 
         // dL/dW2 += dL/dz2 · a1ᵀ
-        global::System.ReadOnlySpan<double> a1 = values.Slice(16, 16);
-        global::System.Span<double> dW2 = gradient.Slice(W2Offset, 16);
-        dW2[0] += dz2[0] * a1[0];
-        dW2[1] += dz2[0] * a1[1];
-        dW2[2] += dz2[0] * a1[2];
-        dW2[3] += dz2[0] * a1[3];
-        dW2[4] += dz2[0] * a1[4];
-        dW2[5] += dz2[0] * a1[5];
-        dW2[6] += dz2[0] * a1[6];
-        dW2[7] += dz2[0] * a1[7];
-        dW2[8] += dz2[0] * a1[8];
-        dW2[9] += dz2[0] * a1[9];
-        dW2[10] += dz2[0] * a1[10];
-        dW2[11] += dz2[0] * a1[11];
-        dW2[12] += dz2[0] * a1[12];
-        dW2[13] += dz2[0] * a1[13];
-        dW2[14] += dz2[0] * a1[14];
-        dW2[15] += dz2[0] * a1[15];
+        for (int s = 0; s < batch; s++)
+        {
+            global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
+            global::System.ReadOnlySpan<double> a1 = values.Slice(16, 16);
+            global::System.Span<double> dz2 = values.Slice(34, 1);
+            global::System.Span<double> dW2 = gradient.Slice(W2Offset, 16);
+            dW2[0] += dz2[0] * a1[0];
+            dW2[1] += dz2[0] * a1[1];
+            dW2[2] += dz2[0] * a1[2];
+            dW2[3] += dz2[0] * a1[3];
+            dW2[4] += dz2[0] * a1[4];
+            dW2[5] += dz2[0] * a1[5];
+            dW2[6] += dz2[0] * a1[6];
+            dW2[7] += dz2[0] * a1[7];
+            dW2[8] += dz2[0] * a1[8];
+            dW2[9] += dz2[0] * a1[9];
+            dW2[10] += dz2[0] * a1[10];
+            dW2[11] += dz2[0] * a1[11];
+            dW2[12] += dz2[0] * a1[12];
+            dW2[13] += dz2[0] * a1[13];
+            dW2[14] += dz2[0] * a1[14];
+            dW2[15] += dz2[0] * a1[15];
+        }
 
         // dL/da1 = W2ᵀ · dL/dz2
-        global::System.ReadOnlySpan<double> W2 = parameters.Slice(W2Offset, 16);
-        da1[0] = W2[0] * dz2[0];
-        da1[1] = W2[1] * dz2[0];
-        da1[2] = W2[2] * dz2[0];
-        da1[3] = W2[3] * dz2[0];
-        da1[4] = W2[4] * dz2[0];
-        da1[5] = W2[5] * dz2[0];
-        da1[6] = W2[6] * dz2[0];
-        da1[7] = W2[7] * dz2[0];
-        da1[8] = W2[8] * dz2[0];
-        da1[9] = W2[9] * dz2[0];
-        da1[10] = W2[10] * dz2[0];
-        da1[11] = W2[11] * dz2[0];
-        da1[12] = W2[12] * dz2[0];
-        da1[13] = W2[13] * dz2[0];
-        da1[14] = W2[14] * dz2[0];
-        da1[15] = W2[15] * dz2[0];
+        for (int s = 0; s < batch; s++)
+        {
+            global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
+            global::System.ReadOnlySpan<double> W2 = parameters.Slice(W2Offset, 16);
+            global::System.Span<double> dz2 = values.Slice(34, 1);
+            global::System.Span<double> da1 = values.Slice(35, 16);
+            da1[0] = W2[0] * dz2[0];
+            da1[1] = W2[1] * dz2[0];
+            da1[2] = W2[2] * dz2[0];
+            da1[3] = W2[3] * dz2[0];
+            da1[4] = W2[4] * dz2[0];
+            da1[5] = W2[5] * dz2[0];
+            da1[6] = W2[6] * dz2[0];
+            da1[7] = W2[7] * dz2[0];
+            da1[8] = W2[8] * dz2[0];
+            da1[9] = W2[9] * dz2[0];
+            da1[10] = W2[10] * dz2[0];
+            da1[11] = W2[11] * dz2[0];
+            da1[12] = W2[12] * dz2[0];
+            da1[13] = W2[13] * dz2[0];
+            da1[14] = W2[14] * dz2[0];
+            da1[15] = W2[15] * dz2[0];
+        }
 
         // dL/dz1 = dL/da1 * (1 - a1²)
-        for (int i = 0; i < 16; i++) dz1[i] = da1[i] * (1.0 - a1[i] * a1[i]);
+        for (int s = 0; s < batch; s++)
+        {
+            global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
+            global::System.ReadOnlySpan<double> a1 = values.Slice(16, 16);
+            global::System.Span<double> da1 = values.Slice(35, 16);
+            global::System.Span<double> dz1 = values.Slice(51, 16);
+            for (int i = 0; i < 16; i++) dz1[i] = da1[i] * (1.0 - a1[i] * a1[i]);
+        }
 
         // dL/db1 += dL/dz1
-        global::System.Span<double> db1 = gradient.Slice(B1Offset, 16);
-        for (int j = 0; j < 16; j++) db1[j] += dz1[j];
-
-        // dL/dW1 += dL/dz1 · xᵀ
-        global::System.Span<double> dW1 = gradient.Slice(W1Offset, 480);
-        // row j of dW1 += dz1[j] * x
-        for (int j = 0; j < 16; j++) Axpy30(dz1[j], x, dW1.Slice(j * 30, 30));
+        // dL/dW1 += dL/dz1 · xᵀ   (summed over the batch: dW += dZᵀ · X)
+        global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(51), SampleStride, inputs, InputSize, gradient.Slice(W1Offset, 480), gradient.Slice(B1Offset, 16), batch, n: 16, k: 30);
 
         return loss;
-    }
-
-    /// <summary>Σ a[i] b[i] over 30 elements, with Vector&lt;double&gt; and two accumulators.</summary>
-    private static double Dot30(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b)
-    {
-        // The check lets the loops below read without bounds checks.
-        if (a.Length < 30 || b.Length < 30) throw new global::System.ArgumentException("Dot30 needs 30 elements.");
-        ref double ra = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a);
-        ref double rb = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b);
-        global::System.Numerics.Vector<double> acc0 = global::System.Numerics.Vector<double>.Zero;
-        global::System.Numerics.Vector<double> acc1 = global::System.Numerics.Vector<double>.Zero;
-        nuint width = (nuint)global::System.Numerics.Vector<double>.Count;
-        nuint i = 0;
-        for (; i + (2 * width) <= 30; i += 2 * width)
-        {
-            acc0 += global::System.Numerics.Vector.LoadUnsafe(ref ra, i) * global::System.Numerics.Vector.LoadUnsafe(ref rb, i);
-            acc1 += global::System.Numerics.Vector.LoadUnsafe(ref ra, i + width) * global::System.Numerics.Vector.LoadUnsafe(ref rb, i + width);
-        }
-        for (; i + width <= 30; i += width)
-        {
-            acc0 += global::System.Numerics.Vector.LoadUnsafe(ref ra, i) * global::System.Numerics.Vector.LoadUnsafe(ref rb, i);
-        }
-        double sum = global::System.Numerics.Vector.Sum(acc0 + acc1);
-        for (; i < 30; i++)
-        {
-            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref ra, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref rb, i);
-        }
-        return sum;
-    }
-
-    /// <summary>y += alpha x over 30 elements, vectorized.</summary>
-    private static void Axpy30(double alpha, global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
-    {
-        // The check lets the loops below read and write without bounds checks.
-        if (x.Length < 30 || y.Length < 30) throw new global::System.ArgumentException("Axpy30 needs 30 elements.");
-        ref double rx = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        ref double ry = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        global::System.Numerics.Vector<double> va = new global::System.Numerics.Vector<double>(alpha);
-        nuint width = (nuint)global::System.Numerics.Vector<double>.Count;
-        nuint i = 0;
-        for (; i + width <= 30; i += width)
-        {
-            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref ry, i) + (va * global::System.Numerics.Vector.LoadUnsafe(ref rx, i)), ref ry, i);
-        }
-        for (; i < 30; i++)
-        {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref ry, i) += alpha * global::System.Runtime.CompilerServices.Unsafe.Add(ref rx, i);
-        }
     }
 }

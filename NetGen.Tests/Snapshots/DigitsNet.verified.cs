@@ -39,18 +39,19 @@ namespace Demo
         /// <summary>Where b2 ([10]) starts in the flat parameter and gradient buffers.</summary>
         public const int B2Offset = 4800;
 
-        // Scratch layout of one sample in a workspace: the value of every graph node.
+        // Scratch layout of one sample in a workspace (samples follow each other, SampleStride apart):
+        // first the value of every graph node,
         //   z1 [64] at 0
         //   a1 [64] at 64
         //   z2 [10] at 128
         //   p [10] at 138
         private const int ValuesPerSample = 148;
 
-        // Shared scratch of a batch: the gradient of the loss with respect to each node's value.
-        //   dz2 [10] at 0
-        //   da1 [64] at 10
-        //   dz1 [64] at 74
-        private const int GradientScratch = 138;
+        // Then the gradient of the loss with respect to each node's value, for the backward pass.
+        //   dz2 [10] at 148
+        //   da1 [64] at 158
+        //   dz1 [64] at 222
+        private const int SampleStride = 286;
 
         // The prediction (p) within a sample's values.
         private const int PredictionOffset = 138;
@@ -112,27 +113,28 @@ namespace Demo
         /// <inheritdoc/>
         public global::NetGen.NetworkWorkspace<float> CreateWorkspace(int batchCapacity)
         {
-            return new global::NetGen.NetworkWorkspace<float>(batchCapacity, ValuesPerSample, GradientScratch);
+            return new global::NetGen.NetworkWorkspace<float>(batchCapacity, SampleStride);
         }
 
         /// <inheritdoc/>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             global::NetGen.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
-            global::System.Span<float> values = stackalloc float[ValuesPerSample];
-            ForwardSample(_parameters, input, values);
+            global::System.Span<float> values = stackalloc float[SampleStride];
+            ForwardBatch(_parameters, input, values, 1);
             values.Slice(PredictionOffset, OutputSize).CopyTo(output);
         }
 
         /// <inheritdoc/>
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, ValuesPerSample, GradientScratch);
+            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
             global::NetGen.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
+            global::System.Span<float> buffer = workspace.Buffer;
+            ForwardBatch(_parameters, inputs, buffer, batch);
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> values = workspace.Sample(s);
-                ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
                 values.Slice(PredictionOffset, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
             }
         }
@@ -140,15 +142,15 @@ namespace Demo
         /// <inheritdoc/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, ValuesPerSample, GradientScratch);
+            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
             global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
-            global::System.Span<float> scratch = workspace.Shared;
+            global::System.Span<float> buffer = workspace.Buffer;
+            ForwardBatch(_parameters, inputs, buffer, batch);
             double loss = 0;
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> values = workspace.Sample(s);
-                ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);
-                loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), scratch);
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), values.Slice(148, OutputSize));
             }
 
             return (float)loss;
@@ -157,67 +159,58 @@ namespace Demo
         /// <inheritdoc/>
         public float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, ValuesPerSample, GradientScratch);
+            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
             global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::NetGen.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
-            global::System.Span<float> scratch = workspace.Shared;
-            double loss = 0;
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(s * InputSize, InputSize);
-                global::System.Span<float> values = workspace.Sample(s);
-                ForwardSample(_parameters, x, values);
-                loss += BackwardSample(_parameters, x, values, targets.Slice(s * OutputSize, OutputSize), gradient, scratch);
-            }
-
-            return (float)loss;
+            global::System.Span<float> buffer = workspace.Buffer;
+            ForwardBatch(_parameters, inputs, buffer, batch);
+            return (float)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch);
         }
 
-        /// <summary>The forward pass of one sample: computes every node's value into <paramref name="values"/>.</summary>
-        private static void ForwardSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.Span<float> values)
+        /// <summary>
+        /// The forward pass of a batch, layer by layer: matrix products for the dense layers, then
+        /// each sample's activations. Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
+        /// </summary>
+        private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch)
         {
             // Layer 1: Dense 64 -> 64, ReLU
-            // z1 = W1 · x + b1
-            global::System.ReadOnlySpan<float> W1 = parameters.Slice(W1Offset, 4096);
-            global::System.ReadOnlySpan<float> b1 = parameters.Slice(B1Offset, 64);
-            global::System.Span<float> z1 = values.Slice(0, 64);
-            // one dot product of a row of W1 with x per unit
-            for (int j = 0; j < 64; j++)
-            {
-                z1[j] = b1[j] + Dot64(W1.Slice(j * 64, 64), x);
-            }
+            // z1 = W1 · x + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
+            global::NetGen.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 4096), parameters.Slice(B1Offset, 64), buffer.Slice(0), SampleStride, batch, n: 64, k: 64);
 
-            // a1 = relu(z1)
-            global::System.Span<float> a1 = values.Slice(64, 64);
-            for (int i = 0; i < 64; i++)
+            for (int s = 0; s < batch; s++)
             {
-                a1[i] = z1[i] > 0f ? z1[i] : 0f;
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> z1 = values.Slice(0, 64);
+                // a1 = relu(z1)
+                global::System.Span<float> a1 = values.Slice(64, 64);
+                for (int i = 0; i < 64; i++)
+                {
+                    a1[i] = z1[i] > 0f ? z1[i] : 0f;
+                }
             }
 
             // Layer 2: Dense 64 -> 10, Identity
-            // z2 = W2 · a1 + b2
-            global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 640);
-            global::System.ReadOnlySpan<float> b2 = parameters.Slice(B2Offset, 10);
-            global::System.Span<float> z2 = values.Slice(128, 10);
-            // one dot product of a row of W2 with a1 per unit
-            for (int j = 0; j < 10; j++)
-            {
-                z2[j] = b2[j] + Dot64(W2.Slice(j * 64, 64), a1);
-            }
+            // z2 = W2 · a1 + b2 for every sample: Z = X · W2ᵀ + b2 over the batch
+            global::NetGen.DenseKernels.Forward(buffer.Slice(64), SampleStride, parameters.Slice(W2Offset, 640), parameters.Slice(B2Offset, 10), buffer.Slice(128), SampleStride, batch, n: 10, k: 64);
 
-            // p = softmax(z2), computed as exp(z2 - max z2) / Σ so no exp can overflow
-            global::System.Span<float> p = values.Slice(138, 10);
+            for (int s = 0; s < batch; s++)
             {
-                float max = z2[0];
-                for (int i = 1; i < 10; i++) max = global::System.MathF.Max(max, z2[i]);
-                float sum = 0f;
-                for (int i = 0; i < 10; i++)
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> z2 = values.Slice(128, 10);
+                // p = softmax(z2), computed as exp(z2 - max z2) / Σ so no exp can overflow
+                global::System.Span<float> p = values.Slice(138, 10);
                 {
-                    p[i] = global::System.MathF.Exp(z2[i] - max);
-                    sum += p[i];
+                    float max = z2[0];
+                    for (int i = 1; i < 10; i++) max = global::System.MathF.Max(max, z2[i]);
+                    float sum = 0f;
+                    for (int i = 0; i < 10; i++)
+                    {
+                        p[i] = global::System.MathF.Exp(z2[i] - max);
+                        sum += p[i];
+                    }
+                    float scale = 1f / sum;
+                    for (int i = 0; i < 10; i++) p[i] *= scale;
                 }
-                float scale = 1f / sum;
-                for (int i = 0; i < 10; i++) p[i] *= scale;
             }
         }
 
@@ -246,94 +239,44 @@ namespace Demo
         }
 
         /// <summary>
-        /// The backward pass of one sample, after <see cref="ForwardSample"/>: the chain rule from the loss back
-        /// to every parameter, one step per operation. Adds dL/dparameters into <paramref name="gradient"/>; returns the loss.
+        /// The backward pass of a batch, after <see cref="ForwardBatch"/>: the chain rule from the loss back to every
+        /// parameter, one step per operation, each over the whole batch. Adds dL/dparameters (summed over the
+        /// samples) into <paramref name="gradient"/>; returns the summed loss.
         /// </summary>
-        private static double BackwardSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> values, global::System.ReadOnlySpan<float> t, global::System.Span<float> gradient, global::System.Span<float> scratch)
+        [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0060", Justification = "Uniform signature.")]
+        private static double BackwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int batch)
         {
-            global::System.Span<float> dz2 = scratch.Slice(0, 10);
-            global::System.Span<float> da1 = scratch.Slice(10, 64);
-            global::System.Span<float> dz1 = scratch.Slice(74, 64);
-            double loss = SampleLoss(values, t, dz2);
+            double loss = 0;
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> t = targets.Slice(s * OutputSize, OutputSize);
+                loss += SampleLoss(values, t, values.Slice(148, 10));
+            }
 
             // dL/db2 += dL/dz2
-            global::System.Span<float> db2 = gradient.Slice(B2Offset, 10);
-            for (int j = 0; j < 10; j++) db2[j] += dz2[j];
-
-            // dL/dW2 += dL/dz2 · a1ᵀ
-            global::System.ReadOnlySpan<float> a1 = values.Slice(64, 64);
-            global::System.Span<float> dW2 = gradient.Slice(W2Offset, 640);
-            // row j of dW2 += dz2[j] * a1
-            for (int j = 0; j < 10; j++) Axpy64(dz2[j], a1, dW2.Slice(j * 64, 64));
+            // dL/dW2 += dL/dz2 · a1ᵀ   (summed over the batch: dW += dZᵀ · X)
+            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(148), SampleStride, buffer.Slice(64), SampleStride, gradient.Slice(W2Offset, 640), gradient.Slice(B2Offset, 10), batch, n: 10, k: 64);
 
             // dL/da1 = W2ᵀ · dL/dz2
-            global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 640);
-            da1.Clear();
-            // da1 += dz2[j] * (row j of W2) for every row j
-            for (int j = 0; j < 10; j++) Axpy64(dz2[j], W2.Slice(j * 64, 64), da1);
+            // (for every sample: dX = dZ · W2)
+            global::NetGen.DenseKernels.InputGradient(buffer.Slice(148), SampleStride, parameters.Slice(W2Offset, 640), buffer.Slice(158), SampleStride, batch, n: 10, k: 64);
 
             // dL/dz1 = dL/da1 * (z1 > 0 ? 1 : 0)
-            global::System.ReadOnlySpan<float> z1 = values.Slice(0, 64);
-            for (int i = 0; i < 64; i++) dz1[i] = z1[i] > 0f ? da1[i] : 0f;
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> z1 = values.Slice(0, 64);
+                global::System.Span<float> da1 = values.Slice(158, 64);
+                global::System.Span<float> dz1 = values.Slice(222, 64);
+                for (int i = 0; i < 64; i++) dz1[i] = z1[i] > 0f ? da1[i] : 0f;
+            }
 
             // dL/db1 += dL/dz1
-            global::System.Span<float> db1 = gradient.Slice(B1Offset, 64);
-            for (int j = 0; j < 64; j++) db1[j] += dz1[j];
-
-            // dL/dW1 += dL/dz1 · xᵀ
-            global::System.Span<float> dW1 = gradient.Slice(W1Offset, 4096);
-            // row j of dW1 += dz1[j] * x
-            for (int j = 0; j < 64; j++) Axpy64(dz1[j], x, dW1.Slice(j * 64, 64));
+            // dL/dW1 += dL/dz1 · xᵀ   (summed over the batch: dW += dZᵀ · X)
+            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(222), SampleStride, inputs, InputSize, gradient.Slice(W1Offset, 4096), gradient.Slice(B1Offset, 64), batch, n: 64, k: 64);
 
             return loss;
-        }
-
-        /// <summary>Σ a[i] b[i] over 64 elements, with Vector&lt;float&gt; and two accumulators.</summary>
-        private static float Dot64(global::System.ReadOnlySpan<float> a, global::System.ReadOnlySpan<float> b)
-        {
-            // The check lets the loops below read without bounds checks.
-            if (a.Length < 64 || b.Length < 64) throw new global::System.ArgumentException("Dot64 needs 64 elements.");
-            ref float ra = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a);
-            ref float rb = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b);
-            global::System.Numerics.Vector<float> acc0 = global::System.Numerics.Vector<float>.Zero;
-            global::System.Numerics.Vector<float> acc1 = global::System.Numerics.Vector<float>.Zero;
-            nuint width = (nuint)global::System.Numerics.Vector<float>.Count;
-            nuint i = 0;
-            for (; i + (2 * width) <= 64; i += 2 * width)
-            {
-                acc0 += global::System.Numerics.Vector.LoadUnsafe(ref ra, i) * global::System.Numerics.Vector.LoadUnsafe(ref rb, i);
-                acc1 += global::System.Numerics.Vector.LoadUnsafe(ref ra, i + width) * global::System.Numerics.Vector.LoadUnsafe(ref rb, i + width);
-            }
-            for (; i + width <= 64; i += width)
-            {
-                acc0 += global::System.Numerics.Vector.LoadUnsafe(ref ra, i) * global::System.Numerics.Vector.LoadUnsafe(ref rb, i);
-            }
-            float sum = global::System.Numerics.Vector.Sum(acc0 + acc1);
-            for (; i < 64; i++)
-            {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref ra, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref rb, i);
-            }
-            return sum;
-        }
-
-        /// <summary>y += alpha x over 64 elements, vectorized.</summary>
-        private static void Axpy64(float alpha, global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-        {
-            // The check lets the loops below read and write without bounds checks.
-            if (x.Length < 64 || y.Length < 64) throw new global::System.ArgumentException("Axpy64 needs 64 elements.");
-            ref float rx = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            ref float ry = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-            global::System.Numerics.Vector<float> va = new global::System.Numerics.Vector<float>(alpha);
-            nuint width = (nuint)global::System.Numerics.Vector<float>.Count;
-            nuint i = 0;
-            for (; i + width <= 64; i += width)
-            {
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref ry, i) + (va * global::System.Numerics.Vector.LoadUnsafe(ref rx, i)), ref ry, i);
-            }
-            for (; i < 64; i++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref ry, i) += alpha * global::System.Runtime.CompilerServices.Unsafe.Add(ref rx, i);
-            }
         }
     }
 }

@@ -41,7 +41,8 @@ namespace Demo
         /// <summary>Where b2 ([3]) starts in the flat parameter and gradient buffers.</summary>
         public const int B2Offset = 640;
 
-        // Scratch layout of one sample in a workspace: the value of every graph node.
+        // Scratch layout of one sample in a workspace (samples follow each other, SampleStride apart):
+        // first the value of every graph node,
         //   xDrop [16] at 0
         //   xDropMask [16] at 16
         //   z1 [32] at 32
@@ -52,12 +53,12 @@ namespace Demo
         //   a2 [3] at 163
         private const int ValuesPerSample = 166;
 
-        // Shared scratch of a batch: the gradient of the loss with respect to each node's value.
-        //   dz2 [3] at 0
-        //   da1Drop [32] at 3
-        //   da1 [32] at 35
-        //   dz1 [32] at 67
-        private const int GradientScratch = 99;
+        // Then the gradient of the loss with respect to each node's value, for the backward pass.
+        //   dz2 [3] at 166
+        //   da1Drop [32] at 169
+        //   da1 [32] at 201
+        //   dz1 [32] at 233
+        private const int SampleStride = 265;
 
         // The prediction (a2) within a sample's values.
         private const int PredictionOffset = 163;
@@ -121,27 +122,28 @@ namespace Demo
         /// <inheritdoc/>
         public global::NetGen.NetworkWorkspace<float> CreateWorkspace(int batchCapacity)
         {
-            return new global::NetGen.NetworkWorkspace<float>(batchCapacity, ValuesPerSample, GradientScratch);
+            return new global::NetGen.NetworkWorkspace<float>(batchCapacity, SampleStride);
         }
 
         /// <inheritdoc/>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             global::NetGen.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
-            global::System.Span<float> values = stackalloc float[ValuesPerSample];
-            ForwardSample(_parameters, input, values, training: false, seed: 0, sample: 0);
+            global::System.Span<float> values = stackalloc float[SampleStride];
+            ForwardBatch(_parameters, input, values, 1, training: false, seed: 0, sampleOffset: 0);
             values.Slice(PredictionOffset, OutputSize).CopyTo(output);
         }
 
         /// <inheritdoc/>
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, ValuesPerSample, GradientScratch);
+            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
             global::NetGen.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
+            global::System.Span<float> buffer = workspace.Buffer;
+            ForwardBatch(_parameters, inputs, buffer, batch, training: false, seed: 0, sampleOffset: 0);
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> values = workspace.Sample(s);
-                ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values, training: false, seed: 0, sample: 0);
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
                 values.Slice(PredictionOffset, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
             }
         }
@@ -149,15 +151,15 @@ namespace Demo
         /// <inheritdoc/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, ValuesPerSample, GradientScratch);
+            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
             global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
-            global::System.Span<float> scratch = workspace.Shared;
+            global::System.Span<float> buffer = workspace.Buffer;
+            ForwardBatch(_parameters, inputs, buffer, batch, workspace.Training, workspace.DropoutSeed, workspace.SampleOffset);
             double loss = 0;
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> values = workspace.Sample(s);
-                ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values, workspace.Training, workspace.DropoutSeed, workspace.SampleOffset + s);
-                loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), scratch);
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), values.Slice(166, OutputSize));
             }
 
             return (float)loss;
@@ -166,104 +168,107 @@ namespace Demo
         /// <inheritdoc/>
         public float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, ValuesPerSample, GradientScratch);
+            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
             global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::NetGen.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
-            global::System.Span<float> scratch = workspace.Shared;
-            double loss = 0;
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(s * InputSize, InputSize);
-                global::System.Span<float> values = workspace.Sample(s);
-                ForwardSample(_parameters, x, values, workspace.Training, workspace.DropoutSeed, workspace.SampleOffset + s);
-                loss += BackwardSample(_parameters, x, values, targets.Slice(s * OutputSize, OutputSize), gradient, scratch);
-            }
-
-            return (float)loss;
+            global::System.Span<float> buffer = workspace.Buffer;
+            ForwardBatch(_parameters, inputs, buffer, batch, workspace.Training, workspace.DropoutSeed, workspace.SampleOffset);
+            return (float)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch);
         }
 
-        /// <summary>The forward pass of one sample: computes every node's value into <paramref name="values"/>.</summary>
-        /// <param name="training">True to drop units (masks from <paramref name="seed"/> and <paramref name="sample"/>), false to pass values through.</param>
-        private static void ForwardSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.Span<float> values, bool training, ulong seed, int sample)
+        /// <summary>
+        /// The forward pass of a batch, layer by layer: matrix products for the dense layers, then
+        /// each sample's activations. Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
+        /// </summary>
+        /// <param name="training">True to drop units (masks from <paramref name="seed"/> and each sample's index <paramref name="sampleOffset"/> + s), false to pass values through.</param>
+        private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch, bool training, ulong seed, int sampleOffset)
         {
             // Layer 1: Dropout 0.2 over 16 units
-            // xDrop = x * xDropMask while training (xDropMask = 1 / (1 - 0.2) where kept, else 0); xDrop = x at inference
-            global::System.Span<float> xDrop = values.Slice(0, 16);
-            global::System.Span<float> xDropMask = values.Slice(16, 16);
-            if (training)
+            for (int s = 0; s < batch; s++)
             {
-                for (int i = 0; i < 16; i++)
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> x = inputs.Slice(s * InputSize, InputSize);
+                int sample = sampleOffset + s;
+                // xDrop = x * xDropMask while training (xDropMask = 1 / (1 - 0.2) where kept, else 0); xDrop = x at inference
+                global::System.Span<float> xDrop = values.Slice(0, 16);
+                global::System.Span<float> xDropMask = values.Slice(16, 16);
+                if (training)
                 {
-                    xDropMask[i] = global::NetGen.DropoutMask.IsKept(seed, sample, 1, i, 3435973837UL) ? 1.25f : 0f;
-                    xDrop[i] = x[i] * xDropMask[i];
+                    for (int i = 0; i < 16; i++)
+                    {
+                        xDropMask[i] = global::NetGen.DropoutMask.IsKept(seed, sample, 1, i, 3435973837UL) ? 1.25f : 0f;
+                        xDrop[i] = x[i] * xDropMask[i];
+                    }
                 }
-            }
-            else
-            {
-                x.CopyTo(xDrop);
-                xDropMask.Fill(1f);
+                else
+                {
+                    x.CopyTo(xDrop);
+                    xDropMask.Fill(1f);
+                }
             }
 
             // Layer 2: Dense 16 -> 32, ReLU
-            // z1 = W1 · xDrop + b1
-            global::System.ReadOnlySpan<float> W1 = parameters.Slice(W1Offset, 512);
-            global::System.ReadOnlySpan<float> b1 = parameters.Slice(B1Offset, 32);
-            global::System.Span<float> z1 = values.Slice(32, 32);
-            // one dot product of a row of W1 with xDrop per unit
-            for (int j = 0; j < 32; j++)
-            {
-                z1[j] = b1[j] + Dot16(W1.Slice(j * 16, 16), xDrop);
-            }
+            // z1 = W1 · xDrop + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
+            global::NetGen.DenseKernels.Forward(buffer.Slice(0), SampleStride, parameters.Slice(W1Offset, 512), parameters.Slice(B1Offset, 32), buffer.Slice(32), SampleStride, batch, n: 32, k: 16);
 
-            // a1 = relu(z1)
-            global::System.Span<float> a1 = values.Slice(64, 32);
-            for (int i = 0; i < 32; i++)
+            for (int s = 0; s < batch; s++)
             {
-                a1[i] = z1[i] > 0f ? z1[i] : 0f;
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> z1 = values.Slice(32, 32);
+                // a1 = relu(z1)
+                global::System.Span<float> a1 = values.Slice(64, 32);
+                for (int i = 0; i < 32; i++)
+                {
+                    a1[i] = z1[i] > 0f ? z1[i] : 0f;
+                }
             }
 
             // Layer 3: Dropout 0.5 over 32 units
-            // a1Drop = a1 * a1DropMask while training (a1DropMask = 1 / (1 - 0.5) where kept, else 0); a1Drop = a1 at inference
-            global::System.Span<float> a1Drop = values.Slice(96, 32);
-            global::System.Span<float> a1DropMask = values.Slice(128, 32);
-            if (training)
+            for (int s = 0; s < batch; s++)
             {
-                for (int i = 0; i < 32; i++)
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                int sample = sampleOffset + s;
+                global::System.ReadOnlySpan<float> a1 = values.Slice(64, 32);
+                // a1Drop = a1 * a1DropMask while training (a1DropMask = 1 / (1 - 0.5) where kept, else 0); a1Drop = a1 at inference
+                global::System.Span<float> a1Drop = values.Slice(96, 32);
+                global::System.Span<float> a1DropMask = values.Slice(128, 32);
+                if (training)
                 {
-                    a1DropMask[i] = global::NetGen.DropoutMask.IsKept(seed, sample, 3, i, 2147483648UL) ? 2f : 0f;
-                    a1Drop[i] = a1[i] * a1DropMask[i];
+                    for (int i = 0; i < 32; i++)
+                    {
+                        a1DropMask[i] = global::NetGen.DropoutMask.IsKept(seed, sample, 3, i, 2147483648UL) ? 2f : 0f;
+                        a1Drop[i] = a1[i] * a1DropMask[i];
+                    }
                 }
-            }
-            else
-            {
-                a1.CopyTo(a1Drop);
-                a1DropMask.Fill(1f);
+                else
+                {
+                    a1.CopyTo(a1Drop);
+                    a1DropMask.Fill(1f);
+                }
             }
 
             // Layer 4: Dense 32 -> 3, Softmax
-            // z2 = W2 · a1Drop + b2
-            global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 96);
-            global::System.ReadOnlySpan<float> b2 = parameters.Slice(B2Offset, 3);
-            global::System.Span<float> z2 = values.Slice(160, 3);
-            // one dot product of a row of W2 with a1Drop per unit
-            for (int j = 0; j < 3; j++)
-            {
-                z2[j] = b2[j] + Dot32(W2.Slice(j * 32, 32), a1Drop);
-            }
+            // z2 = W2 · a1Drop + b2 for every sample: Z = X · W2ᵀ + b2 over the batch
+            global::NetGen.DenseKernels.Forward(buffer.Slice(96), SampleStride, parameters.Slice(W2Offset, 96), parameters.Slice(B2Offset, 3), buffer.Slice(160), SampleStride, batch, n: 3, k: 32);
 
-            // a2 = softmax(z2), computed as exp(z2 - max z2) / Σ so no exp can overflow
-            global::System.Span<float> a2 = values.Slice(163, 3);
+            for (int s = 0; s < batch; s++)
             {
-                float max = z2[0];
-                for (int i = 1; i < 3; i++) max = global::System.MathF.Max(max, z2[i]);
-                float sum = 0f;
-                for (int i = 0; i < 3; i++)
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> z2 = values.Slice(160, 3);
+                // a2 = softmax(z2), computed as exp(z2 - max z2) / Σ so no exp can overflow
+                global::System.Span<float> a2 = values.Slice(163, 3);
                 {
-                    a2[i] = global::System.MathF.Exp(z2[i] - max);
-                    sum += a2[i];
+                    float max = z2[0];
+                    for (int i = 1; i < 3; i++) max = global::System.MathF.Max(max, z2[i]);
+                    float sum = 0f;
+                    for (int i = 0; i < 3; i++)
+                    {
+                        a2[i] = global::System.MathF.Exp(z2[i] - max);
+                        sum += a2[i];
+                    }
+                    float scale = 1f / sum;
+                    for (int i = 0; i < 3; i++) a2[i] *= scale;
                 }
-                float scale = 1f / sum;
-                for (int i = 0; i < 3; i++) a2[i] *= scale;
             }
         }
 
@@ -292,149 +297,54 @@ namespace Demo
         }
 
         /// <summary>
-        /// The backward pass of one sample, after <see cref="ForwardSample"/>: the chain rule from the loss back
-        /// to every parameter, one step per operation. Adds dL/dparameters into <paramref name="gradient"/>; returns the loss.
+        /// The backward pass of a batch, after <see cref="ForwardBatch"/>: the chain rule from the loss back to every
+        /// parameter, one step per operation, each over the whole batch. Adds dL/dparameters (summed over the
+        /// samples) into <paramref name="gradient"/>; returns the summed loss.
         /// </summary>
-        private static double BackwardSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> values, global::System.ReadOnlySpan<float> t, global::System.Span<float> gradient, global::System.Span<float> scratch)
+        [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0060", Justification = "Uniform signature.")]
+        private static double BackwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int batch)
         {
-            global::System.Span<float> dz2 = scratch.Slice(0, 3);
-            global::System.Span<float> da1Drop = scratch.Slice(3, 32);
-            global::System.Span<float> da1 = scratch.Slice(35, 32);
-            global::System.Span<float> dz1 = scratch.Slice(67, 32);
-            double loss = SampleLoss(values, t, dz2);
+            double loss = 0;
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> t = targets.Slice(s * OutputSize, OutputSize);
+                loss += SampleLoss(values, t, values.Slice(166, 3));
+            }
 
             // dL/db2 += dL/dz2
-            global::System.Span<float> db2 = gradient.Slice(B2Offset, 3);
-            for (int j = 0; j < 3; j++) db2[j] += dz2[j];
-
-            // dL/dW2 += dL/dz2 · a1Dropᵀ
-            global::System.ReadOnlySpan<float> a1Drop = values.Slice(96, 32);
-            global::System.Span<float> dW2 = gradient.Slice(W2Offset, 96);
-            // row j of dW2 += dz2[j] * a1Drop
-            for (int j = 0; j < 3; j++) Axpy32(dz2[j], a1Drop, dW2.Slice(j * 32, 32));
+            // dL/dW2 += dL/dz2 · a1Dropᵀ   (summed over the batch: dW += dZᵀ · X)
+            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(166), SampleStride, buffer.Slice(96), SampleStride, gradient.Slice(W2Offset, 96), gradient.Slice(B2Offset, 3), batch, n: 3, k: 32);
 
             // dL/da1Drop = W2ᵀ · dL/dz2
-            global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 96);
-            da1Drop.Clear();
-            // da1Drop += dz2[j] * (row j of W2) for every row j
-            for (int j = 0; j < 3; j++) Axpy32(dz2[j], W2.Slice(j * 32, 32), da1Drop);
+            // (for every sample: dX = dZ · W2)
+            global::NetGen.DenseKernels.InputGradient(buffer.Slice(166), SampleStride, parameters.Slice(W2Offset, 96), buffer.Slice(169), SampleStride, batch, n: 3, k: 32);
 
             // dL/da1 = dL/da1Drop * a1DropMask      (the forward pass's mask: 1 / (1 - rate) where kept, else 0)
-            global::System.ReadOnlySpan<float> a1DropMask = values.Slice(128, 32);
-            for (int i = 0; i < 32; i++) da1[i] = da1Drop[i] * a1DropMask[i];
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> a1DropMask = values.Slice(128, 32);
+                global::System.Span<float> da1Drop = values.Slice(169, 32);
+                global::System.Span<float> da1 = values.Slice(201, 32);
+                for (int i = 0; i < 32; i++) da1[i] = da1Drop[i] * a1DropMask[i];
+            }
 
             // dL/dz1 = dL/da1 * (z1 > 0 ? 1 : 0)
-            global::System.ReadOnlySpan<float> a1 = values.Slice(64, 32);
-            global::System.ReadOnlySpan<float> z1 = values.Slice(32, 32);
-            for (int i = 0; i < 32; i++) dz1[i] = z1[i] > 0f ? da1[i] : 0f;
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> z1 = values.Slice(32, 32);
+                global::System.Span<float> da1 = values.Slice(201, 32);
+                global::System.Span<float> dz1 = values.Slice(233, 32);
+                for (int i = 0; i < 32; i++) dz1[i] = z1[i] > 0f ? da1[i] : 0f;
+            }
 
             // dL/db1 += dL/dz1
-            global::System.Span<float> db1 = gradient.Slice(B1Offset, 32);
-            for (int j = 0; j < 32; j++) db1[j] += dz1[j];
-
-            // dL/dW1 += dL/dz1 · xDropᵀ
-            global::System.ReadOnlySpan<float> xDrop = values.Slice(0, 16);
-            global::System.Span<float> dW1 = gradient.Slice(W1Offset, 512);
-            // row j of dW1 += dz1[j] * xDrop
-            for (int j = 0; j < 32; j++) Axpy16(dz1[j], xDrop, dW1.Slice(j * 16, 16));
+            // dL/dW1 += dL/dz1 · xDropᵀ   (summed over the batch: dW += dZᵀ · X)
+            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(233), SampleStride, buffer.Slice(0), SampleStride, gradient.Slice(W1Offset, 512), gradient.Slice(B1Offset, 32), batch, n: 32, k: 16);
 
             return loss;
-        }
-
-        /// <summary>Σ a[i] b[i] over 16 elements, with Vector&lt;float&gt; and two accumulators.</summary>
-        private static float Dot16(global::System.ReadOnlySpan<float> a, global::System.ReadOnlySpan<float> b)
-        {
-            // The check lets the loops below read without bounds checks.
-            if (a.Length < 16 || b.Length < 16) throw new global::System.ArgumentException("Dot16 needs 16 elements.");
-            ref float ra = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a);
-            ref float rb = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b);
-            global::System.Numerics.Vector<float> acc0 = global::System.Numerics.Vector<float>.Zero;
-            global::System.Numerics.Vector<float> acc1 = global::System.Numerics.Vector<float>.Zero;
-            nuint width = (nuint)global::System.Numerics.Vector<float>.Count;
-            nuint i = 0;
-            for (; i + (2 * width) <= 16; i += 2 * width)
-            {
-                acc0 += global::System.Numerics.Vector.LoadUnsafe(ref ra, i) * global::System.Numerics.Vector.LoadUnsafe(ref rb, i);
-                acc1 += global::System.Numerics.Vector.LoadUnsafe(ref ra, i + width) * global::System.Numerics.Vector.LoadUnsafe(ref rb, i + width);
-            }
-            for (; i + width <= 16; i += width)
-            {
-                acc0 += global::System.Numerics.Vector.LoadUnsafe(ref ra, i) * global::System.Numerics.Vector.LoadUnsafe(ref rb, i);
-            }
-            float sum = global::System.Numerics.Vector.Sum(acc0 + acc1);
-            for (; i < 16; i++)
-            {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref ra, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref rb, i);
-            }
-            return sum;
-        }
-
-        /// <summary>Σ a[i] b[i] over 32 elements, with Vector&lt;float&gt; and two accumulators.</summary>
-        private static float Dot32(global::System.ReadOnlySpan<float> a, global::System.ReadOnlySpan<float> b)
-        {
-            // The check lets the loops below read without bounds checks.
-            if (a.Length < 32 || b.Length < 32) throw new global::System.ArgumentException("Dot32 needs 32 elements.");
-            ref float ra = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a);
-            ref float rb = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b);
-            global::System.Numerics.Vector<float> acc0 = global::System.Numerics.Vector<float>.Zero;
-            global::System.Numerics.Vector<float> acc1 = global::System.Numerics.Vector<float>.Zero;
-            nuint width = (nuint)global::System.Numerics.Vector<float>.Count;
-            nuint i = 0;
-            for (; i + (2 * width) <= 32; i += 2 * width)
-            {
-                acc0 += global::System.Numerics.Vector.LoadUnsafe(ref ra, i) * global::System.Numerics.Vector.LoadUnsafe(ref rb, i);
-                acc1 += global::System.Numerics.Vector.LoadUnsafe(ref ra, i + width) * global::System.Numerics.Vector.LoadUnsafe(ref rb, i + width);
-            }
-            for (; i + width <= 32; i += width)
-            {
-                acc0 += global::System.Numerics.Vector.LoadUnsafe(ref ra, i) * global::System.Numerics.Vector.LoadUnsafe(ref rb, i);
-            }
-            float sum = global::System.Numerics.Vector.Sum(acc0 + acc1);
-            for (; i < 32; i++)
-            {
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref ra, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref rb, i);
-            }
-            return sum;
-        }
-
-        /// <summary>y += alpha x over 16 elements, vectorized.</summary>
-        private static void Axpy16(float alpha, global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-        {
-            // The check lets the loops below read and write without bounds checks.
-            if (x.Length < 16 || y.Length < 16) throw new global::System.ArgumentException("Axpy16 needs 16 elements.");
-            ref float rx = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            ref float ry = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-            global::System.Numerics.Vector<float> va = new global::System.Numerics.Vector<float>(alpha);
-            nuint width = (nuint)global::System.Numerics.Vector<float>.Count;
-            nuint i = 0;
-            for (; i + width <= 16; i += width)
-            {
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref ry, i) + (va * global::System.Numerics.Vector.LoadUnsafe(ref rx, i)), ref ry, i);
-            }
-            for (; i < 16; i++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref ry, i) += alpha * global::System.Runtime.CompilerServices.Unsafe.Add(ref rx, i);
-            }
-        }
-
-        /// <summary>y += alpha x over 32 elements, vectorized.</summary>
-        private static void Axpy32(float alpha, global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-        {
-            // The check lets the loops below read and write without bounds checks.
-            if (x.Length < 32 || y.Length < 32) throw new global::System.ArgumentException("Axpy32 needs 32 elements.");
-            ref float rx = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            ref float ry = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-            global::System.Numerics.Vector<float> va = new global::System.Numerics.Vector<float>(alpha);
-            nuint width = (nuint)global::System.Numerics.Vector<float>.Count;
-            nuint i = 0;
-            for (; i + width <= 32; i += width)
-            {
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref ry, i) + (va * global::System.Numerics.Vector.LoadUnsafe(ref rx, i)), ref ry, i);
-            }
-            for (; i < 32; i++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref ry, i) += alpha * global::System.Runtime.CompilerServices.Unsafe.Add(ref rx, i);
-            }
         }
     }
 }

@@ -39,19 +39,20 @@ namespace Demo
         /// <summary>Where b2 ([1]) starts in the flat parameter and gradient buffers.</summary>
         public const int B2Offset = 8;
 
-        // Scratch layout of one sample in a workspace: the value of every graph node.
+        // Scratch layout of one sample in a workspace (samples follow each other, SampleStride apart):
+        // first the value of every graph node,
         //   z1 [2] at 0
         //   a1 [2] at 2
         //   z2 [1] at 4
         //   a2 [1] at 5
         private const int ValuesPerSample = 6;
 
-        // Shared scratch of a batch: the gradient of the loss with respect to each node's value.
-        //   da2 [1] at 0
-        //   dz2 [1] at 1
-        //   da1 [2] at 2
-        //   dz1 [2] at 4
-        private const int GradientScratch = 6;
+        // Then the gradient of the loss with respect to each node's value, for the backward pass.
+        //   da2 [1] at 6
+        //   dz2 [1] at 7
+        //   da1 [2] at 8
+        //   dz1 [2] at 10
+        private const int SampleStride = 12;
 
         // The prediction (a2) within a sample's values.
         private const int PredictionOffset = 5;
@@ -113,14 +114,14 @@ namespace Demo
         /// <inheritdoc/>
         public global::NetGen.NetworkWorkspace<float> CreateWorkspace(int batchCapacity)
         {
-            return new global::NetGen.NetworkWorkspace<float>(batchCapacity, ValuesPerSample, GradientScratch);
+            return new global::NetGen.NetworkWorkspace<float>(batchCapacity, SampleStride);
         }
 
         /// <inheritdoc/>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             global::NetGen.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
-            global::System.Span<float> values = stackalloc float[ValuesPerSample];
+            global::System.Span<float> values = stackalloc float[SampleStride];
             ForwardSample(_parameters, input, values);
             values.Slice(PredictionOffset, OutputSize).CopyTo(output);
         }
@@ -128,11 +129,12 @@ namespace Demo
         /// <inheritdoc/>
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, ValuesPerSample, GradientScratch);
+            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
             global::NetGen.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
+            global::System.Span<float> buffer = workspace.Buffer;
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> values = workspace.Sample(s);
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
                 ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);
                 values.Slice(PredictionOffset, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
             }
@@ -141,15 +143,15 @@ namespace Demo
         /// <inheritdoc/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, ValuesPerSample, GradientScratch);
+            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
             global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
-            global::System.Span<float> scratch = workspace.Shared;
+            global::System.Span<float> buffer = workspace.Buffer;
             double loss = 0;
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> values = workspace.Sample(s);
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
                 ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);
-                loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), scratch);
+                loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), values.Slice(6, OutputSize));
             }
 
             return (float)loss;
@@ -158,17 +160,17 @@ namespace Demo
         /// <inheritdoc/>
         public float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, ValuesPerSample, GradientScratch);
+            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
             global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::NetGen.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
-            global::System.Span<float> scratch = workspace.Shared;
+            global::System.Span<float> buffer = workspace.Buffer;
             double loss = 0;
             for (int s = 0; s < batch; s++)
             {
                 global::System.ReadOnlySpan<float> x = inputs.Slice(s * InputSize, InputSize);
-                global::System.Span<float> values = workspace.Sample(s);
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
                 ForwardSample(_parameters, x, values);
-                loss += BackwardSample(_parameters, x, values, targets.Slice(s * OutputSize, OutputSize), gradient, scratch);
+                loss += BackwardSample(_parameters, x, values, targets.Slice(s * OutputSize, OutputSize), gradient);
             }
 
             return (float)loss;
@@ -222,16 +224,14 @@ namespace Demo
         /// The backward pass of one sample, after <see cref="ForwardSample"/>: the chain rule from the loss back
         /// to every parameter, one step per operation. Adds dL/dparameters into <paramref name="gradient"/>; returns the loss.
         /// </summary>
-        private static double BackwardSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> values, global::System.ReadOnlySpan<float> t, global::System.Span<float> gradient, global::System.Span<float> scratch)
+        private static double BackwardSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.Span<float> values, global::System.ReadOnlySpan<float> t, global::System.Span<float> gradient)
         {
-            global::System.Span<float> da2 = scratch.Slice(0, 1);
-            global::System.Span<float> dz2 = scratch.Slice(1, 1);
-            global::System.Span<float> da1 = scratch.Slice(2, 2);
-            global::System.Span<float> dz1 = scratch.Slice(4, 2);
-            double loss = SampleLoss(values, t, da2);
+            double loss = SampleLoss(values, t, values.Slice(6, 1));
 
             // dL/dz2 = dL/da2 * a2 * (1 - a2)
             global::System.ReadOnlySpan<float> a2 = values.Slice(5, 1);
+            global::System.Span<float> da2 = values.Slice(6, 1);
+            global::System.Span<float> dz2 = values.Slice(7, 1);
             dz2[0] = da2[0] * a2[0] * (1f - a2[0]);
 
             // dL/db2 += dL/dz2
@@ -246,10 +246,12 @@ namespace Demo
 
             // dL/da1 = W2ᵀ · dL/dz2
             global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 2);
+            global::System.Span<float> da1 = values.Slice(8, 2);
             da1[0] = W2[0] * dz2[0];
             da1[1] = W2[1] * dz2[0];
 
             // dL/dz1 = dL/da1 * a1 * (1 - a1)
+            global::System.Span<float> dz1 = values.Slice(10, 2);
             dz1[0] = da1[0] * a1[0] * (1f - a1[0]);
             dz1[1] = da1[1] * a1[1] * (1f - a1[1]);
 

@@ -16,9 +16,13 @@ namespace NetGen;
 /// when the task is not classification (see <see cref="Evaluation.Evaluate{T}"/>).
 /// </param>
 /// <param name="Elapsed">The time the epoch took, validation included.</param>
-public sealed record EpochReport(int Epoch, int EpochCount, double TrainingLoss, double? ValidationLoss, double? ValidationAccuracy, TimeSpan Elapsed)
+/// <param name="LearningRate">
+/// The optimizer's learning rate during the epoch (set by the trainer's schedule, if it has one); null when not
+/// known (reports not created by a <see cref="Trainer{T}"/>).
+/// </param>
+public sealed record EpochReport(int Epoch, int EpochCount, double TrainingLoss, double? ValidationLoss, double? ValidationAccuracy, TimeSpan Elapsed, double? LearningRate = null)
 {
-    /// <summary>One line such as <c>epoch 3/10: loss 0.4123, validation loss 0.4410, accuracy 84.20%, 1.25 s</c>.</summary>
+    /// <summary>One line such as <c>epoch 3/10: loss 0.4123, validation loss 0.4410, accuracy 84.20%, lr 0.001, 1.25 s</c>.</summary>
     public override string ToString()
     {
         var text = new StringBuilder();
@@ -31,6 +35,11 @@ public sealed record EpochReport(int Epoch, int EpochCount, double TrainingLoss,
         if (ValidationAccuracy is { } accuracy)
         {
             text.Append(CultureInfo.InvariantCulture, $", accuracy {accuracy * 100:F2}%");
+        }
+
+        if (LearningRate is { } learningRate)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", lr {learningRate:G6}");
         }
 
         text.Append(CultureInfo.InvariantCulture, $", {Elapsed.TotalSeconds:F2} s");

@@ -15,8 +15,13 @@ namespace NetGen;
 /// <see cref="Fit"/> calls continue the random sequence.
 /// </para>
 /// <para>
-/// All buffers (the gathered batch, the gradient, the network workspace) are allocated by the constructor; a
-/// training step allocates nothing. The trainer runs on the calling thread; it is not thread-safe.
+/// All buffers (the gathered batch, the gradient, the network workspace, the best-parameters copy of early
+/// stopping) are allocated by the constructor; a training step allocates nothing. The trainer runs on the calling
+/// thread; it is not thread-safe.
+/// </para>
+/// <para>
+/// <see cref="TrainerOptions"/> add a learning-rate schedule (applied per epoch), gradient clipping by global
+/// norm and early stopping with best-parameters restore.
 /// </para>
 /// </remarks>
 /// <example>
@@ -34,6 +39,7 @@ public sealed class Trainer<T>
     private readonly T[] _batchTargets;
     private readonly T[] _gradient;
     private readonly NetworkWorkspace<T> _workspace;
+    private readonly T[] _bestParameters;
 
     /// <summary>Creates a trainer and its buffers.</summary>
     /// <param name="network">The network to train; its parameters are updated in place.</param>
@@ -43,7 +49,8 @@ public sealed class Trainer<T>
     /// </param>
     /// <param name="batchSize">Samples per minibatch; positive. The last batch of an epoch may be smaller.</param>
     /// <param name="seed">Seeds the shuffling of the samples.</param>
-    public Trainer(INetwork<T> network, Optimizer<T> optimizer, int batchSize = 32, int seed = 0)
+    /// <param name="options">Schedule, gradient clipping and early stopping; null for none of them.</param>
+    public Trainer(INetwork<T> network, Optimizer<T> optimizer, int batchSize = 32, int seed = 0, TrainerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -65,6 +72,9 @@ public sealed class Trainer<T>
         Optimizer = optimizer;
         BatchSize = batchSize;
         Seed = seed;
+        Options = options ?? new TrainerOptions();
+        BaseLearningRate = optimizer.LearningRate;
+        _bestParameters = Options.EarlyStopping is null ? [] : new T[network.ParameterCount];
         _random = new DeterministicRandom(seed);
         _batchInputs = new T[(long)batchSize * network.InputSize];
         _batchTargets = new T[(long)batchSize * network.OutputSize];
@@ -84,17 +94,32 @@ public sealed class Trainer<T>
     /// <summary>The seed of the sample shuffling.</summary>
     public int Seed { get; }
 
+    /// <summary>The schedule, gradient clipping and early-stopping settings.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>
+    /// The rate the <see cref="TrainerOptions.Schedule"/> scales: the optimizer's learning rate when the trainer
+    /// was created.
+    /// </summary>
+    public double BaseLearningRate { get; }
+
     /// <summary>
     /// Trains for <paramref name="epochs"/> epochs. Each batch: gather its samples into contiguous buffers, zero
     /// the gradient, run <see cref="INetwork{T}.ForwardBackward"/>, divide the gradient by the batch size (so the
-    /// optimizer sees the gradient of the mean loss) and take an optimizer step.
+    /// optimizer sees the gradient of the mean loss), clip it when <see cref="TrainerOptions.MaxGradientNorm"/> is
+    /// set, and take an optimizer step. With a <see cref="TrainerOptions.Schedule"/> the learning rate is set before
+    /// each epoch; with <see cref="TrainerOptions.EarlyStopping"/> training may stop before <paramref name="epochs"/>
+    /// and ends with the best epoch's parameters.
     /// </summary>
     /// <param name="train">The training samples, with the network's input and output sizes.</param>
     /// <param name="epochs">The number of passes over <paramref name="train"/>; positive.</param>
-    /// <param name="validation">Samples to evaluate after every epoch (see <see cref="Evaluation.Evaluate{T}"/>); null for none.</param>
+    /// <param name="validation">
+    /// Samples to evaluate after every epoch (see <see cref="Evaluation.Evaluate{T}"/>); null for none. Required with
+    /// <see cref="TrainerOptions.EarlyStopping"/>, which monitors their loss.
+    /// </param>
     /// <param name="progress">Receives a report after every epoch; null for none.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
-    /// <returns>The report of every epoch.</returns>
+    /// <returns>The report of every epoch, and the best epoch when early stopping is on.</returns>
     /// <exception cref="TrainingDivergedException">A batch's loss or gradient was not finite; that batch's update was not applied.</exception>
     /// <exception cref="TrainingCanceledException">
     /// <paramref name="cancellationToken"/> was canceled; the network holds the weights after the last completed batch.
@@ -113,6 +138,16 @@ public sealed class Trainer<T>
             throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "'epochs' must be positive.");
         }
 
+        var earlyStopping = Options.EarlyStopping;
+        if (earlyStopping is not null && validation is null)
+        {
+            throw new ArgumentException("Early stopping monitors the validation loss, so 'validation' must not be null.", nameof(validation));
+        }
+
+        double bestLoss = double.PositiveInfinity;
+        int? bestEpoch = null;
+        int epochsWithoutImprovement = 0;
+
         var history = new TrainingHistory();
         var order = new int[train.Count];
         for (int i = 0; i < order.Length; i++)
@@ -123,6 +158,12 @@ public sealed class Trainer<T>
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
             long startTimestamp = Stopwatch.GetTimestamp();
+            if (Options.Schedule is { } schedule)
+            {
+                Optimizer.LearningRate = schedule.GetLearningRate(BaseLearningRate, epoch - 1);
+            }
+
+            double learningRate = Optimizer.LearningRate;
             _random.Shuffle(order.AsSpan());
             double lossSum = 0;
             int batch = 0;
@@ -147,9 +188,38 @@ public sealed class Trainer<T>
                 validationAccuracy = result.Accuracy;
             }
 
-            var report = new EpochReport(epoch, epochs, lossSum / train.Count, validationLoss, validationAccuracy, Stopwatch.GetElapsedTime(startTimestamp));
+            bool stop = false;
+            if (earlyStopping is not null)
+            {
+                // The validation loss is not null here: early stopping requires a validation set.
+                double loss = validationLoss.GetValueOrDefault(double.NaN);
+                if (loss < bestLoss - earlyStopping.MinDelta)
+                {
+                    bestLoss = loss;
+                    bestEpoch = epoch;
+                    epochsWithoutImprovement = 0;
+                    Network.Parameters.CopyTo(_bestParameters);
+                }
+                else
+                {
+                    stop = ++epochsWithoutImprovement >= earlyStopping.Patience;
+                }
+            }
+
+            var report = new EpochReport(epoch, epochs, lossSum / train.Count, validationLoss, validationAccuracy, Stopwatch.GetElapsedTime(startTimestamp), learningRate);
             history.Add(report);
             progress?.Report(report);
+            if (stop)
+            {
+                history.StoppedEarly = epoch < epochs;
+                break;
+            }
+        }
+
+        if (bestEpoch is not null)
+        {
+            _bestParameters.CopyTo(Network.Parameters);
+            history.BestEpoch = bestEpoch;
         }
 
         return history;
@@ -178,6 +248,11 @@ public sealed class Trainer<T>
         }
 
         TensorPrimitives.Divide(_gradient, T.CreateTruncating(samples.Length), _gradient);
+        if (Options.MaxGradientNorm is { } maxNorm)
+        {
+            GradientClipping.ClipByGlobalNorm<T>(_gradient, maxNorm);
+        }
+
         Optimizer.Step(Network.Parameters, _gradient);
         return loss;
     }

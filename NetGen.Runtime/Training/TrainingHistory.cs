@@ -19,6 +19,16 @@ public sealed class TrainingHistory
     /// <summary>The last completed epoch, or null before the first one completes.</summary>
     public EpochReport? Last => _epochs.Count == 0 ? null : _epochs[^1];
 
+    /// <summary>
+    /// The 1-based epoch with the best validation loss under the trainer's <see cref="NetGen.EarlyStopping"/> rule,
+    /// whose parameters the network holds after <c>Fit</c>; null without early stopping or when no epoch had a finite
+    /// validation loss (then the parameters are not restored).
+    /// </summary>
+    public int? BestEpoch { get; internal set; }
+
+    /// <summary>True when early stopping ended training before the requested number of epochs.</summary>
+    public bool StoppedEarly { get; internal set; }
+
     /// <summary>The total time of the completed epochs.</summary>
     public TimeSpan Elapsed => _epochs.Aggregate(TimeSpan.Zero, (total, epoch) => total + epoch.Elapsed);
 

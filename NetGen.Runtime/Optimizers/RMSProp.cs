@@ -1,0 +1,139 @@
+using System.Numerics;
+
+namespace NetGen;
+
+/// <summary>
+/// RMSProp (Hinton, 2012): divides the gradient by a running root mean square of recent gradients, optionally
+/// with momentum.
+/// </summary>
+/// <remarks>
+/// <para>
+/// This is the update rule documented for PyTorch's <c>torch.optim.RMSprop</c> (not centered). With the gradient
+/// <c>g</c> (plus <c>λ p</c> when <see cref="WeightDecay"/> is set), the running mean square <c>v</c> and the
+/// momentum buffer <c>b</c>, both starting at zero, and the smoothing constant <c>α</c> (PyTorch's <c>alpha</c>,
+/// often called <c>ρ</c>):
+/// </para>
+/// <para><c>v ← α v + (1 - α) g²</c>, <c>d = g / (√v + ε)</c>;</para>
+/// <para>without momentum <c>p ← p - lr d</c>; with momentum <c>μ</c>: <c>b ← μ b + d</c>, <c>p ← p - lr b</c>.</para>
+/// <para>
+/// Each element is updated in one fused pass (vectorized with <see cref="Vector{T}"/>) of exactly rounded IEEE
+/// operations, so results do not depend on the vector width.
+/// </para>
+/// </remarks>
+/// <typeparam name="T">The element type of parameters and gradients.</typeparam>
+public sealed class RMSProp<T> : Optimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private T[] _meanSquare = [];
+    private T[] _momentumBuffer = [];
+
+    /// <summary>Creates an RMSProp optimizer.</summary>
+    /// <param name="learningRate">The step size <c>lr</c>; finite and not negative (PyTorch's default 0.01).</param>
+    /// <param name="alpha">The smoothing constant <c>α</c> (also called <c>ρ</c>) of the running mean square, in [0, 1).</param>
+    /// <param name="epsilon">Added to the denominator so it is never zero; positive.</param>
+    /// <param name="momentum">The momentum <c>μ</c> in [0, 1); 0 for none.</param>
+    /// <param name="weightDecay">L2 coefficient <c>λ</c> added to the gradient as <c>λ p</c>; not negative.</param>
+    public RMSProp(double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8, double momentum = 0, double weightDecay = 0)
+        : base(learningRate)
+    {
+        Alpha = CheckRange(alpha, 0, 1, nameof(alpha));
+        Epsilon = CheckRange(epsilon, double.Epsilon, double.PositiveInfinity, nameof(epsilon));
+        Momentum = CheckRange(momentum, 0, 1, nameof(momentum));
+        WeightDecay = CheckRange(weightDecay, 0, double.PositiveInfinity, nameof(weightDecay));
+    }
+
+    /// <summary>The smoothing constant <c>α</c> of the running mean square.</summary>
+    public double Alpha { get; }
+
+    /// <summary>The <c>ε</c> added to the denominator.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>The momentum <c>μ</c>; 0 for none.</summary>
+    public double Momentum { get; }
+
+    /// <summary>The weight-decay coefficient <c>λ</c>.</summary>
+    public double WeightDecay { get; }
+
+    /// <inheritdoc />
+    protected override void AllocateState(int parameterCount)
+    {
+        _meanSquare = new T[parameterCount];
+        _momentumBuffer = Momentum == 0 ? [] : new T[parameterCount];
+    }
+
+    /// <inheritdoc />
+    protected override void ClearState()
+    {
+        Array.Clear(_meanSquare);
+        Array.Clear(_momentumBuffer);
+    }
+
+    /// <inheritdoc />
+    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, long step)
+    {
+        T learningRate = T.CreateTruncating(LearningRate);
+        T alpha = T.CreateTruncating(Alpha);
+        T oneMinusAlpha = T.CreateTruncating(1 - Alpha);
+        T epsilon = T.CreateTruncating(Epsilon);
+        T momentum = T.CreateTruncating(Momentum);
+        T decay = T.CreateTruncating(WeightDecay);
+        bool decays = WeightDecay != 0;
+        bool hasMomentum = Momentum != 0;
+
+        Span<T> meanSquare = _meanSquare;
+        Span<T> buffer = _momentumBuffer;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var learningRateVector = new Vector<T>(learningRate);
+            var alphaVector = new Vector<T>(alpha);
+            var oneMinusAlphaVector = new Vector<T>(oneMinusAlpha);
+            var epsilonVector = new Vector<T>(epsilon);
+            var momentumVector = new Vector<T>(momentum);
+            var decayVector = new Vector<T>(decay);
+            for (; i <= parameters.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var p = new Vector<T>(parameters.Slice(i));
+                var g = new Vector<T>(gradient.Slice(i));
+                if (decays)
+                {
+                    g += decayVector * p;
+                }
+
+                var v = alphaVector * new Vector<T>(meanSquare.Slice(i)) + oneMinusAlphaVector * (g * g);
+                var direction = g / (Vector.SquareRoot(v) + epsilonVector);
+                if (hasMomentum)
+                {
+                    direction = momentumVector * new Vector<T>(buffer.Slice(i)) + direction;
+                    direction.CopyTo(buffer.Slice(i));
+                }
+
+                p -= learningRateVector * direction;
+                v.CopyTo(meanSquare.Slice(i));
+                p.CopyTo(parameters.Slice(i));
+            }
+        }
+
+        for (; i < parameters.Length; i++)
+        {
+            T p = parameters[i];
+            T g = gradient[i];
+            if (decays)
+            {
+                g += decay * p;
+            }
+
+            T v = alpha * meanSquare[i] + oneMinusAlpha * (g * g);
+            T direction = g / (T.Sqrt(v) + epsilon);
+            if (hasMomentum)
+            {
+                direction = momentum * buffer[i] + direction;
+                buffer[i] = direction;
+            }
+
+            p -= learningRate * direction;
+            meanSquare[i] = v;
+            parameters[i] = p;
+        }
+    }
+}

@@ -1,0 +1,270 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace NetGen;
+
+/// <summary>
+/// Computes the summed loss and gradient of a minibatch on several threads, with a result that is
+/// bit-identical whatever the number of threads.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The batch is cut into chunks whose size depends only on the batch capacity, never on the thread
+/// count. Each chunk has its own workspace and gradient buffer; workers take chunks in any order,
+/// but the chunk gradients are then added in chunk order (each thread adds one slice of the
+/// parameters across all chunks), so every sum is formed in the same order on any machine with
+/// any thread count. Dropout masks depend on each sample's index in the minibatch, not on the chunk
+/// or the thread.
+/// </para>
+/// <para>
+/// Workers are persistent threads that meet the caller at a <see cref="Barrier"/>; nothing is
+/// allocated per batch. When the batch is small compared with the cost of waking workers, the caller
+/// computes every chunk itself, in the same order and with the same arithmetic.
+/// </para>
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class ParallelGradient<T> : IDisposable
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The largest number of chunks a minibatch is cut into.</summary>
+    public const int MaxChunks = 8;
+
+    /// <summary>The smallest chunk, in samples (a batch smaller than this is one chunk).</summary>
+    public const int MinChunkSize = 16;
+
+    /// <summary>Below this much work (parameters x samples) per batch, threads cost more than they save.</summary>
+    public const long MinParallelWork = 200_000;
+
+    private readonly INetwork<T> _network;
+    private readonly NetworkWorkspace<T>[] _workspaces;
+    private readonly T[][] _chunkGradients;
+    private readonly double[] _chunkLosses;
+    private readonly Thread[] _workers;
+    private readonly Barrier? _barrier;
+
+    // The job of the current batch, published to workers by the barrier.
+    private int _batch;
+    private int _chunkCount;
+    private int _nextChunk;
+    private bool _training;
+    private ulong _dropoutSeed;
+    private ReadOnlyMemory<T> _inputs;
+    private ReadOnlyMemory<T> _targets;
+    private Memory<T> _gradient;
+    private Exception? _workerError;
+    private volatile bool _disposed;
+
+    /// <summary>Creates the workers and all per-chunk memory for batches of up to <paramref name="batchCapacity"/> samples.</summary>
+    /// <param name="network">The network whose gradients are computed.</param>
+    /// <param name="batchCapacity">The largest minibatch.</param>
+    /// <param name="threads">Threads to use, the caller's included; 1 computes everything on the caller.</param>
+    public ParallelGradient(INetwork<T> network, int batchCapacity, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchCapacity);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+
+        _network = network;
+        ChunkSize = ChunkSizeFor(batchCapacity);
+        int chunks = (batchCapacity + ChunkSize - 1) / ChunkSize;
+        _workspaces = new NetworkWorkspace<T>[chunks];
+        _chunkGradients = new T[chunks][];
+        _chunkLosses = new double[chunks];
+        for (int c = 0; c < chunks; c++)
+        {
+            _workspaces[c] = network.CreateWorkspace(ChunkSize);
+            _chunkGradients[c] = new T[network.ParameterCount];
+        }
+
+        Threads = Math.Min(threads, chunks);
+        _workers = new Thread[Threads - 1];
+        if (_workers.Length > 0)
+        {
+            _barrier = new Barrier(Threads);
+            for (int i = 0; i < _workers.Length; i++)
+            {
+                int index = i + 1;
+                _workers[i] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"NetGen gradient worker {index}" };
+                _workers[i].Start();
+            }
+        }
+    }
+
+    /// <summary>Samples per chunk: a function of the batch capacity alone.</summary>
+    public int ChunkSize { get; }
+
+    /// <summary>Threads in use, the caller's included (never more than the number of chunks).</summary>
+    public int Threads { get; }
+
+    /// <summary>The chunk size for a batch capacity: at least <see cref="MinChunkSize"/>, at most <see cref="MaxChunks"/> chunks.</summary>
+    public static int ChunkSizeFor(int batchCapacity) =>
+        Math.Max(MinChunkSize, (batchCapacity + MaxChunks - 1) / MaxChunks);
+
+    /// <summary>
+    /// Computes the summed loss of a minibatch and writes (not adds) the gradient of that sum into
+    /// <paramref name="gradient"/>.
+    /// </summary>
+    /// <param name="inputs">The batch's inputs, sample after sample.</param>
+    /// <param name="targets">The batch's targets.</param>
+    /// <param name="gradient">Receives the summed gradient; length <see cref="INetwork.ParameterCount"/>.</param>
+    /// <param name="training">True to apply dropout.</param>
+    /// <param name="dropoutSeed">The seed of this batch's dropout masks.</param>
+    public double Compute(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, Memory<T> gradient, bool training, ulong dropoutSeed)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (gradient.Length != _network.ParameterCount)
+        {
+            throw new ArgumentException($"The gradient buffer has {gradient.Length} values; the network has {_network.ParameterCount} parameters.", nameof(gradient));
+        }
+
+        int inputSize = _network.InputSize;
+        if (inputs.Length == 0 || inputs.Length % inputSize != 0)
+        {
+            throw new ArgumentException($"The inputs have {inputs.Length} values, not a positive multiple of {inputSize}.", nameof(inputs));
+        }
+
+        int batch = inputs.Length / inputSize;
+        if (batch > _workspaces.Length * ChunkSize)
+        {
+            throw new ArgumentException($"The batch has {batch} samples; this engine was created for at most {_workspaces.Length * ChunkSize}.", nameof(inputs));
+        }
+
+        _batch = batch;
+        _chunkCount = (batch + ChunkSize - 1) / ChunkSize;
+        _nextChunk = -1;
+        _training = training;
+        _dropoutSeed = dropoutSeed;
+        _inputs = inputs;
+        _targets = targets;
+        _gradient = gradient;
+        _workerError = null;
+
+        bool parallel = _barrier is not null && _chunkCount > 1 && (long)_network.ParameterCount * batch >= MinParallelWork;
+        if (parallel)
+        {
+            _barrier!.SignalAndWait(); // start: workers read the job
+            RunChunks();
+            _barrier.SignalAndWait(); // every chunk done
+            Reduce(0, Threads);
+            _barrier.SignalAndWait(); // every slice reduced
+            if (_workerError is { } error)
+            {
+                throw new InvalidOperationException("A gradient worker failed: " + error.Message, error);
+            }
+        }
+        else
+        {
+            RunChunks();
+            Reduce(0, 1);
+        }
+
+        double loss = 0;
+        for (int c = 0; c < _chunkCount; c++)
+        {
+            loss += _chunkLosses[c];
+        }
+
+        _inputs = default;
+        _targets = default;
+        _gradient = default;
+        return loss;
+    }
+
+    /// <summary>Stops the workers.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_barrier is not null)
+        {
+            _barrier.SignalAndWait(); // wake the workers; they see _disposed and exit
+            foreach (var worker in _workers)
+            {
+                worker.Join();
+            }
+
+            _barrier.Dispose();
+        }
+    }
+
+    private void WorkerLoop(int index)
+    {
+        while (true)
+        {
+            _barrier!.SignalAndWait();
+            if (_disposed)
+            {
+                return;
+            }
+
+            try
+            {
+                RunChunks();
+            }
+            catch (Exception error)
+            {
+                Interlocked.CompareExchange(ref _workerError, error, null);
+            }
+
+            _barrier.SignalAndWait();
+            try
+            {
+                Reduce(index, Threads);
+            }
+            catch (Exception error)
+            {
+                Interlocked.CompareExchange(ref _workerError, error, null);
+            }
+
+            _barrier.SignalAndWait();
+        }
+    }
+
+    /// <summary>Takes chunks until none is left; each chunk's result goes to its own buffers.</summary>
+    private void RunChunks()
+    {
+        int inputSize = _network.InputSize;
+        int outputSize = _network.OutputSize;
+        int chunk;
+        while ((chunk = Interlocked.Increment(ref _nextChunk)) < _chunkCount)
+        {
+            int start = chunk * ChunkSize;
+            int count = Math.Min(ChunkSize, _batch - start);
+            var workspace = _workspaces[chunk];
+            workspace.Training = _training;
+            workspace.DropoutSeed = _dropoutSeed;
+            workspace.SampleOffset = start;
+            var gradient = _chunkGradients[chunk];
+            Array.Clear(gradient);
+            _chunkLosses[chunk] = double.CreateChecked(_network.ForwardBackward(
+                _inputs.Span.Slice(start * inputSize, count * inputSize),
+                _targets.Span.Slice(start * outputSize, count * outputSize),
+                gradient,
+                workspace));
+        }
+    }
+
+    /// <summary>Adds the chunk gradients, in chunk order, over slice <paramref name="part"/> of <paramref name="parts"/> of the parameters.</summary>
+    private void Reduce(int part, int parts)
+    {
+        int length = _network.ParameterCount;
+        int sliceLength = (length + parts - 1) / parts;
+        int start = Math.Min(length, part * sliceLength);
+        int count = Math.Min(sliceLength, length - start);
+        if (count <= 0)
+        {
+            return;
+        }
+
+        var target = _gradient.Span.Slice(start, count);
+        _chunkGradients[0].AsSpan(start, count).CopyTo(target);
+        for (int c = 1; c < _chunkCount; c++)
+        {
+            TensorPrimitives.Add(target, _chunkGradients[c].AsSpan(start, count), target);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+namespace NetGen;
+
+/// <summary>Optional behavior of a <see cref="Trainer{T}"/>; the defaults train exactly as without options.</summary>
+/// <example>
+/// <code>
+/// var options = new TrainerOptions
+/// {
+///     Schedule = LearningRateSchedule.Cosine(epochs: 30).WithWarmUp(epochs: 2),
+///     MaxGradientNorm = 1.0,
+///     EarlyStopping = new EarlyStopping(patience: 5),
+/// };
+/// var trainer = new Trainer&lt;float&gt;(net, new Adam&lt;float&gt;(1e-3), batchSize: 64, seed: 1, options: options);
+/// </code>
+/// </example>
+public sealed record TrainerOptions
+{
+    private readonly double? _maxGradientNorm;
+
+    /// <summary>
+    /// The learning-rate schedule, applied once per epoch: before an epoch's first batch the trainer sets the
+    /// optimizer's <see cref="Optimizer{T}.LearningRate"/> to
+    /// <c>Schedule.GetLearningRate(trainer.BaseLearningRate, epoch - 1)</c>, where <c>epoch</c> is the 1-based epoch
+    /// within the <c>Fit</c> call (so every <c>Fit</c> call starts the schedule again). Null (the default) leaves the
+    /// learning rate alone.
+    /// </summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>
+    /// When set, each batch's mean gradient is clipped to this global L2 norm (see
+    /// <see cref="GradientClipping.ClipByGlobalNorm{T}"/>) after averaging and before the optimizer step; finite and
+    /// positive. Null (the default) for no clipping.
+    /// </summary>
+    public double? MaxGradientNorm
+    {
+        get => _maxGradientNorm;
+        init
+        {
+            if (value is { } maxNorm)
+            {
+                GradientClipping.CheckMaxNorm(maxNorm, nameof(MaxGradientNorm));
+            }
+
+            _maxGradientNorm = value;
+        }
+    }
+
+    /// <summary>Early stopping on the validation loss, with the best epoch's parameters restored; null (the default) for none.</summary>
+    public EarlyStopping? EarlyStopping { get; init; }
+}
+
+/// <summary>
+/// Stops training when the validation loss has not improved for <see cref="Patience"/> epochs and restores the
+/// parameters of the best epoch, like Keras' <c>EarlyStopping(monitor="val_loss", restore_best_weights=True)</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// An epoch improves when its validation loss is below the best one so far by more than <see cref="MinDelta"/>
+/// (so the first epoch with a finite validation loss improves); that epoch becomes the best and its parameters are copied into a buffer
+/// the trainer allocates once. After <see cref="Patience"/> epochs in a row without improvement training stops.
+/// </para>
+/// <para>
+/// When <c>Fit</c> returns, whether it stopped early or ran all its epochs, the network holds the parameters of
+/// the best epoch. The optimizer's state (momentum, moment estimates) is not rolled back. Cancellation and
+/// divergence leave the parameters as those exceptions describe, without restoring.
+/// </para>
+/// </remarks>
+public sealed record EarlyStopping
+{
+    /// <summary>Creates the early-stopping rule.</summary>
+    /// <param name="patience">Epochs without improvement after which training stops; positive.</param>
+    /// <param name="minDelta">How much the validation loss must fall to count as an improvement; finite and not negative.</param>
+    public EarlyStopping(int patience, double minDelta = 0)
+    {
+        if (patience <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(patience), patience, "'patience' must be positive.");
+        }
+
+        if (!double.IsFinite(minDelta) || minDelta < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, "'minDelta' must be a finite number that is not negative.");
+        }
+
+        Patience = patience;
+        MinDelta = minDelta;
+    }
+
+    /// <summary>Epochs without improvement after which training stops.</summary>
+    public int Patience { get; }
+
+    /// <summary>How much the validation loss must fall to count as an improvement.</summary>
+    public double MinDelta { get; }
+}

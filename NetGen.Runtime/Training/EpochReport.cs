@@ -46,3 +46,17 @@ public sealed record EpochReport(int Epoch, int EpochCount, double TrainingLoss,
         return text.ToString();
     }
 }
+
+/// <summary>Progress within an epoch, after a minibatch.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="EpochCount">Epochs requested.</param>
+/// <param name="Batch">1-based batch within the epoch.</param>
+/// <param name="BatchCount">Batches per epoch.</param>
+/// <param name="Loss">The batch's mean loss.</param>
+/// <param name="SamplesDone">Training samples processed so far in this epoch.</param>
+/// <param name="Elapsed">Time since the epoch started.</param>
+public sealed record BatchReport(int Epoch, int EpochCount, int Batch, int BatchCount, double Loss, int SamplesDone, TimeSpan Elapsed)
+{
+    /// <summary>Training throughput of the epoch so far.</summary>
+    public double SamplesPerSecond => Elapsed > TimeSpan.Zero ? SamplesDone / Elapsed.TotalSeconds : 0;
+}

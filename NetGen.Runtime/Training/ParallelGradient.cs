@@ -93,6 +93,9 @@ public sealed class ParallelGradient<T> : IDisposable
     /// <summary>Samples per chunk: a function of the batch capacity alone.</summary>
     public int ChunkSize { get; }
 
+    /// <summary>True once <see cref="Dispose"/> has run.</summary>
+    public bool IsDisposed => _disposed;
+
     /// <summary>Threads in use, the caller's included (never more than the number of chunks).</summary>
     public int Threads { get; }
 

@@ -15,9 +15,15 @@ namespace NetGen;
 /// <see cref="Fit"/> calls continue the random sequence.
 /// </para>
 /// <para>
-/// All buffers (the gathered batch, the gradient, the network workspace, the best-parameters copy of early
-/// stopping) are allocated by the constructor; a training step allocates nothing. The trainer runs on the calling
-/// thread; it is not thread-safe.
+/// All buffers (the gathered batch, the gradient, the network workspaces, the best-parameters copy of early
+/// stopping) are allocated by the constructor; a training step allocates nothing. With
+/// <see cref="TrainerOptions.Threads"/> above 1, each minibatch's gradient is computed by persistent worker threads
+/// (see <see cref="ParallelGradient{T}"/>), and a seed gives bit-identical weights whatever the thread count. The
+/// trainer itself is not thread-safe; dispose it to stop its workers.
+/// </para>
+/// <para>
+/// Dropout layers are active while training: every batch draws its masks from a seed taken from the trainer's
+/// random sequence, and each sample's mask depends on its index in the batch, not on the thread computing it.
 /// </para>
 /// <para>
 /// <see cref="TrainerOptions"/> add a learning-rate schedule (applied per epoch), gradient clipping by global
@@ -31,10 +37,12 @@ namespace NetGen;
 /// </code>
 /// </example>
 /// <typeparam name="T">The element type of the network.</typeparam>
-public sealed class Trainer<T>
+public sealed class Trainer<T> : IDisposable
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly DeterministicRandom _random;
+    private readonly ParallelGradient<T> _engine;
+    private readonly bool _hasDropout;
     private readonly T[] _batchInputs;
     private readonly T[] _batchTargets;
     private readonly T[] _gradient;
@@ -80,7 +88,15 @@ public sealed class Trainer<T>
         _batchTargets = new T[(long)batchSize * network.OutputSize];
         _gradient = new T[network.ParameterCount];
         _workspace = network.CreateWorkspace(batchSize);
+        _engine = new ParallelGradient<T>(network, batchSize, Options.Threads);
+        _hasDropout = network.Description.Layers.Any(l => l.Kind == LayerDescription.DropoutKind);
     }
+
+    /// <summary>Threads computing each minibatch's gradient, the caller's included.</summary>
+    public int Threads => _engine.Threads;
+
+    /// <summary>Stops the worker threads. The trainer cannot train afterwards.</summary>
+    public void Dispose() => _engine.Dispose();
 
     /// <summary>The network being trained.</summary>
     public INetwork<T> Network { get; }
@@ -104,8 +120,8 @@ public sealed class Trainer<T>
     public double BaseLearningRate { get; }
 
     /// <summary>
-    /// Trains for <paramref name="epochs"/> epochs. Each batch: gather its samples into contiguous buffers, zero
-    /// the gradient, run <see cref="INetwork{T}.ForwardBackward"/>, divide the gradient by the batch size (so the
+    /// Trains for <paramref name="epochs"/> epochs. Each batch: gather its samples into contiguous buffers, compute
+    /// the summed gradient with <see cref="INetwork{T}.ForwardBackward"/> (on <see cref="Threads"/> threads), divide the gradient by the batch size (so the
     /// optimizer sees the gradient of the mean loss), clip it when <see cref="TrainerOptions.MaxGradientNorm"/> is
     /// set, and take an optimizer step. With a <see cref="TrainerOptions.Schedule"/> the learning rate is set before
     /// each epoch; with <see cref="TrainerOptions.EarlyStopping"/> training may stop before <paramref name="epochs"/>
@@ -127,6 +143,7 @@ public sealed class Trainer<T>
     public TrainingHistory Fit(Dataset<T> train, int epochs, Dataset<T>? validation = null, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
+        ObjectDisposedException.ThrowIf(_engine.IsDisposed, this);
         Evaluation.CheckShape(Network, train, nameof(train));
         if (validation is not null)
         {
@@ -167,6 +184,8 @@ public sealed class Trainer<T>
             _random.Shuffle(order.AsSpan());
             double lossSum = 0;
             int batch = 0;
+            int batchCount = (order.Length + BatchSize - 1) / BatchSize;
+            var batchProgress = Options.BatchProgress;
             for (int first = 0; first < order.Length; first += BatchSize)
             {
                 if (cancellationToken.IsCancellationRequested)
@@ -176,7 +195,12 @@ public sealed class Trainer<T>
 
                 batch++;
                 int count = Math.Min(BatchSize, order.Length - first);
-                lossSum += TrainBatch(train, order.AsSpan(first, count), epoch, batch, history);
+                double batchLoss = TrainBatch(train, order.AsSpan(first, count), epoch, batch, history);
+                lossSum += batchLoss;
+                if (batchProgress is not null && (batch % Options.BatchProgressInterval == 0 || batch == batchCount))
+                {
+                    batchProgress.Report(new BatchReport(epoch, epochs, batch, batchCount, batchLoss / count, first + count, Stopwatch.GetElapsedTime(startTimestamp)));
+                }
             }
 
             double? validationLoss = null;
@@ -238,8 +262,14 @@ public sealed class Trainer<T>
             train.Targets(samples[i]).CopyTo(targets.Slice(i * outputSize, outputSize));
         }
 
-        Array.Clear(_gradient);
-        double loss = double.CreateTruncating(Network.ForwardBackward(inputs, targets, _gradient, _workspace));
+        // Dropout masks: a fresh seed per batch, drawn only when there is dropout so other networks keep their sequence.
+        ulong dropoutSeed = _hasDropout ? _random.NextUInt64() : 0;
+        double loss = _engine.Compute(
+            _batchInputs.AsMemory(0, samples.Length * inputSize),
+            _batchTargets.AsMemory(0, samples.Length * outputSize),
+            _gradient,
+            training: true,
+            dropoutSeed);
 
         // One NaN or infinity anywhere makes the sum non-finite, so a vectorized sum checks the whole gradient.
         if (!double.IsFinite(loss) || !T.IsFinite(TensorPrimitives.Sum<T>(_gradient)))

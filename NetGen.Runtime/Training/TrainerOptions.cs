@@ -15,6 +15,8 @@ namespace NetGen;
 public sealed record TrainerOptions
 {
     private readonly double? _maxGradientNorm;
+    private readonly int _threads = 1;
+    private readonly int _batchProgressInterval = 1;
 
     /// <summary>
     /// The learning-rate schedule, applied once per epoch: before an epoch's first batch the trainer sets the
@@ -46,6 +48,43 @@ public sealed record TrainerOptions
 
     /// <summary>Early stopping on the validation loss, with the best epoch's parameters restored; null (the default) for none.</summary>
     public EarlyStopping? EarlyStopping { get; init; }
+
+    /// <summary>
+    /// Threads that compute each minibatch's gradient, the calling thread included; 1 (the default) trains on the
+    /// calling thread only. Results are bit-identical for any value. Small networks use fewer threads than asked
+    /// where threads would cost more than they save (see <see cref="ParallelGradient{T}"/>).
+    /// </summary>
+    public int Threads
+    {
+        get => _threads;
+        init
+        {
+            if (value <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Threads), value, "'Threads' must be positive; use Environment.ProcessorCount for all cores.");
+            }
+
+            _threads = value;
+        }
+    }
+
+    /// <summary>Receives a report every <see cref="BatchProgressInterval"/> batches (and after each epoch's last batch); null for none.</summary>
+    public IProgress<BatchReport>? BatchProgress { get; init; }
+
+    /// <summary>How many batches between two <see cref="BatchProgress"/> reports; positive, 1 by default.</summary>
+    public int BatchProgressInterval
+    {
+        get => _batchProgressInterval;
+        init
+        {
+            if (value <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(BatchProgressInterval), value, "'BatchProgressInterval' must be positive.");
+            }
+
+            _batchProgressInterval = value;
+        }
+    }
 }
 
 /// <summary>

@@ -1,0 +1,714 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace NetGen.Graph;
+
+// The operations of the dynamic graph, one class per node kind. Each forward function reads its
+// inputs' values; each backward function ADDS its contribution to its inputs' gradients, touching
+// every edge once (the graph zeroes gradients before a backward pass). Kernels are TensorPrimitives
+// (vectorized with Vector128/256/512) over whole rows; nothing allocates after construction.
+
+/// <summary>A leaf: a parameter, an input or a constant. Its value is set from outside.</summary>
+internal sealed class LeafNode<T> : Node<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public LeafNode(ComputationGraph<T> graph, string name, Operation operation, int rows, int columns, bool batched,
+        T[]? valueStorage = null, int valueOffset = 0, T[]? gradientStorage = null, int gradientOffset = 0)
+        : base(graph, name, operation, [], rows, columns, batched, operation == Operation.Parameter, valueStorage, valueOffset, gradientStorage, gradientOffset)
+    {
+    }
+
+    internal override void Forward()
+    {
+    }
+
+    internal override void Backward()
+    {
+    }
+}
+
+/// <summary><c>z = a · Wᵀ (+ b)</c>: row r of z, unit j is the dot product of row j of W with row r of a.</summary>
+internal sealed class LinearNode<T> : Node<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Node<T> _a;
+    private readonly Node<T> _w;
+    private readonly Node<T>? _b;
+
+    public LinearNode(ComputationGraph<T> graph, string name, Node<T> a, Node<T> w, Node<T>? b)
+        : base(graph, name, b is null ? Operation.MatMul : Operation.Linear, b is null ? [a, w] : [a, w, b], a.Rows, w.Rows, a.IsBatched,
+            a.RequiresGradient || w.RequiresGradient || (b?.RequiresGradient ?? false))
+    {
+        _a = a;
+        _w = w;
+        _b = b;
+    }
+
+    internal override void Forward()
+    {
+        int rows = Rows, units = Columns;
+        ReadOnlySpan<T> w = _w.Value;
+        ReadOnlySpan<T> b = _b is null ? default : _b.Value;
+        int inputs = _a.Columns;
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<T> a = _a.ValueRow(r);
+            Span<T> z = ValueRow(r);
+            for (int j = 0; j < units; j++)
+            {
+                T dot = TensorPrimitives.Dot(w.Slice(j * inputs, inputs), a);
+                z[j] = _b is null ? dot : b[j] + dot;
+            }
+        }
+    }
+
+    internal override void Backward()
+    {
+        int rows = Rows, units = Columns, inputs = _a.Columns;
+        if (_b is { RequiresGradient: true })
+        {
+            // dL/db += Σ_rows dL/dz
+            Span<T> db = _b.Gradient;
+            for (int r = 0; r < rows; r++)
+            {
+                TensorPrimitives.Add(db, GradientRow(r), db);
+            }
+        }
+
+        if (_w.RequiresGradient)
+        {
+            // dL/dW += dL/dzᵀ · a: row j of dW += dz[r, j] * (row r of a)
+            Span<T> dw = _w.Gradient;
+            for (int r = 0; r < rows; r++)
+            {
+                ReadOnlySpan<T> a = _a.ValueRow(r);
+                ReadOnlySpan<T> dz = GradientRow(r);
+                for (int j = 0; j < units; j++)
+                {
+                    Span<T> row = dw.Slice(j * inputs, inputs);
+                    TensorPrimitives.MultiplyAdd(a, dz[j], row, row);
+                }
+            }
+        }
+
+        if (_a.RequiresGradient)
+        {
+            // dL/da += dL/dz · W: row r of da += dz[r, j] * (row j of W)
+            ReadOnlySpan<T> w = _w.Value;
+            for (int r = 0; r < rows; r++)
+            {
+                Span<T> da = _a.GradientRow(r);
+                ReadOnlySpan<T> dz = GradientRow(r);
+                for (int j = 0; j < units; j++)
+                {
+                    TensorPrimitives.MultiplyAdd(w.Slice(j * inputs, inputs), dz[j], da, da);
+                }
+            }
+        }
+    }
+}
+
+/// <summary><c>y = z + b</c> with the bias row broadcast over the rows of z.</summary>
+internal sealed class AddBiasNode<T> : Node<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Node<T> _z;
+    private readonly Node<T> _b;
+
+    public AddBiasNode(ComputationGraph<T> graph, string name, Node<T> z, Node<T> b)
+        : base(graph, name, Operation.AddBias, [z, b], z.Rows, z.Columns, z.IsBatched, z.RequiresGradient || b.RequiresGradient)
+    {
+        _z = z;
+        _b = b;
+    }
+
+    internal override void Forward()
+    {
+        ReadOnlySpan<T> b = _b.Value;
+        for (int r = 0; r < Rows; r++)
+        {
+            TensorPrimitives.Add(_z.ValueRow(r), b, ValueRow(r));
+        }
+    }
+
+    internal override void Backward()
+    {
+        if (_z.RequiresGradient)
+        {
+            TensorPrimitives.Add(_z.Gradient, Gradient, _z.Gradient);
+        }
+
+        if (_b.RequiresGradient)
+        {
+            Span<T> db = _b.Gradient;
+            for (int r = 0; r < Rows; r++)
+            {
+                TensorPrimitives.Add(db, GradientRow(r), db);
+            }
+        }
+    }
+}
+
+/// <summary>An element-wise activation (identity, sigmoid, tanh, ReLU, leaky ReLU, softplus).</summary>
+internal sealed class ActivationNode<T> : Node<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private static readonly T Slope = T.CreateChecked(0.01);
+    private readonly Node<T> _x;
+    private readonly T[]? _scratch;
+
+    public ActivationNode(ComputationGraph<T> graph, string name, Operation operation, Node<T> x)
+        : base(graph, name, operation, [x], x.Rows, x.Columns, x.IsBatched, x.RequiresGradient)
+    {
+        _x = x;
+        if (operation is Operation.Sigmoid or Operation.Tanh or Operation.Softplus)
+        {
+            _scratch = new T[(x.IsBatched ? graph.BatchCapacity : x.Rows) * x.Columns];
+        }
+    }
+
+    internal override void Forward()
+    {
+        ReadOnlySpan<T> x = _x.Value;
+        Span<T> y = Value;
+        switch (Operation)
+        {
+            case Operation.Identity:
+                x.CopyTo(y);
+                break;
+            case Operation.Sigmoid:
+                TensorPrimitives.Sigmoid(x, y);
+                break;
+            case Operation.Tanh:
+                TensorPrimitives.Tanh(x, y);
+                break;
+            case Operation.ReLU:
+                Kernels.ReLU(x, y);
+                break;
+            case Operation.LeakyReLU:
+                Kernels.LeakyReLU(x, Slope, y);
+                break;
+            default:
+                // softplus(x) = max(x, 0) + ln(1 + e^-|x|), which neither overflows nor loses small values
+                Span<T> s = _scratch.AsSpan(0, x.Length);
+                TensorPrimitives.Abs(x, s);
+                TensorPrimitives.Negate(s, s);
+                TensorPrimitives.Exp(s, s);
+                TensorPrimitives.Add(s, T.One, s);
+                TensorPrimitives.Log(s, s);
+                TensorPrimitives.Max(x, T.Zero, y);
+                TensorPrimitives.Add(y, s, y);
+                break;
+        }
+    }
+
+    internal override void Backward()
+    {
+        if (!_x.RequiresGradient)
+        {
+            return;
+        }
+
+        ReadOnlySpan<T> g = Gradient;
+        Span<T> dx = _x.Gradient;
+        switch (Operation)
+        {
+            case Operation.Identity:
+                TensorPrimitives.Add(dx, g, dx);
+                break;
+            case Operation.Sigmoid:
+            {
+                // dx += g * y * (1 - y)
+                Span<T> s = _scratch.AsSpan(0, g.Length);
+                ReadOnlySpan<T> y = Value;
+                TensorPrimitives.Subtract(T.One, y, s);
+                TensorPrimitives.Multiply(s, y, s);
+                TensorPrimitives.MultiplyAdd(g, s, dx, dx);
+                break;
+            }
+
+            case Operation.Tanh:
+            {
+                // dx += g * (1 - y²)
+                Span<T> s = _scratch.AsSpan(0, g.Length);
+                ReadOnlySpan<T> y = Value;
+                TensorPrimitives.Multiply(y, y, s);
+                TensorPrimitives.Subtract(T.One, s, s);
+                TensorPrimitives.MultiplyAdd(g, s, dx, dx);
+                break;
+            }
+
+            case Operation.ReLU:
+                // dx += x > 0 ? g : 0
+                Kernels.AddWherePositive(_x.Value, g, T.Zero, dx);
+                break;
+            case Operation.LeakyReLU:
+                // dx += x > 0 ? g : 0.01 g
+                Kernels.AddWherePositive(_x.Value, g, Slope, dx);
+                break;
+            default:
+            {
+                // softplus: dx += g * sigmoid(x)
+                Span<T> s = _scratch.AsSpan(0, g.Length);
+                TensorPrimitives.Sigmoid(_x.Value, s);
+                TensorPrimitives.MultiplyAdd(g, s, dx, dx);
+                break;
+            }
+        }
+    }
+}
+
+/// <summary>Softmax over each row: <c>y = e^(x - max x) / Σ e^(x - max x)</c>.</summary>
+internal sealed class SoftmaxNode<T> : Node<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Node<T> _x;
+    private readonly T[] _scratch;
+
+    public SoftmaxNode(ComputationGraph<T> graph, string name, Node<T> x)
+        : base(graph, name, Operation.Softmax, [x], x.Rows, x.Columns, x.IsBatched, x.RequiresGradient)
+    {
+        _x = x;
+        _scratch = new T[x.Columns];
+    }
+
+    internal override void Forward()
+    {
+        for (int r = 0; r < Rows; r++)
+        {
+            Kernels.Softmax(_x.ValueRow(r), ValueRow(r));
+        }
+    }
+
+    internal override void Backward()
+    {
+        if (!_x.RequiresGradient)
+        {
+            return;
+        }
+
+        // dx = y ⊙ (g - (g · y)) per row, the Jacobian-vector product of the softmax
+        Span<T> s = _scratch;
+        for (int r = 0; r < Rows; r++)
+        {
+            ReadOnlySpan<T> y = ValueRow(r);
+            ReadOnlySpan<T> g = GradientRow(r);
+            Span<T> dx = _x.GradientRow(r);
+            T dot = TensorPrimitives.Dot(g, y);
+            TensorPrimitives.Subtract(g, dot, s);
+            TensorPrimitives.MultiplyAdd(s, y, dx, dx);
+        }
+    }
+}
+
+/// <summary>
+/// Inverted dropout: while the graph is training, unit u of sample r is kept (and scaled by 1 / (1 - rate))
+/// when <see cref="DropoutMask.IsKept"/> says so for (seed, sample offset + r, layer, u), else zeroed;
+/// otherwise values pass through.
+/// </summary>
+internal sealed class DropoutNode<T> : Node<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Node<T> _x;
+    private readonly T[] _mask;
+    private readonly T _scale;
+    private readonly ulong _threshold;
+    private bool _applied;
+
+    public DropoutNode(ComputationGraph<T> graph, string name, Node<T> x, double rate, int layer)
+        : base(graph, name, Operation.Dropout, [x], x.Rows, x.Columns, x.IsBatched, x.RequiresGradient)
+    {
+        _x = x;
+        Rate = rate;
+        Layer = layer;
+        _threshold = DropoutMask.KeepThreshold(rate);
+        _scale = T.CreateChecked(1.0 / (1.0 - rate));
+        _mask = new T[(x.IsBatched ? graph.BatchCapacity : x.Rows) * x.Columns];
+    }
+
+    public double Rate { get; }
+
+    public int Layer { get; }
+
+    internal override void Forward()
+    {
+        _applied = Graph.Training && Rate > 0;
+        if (!_applied)
+        {
+            _x.Value.CopyTo(Value);
+            return;
+        }
+
+        ulong seed = Graph.DropoutSeed;
+        int offset = Graph.SampleOffset;
+        int units = Columns;
+        for (int r = 0; r < Rows; r++)
+        {
+            Span<T> mask = _mask.AsSpan(r * units, units);
+            for (int u = 0; u < units; u++)
+            {
+                mask[u] = DropoutMask.IsKept(seed, offset + r, Layer, u, _threshold) ? _scale : T.Zero;
+            }
+        }
+
+        TensorPrimitives.Multiply(_x.Value, _mask.AsSpan(0, Length), Value);
+    }
+
+    internal override void Backward()
+    {
+        if (!_x.RequiresGradient)
+        {
+            return;
+        }
+
+        Span<T> dx = _x.Gradient;
+        if (_applied)
+        {
+            TensorPrimitives.MultiplyAdd(Gradient, _mask.AsSpan(0, Length), dx, dx);
+        }
+        else
+        {
+            TensorPrimitives.Add(dx, Gradient, dx);
+        }
+    }
+}
+
+/// <summary>Element-wise binary operations on two nodes of the same shape: add, subtract, multiply.</summary>
+internal sealed class BinaryNode<T> : Node<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Node<T> _a;
+    private readonly Node<T> _b;
+
+    public BinaryNode(ComputationGraph<T> graph, string name, Operation operation, Node<T> a, Node<T> b)
+        : base(graph, name, operation, [a, b], a.Rows, a.Columns, a.IsBatched, a.RequiresGradient || b.RequiresGradient)
+    {
+        _a = a;
+        _b = b;
+    }
+
+    internal override void Forward()
+    {
+        switch (Operation)
+        {
+            case Operation.Add:
+                TensorPrimitives.Add(_a.Value, _b.Value, Value);
+                break;
+            case Operation.Subtract:
+                TensorPrimitives.Subtract(_a.Value, _b.Value, Value);
+                break;
+            default:
+                TensorPrimitives.Multiply(_a.Value, _b.Value, Value);
+                break;
+        }
+    }
+
+    internal override void Backward()
+    {
+        ReadOnlySpan<T> g = Gradient;
+        if (_a.RequiresGradient)
+        {
+            Span<T> da = _a.Gradient;
+            if (Operation == Operation.Multiply)
+            {
+                TensorPrimitives.MultiplyAdd(g, _b.Value, da, da); // d(ab)/da = b
+            }
+            else
+            {
+                TensorPrimitives.Add(da, g, da);
+            }
+        }
+
+        if (_b.RequiresGradient)
+        {
+            Span<T> db = _b.Gradient;
+            switch (Operation)
+            {
+                case Operation.Add:
+                    TensorPrimitives.Add(db, g, db);
+                    break;
+                case Operation.Subtract:
+                    TensorPrimitives.Subtract(db, g, db);
+                    break;
+                default:
+                    TensorPrimitives.MultiplyAdd(g, _a.Value, db, db); // d(ab)/db = a
+                    break;
+            }
+        }
+    }
+}
+
+/// <summary><c>y = x^p</c> element-wise (<see cref="Operation.Square"/> for p = 2, else <see cref="Operation.Power"/>).</summary>
+internal sealed class PowerNode<T> : Node<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Node<T> _x;
+    private readonly T _p;
+
+    public PowerNode(ComputationGraph<T> graph, string name, Node<T> x, T exponent)
+        : base(graph, name, exponent == T.CreateChecked(2) ? Operation.Square : Operation.Power, [x], x.Rows, x.Columns, x.IsBatched, x.RequiresGradient)
+    {
+        _x = x;
+        _p = exponent;
+    }
+
+    internal override void Forward()
+    {
+        if (Operation == Operation.Square)
+        {
+            TensorPrimitives.Multiply(_x.Value, _x.Value, Value);
+        }
+        else
+        {
+            TensorPrimitives.Pow(_x.Value, _p, Value);
+        }
+    }
+
+    internal override void Backward()
+    {
+        if (!_x.RequiresGradient)
+        {
+            return;
+        }
+
+        ReadOnlySpan<T> x = _x.Value;
+        ReadOnlySpan<T> g = Gradient;
+        Span<T> dx = _x.Gradient;
+        for (int i = 0; i < dx.Length; i++)
+        {
+            // d(x^p)/dx = p x^(p-1)
+            T derivative = Operation == Operation.Square ? (x[i] + x[i]) : _p * T.Pow(x[i], _p - T.One);
+            dx[i] += g[i] * derivative;
+        }
+    }
+}
+
+/// <summary>
+/// A loss: a 1×1 node whose value is the SUM over the rows (samples) of the per-sample loss of a prediction
+/// (or logits) against targets, accumulated in double. Targets receive no gradient.
+/// </summary>
+internal sealed class LossNode<T> : Node<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Node<T> _y;
+    private readonly Node<T> _t;
+    private readonly T[]? _probabilities;
+    private readonly T[]? _targetSums;
+
+    public LossNode(ComputationGraph<T> graph, string name, Operation operation, Node<T> y, Node<T> t)
+        : base(graph, name, operation, [y, t], 1, 1, false, y.RequiresGradient)
+    {
+        _y = y;
+        _t = t;
+        if (operation == Operation.SoftmaxCrossEntropy)
+        {
+            int rows = y.IsBatched ? graph.BatchCapacity : y.Rows;
+            _probabilities = new T[rows * y.Columns];
+            _targetSums = new T[rows];
+        }
+    }
+
+    internal override void Forward()
+    {
+        int rows = _y.Rows, n = _y.Columns;
+        double loss = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<T> y = _y.ValueRow(r);
+            ReadOnlySpan<T> t = _t.ValueRow(r);
+            switch (Operation)
+            {
+                case Operation.SquaredError:
+                    for (int k = 0; k < n; k++)
+                    {
+                        double e = double.CreateChecked(y[k] - t[k]);
+                        loss += 0.5 * e * e;
+                    }
+
+                    break;
+                case Operation.MeanSquaredError:
+                {
+                    double sum = 0;
+                    for (int k = 0; k < n; k++)
+                    {
+                        double e = double.CreateChecked(y[k] - t[k]);
+                        sum += e * e;
+                    }
+
+                    loss += sum / n;
+                    break;
+                }
+
+                case Operation.BinaryCrossEntropy:
+                    // Σ max(z, 0) - z t + ln(1 + e^-|z|): the log loss of sigmoid(z), from the logits
+                    for (int k = 0; k < n; k++)
+                    {
+                        double z = double.CreateChecked(y[k]);
+                        loss += Math.Max(z, 0) - (z * double.CreateChecked(t[k])) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+                    }
+
+                    break;
+                default:
+                {
+                    // Σ t (lse - z), lse = max z + ln Σ e^(z - max z); p = softmax(z) kept for the backward pass
+                    double max = double.CreateChecked(TensorPrimitives.Max(y));
+                    double sumExp = 0;
+                    for (int k = 0; k < n; k++)
+                    {
+                        sumExp += Math.Exp(double.CreateChecked(y[k]) - max);
+                    }
+
+                    double lse = max + Math.Log(sumExp);
+                    T targetSum = T.Zero;
+                    for (int k = 0; k < n; k++)
+                    {
+                        loss += double.CreateChecked(t[k]) * (lse - double.CreateChecked(y[k]));
+                        targetSum += t[k];
+                    }
+
+                    _targetSums![r] = targetSum;
+                    Kernels.Softmax(y, _probabilities.AsSpan(r * n, n));
+                    break;
+                }
+            }
+        }
+
+        Value[0] = T.CreateChecked(loss);
+    }
+
+    internal override void Backward()
+    {
+        if (!_y.RequiresGradient)
+        {
+            return;
+        }
+
+        T g = Gradient[0];
+        int rows = _y.Rows, n = _y.Columns;
+        T mseScale = T.CreateChecked(2.0 / n);
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<T> y = _y.ValueRow(r);
+            ReadOnlySpan<T> t = _t.ValueRow(r);
+            Span<T> dy = _y.GradientRow(r);
+            switch (Operation)
+            {
+                case Operation.SquaredError:
+                    // dL/dy = y - t
+                    for (int k = 0; k < n; k++)
+                    {
+                        dy[k] += g * (y[k] - t[k]);
+                    }
+
+                    break;
+                case Operation.MeanSquaredError:
+                    // dL/dy = 2 (y - t) / n
+                    for (int k = 0; k < n; k++)
+                    {
+                        dy[k] += g * (mseScale * (y[k] - t[k]));
+                    }
+
+                    break;
+                case Operation.BinaryCrossEntropy:
+                    // dL/dz = sigmoid(z) - t, sigmoid and log loss fused
+                    for (int k = 0; k < n; k++)
+                    {
+                        T p = T.One / (T.One + T.Exp(-y[k]));
+                        dy[k] += g * (p - t[k]);
+                    }
+
+                    break;
+                default:
+                {
+                    // dL/dz = p Σt - t, softmax and cross-entropy fused
+                    ReadOnlySpan<T> p = _probabilities.AsSpan(r * n, n);
+                    T targetSum = _targetSums![r];
+                    for (int k = 0; k < n; k++)
+                    {
+                        dy[k] += g * ((p[k] * targetSum) - t[k]);
+                    }
+
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>Vector kernels TensorPrimitives does not provide.</summary>
+internal static class Kernels
+{
+    /// <summary>y = max(x, 0).</summary>
+    public static void ReLU<T>(ReadOnlySpan<T> x, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i + Vector<T>.Count <= x.Length; i += Vector<T>.Count)
+            {
+                var v = new Vector<T>(x.Slice(i));
+                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero), v, Vector<T>.Zero).CopyTo(y.Slice(i));
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = x[i] > T.Zero ? x[i] : T.Zero;
+        }
+    }
+
+    /// <summary>y = x &gt; 0 ? x : slope x.</summary>
+    public static void LeakyReLU<T>(ReadOnlySpan<T> x, T slope, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var s = new Vector<T>(slope);
+            for (; i + Vector<T>.Count <= x.Length; i += Vector<T>.Count)
+            {
+                var v = new Vector<T>(x.Slice(i));
+                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero), v, s * v).CopyTo(y.Slice(i));
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = x[i] > T.Zero ? x[i] : slope * x[i];
+        }
+    }
+
+    /// <summary>dx += x &gt; 0 ? g : slope g.</summary>
+    public static void AddWherePositive<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, T slope, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var s = new Vector<T>(slope);
+            for (; i + Vector<T>.Count <= x.Length; i += Vector<T>.Count)
+            {
+                var vg = new Vector<T>(g.Slice(i));
+                var mask = Vector.GreaterThan(new Vector<T>(x.Slice(i)), Vector<T>.Zero);
+                (new Vector<T>(dx.Slice(i)) + Vector.ConditionalSelect(mask, vg, s * vg)).CopyTo(dx.Slice(i));
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            dx[i] += x[i] > T.Zero ? g[i] : slope * g[i];
+        }
+    }
+
+    /// <summary>y = softmax(x) over one row, computed as e^(x - max x) / Σ so that no exponential overflows.</summary>
+    public static void Softmax<T>(ReadOnlySpan<T> x, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T max = TensorPrimitives.Max(x);
+        TensorPrimitives.Subtract(x, max, y);
+        TensorPrimitives.Exp(y, y);
+        T sum = TensorPrimitives.Sum(y);
+        TensorPrimitives.Multiply(y, T.One / sum, y);
+    }
+}

@@ -88,12 +88,12 @@ internal sealed class NetworkEmitter
         _w.Line();
         if (_spec.Namespace is not null)
         {
-            _w.Open("namespace " + _spec.Namespace);
+            _w.Open("namespace " + string.Join(".", _spec.Namespace.Split('.').Select(Identifier)));
         }
 
         EmitTypeDocs();
         _w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen\", \"" + ThisAssembly.Version + "\")]");
-        _w.Open("partial class " + _spec.TypeName + " : " + Runtime + ".INetwork<" + _t + ">");
+        _w.Open("partial class " + Identifier(_spec.TypeName) + " : " + Runtime + ".INetwork<" + _t + ">");
         EmitConstants();
         EmitStateAndConstruction();
         EmitPublicApi();
@@ -233,7 +233,7 @@ internal sealed class NetworkEmitter
         _w.Line();
         _w.Line("/// <summary>Creates the network with parameters initialized from <paramref name=\"seed\"/> (see <see cref=\"InitializeParameters\"/>).</summary>");
         _w.Line("/// <param name=\"seed\">The seed of the weight initialization; the same seed gives the same network.</param>");
-        using (_w.Block("public " + _spec.TypeName + "(int seed = 0)"))
+        using (_w.Block("public " + Identifier(_spec.TypeName) + "(int seed = 0)"))
         {
             _w.Line("InitializeParameters(seed);");
         }
@@ -1018,6 +1018,13 @@ internal sealed class NetworkEmitter
 
         return text + "f";
     }
+
+    /// <summary>A name as a C# identifier: keywords get an <c>@</c> (a class may be called <c>@class</c>).</summary>
+    private static string Identifier(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
+        || Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetContextualKeywordKind(name) is Microsoft.CodeAnalysis.CSharp.SyntaxKind.RecordKeyword
+            ? "@" + name
+            : name;
 
     private static string OffsetName(ParameterTensor tensor) => PropertyName(tensor) + "Offset";
 

@@ -60,7 +60,7 @@ internal sealed record NetworkSpec(
     EquatableArray<LayerSpec> Layers)
 {
     /// <summary>The name of the generated file: unique per type, stable across builds.</summary>
-    public string HintName => (Namespace is null ? TypeName : Namespace + "." + TypeName) + ".g.cs";
+    public string HintName => ((Namespace is null ? TypeName : Namespace + "." + TypeName) + ".g.cs").Replace("@", string.Empty);
 }
 
 /// <summary>The parser's result: a spec when the description is valid, and the diagnostics found either way.</summary>

@@ -34,9 +34,17 @@ internal static class SpecParser
         string name = type.Name;
         var identifierLocation = LocationInfo.From(declaration.Identifier.GetLocation());
 
+        // A declaration still being typed (no name yet) or [Network] on two parts of one class: the compiler
+        // reports those (CS1001, CS0579); generating code would only add errors or collide.
+        if (declaration.Identifier.IsMissing || name.Length == 0
+            || type.GetAttributes().Count(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName) > 1)
+        {
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
         CheckTypeShape(type, declaration, identifierLocation, diagnostics);
 
-        if (networkAttribute.AttributeConstructor is null)
+        if (networkAttribute.AttributeConstructor is null || HasSyntaxErrors(networkAttribute, cancellationToken))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, networkLocation, "Network", name));
             return new ParseResult(null, diagnostics.ToEquatableArray());
@@ -93,6 +101,7 @@ internal static class SpecParser
             if (attributeName == DropoutAttributeName)
             {
                 if (attribute.AttributeConstructor is null
+                    || HasSyntaxErrors(attribute, cancellationToken)
                     || attribute.ConstructorArguments.Length != 1
                     || attribute.ConstructorArguments[0].Value is not double rate)
                 {
@@ -112,6 +121,7 @@ internal static class SpecParser
             }
 
             if (attribute.AttributeConstructor is null
+                || HasSyntaxErrors(attribute, cancellationToken)
                 || attribute.ConstructorArguments.Length != 2
                 || attribute.ConstructorArguments[0].Value is not int units
                 || attribute.ConstructorArguments[1].Value is not int activation)
@@ -167,6 +177,14 @@ internal static class SpecParser
         return new ParseResult(spec, diagnostics.ToEquatableArray());
     }
 
+    /// <summary>
+    /// A half-typed attribute binds partially, sometimes with its arguments in the wrong places; its values
+    /// cannot be trusted, so such an attribute is reported as unreadable rather than checked.
+    /// </summary>
+    private static bool HasSyntaxErrors(AttributeData attribute, CancellationToken cancellationToken) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is { } syntax
+        && syntax.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
+
     private static void CheckTypeShape(INamedTypeSymbol type, TypeDeclarationSyntax declaration, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
         if (declaration is RecordDeclarationSyntax)
@@ -176,6 +194,11 @@ internal static class SpecParser
         else if (type.IsStatic)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnsupportedTypeKind, location, type.Name, "a static class"));
+        }
+        else if (type.IsFileLocal)
+        {
+            // Parts of a file-local type must all be in one file, so the generator cannot add one.
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnsupportedTypeKind, location, type.Name, "a file-local class"));
         }
 
         if (!declaration.Modifiers.Any(m => m.IsKind(SyntaxKind.PartialKeyword)))

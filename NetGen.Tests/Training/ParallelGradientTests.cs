@@ -95,7 +95,11 @@ public class ParallelGradientTests
         var (inputs, targets) = Batch(64, DigitsNet.InputSize, DigitsNet.OutputSize, seed: 9);
         using var engine = new ParallelGradient<float>(net, 64, threads: 2);
         var gradient = new float[DigitsNet.ParameterCount];
-        engine.Compute(inputs, targets, gradient, training: false, dropoutSeed: 0);
+        for (int i = 0; i < 100; i++)
+        {
+            engine.Compute(inputs, targets, gradient, training: false, dropoutSeed: 0);
+        }
+
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 5; i++)
         {

@@ -1,9 +1,17 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using NetGen.Benchmarks;
 
-// dotnet run -c Release --project NetGen.Benchmarks             -> short job (a few minutes)
-// dotnet run -c Release --project NetGen.Benchmarks -- --full   -> BenchmarkDotNet's default job
+// dotnet run -c Release --project NetGen.Benchmarks -- compare [--seconds S]   -> NetGen vs PyTorch, one table of ratios
+// dotnet run -c Release --project NetGen.Benchmarks -- --filter '*'            -> BenchmarkDotNet, short job (minutes)
+// dotnet run -c Release --project NetGen.Benchmarks -- --filter '*' --full     -> BenchmarkDotNet's default job
+if (args.Length > 0 && args[0] == "compare")
+{
+    return Compare.Run(args);
+}
+
 bool full = args.Contains("--full");
 var config = DefaultConfig.Instance.AddJob(full ? Job.Default : Job.ShortRun);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Where(a => a != "--full").ToArray(), config);
+return 0;

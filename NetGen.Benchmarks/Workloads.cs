@@ -21,3 +21,11 @@ public partial class W2Small;
 [Dense(128, Activation.ReLU)]
 [Dense(10)]
 public partial class W3Mnist;
+
+/// <summary>W4: 784-512-512-512-10 ReLU, softmax cross-entropy.</summary>
+[Network(Inputs = 784, Loss = Loss.SoftmaxCrossEntropy)]
+[Dense(512, Activation.ReLU)]
+[Dense(512, Activation.ReLU)]
+[Dense(512, Activation.ReLU)]
+[Dense(10)]
+public partial class W4Deep;

@@ -1,0 +1,102 @@
+#!/usr/bin/python3
+"""PyTorch eager-mode peer of NetGen's benchmark workloads (W1-W4, see NetGen.Benchmarks/Workloads.cs).
+
+Prints one CSV line per measurement: workload,threads,samples_per_second.
+Run it through `dotnet run -c Release --project NetGen.Benchmarks -- compare`, which runs NetGen's side
+in the same session and prints the ratios; or alone: /usr/bin/python3 bench/peer_pytorch.py [--seconds S].
+
+Fairness: OpenBLAS threads are capped with threadpoolctl (torch.set_num_threads does not limit them),
+and OMP_WAIT_POLICY=PASSIVE is set before torch loads so idle OpenMP workers do not spin against OpenBLAS.
+"""
+import os
+import sys
+import time
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import torch  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+SECONDS = float(sys.argv[sys.argv.index("--seconds") + 1]) if "--seconds" in sys.argv else 1.5
+THREADS = [int(t) for t in sys.argv[sys.argv.index("--threads") + 1].split(",")] if "--threads" in sys.argv else [1, 2]
+
+
+def mlp(sizes, hidden, output=None):
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
+        last = i == len(sizes) - 2
+        act = output if last else hidden
+        if act is not None:
+            layers.append(act())
+    return torch.nn.Sequential(*layers)
+
+
+def measure(step, samples_per_step):
+    """Runs step() for about SECONDS after a warm-up; returns samples per second."""
+    for _ in range(5):
+        step()
+    n = 0
+    start = time.perf_counter()
+    deadline = start + SECONDS
+    while True:
+        step()
+        n += 1
+        now = time.perf_counter()
+        if now >= deadline:
+            break
+    return n * samples_per_step / (now - start)
+
+
+def train_step(model, optimizer, loss_fn, x, t):
+    def step():
+        optimizer.zero_grad(set_to_none=False)
+        loss = loss_fn(model(x), t)
+        loss.backward()
+        optimizer.step()
+    return step
+
+
+def infer_step(model, x):
+    def step():
+        with torch.no_grad():
+            model(x)
+    return step
+
+
+def squared_error(y, t):
+    return 0.5 * ((y - t) ** 2).sum()
+
+
+def workloads():
+    torch.manual_seed(0)
+    ce = torch.nn.CrossEntropyLoss()
+
+    w1 = mlp([2, 2, 1], torch.nn.Sigmoid, torch.nn.Sigmoid)
+    yield "W1 train b1", train_step(w1, torch.optim.SGD(w1.parameters(), lr=0.5), squared_error, torch.rand(1, 2), torch.rand(1, 1)), 1
+
+    w2 = mlp([4, 16, 3], torch.nn.Tanh)
+    opt2 = torch.optim.SGD(w2.parameters(), lr=0.1)
+    yield "W2 train b1", train_step(w2, opt2, ce, torch.rand(1, 4), torch.randint(0, 3, (1,))), 1
+    yield "W2 train b16", train_step(w2, opt2, ce, torch.rand(16, 4), torch.randint(0, 3, (16,))), 16
+
+    w3 = mlp([784, 128, 10], torch.nn.ReLU)
+    yield "W3 train b64", train_step(w3, torch.optim.Adam(w3.parameters(), lr=1e-3), ce, torch.rand(64, 784), torch.randint(0, 10, (64,))), 64
+    yield "W3 infer b1", infer_step(w3, torch.rand(1, 784)), 1
+    yield "W3 infer b256", infer_step(w3, torch.rand(256, 784)), 256
+
+    w4 = mlp([784, 512, 512, 512, 10], torch.nn.ReLU)
+    yield "W4 train b256", train_step(w4, torch.optim.Adam(w4.parameters(), lr=1e-3), ce, torch.rand(256, 784), torch.randint(0, 10, (256,))), 256
+
+
+def main():
+    print(f"# torch {torch.__version__}, seconds per measurement {SECONDS}", flush=True)
+    for threads in THREADS:
+        torch.set_num_threads(threads)
+        with threadpool_limits(limits=threads):
+            for name, step, samples in workloads():
+                print(f"{name},{threads},{measure(step, samples):.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

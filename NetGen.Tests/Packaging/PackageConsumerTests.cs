@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace NetGen.Tests.Packaging;
+
+/// <summary>
+/// Packs the NetGen package, then builds and runs a fresh consumer project outside the solution that
+/// references it by version from a local folder: what a user gets from one PackageReference, with
+/// nothing that project references inside the solution could hide (the analyzer path, the build props,
+/// the runtime's dependencies).
+/// </summary>
+public class PackageConsumerTests
+{
+    private const string ConsumerProgram = """
+        using NetGen;
+
+        float[] inputs = [0, 0, 0, 1, 1, 0, 1, 1];
+        float[] targets = [0, 1, 1, 0];
+        var net = new XorNet(seed: 2);
+        using var trainer = new Trainer<float>(net, new Sgd<float>(learningRate: 0.5), batchSize: 1, seed: 2);
+        var history = trainer.Fit(new Dataset<float>(inputs, 2, targets, 1), epochs: 5000);
+        Span<float> y = stackalloc float[XorNet.OutputSize];
+        var predictions = new List<string>();
+        for (int i = 0; i < 4; i++)
+        {
+            net.Predict(inputs.AsSpan(2 * i, 2), y);
+            predictions.Add(MathF.Round(y[0]).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Console.WriteLine($"parameters {XorNet.ParameterCount}");
+        Console.WriteLine($"converged {history.Last!.TrainingLoss < 1e-3}");
+        Console.WriteLine($"xor {string.Join(" ", predictions)}");
+        Console.WriteLine($"batched {typeof(XorNet).GetMethod("ForwardBatch", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static) is not null}");
+
+        [Network(Inputs = 2, Loss = Loss.SquaredError)]
+        [Dense(2, Activation.Sigmoid)]
+        [Dense(1, Activation.Sigmoid)]
+        public partial class XorNet;
+        """;
+
+    [Fact]
+    public void PackedPackageBuildsAndTrainsInAFreshProject()
+    {
+        string root = FindRepositoryRoot();
+        string work = Path.Combine(Path.GetTempPath(), "netgen-consumer-" + Guid.NewGuid().ToString("N")[..8]);
+        string feed = Path.Combine(work, "feed");
+        string consumer = Path.Combine(work, "Consumer");
+        Directory.CreateDirectory(consumer);
+        // A version of its own, so the NuGet cache can never serve an older package of the same number.
+        string version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            Run("dotnet", $"pack \"{Path.Combine(root, "NetGen.Runtime", "NetGen.Runtime.csproj")}\" -c Release -o \"{feed}\" -p:Version={version}", root);
+            Assert.True(File.Exists(Path.Combine(feed, $"NetGen.{version}.nupkg")), "the package was not produced");
+
+            File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                    <!-- Read by the generator through the package's build props (CompilerVisibleProperty): with a
+                         threshold of 1, XOR's 4-weight layer is too large to unroll, so the batched kernels are used. -->
+                    <NetGenUnrollThreshold>1</NetGenUnrollThreshold>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="NetGen" Version="{version}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <add key="netgen-local" value="{feed}" />
+                  </packageSources>
+                </configuration>
+                """);
+            // Keep the consumer out of the solution's Directory.Build.props and central package versions.
+            File.WriteAllText(Path.Combine(work, "Directory.Build.props"), "<Project />");
+            File.WriteAllText(Path.Combine(work, "Directory.Packages.props"), "<Project />");
+            File.WriteAllText(Path.Combine(consumer, "Program.cs"), ConsumerProgram);
+
+            string output = Run("dotnet", "run -c Release", consumer);
+            Assert.Contains("parameters 9", output, StringComparison.Ordinal);
+            Assert.Contains("converged True", output, StringComparison.Ordinal);
+            Assert.Contains("xor 0 1 1 0", output, StringComparison.Ordinal);
+            Assert.Contains("batched True", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is harmless.
+            }
+        }
+    }
+
+    private static string Run(string file, string arguments, string directory)
+    {
+        var start = new ProcessStartInfo(file, arguments)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new Xunit.Sdk.XunitException($"'{file} {arguments}' did not finish in 5 minutes:\n{output}");
+        }
+
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new Xunit.Sdk.XunitException($"'{file} {arguments}' exited with {process.ExitCode}:\n{output}");
+        }
+
+        return output.ToString();
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NetGen.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("NetGen.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,17 +1,27 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Numerics.Tensors;
 using NetGen;
 
 namespace NetGen.Benchmarks;
 
 /// <summary>
-/// `compare`: measures NetGen on the workloads W1-W4 and runs the PyTorch peer (bench/peer_pytorch.py) in
-/// the same session, then prints one table of throughputs and ratios (NetGen / PyTorch, higher is better).
+/// `compare`: measures the workloads W1-W4 with generated code and with the dynamic graph, runs the PyTorch
+/// peer (bench/peer_pytorch.py) in the same session, and prints one table of throughputs and ratios.
 /// </summary>
 internal static class Compare
 {
     private static double s_seconds = 1.5;
+
+    private static readonly (string Name, Func<INetwork<float>> Network, Func<Optimizer<float>> Optimizer, int Batch, bool Train)[] Workloads =
+    [
+        ("W1 train b1", () => new W1Xor(1), () => new Sgd<float>(0.5), 1, true),
+        ("W2 train b1", () => new W2Small(1), () => new Sgd<float>(0.1), 1, true),
+        ("W2 train b16", () => new W2Small(1), () => new Sgd<float>(0.1), 16, true),
+        ("W3 train b64", () => new W3Mnist(1), () => new Adam<float>(1e-3), 64, true),
+        ("W3 infer b1", () => new W3Mnist(1), () => new Sgd<float>(0.1), 1, false),
+        ("W3 infer b256", () => new W3Mnist(1), () => new Sgd<float>(0.1), 256, false),
+        ("W4 train b256", () => new W4Deep(1), () => new Adam<float>(1e-3), 256, true),
+    ];
 
     public static int Run(string[] args)
     {
@@ -21,83 +31,77 @@ internal static class Compare
             s_seconds = double.Parse(args[index + 1], CultureInfo.InvariantCulture);
         }
 
-        int[] threadCounts = [1, 2];
-        var netgen = new Dictionary<(string, int), double>();
+        int[] threadCounts = [1, Environment.ProcessorCount];
+        threadCounts = threadCounts.Distinct().ToArray();
+        var generated = new Dictionary<(string, int), double>();
+        var dynamic = new Dictionary<(string, int), double>();
         foreach (int threads in threadCounts)
         {
-            foreach (var (name, rate) in MeasureNetGen(threads))
+            foreach (var workload in Workloads.Where(w => w.Train || threads == 1))
             {
-                netgen[(name, threads)] = rate;
-                Console.WriteLine($"netgen  {name,-14} threads {threads}: {rate,14:N0} samples/s");
+                generated[(workload.Name, threads)] = Measure(workload, Engine.Generated, threads);
+                dynamic[(workload.Name, threads)] = Measure(workload, Engine.Dynamic, threads);
+                Console.WriteLine($"{workload.Name,-14} threads {threads}: generated {generated[(workload.Name, threads)],14:N0}, dynamic {dynamic[(workload.Name, threads)],14:N0} samples/s");
             }
         }
 
-        var peer = RunPeer(threadCounts);
-        Console.WriteLine();
-        Console.WriteLine($"NetGen vs PyTorch eager, samples per second, {s_seconds} s per measurement, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores");
-        Console.WriteLine($"| workload | threads | NetGen | PyTorch | NetGen / PyTorch |");
-        Console.WriteLine($"| --- | --- | ---: | ---: | ---: |");
-        foreach (var ((name, threads), rate) in netgen)
+        var kernel = new Dictionary<string, double>
         {
-            string peerText = peer.TryGetValue((name, threads), out double peerRate) ? peerRate.ToString("N0", CultureInfo.InvariantCulture) : "n/a";
-            string ratio = peerRate > 0 ? (rate / peerRate).ToString("F1", CultureInfo.InvariantCulture) + "x" : "n/a";
-            Console.WriteLine($"| {name} | {threads} | {rate:N0} | {peerText} | {ratio} |");
+            ["gemm 256x784x512"] = GemmGflops(256, 784, 512),
+            ["gemm 256x512x512"] = GemmGflops(256, 512, 512),
+        };
+        var peer = RunPeer(threadCounts);
+
+        Console.WriteLine();
+        Console.WriteLine($"Samples per second, {s_seconds} s per measurement, measured in one session on {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores; ratios: higher is better for NetGen.");
+        Console.WriteLine();
+        Console.WriteLine("| workload | threads | NetGen | dynamic graph | PyTorch | NetGen / dynamic | NetGen / PyTorch |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var ((name, threads), rate) in generated)
+        {
+            double dyn = dynamic[(name, threads)];
+            peer.TryGetValue((name, threads), out double torch);
+            Console.WriteLine($"| {name} | {threads} | {rate:N0} | {dyn:N0} | {(torch > 0 ? torch.ToString("N0", CultureInfo.InvariantCulture) : "n/a")} | {rate / dyn:F1}x | {(torch > 0 ? (rate / torch).ToString("F1", CultureInfo.InvariantCulture) + "x" : "n/a")} |");
         }
 
+        Console.WriteLine();
         foreach (var name in new[] { "W3 train b64", "W4 train b256" })
         {
-            if (netgen.TryGetValue((name, 1), out double one) && netgen.TryGetValue((name, 2), out double two))
+            int most = threadCounts.Max();
+            if (most > 1)
             {
-                Console.WriteLine($"NetGen {name}: 2 threads / 1 thread = {two / one:F2}x");
+                Console.WriteLine($"NetGen {name}: {most} threads / 1 thread = {generated[(name, most)] / generated[(name, 1)]:F2}x");
             }
         }
 
+        foreach (var (name, gflops) in kernel)
+        {
+            peer.TryGetValue((name, 1), out double torch);
+            Console.WriteLine($"DenseKernels.Forward {name} (Z = X·Wᵀ), 1 thread: {gflops:F1} GFLOP/s; PyTorch mm: {(torch > 0 ? torch.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} GFLOP/s; ratio {(torch > 0 ? (gflops / torch).ToString("P0", CultureInfo.InvariantCulture) : "n/a")}");
+        }
+
+        Console.WriteLine($"Generated source: W4 {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.W4Source):N0} characters, 10 layers {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.TenLayerSource):N0} characters");
         return 0;
     }
 
-    private static IEnumerable<(string Name, double SamplesPerSecond)> MeasureNetGen(int threads)
+    private static double Measure((string Name, Func<INetwork<float>> Network, Func<Optimizer<float>> Optimizer, int Batch, bool Train) workload, Engine engine, int threads)
     {
-        yield return ("W1 train b1", Train(new W1Xor(1), new Sgd<float>(0.5), 1, threads));
-        yield return ("W2 train b1", Train(new W2Small(1), new Sgd<float>(0.1), 1, threads));
-        yield return ("W2 train b16", Train(new W2Small(1), new Sgd<float>(0.1), 16, threads));
-        yield return ("W3 train b64", Train(new W3Mnist(1), new Adam<float>(1e-3), 64, threads));
-        if (threads == 1)
-        {
-            // Inference is one call on the caller's thread.
-            yield return ("W3 infer b1", Infer(new W3Mnist(1), 1));
-            yield return ("W3 infer b256", Infer(new W3Mnist(1), 256));
-        }
-
-        yield return ("W4 train b256", Train(new W4Deep(1), new Adam<float>(1e-3), 256, threads));
+        using var c = new WorkloadCase(workload.Network(), engine, workload.Optimizer(), workload.Batch, threads);
+        return workload.Train ? Rate(() => c.Train(), workload.Batch) : Rate(() => c.Infer(), workload.Batch);
     }
 
-    /// <summary>Training throughput: forward + backward (on <paramref name="threads"/> threads) + update, per sample.</summary>
-    private static double Train(INetwork<float> net, Optimizer<float> optimizer, int batch, int threads)
+    private static double GemmGflops(int m, int k, int n)
     {
-        optimizer.Initialize(net.ParameterCount);
-        var (inputs, targets) = RandomBatch(net, batch);
-        var gradient = new float[net.ParameterCount];
-        using var engine = new ParallelGradient<float>(net, batch, threads);
-        float scale = 1f / batch;
-        return Measure(() =>
-        {
-            engine.Compute(inputs, targets, gradient, training: true, dropoutSeed: 0);
-            TensorPrimitives.Multiply(gradient, scale, gradient);
-            optimizer.Step(net.Parameters, gradient);
-        }, batch);
+        var random = new DeterministicRandom(1);
+        var x = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble()).ToArray();
+        var w = Enumerable.Range(0, n * k).Select(_ => (float)random.NextDouble()).ToArray();
+        var b = new float[n];
+        var z = new float[m * n];
+        double stepsPerSecond = Rate(() => { DenseKernels.Forward<float>(x, k, w, b, z, n, m, n, k); return z[0]; }, 1);
+        return stepsPerSecond * 2.0 * m * n * k / 1e9;
     }
 
-    private static double Infer(INetwork<float> net, int batch)
-    {
-        var (inputs, _) = RandomBatch(net, batch);
-        var outputs = new float[batch * net.OutputSize];
-        var workspace = net.CreateWorkspace(batch);
-        return batch == 1
-            ? Measure(() => net.Predict(inputs, outputs), 1)
-            : Measure(() => net.Forward(inputs, outputs, workspace), batch);
-    }
-
-    private static double Measure(Action step, int samplesPerStep)
+    private static double Rate(Func<float> step, int samplesPerStep)
     {
         for (int i = 0; i < 20; i++)
         {
@@ -108,44 +112,22 @@ internal static class Compare
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < s_seconds)
         {
-            for (int i = 0; i < 16; i++)
+            for (int i = 0; i < 8; i++)
             {
                 step();
             }
 
-            steps += 16;
+            steps += 8;
         }
 
         return steps * samplesPerStep / clock.Elapsed.TotalSeconds;
-    }
-
-    private static (float[] Inputs, float[] Targets) RandomBatch(INetwork<float> net, int batch)
-    {
-        var random = new DeterministicRandom(7);
-        var inputs = new float[batch * net.InputSize];
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            inputs[i] = (float)random.NextDouble();
-        }
-
-        var targets = new float[batch * net.OutputSize];
-        for (int s = 0; s < batch; s++)
-        {
-            targets[(s * net.OutputSize) + random.NextInt32(net.OutputSize)] = 1;
-        }
-
-        return (inputs, targets);
     }
 
     private static Dictionary<(string, int), double> RunPeer(int[] threadCounts)
     {
         var result = new Dictionary<(string, int), double>();
         string script = Path.Combine(FindRepositoryRoot(), "bench", "peer_pytorch.py");
-        var start = new ProcessStartInfo("/usr/bin/python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(script);
         start.ArgumentList.Add("--seconds");
         start.ArgumentList.Add(s_seconds.ToString(CultureInfo.InvariantCulture));
@@ -154,12 +136,12 @@ internal static class Compare
         try
         {
             using var process = Process.Start(start)!;
+            var errors = process.StandardError.ReadToEndAsync();
             string output = process.StandardOutput.ReadToEnd();
-            string errors = process.StandardError.ReadToEnd();
             process.WaitForExit();
             if (process.ExitCode != 0)
             {
-                Console.WriteLine($"The PyTorch peer failed ({process.ExitCode}): {errors.Trim()}");
+                Console.WriteLine($"The PyTorch peer failed ({process.ExitCode}): {errors.Result.Trim()}");
                 Console.WriteLine("Install it with: apt-get install python3-torch python3-threadpoolctl libopenblas0-pthread");
                 return result;
             }

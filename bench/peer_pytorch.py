@@ -89,6 +89,19 @@ def workloads():
     yield "W4 train b256", train_step(w4, torch.optim.Adam(w4.parameters(), lr=1e-3), ce, torch.rand(256, 784), torch.randint(0, 10, (256,))), 256
 
 
+def gemm_shapes():
+    """W4's forward products Z = X · Wᵀ (X: batch x inputs, W: outputs x inputs), in GFLOP/s."""
+    for m, k, n in [(256, 784, 512), (256, 512, 512)]:
+        x = torch.rand(m, k)
+        w = torch.rand(n, k)
+        out = torch.empty(m, n)
+
+        def step():
+            torch.mm(x, w.t(), out=out)
+        # "samples" per step = 2mnk / 1e9, so the rate printed is GFLOP/s.
+        yield f"gemm {m}x{k}x{n}", step, 2.0 * m * n * k / 1e9
+
+
 def main():
     print(f"# torch {torch.__version__}, seconds per measurement {SECONDS}", flush=True)
     for threads in THREADS:
@@ -96,6 +109,9 @@ def main():
         with threadpool_limits(limits=threads):
             for name, step, samples in workloads():
                 print(f"{name},{threads},{measure(step, samples):.1f}", flush=True)
+            if threads == 1:
+                for name, step, gflop in gemm_shapes():
+                    print(f"{name},{threads},{measure(step, gflop):.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -565,7 +565,12 @@ internal sealed class NetworkEmitter
     {
         _w.Line("// " + node.Name + " = " + node.Activation.ToString().ToLowerInvariant() + "(" + input.Name + ")");
         DeclareValue(node, readOnly: false);
-        if (IsUnrolled(node))
+        if (node.Size >= VectorizedActivationMinimum && TensorPrimitive(node.Activation) is { } primitive)
+        {
+            // A whole vector at a time (System.Numerics.Tensors): exp and tanh cost most of a small layer's time.
+            _w.Line("global::System.Numerics.Tensors.TensorPrimitives." + string.Format(CultureInfo.InvariantCulture, primitive, input.Name, node.Name) + ";");
+        }
+        else if (IsUnrolled(node))
         {
             for (int i = 0; i < node.Size; i++)
             {
@@ -629,6 +634,18 @@ internal sealed class NetworkEmitter
             _w.Line("for (int i = 0; i < " + node.Size + "; i++) " + a + "[i] *= scale;");
         }
     }
+
+    /// <summary>Layers with at least this many units compute sigmoid, tanh and ReLU with TensorPrimitives.</summary>
+    private const int VectorizedActivationMinimum = 8;
+
+    /// <summary>The TensorPrimitives call of an activation ({0} input, {1} output), if there is one.</summary>
+    private string? TensorPrimitive(ActivationKind activation) => activation switch
+    {
+        ActivationKind.Sigmoid => "Sigmoid({0}, {1})",
+        ActivationKind.Tanh => "Tanh({0}, {1})",
+        ActivationKind.ReLU => "Max({0}, " + Lit(0) + ", {1})",
+        _ => null,
+    };
 
     private string ActivationExpression(ActivationKind activation, string z) => activation switch
     {

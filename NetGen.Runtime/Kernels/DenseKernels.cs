@@ -38,41 +38,39 @@ public static class DenseKernels
         ref T rb = ref MemoryMarshal.GetReference(b);
         ref T rz = ref MemoryMarshal.GetReference(z);
 
-        int s = 0;
-        for (; s + 2 <= m; s += 2)
+        // Rows of W outside, samples inside: a block of four rows (a few KB) stays in L1 while every sample
+        // streams past it, instead of W (megabytes for wide layers) streaming from memory once per sample pair.
+        int j = 0;
+        for (; j + 4 <= n; j += 4)
         {
-            ref T x0 = ref Unsafe.Add(ref rx, s * xStride);
-            ref T x1 = ref Unsafe.Add(ref rx, (s + 1) * xStride);
-            ref T z0 = ref Unsafe.Add(ref rz, s * zStride);
-            ref T z1 = ref Unsafe.Add(ref rz, (s + 1) * zStride);
-            int j = 0;
-            for (; j + 4 <= n; j += 4)
+            ref T rows = ref Unsafe.Add(ref rw, j * k);
+            T b0 = Unsafe.Add(ref rb, j), b1 = Unsafe.Add(ref rb, j + 1), b2 = Unsafe.Add(ref rb, j + 2), b3 = Unsafe.Add(ref rb, j + 3);
+            int s = 0;
+            for (; s + 2 <= m; s += 2)
             {
-                Dot2x4(ref x0, ref x1, ref Unsafe.Add(ref rw, j * k), k, out var d);
-                for (int r = 0; r < 4; r++)
-                {
-                    T bias = Unsafe.Add(ref rb, j + r);
-                    Unsafe.Add(ref z0, j + r) = bias + d[r];
-                    Unsafe.Add(ref z1, j + r) = bias + d[4 + r];
-                }
+                ref T z0 = ref Unsafe.Add(ref rz, (s * zStride) + j);
+                ref T z1 = ref Unsafe.Add(ref rz, ((s + 1) * zStride) + j);
+                Dot2x4(ref Unsafe.Add(ref rx, s * xStride), ref Unsafe.Add(ref rx, (s + 1) * xStride), ref rows, k, out var d);
+                z0 = b0 + d[0]; Unsafe.Add(ref z0, 1) = b1 + d[1]; Unsafe.Add(ref z0, 2) = b2 + d[2]; Unsafe.Add(ref z0, 3) = b3 + d[3];
+                z1 = b0 + d[4]; Unsafe.Add(ref z1, 1) = b1 + d[5]; Unsafe.Add(ref z1, 2) = b2 + d[6]; Unsafe.Add(ref z1, 3) = b3 + d[7];
             }
 
-            for (; j < n; j++)
+            if (s < m)
             {
-                ref T row = ref Unsafe.Add(ref rw, j * k);
-                T bias = Unsafe.Add(ref rb, j);
-                Unsafe.Add(ref z0, j) = bias + Dot(ref x0, ref row, k);
-                Unsafe.Add(ref z1, j) = bias + Dot(ref x1, ref row, k);
+                // One sample left: four dot products at once, each row's x load shared.
+                ref T z0 = ref Unsafe.Add(ref rz, (s * zStride) + j);
+                Dot1x4(ref Unsafe.Add(ref rx, s * xStride), ref rows, k, out var d);
+                z0 = b0 + d[0]; Unsafe.Add(ref z0, 1) = b1 + d[1]; Unsafe.Add(ref z0, 2) = b2 + d[2]; Unsafe.Add(ref z0, 3) = b3 + d[3];
             }
         }
 
-        for (; s < m; s++)
+        for (; j < n; j++)
         {
-            ref T xs = ref Unsafe.Add(ref rx, s * xStride);
-            ref T zs = ref Unsafe.Add(ref rz, s * zStride);
-            for (int j = 0; j < n; j++)
+            ref T row = ref Unsafe.Add(ref rw, j * k);
+            T bias = Unsafe.Add(ref rb, j);
+            for (int s = 0; s < m; s++)
             {
-                Unsafe.Add(ref zs, j) = Unsafe.Add(ref rb, j) + Dot(ref xs, ref Unsafe.Add(ref rw, j * k), k);
+                Unsafe.Add(ref rz, (s * zStride) + j) = bias + Dot(ref Unsafe.Add(ref rx, s * xStride), ref row, k);
             }
         }
     }
@@ -299,6 +297,37 @@ public static class DenseKernels
             T v0 = Unsafe.Add(ref w, i), v1 = Unsafe.Add(ref w1, i), v2 = Unsafe.Add(ref w2, i), v3 = Unsafe.Add(ref w3, i);
             result[0] += a0 * v0; result[1] += a0 * v1; result[2] += a0 * v2; result[3] += a0 * v3;
             result[4] += a1 * v0; result[5] += a1 * v1; result[6] += a1 * v2; result[7] += a1 * v3;
+        }
+    }
+
+    /// <summary>Four dot products of one sample x against rows w, w+k, w+2k, w+3k.</summary>
+    private static void Dot1x4<T>(ref T x, ref T w, int k, out Tile8<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T w1 = ref Unsafe.Add(ref w, k);
+        ref T w2 = ref Unsafe.Add(ref w1, k);
+        ref T w3 = ref Unsafe.Add(ref w2, k);
+        var c0 = Vector<T>.Zero; var c1 = Vector<T>.Zero; var c2 = Vector<T>.Zero; var c3 = Vector<T>.Zero;
+        int width = Vector<T>.Count;
+        int i = 0;
+        for (; i + width <= k; i += width)
+        {
+            var a = Load(ref x, i);
+            c0 = Fma(a, Load(ref w, i), c0);
+            c1 = Fma(a, Load(ref w1, i), c1);
+            c2 = Fma(a, Load(ref w2, i), c2);
+            c3 = Fma(a, Load(ref w3, i), c3);
+        }
+
+        result = default;
+        result[0] = Vector.Sum(c0); result[1] = Vector.Sum(c1); result[2] = Vector.Sum(c2); result[3] = Vector.Sum(c3);
+        for (; i < k; i++)
+        {
+            T a = Unsafe.Add(ref x, i);
+            result[0] += a * Unsafe.Add(ref w, i);
+            result[1] += a * Unsafe.Add(ref w1, i);
+            result[2] += a * Unsafe.Add(ref w2, i);
+            result[3] += a * Unsafe.Add(ref w3, i);
         }
     }
 

@@ -181,10 +181,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
             global::System.ReadOnlySpan<double> z1 = values.Slice(0, 16);
             // a1 = tanh(z1)
             global::System.Span<double> a1 = values.Slice(16, 16);
-            for (int i = 0; i < 16; i++)
-            {
-                a1[i] = global::System.Math.Tanh(z1[i]);
-            }
+            global::System.Numerics.Tensors.TensorPrimitives.Tanh(z1, a1);
         }
 
         // Layer 2: Dense 16 -> 1, Sigmoid

@@ -183,10 +183,7 @@ namespace Demo
                 global::System.ReadOnlySpan<float> z1 = values.Slice(0, 64);
                 // a1 = relu(z1)
                 global::System.Span<float> a1 = values.Slice(64, 64);
-                for (int i = 0; i < 64; i++)
-                {
-                    a1[i] = z1[i] > 0f ? z1[i] : 0f;
-                }
+                global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
             }
 
             // Layer 2: Dense 64 -> 10, Identity

@@ -217,10 +217,7 @@ namespace Demo
                 global::System.ReadOnlySpan<float> z1 = values.Slice(32, 32);
                 // a1 = relu(z1)
                 global::System.Span<float> a1 = values.Slice(64, 32);
-                for (int i = 0; i < 32; i++)
-                {
-                    a1[i] = z1[i] > 0f ? z1[i] : 0f;
-                }
+                global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
             }
 
             // Layer 3: Dropout 0.5 over 32 units

@@ -1,0 +1,89 @@
+using System.Numerics.Tensors;
+using NetGen;
+using NetGen.Graph;
+
+namespace NetGen.Benchmarks;
+
+/// <summary>Which implementation of a workload's network runs.</summary>
+public enum Engine
+{
+    /// <summary>The class the NetGen generator emitted.</summary>
+    Generated,
+
+    /// <summary>The same network as a run-time computation graph (<see cref="DynamicNetwork{T}"/>), same parameters.</summary>
+    Dynamic,
+}
+
+/// <summary>
+/// One workload ready to run: the network, its optimizer, a fixed random batch and every buffer, so a
+/// training step or an inference allocates nothing. Used by the BenchmarkDotNet classes and by `compare`.
+/// </summary>
+public sealed class WorkloadCase : IDisposable
+{
+    private readonly INetwork<float> _net;
+    private readonly Optimizer<float> _optimizer;
+    private readonly ParallelGradient<float> _gradientEngine;
+    private readonly NetworkWorkspace<float> _workspace;
+    private readonly float[] _gradient;
+    private readonly float[] _inputs;
+    private readonly float[] _targets;
+    private readonly float[] _outputs;
+    private readonly float _scale;
+
+    /// <summary>Prepares <paramref name="network"/> (run as <paramref name="engine"/>) for batches of <paramref name="batch"/> on <paramref name="threads"/> threads.</summary>
+    public WorkloadCase(INetwork<float> network, Engine engine, Optimizer<float> optimizer, int batch, int threads)
+    {
+        _net = engine == Engine.Dynamic ? DynamicNetwork<float>.From(network) : network;
+        _optimizer = optimizer;
+        _optimizer.Initialize(_net.ParameterCount);
+        _gradientEngine = new ParallelGradient<float>(_net, batch, threads);
+        _workspace = _net.CreateWorkspace(batch);
+        _gradient = new float[_net.ParameterCount];
+        _outputs = new float[batch * _net.OutputSize];
+        _scale = 1f / batch;
+        Batch = batch;
+
+        var random = new DeterministicRandom(7);
+        _inputs = new float[batch * _net.InputSize];
+        for (int i = 0; i < _inputs.Length; i++)
+        {
+            _inputs[i] = (float)random.NextDouble();
+        }
+
+        _targets = new float[batch * _net.OutputSize];
+        for (int s = 0; s < batch; s++)
+        {
+            _targets[(s * _net.OutputSize) + random.NextInt32(_net.OutputSize)] = 1;
+        }
+    }
+
+    /// <summary>Samples per step.</summary>
+    public int Batch { get; }
+
+    /// <summary>One training step: forward and backward over the batch, mean gradient, optimizer update.</summary>
+    public float Train()
+    {
+        double loss = _gradientEngine.Compute(_inputs, _targets, _gradient, training: true, dropoutSeed: 0);
+        TensorPrimitives.Multiply(_gradient, _scale, _gradient);
+        _optimizer.Step(_net.Parameters, _gradient);
+        return (float)loss;
+    }
+
+    /// <summary>Inference of the whole batch (<c>Predict</c> for a batch of one, <c>Forward</c> otherwise).</summary>
+    public float Infer()
+    {
+        if (Batch == 1)
+        {
+            _net.Predict(_inputs, _outputs);
+        }
+        else
+        {
+            _net.Forward(_inputs, _outputs, _workspace);
+        }
+
+        return _outputs[0];
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _gradientEngine.Dispose();
+}

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Numerics;
 using System.Text;
 
@@ -47,15 +46,7 @@ public static class CsvReader
         options ??= new CsvOptions();
         CheckOptions(options);
 
-        Span<byte> magic = stackalloc byte[2];
-        int magicLength = stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
-        Stream content = new PrefixedStream(magic[..magicLength].ToArray(), stream);
-        if (magicLength == 2 && magic[0] == 0x1F && magic[1] == 0x8B)
-        {
-            content = new GZipStream(content, CompressionMode.Decompress);
-        }
-
-        using (content)
+        using (var content = CompressedContent.Open(stream))
         using (var reader = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
         {
             return new Parser<T>(reader, sourceName, options).Parse();
@@ -302,53 +293,5 @@ public static class CsvReader
             int classCount = options.ClassCount ?? labels.Max() + 1;
             return Dataset<T>.FromLabels(features, featureCount, labels, classCount);
         }
-    }
-
-    /// <summary>
-    /// Replays bytes already read from the start of a stream (to sniff the gzip magic number) and then
-    /// continues with the stream itself, which therefore need not be seekable. Leaves the inner stream open.
-    /// </summary>
-    private sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
-    {
-        private int _prefixPosition;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_prefixPosition < prefix.Length)
-            {
-                int copied = Math.Min(buffer.Length, prefix.Length - _prefixPosition);
-                prefix.AsSpan(_prefixPosition, copied).CopyTo(buffer);
-                _prefixPosition += copied;
-                return copied;
-            }
-
-            return inner.Read(buffer);
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

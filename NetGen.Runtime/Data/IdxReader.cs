@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.IO.Compression;
 using System.Numerics;
 
 namespace NetGen;
@@ -46,7 +45,7 @@ public static class IdxReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrWhiteSpace(sourceName);
-        using var content = OpenContent(stream);
+        using var content = CompressedContent.Open(stream);
         var reader = new ContentReader(content, sourceName);
         reader.ReadMagic(ImagesMagic);
         int count = reader.ReadDimension(0, "image count");
@@ -102,7 +101,7 @@ public static class IdxReader
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrWhiteSpace(sourceName);
         CheckClassCount(classCount);
-        using var content = OpenContent(stream);
+        using var content = CompressedContent.Open(stream);
         var reader = new ContentReader(content, sourceName);
         reader.ReadMagic(LabelsMagic);
         int count = reader.ReadDimension(0, "label count");
@@ -161,17 +160,6 @@ public static class IdxReader
         {
             throw new ArgumentOutOfRangeException(nameof(classCount), classes, "'classCount' must be in [1, 256]: IDX labels are single bytes.");
         }
-    }
-
-    /// <summary>The decompressed content of <paramref name="stream"/>: itself, or a gzip decompressor over it.</summary>
-    private static Stream OpenContent(Stream stream)
-    {
-        Span<byte> magic = stackalloc byte[2];
-        int length = stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
-        Stream content = new PrefixedStream(magic[..length].ToArray(), stream);
-        return length == 2 && magic[0] == 0x1F && magic[1] == 0x8B
-            ? new GZipStream(content, CompressionMode.Decompress)
-            : content;
     }
 
     private static string DescribeMagic(int magic) => magic switch
@@ -324,53 +312,5 @@ public static class IdxReader
                 throw new IdxFormatException(sourceName, _position, $"the gzip-compressed data is corrupt ({exception.Message}).", exception);
             }
         }
-    }
-
-    /// <summary>
-    /// Replays bytes already read from the start of a stream (to sniff the gzip magic number) and then continues
-    /// with the stream itself, which therefore need not be seekable. Leaves the inner stream open.
-    /// </summary>
-    private sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
-    {
-        private int _prefixPosition;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_prefixPosition < prefix.Length)
-            {
-                int copied = Math.Min(buffer.Length, prefix.Length - _prefixPosition);
-                prefix.AsSpan(_prefixPosition, copied).CopyTo(buffer);
-                _prefixPosition += copied;
-                return copied;
-            }
-
-            return inner.Read(buffer);
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -48,7 +48,7 @@ public class OptimizerTests
         "adam" => new Adam<double>(0.1),
         "adam+decay" => new Adam<double>(0.1, weightDecay: 0.01),
         "adamw" => new AdamW<double>(0.1, weightDecay: 0.01),
-        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+        _ => AdaptiveOptimizerTests.Create(name),
     };
 
     [Theory]
@@ -97,6 +97,10 @@ public class OptimizerTests
     [InlineData("adam")]
     [InlineData("adamw")]
     [InlineData("nesterov+decay")]
+    [InlineData("adagrad+decay")]
+    [InlineData("adagrad+init")]
+    [InlineData("rmsprop+momentum")]
+    [InlineData("rmsprop+decay")]
     public void VectorizedSteps_EqualElementByElementSteps(string optimizer)
     {
         // 37 elements exercise the Vector<T> body and the scalar tail; a 1-element buffer only the tail.

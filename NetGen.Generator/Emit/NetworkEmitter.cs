@@ -40,8 +40,11 @@ internal sealed class NetworkEmitter
 
     private readonly int _unrollThreshold;
 
+    private readonly NetworkModel _model;
+
     private NetworkEmitter(NetworkModel model, int unrollThreshold)
     {
+        _model = model;
         _unrollThreshold = unrollThreshold;
         _graph = model.Forward;
         _backward = model.Backward;
@@ -241,6 +244,17 @@ internal sealed class NetworkEmitter
         _w.Line();
         _w.Line("/// <summary>The layers, sizes and parameter layout of " + _spec.TypeName + ".</summary>");
         _w.Line("public static " + Runtime + ".NetworkDescription NetworkDescription => s_description;");
+        _w.Line();
+        _w.Line("/// <summary>");
+        _w.Line("/// The computation graph in Graphviz DOT: the forward pass (solid) and every step of the backward pass");
+        _w.Line("/// (dashed, labelled with its derivative). Render it with <c>dot -Tsvg</c>.");
+        _w.Line("/// </summary>");
+        _w.Line("public const string ComputationGraphDot =");
+        var dot = GraphDotWriter.Lines(_model, (rule, step) => System.Text.RegularExpressions.Regex.Replace(Comment(rule, step), " {2,}", "  "));
+        for (int i = 0; i < dot.Count; i++)
+        {
+            _w.Line("    \"" + dot[i].Replace("\\", "\\\\").Replace("\"", "\\\"") + "\\n\"" + (i == dot.Count - 1 ? ";" : " +"));
+        }
         _w.Line();
         _w.Line("/// <inheritdoc/>");
         _w.Line("public " + Runtime + ".NetworkDescription Description => s_description;");

@@ -76,6 +76,42 @@ namespace Demo
         /// <summary>The layers, sizes and parameter layout of DigitsNet.</summary>
         public static global::NetGen.NetworkDescription NetworkDescription => s_description;
 
+        /// <summary>
+        /// The computation graph in Graphviz DOT: the forward pass (solid) and every step of the backward pass
+        /// (dashed, labelled with its derivative). Render it with <c>dot -Tsvg</c>.
+        /// </summary>
+        public const string ComputationGraphDot =
+            "digraph DigitsNet {\n" +
+            "  rankdir=LR;\n" +
+            "  node [fontname=\"Helvetica\", fontsize=11];\n" +
+            "  edge [fontname=\"Helvetica\", fontsize=9];\n" +
+            "  // forward pass\n" +
+            "  x [shape=ellipse, label=\"x [64] (input)\"];\n" +
+            "  W1 [shape=box, label=\"W1 [64x64]\"];\n" +
+            "  b1 [shape=box, label=\"b1 [64]\"];\n" +
+            "  z1 [shape=ellipse, label=\"z1 = W1 · x + b1 [64]\"];\n" +
+            "  x -> z1; W1 -> z1; b1 -> z1;\n" +
+            "  a1 [shape=ellipse, label=\"a1 = relu(z1) [64]\"];\n" +
+            "  z1 -> a1;\n" +
+            "  W2 [shape=box, label=\"W2 [10x64]\"];\n" +
+            "  b2 [shape=box, label=\"b2 [10]\"];\n" +
+            "  z2 [shape=ellipse, label=\"z2 = W2 · a1 + b2 [10]\"];\n" +
+            "  a1 -> z2; W2 -> z2; b2 -> z2;\n" +
+            "  p [shape=ellipse, label=\"p = softmax(z2) [10], prediction\"];\n" +
+            "  z2 -> p;\n" +
+            "  t [shape=ellipse, label=\"t [10] (target)\"];\n" +
+            "  L [shape=doublecircle, label=\"L = SoftmaxCrossEntropy\"];\n" +
+            "  z2 -> L; t -> L;\n" +
+            "  // backward pass: the chain rule, one step per operation\n" +
+            "  L -> z2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz2 = p Σt - t  (softmax and cross-entropy fused: p - t for one-hot t)\"];\n" +
+            "  z2 -> b2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/db2 += dL/dz2\"];\n" +
+            "  z2 -> W2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dW2 += dL/dz2 · a1ᵀ\"];\n" +
+            "  z2 -> a1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/da1 = W2ᵀ · dL/dz2\"];\n" +
+            "  a1 -> z1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz1 = dL/da1 * (z1 > 0 ? 1 : 0)\"];\n" +
+            "  z1 -> b1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/db1 += dL/dz1\"];\n" +
+            "  z1 -> W1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dW1 += dL/dz1 · xᵀ\"];\n" +
+            "}\n";
+
         /// <inheritdoc/>
         public global::NetGen.NetworkDescription Description => s_description;
 

@@ -85,6 +85,47 @@ namespace Demo
         /// <summary>The layers, sizes and parameter layout of RegularizedNet.</summary>
         public static global::NetGen.NetworkDescription NetworkDescription => s_description;
 
+        /// <summary>
+        /// The computation graph in Graphviz DOT: the forward pass (solid) and every step of the backward pass
+        /// (dashed, labelled with its derivative). Render it with <c>dot -Tsvg</c>.
+        /// </summary>
+        public const string ComputationGraphDot =
+            "digraph RegularizedNet {\n" +
+            "  rankdir=LR;\n" +
+            "  node [fontname=\"Helvetica\", fontsize=11];\n" +
+            "  edge [fontname=\"Helvetica\", fontsize=9];\n" +
+            "  // forward pass\n" +
+            "  x [shape=ellipse, label=\"x [16] (input)\"];\n" +
+            "  xDrop [shape=ellipse, label=\"xDrop = dropout(x, 0.2) [16]\"];\n" +
+            "  x -> xDrop;\n" +
+            "  W1 [shape=box, label=\"W1 [32x16]\"];\n" +
+            "  b1 [shape=box, label=\"b1 [32]\"];\n" +
+            "  z1 [shape=ellipse, label=\"z1 = W1 · xDrop + b1 [32]\"];\n" +
+            "  xDrop -> z1; W1 -> z1; b1 -> z1;\n" +
+            "  a1 [shape=ellipse, label=\"a1 = relu(z1) [32]\"];\n" +
+            "  z1 -> a1;\n" +
+            "  a1Drop [shape=ellipse, label=\"a1Drop = dropout(a1, 0.5) [32]\"];\n" +
+            "  a1 -> a1Drop;\n" +
+            "  W2 [shape=box, label=\"W2 [3x32]\"];\n" +
+            "  b2 [shape=box, label=\"b2 [3]\"];\n" +
+            "  z2 [shape=ellipse, label=\"z2 = W2 · a1Drop + b2 [3]\"];\n" +
+            "  a1Drop -> z2; W2 -> z2; b2 -> z2;\n" +
+            "  a2 [shape=ellipse, label=\"a2 = softmax(z2) [3], prediction\"];\n" +
+            "  z2 -> a2;\n" +
+            "  t [shape=ellipse, label=\"t [3] (target)\"];\n" +
+            "  L [shape=doublecircle, label=\"L = SoftmaxCrossEntropy\"];\n" +
+            "  z2 -> L; t -> L;\n" +
+            "  // backward pass: the chain rule, one step per operation\n" +
+            "  L -> z2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz2 = p Σt - t  (softmax and cross-entropy fused: p - t for one-hot t)\"];\n" +
+            "  z2 -> b2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/db2 += dL/dz2\"];\n" +
+            "  z2 -> W2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dW2 += dL/dz2 · a1Dropᵀ\"];\n" +
+            "  z2 -> a1Drop [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/da1Drop = W2ᵀ · dL/dz2\"];\n" +
+            "  a1Drop -> a1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/da1 = dL/da1Drop * a1DropMask  (the forward pass's mask: 1 / (1 - rate) where kept, else 0)\"];\n" +
+            "  a1 -> z1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz1 = dL/da1 * (z1 > 0 ? 1 : 0)\"];\n" +
+            "  z1 -> b1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/db1 += dL/dz1\"];\n" +
+            "  z1 -> W1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dW1 += dL/dz1 · xDropᵀ\"];\n" +
+            "}\n";
+
         /// <inheritdoc/>
         public global::NetGen.NetworkDescription Description => s_description;
 

@@ -77,6 +77,43 @@ namespace Demo
         /// <summary>The layers, sizes and parameter layout of XorNet.</summary>
         public static global::NetGen.NetworkDescription NetworkDescription => s_description;
 
+        /// <summary>
+        /// The computation graph in Graphviz DOT: the forward pass (solid) and every step of the backward pass
+        /// (dashed, labelled with its derivative). Render it with <c>dot -Tsvg</c>.
+        /// </summary>
+        public const string ComputationGraphDot =
+            "digraph XorNet {\n" +
+            "  rankdir=LR;\n" +
+            "  node [fontname=\"Helvetica\", fontsize=11];\n" +
+            "  edge [fontname=\"Helvetica\", fontsize=9];\n" +
+            "  // forward pass\n" +
+            "  x [shape=ellipse, label=\"x [2] (input)\"];\n" +
+            "  W1 [shape=box, label=\"W1 [2x2]\"];\n" +
+            "  b1 [shape=box, label=\"b1 [2]\"];\n" +
+            "  z1 [shape=ellipse, label=\"z1 = W1 · x + b1 [2]\"];\n" +
+            "  x -> z1; W1 -> z1; b1 -> z1;\n" +
+            "  a1 [shape=ellipse, label=\"a1 = sigmoid(z1) [2]\"];\n" +
+            "  z1 -> a1;\n" +
+            "  W2 [shape=box, label=\"W2 [1x2]\"];\n" +
+            "  b2 [shape=box, label=\"b2 [1]\"];\n" +
+            "  z2 [shape=ellipse, label=\"z2 = W2 · a1 + b2 [1]\"];\n" +
+            "  a1 -> z2; W2 -> z2; b2 -> z2;\n" +
+            "  a2 [shape=ellipse, label=\"a2 = sigmoid(z2) [1], prediction\"];\n" +
+            "  z2 -> a2;\n" +
+            "  t [shape=ellipse, label=\"t [1] (target)\"];\n" +
+            "  L [shape=doublecircle, label=\"L = SquaredError\"];\n" +
+            "  a2 -> L; t -> L;\n" +
+            "  // backward pass: the chain rule, one step per operation\n" +
+            "  L -> a2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/da2 = a2 - t  (L = 1/2 Σ (a2 - t)²)\"];\n" +
+            "  a2 -> z2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz2 = dL/da2 * a2 * (1 - a2)\"];\n" +
+            "  z2 -> b2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/db2 += dL/dz2\"];\n" +
+            "  z2 -> W2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dW2 += dL/dz2 · a1ᵀ\"];\n" +
+            "  z2 -> a1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/da1 = W2ᵀ · dL/dz2\"];\n" +
+            "  a1 -> z1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz1 = dL/da1 * a1 * (1 - a1)\"];\n" +
+            "  z1 -> b1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/db1 += dL/dz1\"];\n" +
+            "  z1 -> W1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dW1 += dL/dz1 · xᵀ\"];\n" +
+            "}\n";
+
         /// <inheritdoc/>
         public global::NetGen.NetworkDescription Description => s_description;
 

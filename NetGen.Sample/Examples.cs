@@ -13,16 +13,22 @@ internal static class Examples
     public const int XorSeed = 2;
 
     /// <summary>Trains the XOR network of the lecture notes with per-sample SGD and prints its four predictions.</summary>
-    public static XorNet Xor(int epochs = 5000)
+    public static XorNet Xor(int epochs = 5000) => Xor(new Runs.TrainSettings(epochs, 1, 1, "sgd", 0.5, XorSeed, ""));
+
+    /// <summary>Trains the XOR network with the given settings and prints its four predictions.</summary>
+    public static XorNet Xor(Runs.TrainSettings settings)
     {
+        int epochs = settings.Epochs;
+        string optimizer = settings.Optimizer == "sgd" ? $"SGD, learning rate {settings.LearningRate:G4}" : settings.DescribeOptimizer();
+        string batch = settings.BatchSize == 1 ? "one sample per step" : $"{settings.BatchSize} samples per step";
         Console.WriteLine("1. XOR, as in the lecture notes");
-        Console.WriteLine($"   {XorNet.NetworkDescription.Layers.Count} layers, {XorNet.ParameterCount} parameters: 2 inputs -> 2 sigmoid -> 1 sigmoid; squared error; SGD, learning rate 0.5, one sample per step");
+        Console.WriteLine($"   {XorNet.NetworkDescription.Layers.Count} layers, {XorNet.ParameterCount} parameters: 2 inputs -> 2 sigmoid -> 1 sigmoid; squared error; {optimizer}, {batch}");
 
         float[] inputs = [0, 0, 0, 1, 1, 0, 1, 1];
         float[] targets = [0, 1, 1, 0];
         var data = new Dataset<float>(inputs, 2, targets, 1);
-        var net = new XorNet(seed: XorSeed);
-        var trainer = new Trainer<float>(net, new Sgd<float>(learningRate: 0.5), batchSize: 1, seed: XorSeed);
+        var net = new XorNet(seed: settings.Seed);
+        using var trainer = new Trainer<float>(net, settings.CreateOptimizer(), batchSize: settings.BatchSize, seed: settings.Seed, options: new TrainerOptions { Threads = settings.Threads });
         var history = trainer.Fit(data, epochs);
 
         Console.WriteLine($"   {epochs} epochs in {history.Elapsed.TotalMilliseconds:F0} ms; final loss {history.Last!.TrainingLoss:E2}");
@@ -41,17 +47,7 @@ internal static class Examples
     public static DigitsNet Digits(int epochs = 30)
     {
         Console.WriteLine("2. Handwritten digits (UCI, 8x8 pixels, 1,797 images, 10 classes)");
-        Dataset<float> all;
-        using (var stream = typeof(Examples).Assembly.GetManifestResourceStream("digits.csv.gz")
-            ?? throw new InvalidOperationException("The embedded data set digits.csv.gz is missing from the sample."))
-        {
-            all = CsvReader.Read<float>(stream, "digits.csv.gz", new CsvOptions { ClassCount = 10 });
-        }
-
-        var (train, test) = all.Split(testFraction: 0.2, seed: 7, stratify: true);
-        var scaler = MinMaxScaler<float>.Fit(train);
-        scaler.Transform(train);
-        scaler.Transform(test);
+        var (train, test, _) = Runs.SampleData.LoadDigits();
 
         var net = new DigitsNet(seed: 42);
         Console.WriteLine($"   64 inputs -> 64 ReLU -> 10 logits (softmax cross-entropy), {DigitsNet.ParameterCount:N0} parameters; Adam, batch 32");

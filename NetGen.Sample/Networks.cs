@@ -13,3 +13,15 @@ public partial class XorNet;
 [Dense(64, Activation.ReLU)]
 [Dense(10)]
 public partial class DigitsNet;
+
+/// <summary>
+/// A multilayer perceptron for Fashion-MNIST (28x28 grey images, 10 classes): 784 -> 256 ReLU -> 128 ReLU -> 10
+/// logits, with dropout after each hidden layer while training.
+/// </summary>
+[Network(Inputs = 784, Loss = Loss.SoftmaxCrossEntropy)]
+[Dense(256, Activation.ReLU)]
+[Dropout(0.2)]
+[Dense(128, Activation.ReLU)]
+[Dropout(0.1)]
+[Dense(10)]
+public partial class FashionNet;

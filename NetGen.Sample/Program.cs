@@ -1,13 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
-using NetGen;
-using NetGen.Sample;
+using NetGen.Sample.Cli;
 
-// The default run: the lecture notes' XOR network, then a digits classifier on the embedded
-// UCI data set. Both train in seconds on one core.
+// Without arguments: the lecture notes' XOR network, then a digits classifier on the embedded UCI data set, in
+// seconds. With a command (xor, digits, fashion, predict; see --help): one run with options, live progress,
+// a report and a saved model.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-Console.WriteLine("NetGen sample: networks compiled at build time, trained at run time.");
-Console.WriteLine();
-Examples.Xor();
-Console.WriteLine();
-Examples.Digits();
+return new SampleCommandLine().Invoke(args);

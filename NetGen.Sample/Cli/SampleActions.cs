@@ -1,0 +1,69 @@
+using NetGen.Sample.Reporting;
+using NetGen.Sample.Runs;
+
+namespace NetGen.Sample.Cli;
+
+/// <summary>The real actions behind the commands.</summary>
+internal static class SampleActions
+{
+    /// <summary>The tour: XOR, then digits; ends with <c>test accuracy: 0.9xxx</c>.</summary>
+    public static int RunDefault()
+    {
+        Console.WriteLine("NetGen sample: networks compiled at build time, trained at run time.");
+        Console.WriteLine();
+        Examples.Xor();
+        Console.WriteLine();
+        Examples.Digits();
+        return 0;
+    }
+
+    /// <summary>Runs a training command.</summary>
+    public static int Train(string command, TrainSettings settings, string? dataFolder)
+    {
+        switch (command)
+        {
+            case "xor":
+            {
+                var net = Examples.Xor(settings);
+                Directory.CreateDirectory(settings.OutputFolder);
+                string path = Path.Combine(settings.OutputFolder, "xor.ngm");
+                ModelFile.Save(net, path);
+                Console.WriteLine($"   model saved to {path}");
+                return 0;
+            }
+
+            case "digits":
+            {
+                var (train, test, _) = SampleData.LoadDigits();
+                var spec = new ClassifierSpec("digits", "Handwritten digits (UCI, 8x8)", "64-64-10 MLP (ReLU)", seed => new DigitsNet(seed), SampleData.DigitClasses, CosineSchedule: false);
+                return ClassifierRun.Run(spec, settings, train, test, TrainingDisplay.ForConsole());
+            }
+
+            default:
+            {
+                string folder = dataFolder ?? SampleData.FashionFolder;
+                var missing = SampleData.MissingFashionFiles(folder);
+                if (missing.Count > 0)
+                {
+                    Console.Error.WriteLine(SampleData.FashionMissingMessage(folder, missing));
+                    return 2;
+                }
+
+                var display = TrainingDisplay.ForConsole();
+#if DEBUG
+                display.Line("note: this is a Debug build, about 20 times slower; for the full run use `dotnet run -c Release --project NetGen.Sample -- fashion`");
+#endif
+                var loading = System.Diagnostics.Stopwatch.StartNew();
+                var train = SampleData.LoadFashionTrain(folder);
+                var test = SampleData.LoadFashionTest(folder);
+                display.Line($"loaded Fashion-MNIST from {folder} in {loading.Elapsed.TotalSeconds:F1} s");
+                var spec = new ClassifierSpec("fashion", "Fashion-MNIST", "784-256-128-10 MLP (ReLU, dropout 0.2/0.1)", seed => new FashionNet(seed), SampleData.FashionClasses, CosineSchedule: true);
+                return ClassifierRun.Run(spec, settings, train, test, display);
+            }
+        }
+    }
+
+    /// <summary>Runs <c>predict</c>.</summary>
+    public static int Predict(PredictRequest request) =>
+        PredictRun.Run(request.File, request.Model, request.Input, request.OutputFolder, request.DataFolder, Console.Out, Console.Error);
+}

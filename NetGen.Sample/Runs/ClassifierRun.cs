@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using NetGen.Sample.Reporting;
+
+namespace NetGen.Sample.Runs;
+
+/// <summary>A classifier the sample trains: its network, data and names.</summary>
+/// <param name="Name">The command and file name: <c>digits</c>, <c>fashion</c>.</param>
+/// <param name="Title">The title of the reports.</param>
+/// <param name="Architecture">The network as a person reads it.</param>
+/// <param name="Create">Creates the network from a seed.</param>
+/// <param name="ClassNames">The class names by label.</param>
+/// <param name="CosineSchedule">Whether the learning rate follows a cosine schedule over the run.</param>
+internal sealed record ClassifierSpec(string Name, string Title, string Architecture, Func<int, INetwork<float>> Create, IReadOnlyList<string> ClassNames, bool CosineSchedule);
+
+/// <summary>Trains a classifier with live progress, then reports, plots and saves it.</summary>
+internal static class ClassifierRun
+{
+    /// <summary>The most training samples whose accuracy is measured after each epoch.</summary>
+    public const int TrainingAccuracySamples = 10_000;
+
+    /// <summary>Runs the whole thing; returns the process exit code.</summary>
+    public static int Run(ClassifierSpec spec, TrainSettings settings, Dataset<float> train, Dataset<float> test, TrainingDisplay display)
+    {
+        var network = spec.Create(settings.Seed);
+        int batches = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
+        display.Line($"{spec.Title}: {spec.Architecture}, {network.ParameterCount:N0} parameters");
+        display.Line($"{train.Count:N0} training and {test.Count:N0} test samples; {settings.DescribeOptimizer()}{(spec.CosineSchedule ? " (cosine schedule)" : "")}, batch {settings.BatchSize}, {settings.Threads} thread{(settings.Threads == 1 ? "" : "s")}, seed {settings.Seed}");
+
+        var trainingSample = train.Count <= TrainingAccuracySamples ? train : train.Subset(Enumerable.Range(0, TrainingAccuracySamples).ToArray());
+        var rows = new List<EpochRow>();
+        double samplesPerSecond = 0;
+        var stopwatch = Stopwatch.StartNew();
+        var history = display.Train($"training {spec.Name} for {settings.Epochs} epochs", settings.Epochs, batches, callbacks =>
+        {
+            var options = new TrainerOptions
+            {
+                Threads = settings.Threads,
+                Schedule = spec.CosineSchedule ? LearningRateSchedule.Cosine(settings.Epochs, settings.LearningRate * 0.01) : null,
+                BatchProgressInterval = Math.Max(1, batches / 200),
+                BatchProgress = new CallbackProgress<BatchReport>(batch =>
+                {
+                    samplesPerSecond = batch.SamplesPerSecond;
+                    callbacks.OnBatch(batch);
+                }),
+            };
+            using var trainer = new Trainer<float>(network, settings.CreateOptimizer(), settings.BatchSize, settings.Seed, options);
+            var epochProgress = new CallbackProgress<EpochReport>(report =>
+            {
+                var trainingAccuracy = Evaluation.Evaluate(network, trainingSample).Accuracy;
+                var row = new EpochRow(report.Epoch, report.TrainingLoss, trainingAccuracy, report.ValidationLoss, report.ValidationAccuracy,
+                    report.LearningRate ?? settings.LearningRate, report.Elapsed.TotalSeconds, samplesPerSecond);
+                rows.Add(row);
+                callbacks.OnEpoch(row);
+            });
+            return trainer.Fit(train, settings.Epochs, validation: test, progress: epochProgress);
+        });
+        stopwatch.Stop();
+
+        var result = Evaluation.Evaluate(network, test);
+        var confusion = ConfusionMatrix.Compute(network, test);
+        var summary = new RunSummary
+        {
+            Name = spec.Name,
+            Title = spec.Title,
+            ClassNames = spec.ClassNames,
+            Settings =
+            [
+                ("network", $"{spec.Architecture}, {network.ParameterCount:N0} parameters"),
+                ("data", $"{train.Count:N0} training, {test.Count:N0} test samples"),
+                ("optimizer", settings.DescribeOptimizer() + (spec.CosineSchedule ? ", cosine schedule" : "")),
+                ("batch size", settings.BatchSize.ToString(CultureInfo.InvariantCulture)),
+                ("epochs", history.Epochs.Count.ToString(CultureInfo.InvariantCulture)),
+                ("seed", settings.Seed.ToString(CultureInfo.InvariantCulture)),
+            ],
+            Epochs = rows,
+            Confusion = confusion,
+            TestLoss = result.Loss,
+            TestAccuracy = result.Accuracy ?? confusion.Accuracy,
+            WallTime = stopwatch.Elapsed,
+            Threads = settings.Threads,
+        };
+
+        var files = WriteOutputs(spec.Name, network, summary, settings.OutputFolder);
+        display.Final(summary, files);
+        return 0;
+    }
+
+    /// <summary>Writes the model, the plot, the HTML report and the history as CSV; returns their paths.</summary>
+    public static IReadOnlyList<string> WriteOutputs(string name, INetwork<float> network, RunSummary summary, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        string model = Path.Combine(folder, $"{name}.ngm");
+        string svgPath = Path.Combine(folder, $"{name}-training.svg");
+        string htmlPath = Path.Combine(folder, $"{name}-report.html");
+        string csvPath = Path.Combine(folder, $"{name}-history.csv");
+        ModelFile.Save(network, model);
+        string svg = TrainingPlot.Svg(summary.Epochs, summary.Title);
+        File.WriteAllText(svgPath, svg);
+        File.WriteAllText(htmlPath, HtmlReport.Build(summary, svg));
+        var csv = new StringBuilder("epoch,training_loss,training_accuracy,test_loss,test_accuracy,learning_rate,seconds,samples_per_second\n");
+        foreach (var e in summary.Epochs)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{e.Epoch},{e.TrainingLoss:R},{e.TrainingAccuracy:R},{e.TestLoss:R},{e.TestAccuracy:R},{e.LearningRate:R},{e.Seconds:F3},{e.SamplesPerSecond:F0}\n");
+        }
+
+        File.WriteAllText(csvPath, csv.ToString());
+        return [model, svgPath, htmlPath, csvPath];
+    }
+}

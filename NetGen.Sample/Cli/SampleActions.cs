@@ -64,6 +64,24 @@ internal static class SampleActions
     }
 
     /// <summary>Runs <c>predict</c>.</summary>
+    /// <summary><c>graph</c>: the network's description and its computation graph in DOT, both from the generated class.</summary>
+    public static int Graph(string network)
+    {
+        var (description, dot) = network switch
+        {
+            "digits" => (DigitsNet.NetworkDescription, DigitsNet.ComputationGraphDot),
+            "fashion" => (FashionNet.NetworkDescription, FashionNet.ComputationGraphDot),
+            _ => (XorNet.NetworkDescription, XorNet.ComputationGraphDot),
+        };
+        foreach (var line in description.ToString().TrimEnd().Split('\n'))
+        {
+            Console.WriteLine("// " + line.TrimEnd('\r'));
+        }
+
+        Console.Write(dot);
+        return 0;
+    }
+
     public static int Predict(PredictRequest request) =>
         PredictRun.Run(request.File, request.Model, request.Input, request.OutputFolder, request.DataFolder, Console.Out, Console.Error);
 }

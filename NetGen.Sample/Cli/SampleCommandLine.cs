@@ -111,8 +111,10 @@ internal sealed class SampleCommandLine
     /// <param name="runDefault">Runs the tour (no arguments).</param>
     /// <param name="train">Runs a training command: its name, its settings and the data folder (fashion only).</param>
     /// <param name="predict">Runs <c>predict</c>.</param>
-    public SampleCommandLine(Func<int>? runDefault = null, Func<string, TrainSettings, string?, int>? train = null, Func<PredictRequest, int>? predict = null)
+    /// <param name="graph">Runs <c>graph</c> for a network name.</param>
+    public SampleCommandLine(Func<int>? runDefault = null, Func<string, TrainSettings, string?, int>? train = null, Func<PredictRequest, int>? predict = null, Func<string, int>? graph = null)
     {
+        graph ??= SampleActions.Graph;
         runDefault ??= SampleActions.RunDefault;
         train ??= SampleActions.Train;
         predict ??= SampleActions.Predict;
@@ -158,11 +160,21 @@ internal sealed class SampleCommandLine
         predictCommand.SetAction(result => predict(new PredictRequest(result.GetValue(PredictFile), result.GetValue(PredictModel),
             result.GetValue(PredictInput) ?? "0", result.GetValue(PredictOutput) ?? DefaultOutput, result.GetValue(PredictData) ?? SampleData.FashionFolder)));
 
+        var graphCommand = new Command("graph", "Print a network's layers and its computation graph in Graphviz DOT, as the generator derived it: the forward pass and every backward step with its derivative (render with: dot -Tsvg).");
+        GraphNetwork = new Argument<string>("network") { Description = "xor, digits or fashion.", DefaultValueFactory = _ => "xor" };
+        GraphNetwork.AcceptOnlyFromAmong([.. PredictRun.NetworkNames.Keys]);
+        graphCommand.Arguments.Add(GraphNetwork);
+        graphCommand.SetAction(result => graph(result.GetValue(GraphNetwork) ?? "xor"));
+
         Root.Subcommands.Add(xor);
         Root.Subcommands.Add(digits);
         Root.Subcommands.Add(fashion);
         Root.Subcommands.Add(predictCommand);
+        Root.Subcommands.Add(graphCommand);
     }
+
+    /// <summary>The network argument of <c>graph</c>.</summary>
+    public Argument<string> GraphNetwork { get; }
 
     /// <summary>The root command.</summary>
     public RootCommand Root { get; }

@@ -45,6 +45,33 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void Graph_prints_the_networks_description_and_its_dot_graph()
+    {
+        string? asked = null;
+        var cli = new SampleCommandLine(graph: name => { asked = name; return 0; });
+        Assert.Equal(0, cli.Root.Parse("graph digits").Invoke());
+        Assert.Equal("digits", asked);
+        Assert.NotEmpty(cli.Root.Parse("graph lenet").Errors);
+
+        var original = Console.Out;
+        var output = new StringWriter();
+        Console.SetOut(output);
+        try
+        {
+            Assert.Equal(0, SampleActions.Graph("xor"));
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        string text = output.ToString();
+        Assert.StartsWith("// XorNet: 2 inputs, loss SquaredError", text, StringComparison.Ordinal);
+        Assert.Contains("digraph XorNet {", text, StringComparison.Ordinal);
+        Assert.EndsWith(NetGen.Sample.XorNet.ComputationGraphDot, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Each_command_has_its_own_defaults()
     {
         var cli = new SampleCommandLine();

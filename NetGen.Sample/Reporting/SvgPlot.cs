@@ -19,9 +19,9 @@ internal enum LegendCorner
 /// </summary>
 /// <param name="Minimum">The low end of the axis, a multiple of <paramref name="Step"/> (or the data minimum for integer axes).</param>
 /// <param name="Maximum">The high end of the axis.</param>
-/// <param name="Ticks">The tick values, ascending, within [Minimum, Maximum].</param>
+/// <param name="TickValues">The tick values, ascending, within [Minimum, Maximum].</param>
 /// <param name="Decimals">Decimals that tell the ticks apart.</param>
-internal sealed record AxisScale(double Minimum, double Maximum, IReadOnlyList<double> Ticks, int Decimals)
+internal sealed record AxisScale(double Minimum, double Maximum, IReadOnlyList<double> TickValues, int Decimals)
 {
     /// <summary>A nice step of about <paramref name="range"/> / <paramref name="targetTicks"/>.</summary>
     public static double NiceStep(double range, int targetTicks)
@@ -167,7 +167,7 @@ internal sealed class LineChart
         svg.Append($"""  <text x="{Number((plotLeft + plotRight) / 2)}" y="24" text-anchor="middle" font-size="16" font-weight="600" fill="#111827">{Escape(Title)}</text>""").Append('\n');
         svg.Append($"""  <rect x="{Number(plotLeft)}" y="{Number(plotTop)}" width="{Number(PlotWidth)}" height="{Number(PlotHeight)}" fill="#ffffff" stroke="none"/>""").Append('\n');
 
-        foreach (double tick in Y.Ticks)
+        foreach (double tick in Y.TickValues)
         {
             double y = MapY(tick);
             svg.Append($"""  <line class="grid" x1="{Number(plotLeft)}" y1="{Number(y)}" x2="{Number(plotRight)}" y2="{Number(y)}" stroke="#e5e7eb" stroke-width="1"/>""").Append('\n');
@@ -175,7 +175,7 @@ internal sealed class LineChart
             svg.Append($"""  <text class="tick" x="{Number(plotLeft - 8)}" y="{Number(y + 4)}" text-anchor="end" font-size="12" fill="#374151">{Y.Format(tick)}</text>""").Append('\n');
         }
 
-        foreach (double tick in X.Ticks)
+        foreach (double tick in X.TickValues)
         {
             double x = MapX(tick);
             svg.Append($"""  <line class="grid" x1="{Number(x)}" y1="{Number(plotTop)}" x2="{Number(x)}" y2="{Number(plotBottom)}" stroke="#f3f4f6" stroke-width="1"/>""").Append('\n');

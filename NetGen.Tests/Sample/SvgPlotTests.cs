@@ -84,9 +84,9 @@ public class SvgPlotTests
         var axis = AxisScale.ForValues(min, max);
         Assert.Equal(low, axis.Minimum, 9);
         Assert.Equal(high, axis.Maximum, 9);
-        Assert.InRange(axis.Ticks.Count, 3, 12);
-        Assert.Equal(axis.Minimum, axis.Ticks[0], 9);
-        Assert.Equal(axis.Maximum, axis.Ticks[^1], 9);
+        Assert.InRange(axis.TickValues.Count, 3, 12);
+        Assert.Equal(axis.Minimum, axis.TickValues[0], 9);
+        Assert.Equal(axis.Maximum, axis.TickValues[^1], 9);
     }
 
     [Fact]

@@ -17,8 +17,10 @@ namespace NetGen;
 /// or the thread.
 /// </para>
 /// <para>
-/// Workers are persistent threads that meet the caller at a <see cref="Barrier"/>; nothing is
-/// allocated per batch. When the batch is small compared with the cost of waking workers, the caller
+/// Workers are persistent threads. The caller starts a batch by advancing a generation counter; idle
+/// workers spin on it for up to <see cref="SpinBeforeSleeping"/> (a training loop comes back within
+/// microseconds, and waking a sleeping thread costs a good share of a small batch) and only then sleep
+/// on a semaphore. Nothing is allocated per batch. When the batch is small compared with the cost of waking workers, the caller
 /// computes every chunk itself, in the same order and with the same arithmetic.
 /// </para>
 /// </remarks>
@@ -30,7 +32,7 @@ public sealed class ParallelGradient<T> : IDisposable
     public const int MaxChunks = 8;
 
     /// <summary>The smallest chunk, in samples (a batch smaller than this is one chunk).</summary>
-    public const int MinChunkSize = 16;
+    public const int MinChunkSize = 32;
 
     /// <summary>Below this much work (parameters x samples) per batch, threads cost more than they save.</summary>
     public const long MinParallelWork = 200_000;
@@ -40,7 +42,12 @@ public sealed class ParallelGradient<T> : IDisposable
     private readonly T[][] _chunkGradients;
     private readonly double[] _chunkLosses;
     private readonly Thread[] _workers;
-    private readonly Barrier? _barrier;
+    private readonly SemaphoreSlim[] _wake;
+    private readonly int[] _sleeping;
+
+    // The batch counter the workers watch, and how many of them are still working on the current batch.
+    private int _generation;
+    private int _running;
 
     // The job of the current batch, published to workers by the barrier.
     private int _batch;
@@ -78,13 +85,19 @@ public sealed class ParallelGradient<T> : IDisposable
 
         Threads = Math.Min(threads, chunks);
         _workers = new Thread[Threads - 1];
+        _wake = new SemaphoreSlim[_workers.Length];
+        _sleeping = new int[_workers.Length];
+        for (int i = 0; i < _workers.Length; i++)
+        {
+            _wake[i] = new SemaphoreSlim(0);
+        }
+
         if (_workers.Length > 0)
         {
-            _barrier = new Barrier(Threads);
             for (int i = 0; i < _workers.Length; i++)
             {
                 int index = i + 1;
-                _workers[i] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"NetGen gradient worker {index}" };
+                _workers[i] = new Thread(() => WorkerLoop(index - 1)) { IsBackground = true, Name = $"NetGen gradient worker {index}" };
                 _workers[i].Start();
             }
         }
@@ -142,14 +155,18 @@ public sealed class ParallelGradient<T> : IDisposable
         _gradient = gradient;
         _workerError = null;
 
-        bool parallel = _barrier is not null && _chunkCount > 1 && (long)_network.ParameterCount * batch >= MinParallelWork;
+        bool parallel = _workers.Length > 0 && _chunkCount > 1 && (long)_network.ParameterCount * batch >= MinParallelWork;
         if (parallel)
         {
-            _barrier!.SignalAndWait(); // start: workers read the job
+            Volatile.Write(ref _running, _workers.Length);
+            StartWorkers();
             RunChunks();
-            _barrier.SignalAndWait(); // every chunk done
-            Reduce(0, Threads);
-            _barrier.SignalAndWait(); // every slice reduced
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref _running) > 0)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+
             if (_workerError is { } error)
             {
                 throw new InvalidOperationException("A gradient worker failed: " + error.Message, error);
@@ -158,8 +175,9 @@ public sealed class ParallelGradient<T> : IDisposable
         else
         {
             RunChunks();
-            Reduce(0, 1);
         }
+
+        Reduce();
 
         double loss = 0;
         for (int c = 0; c < _chunkCount; c++)
@@ -182,23 +200,62 @@ public sealed class ParallelGradient<T> : IDisposable
         }
 
         _disposed = true;
-        if (_barrier is not null)
+        StartWorkers(); // they see _disposed and exit
+        foreach (var worker in _workers)
         {
-            _barrier.SignalAndWait(); // wake the workers; they see _disposed and exit
-            foreach (var worker in _workers)
-            {
-                worker.Join();
-            }
+            worker.Join();
+        }
 
-            _barrier.Dispose();
+        foreach (var wake in _wake)
+        {
+            wake.Dispose();
+        }
+    }
+
+    /// <summary>How long an idle worker spins for the next batch before it sleeps.</summary>
+    public static TimeSpan SpinBeforeSleeping { get; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Publishes a new generation (a batch, or the end) and wakes workers that went to sleep.</summary>
+    private void StartWorkers()
+    {
+        Interlocked.Increment(ref _generation);
+        for (int i = 0; i < _workers.Length; i++)
+        {
+            if (Volatile.Read(ref _sleeping[i]) != 0)
+            {
+                _wake[i].Release();
+            }
         }
     }
 
     private void WorkerLoop(int index)
     {
+        int seen = 0;
         while (true)
         {
-            _barrier!.SignalAndWait();
+            long idleSince = System.Diagnostics.Stopwatch.GetTimestamp();
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref _generation) == seen)
+            {
+                if (System.Diagnostics.Stopwatch.GetElapsedTime(idleSince) < SpinBeforeSleeping)
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                    continue;
+                }
+
+                // Sleep, unless the next batch arrived while deciding to (StartWorkers reads the flag after
+                // advancing the generation, so one of the two always sees the other).
+                Volatile.Write(ref _sleeping[index], 1);
+                if (Volatile.Read(ref _generation) == seen)
+                {
+                    _wake[index].Wait();
+                }
+
+                Volatile.Write(ref _sleeping[index], 0);
+                idleSince = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+
+            seen = Volatile.Read(ref _generation);
             if (_disposed)
             {
                 return;
@@ -213,17 +270,7 @@ public sealed class ParallelGradient<T> : IDisposable
                 Interlocked.CompareExchange(ref _workerError, error, null);
             }
 
-            _barrier.SignalAndWait();
-            try
-            {
-                Reduce(index, Threads);
-            }
-            catch (Exception error)
-            {
-                Interlocked.CompareExchange(ref _workerError, error, null);
-            }
-
-            _barrier.SignalAndWait();
+            Interlocked.Decrement(ref _running);
         }
     }
 
@@ -251,23 +298,14 @@ public sealed class ParallelGradient<T> : IDisposable
         }
     }
 
-    /// <summary>Adds the chunk gradients, in chunk order, over slice <paramref name="part"/> of <paramref name="parts"/> of the parameters.</summary>
-    private void Reduce(int part, int parts)
+    /// <summary>Adds the chunk gradients into the result, in chunk order, so every sum is formed the same way.</summary>
+    private void Reduce()
     {
-        int length = _network.ParameterCount;
-        int sliceLength = (length + parts - 1) / parts;
-        int start = Math.Min(length, part * sliceLength);
-        int count = Math.Min(sliceLength, length - start);
-        if (count <= 0)
-        {
-            return;
-        }
-
-        var target = _gradient.Span.Slice(start, count);
-        _chunkGradients[0].AsSpan(start, count).CopyTo(target);
+        var target = _gradient.Span;
+        _chunkGradients[0].CopyTo(target);
         for (int c = 1; c < _chunkCount; c++)
         {
-            TensorPrimitives.Add(target, _chunkGradients[c].AsSpan(start, count), target);
+            TensorPrimitives.Add(target, _chunkGradients[c], target);
         }
     }
 }

@@ -65,7 +65,7 @@ public class ParallelGradientTests
         double wholeLoss = net.ForwardBackward(inputs, targets, whole, workspace);
 
         using var engine = new ParallelGradient<double>(net, batchCapacity: 50, threads: 2);
-        Assert.Equal(16, engine.ChunkSize);
+        Assert.Equal(32, engine.ChunkSize);
         var chunked = new double[DropoutNetDouble.ParameterCount];
         double chunkedLoss = engine.Compute(inputs, targets, chunked, training: true, dropoutSeed: 77);
 
@@ -79,9 +79,10 @@ public class ParallelGradientTests
     [Fact]
     public void ChunkSizeDependsOnTheBatchCapacityOnly()
     {
-        Assert.Equal(16, ParallelGradient<float>.ChunkSizeFor(1));
-        Assert.Equal(16, ParallelGradient<float>.ChunkSizeFor(64));
+        Assert.Equal(32, ParallelGradient<float>.ChunkSizeFor(1));
+        Assert.Equal(32, ParallelGradient<float>.ChunkSizeFor(64));
         Assert.Equal(32, ParallelGradient<float>.ChunkSizeFor(256));
+        Assert.Equal(64, ParallelGradient<float>.ChunkSizeFor(512));
         using var one = new ParallelGradient<float>(new DigitsNet(), 256, threads: 1);
         using var three = new ParallelGradient<float>(new DigitsNet(), 256, threads: 3);
         Assert.Equal(one.ChunkSize, three.ChunkSize);

@@ -10,8 +10,9 @@ namespace NetGen.Generator.Emit;
 /// <summary>
 /// Stage 5: writes the C# of one network from its forward and backward graphs. It reads the
 /// derivative formulas from <see cref="DerivativeRules"/> and never re-derives math; it only
-/// chooses how to compute each step: unrolled scalar statements for tiny layers, loops over
-/// <c>Vector&lt;T&gt;</c> with constant bounds for larger ones.
+/// chooses how to compute each step: unrolled scalar statements, one sample at a time, when every
+/// layer is tiny; otherwise layer by layer over the batch, with blocked <c>DenseKernels</c> calls for
+/// the large layers and constant-bound loops (or TensorPrimitives) for the element-wise steps.
 /// </summary>
 internal sealed class NetworkEmitter
 {
@@ -559,19 +560,17 @@ internal sealed class NetworkEmitter
         DeclareParameter(w, readOnly: true);
         DeclareParameter(b, readOnly: true);
         DeclareValue(node, readOnly: false);
-        int n = input.Size;
         // Only layers small enough to unroll get here; larger ones use DenseKernels over the batch.
+        int n = input.Size;
+        for (int j = 0; j < node.Size; j++)
         {
-            for (int j = 0; j < node.Size; j++)
+            var terms = new List<string> { b.Name + "[" + j + "]" };
+            for (int i = 0; i < n; i++)
             {
-                var terms = new List<string> { b.Name + "[" + j + "]" };
-                for (int i = 0; i < n; i++)
-                {
-                    terms.Add(w.Name + "[" + ((j * n) + i) + "] * " + input.Name + "[" + i + "]");
-                }
-
-                _w.Line(node.Name + "[" + j + "] = " + string.Join(" + ", terms) + ";");
+                terms.Add(w.Name + "[" + ((j * n) + i) + "] * " + input.Name + "[" + i + "]");
             }
+
+            _w.Line(node.Name + "[" + j + "] = " + string.Join(" + ", terms) + ";");
         }
     }
 

@@ -31,6 +31,16 @@ internal static class ClassifierRun
         var trainingSample = train.Count <= TrainingAccuracySamples ? train : train.Subset(Enumerable.Range(0, TrainingAccuracySamples).ToArray());
         var rows = new List<EpochRow>();
         double samplesPerSecond = 0;
+
+        // Ctrl+C stops training between two batches; what was trained so far is still reported and saved.
+        using var stop = new CancellationTokenSource();
+        bool stopped = false;
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
         var stopwatch = Stopwatch.StartNew();
         var history = display.Train($"training {spec.Name} for {settings.Epochs} epochs", settings.Epochs, batches, callbacks =>
         {
@@ -54,9 +64,28 @@ internal static class ClassifierRun
                 rows.Add(row);
                 callbacks.OnEpoch(row);
             });
-            return trainer.Fit(train, settings.Epochs, validation: test, progress: epochProgress);
+            try
+            {
+                return trainer.Fit(train, settings.Epochs, validation: test, progress: epochProgress, cancellationToken: stop.Token);
+            }
+            catch (TrainingCanceledException canceled)
+            {
+                stopped = true;
+                return canceled.History;
+            }
         });
         stopwatch.Stop();
+        Console.CancelKeyPress -= onCancel;
+        if (stopped)
+        {
+            display.Line(rows.Count == 0
+                ? "stopped (Ctrl+C) before the first epoch ended: nothing to report or save."
+                : $"stopped (Ctrl+C) during epoch {rows.Count + 1}: reporting and saving the network as trained so far ({rows.Count} full epochs and part of the next).");
+            if (rows.Count == 0)
+            {
+                return ExitCodeCanceled;
+            }
+        }
 
         var result = Evaluation.Evaluate(network, test);
         var confusion = ConfusionMatrix.Compute(network, test);
@@ -84,8 +113,11 @@ internal static class ClassifierRun
 
         var files = WriteOutputs(spec.Name, network, summary, settings.OutputFolder);
         display.Final(summary, files);
-        return 0;
+        return stopped ? ExitCodeCanceled : 0;
     }
+
+    /// <summary>The exit code after Ctrl+C, as shells report an interrupted program (128 + SIGINT).</summary>
+    public const int ExitCodeCanceled = 130;
 
     /// <summary>Writes the model, the plot, the HTML report and the history as CSV; returns their paths.</summary>
     public static IReadOnlyList<string> WriteOutputs(string name, INetwork<float> network, RunSummary summary, string folder)

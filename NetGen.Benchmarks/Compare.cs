@@ -49,6 +49,8 @@ internal static class Compare
         {
             ["gemm 256x784x512"] = GemmGflops(256, 784, 512),
             ["gemm 256x512x512"] = GemmGflops(256, 512, 512),
+            ["gemm-dW 256x784x512"] = BackwardGflops(256, 784, 512, weights: true),
+            ["gemm-dX 256x784x512"] = BackwardGflops(256, 784, 512, weights: false),
         };
         var peer = RunPeer(threadCounts);
 
@@ -77,7 +79,9 @@ internal static class Compare
         foreach (var (name, gflops) in kernel)
         {
             peer.TryGetValue((name, 1), out double torch);
-            Console.WriteLine($"DenseKernels.Forward {name} (Z = X·Wᵀ), 1 thread: {gflops:F1} GFLOP/s; PyTorch mm: {(torch > 0 ? torch.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} GFLOP/s; ratio {(torch > 0 ? (gflops / torch).ToString("P0", CultureInfo.InvariantCulture) : "n/a")}");
+            string product = name.StartsWith("gemm-dW", StringComparison.Ordinal) ? "AccumulateWeightGradient (dW += dZᵀ·X)"
+                : name.StartsWith("gemm-dX", StringComparison.Ordinal) ? "InputGradient (dX = dZ·W)" : "Forward (Z = X·Wᵀ)";
+            Console.WriteLine($"DenseKernels.{product} {name}, 1 thread: {gflops:F1} GFLOP/s; PyTorch mm: {(torch > 0 ? torch.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} GFLOP/s; ratio {(torch > 0 ? (gflops / torch).ToString("P0", CultureInfo.InvariantCulture) : "n/a")}");
         }
 
         Console.WriteLine($"Generated source: W4 {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.W4Source):N0} characters, 10 layers {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.TenLayerSource):N0} characters");
@@ -98,6 +102,20 @@ internal static class Compare
         var b = new float[n];
         var z = new float[m * n];
         double stepsPerSecond = Rate(() => { DenseKernels.Forward<float>(x, k, w, b, z, n, m, n, k); return z[0]; }, 1);
+        return stepsPerSecond * 2.0 * m * n * k / 1e9;
+    }
+
+    private static double BackwardGflops(int m, int k, int n, bool weights)
+    {
+        var random = new DeterministicRandom(2);
+        var dz = Enumerable.Range(0, m * n).Select(_ => (float)random.NextDouble()).ToArray();
+        var x = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble()).ToArray();
+        var w = Enumerable.Range(0, n * k).Select(_ => (float)random.NextDouble()).ToArray();
+        var db = new float[n];
+        var dx = new float[m * k];
+        double stepsPerSecond = weights
+            ? Rate(() => { DenseKernels.AccumulateWeightGradient<float>(dz, n, x, k, w, db, m, n, k); return w[0]; }, 1)
+            : Rate(() => { DenseKernels.InputGradient<float>(dz, n, w, dx, k, m, n, k); return dx[0]; }, 1);
         return stepsPerSecond * 2.0 * m * n * k / 1e9;
     }
 

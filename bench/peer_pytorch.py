@@ -101,6 +101,19 @@ def gemm_shapes():
         # "samples" per step = 2mnk / 1e9, so the rate printed is GFLOP/s.
         yield f"gemm {m}x{k}x{n}", step, 2.0 * m * n * k / 1e9
 
+    # The backward products of the first W4 layer: dW = dZᵀ · X and dX = dZ · W.
+    m, k, n = 256, 784, 512
+    dz, x, w = torch.rand(m, n), torch.rand(m, k), torch.rand(n, k)
+    dw, dx = torch.empty(n, k), torch.empty(m, k)
+
+    def weight_gradient():
+        torch.mm(dz.t(), x, out=dw)
+
+    def input_gradient():
+        torch.mm(dz, w, out=dx)
+    yield f"gemm-dW {m}x{k}x{n}", weight_gradient, 2.0 * m * n * k / 1e9
+    yield f"gemm-dX {m}x{k}x{n}", input_gradient, 2.0 * m * n * k / 1e9
+
 
 def main():
     print(f"# torch {torch.__version__}, seconds per measurement {SECONDS}", flush=True)

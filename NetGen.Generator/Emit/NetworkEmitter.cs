@@ -314,7 +314,7 @@ internal sealed class NetworkEmitter
         string ro = ReadOnlySpan + "<" + _t + ">";
         string rw = Span + "<" + _t + ">";
         string ws = Runtime + ".NetworkWorkspace<" + _t + ">";
-        string check = "int batch = " + Runtime + ".NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);";
+        string check = "int batch = " + Runtime + ".NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);";
 
         _w.Line("/// <inheritdoc/>");
         using (_w.Block("public void Predict(" + ro + " input, " + rw + " output)"))

@@ -279,9 +279,9 @@ internal static class SpecParser
 
         if (total > MaxParameters)
         {
+            // The count stops at the first layer past the limit, so the message says "more than".
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.NetworkTooLarge, location, name,
-                total > MaxParameters ? "more than " + MaxParameters.ToString(System.Globalization.CultureInfo.InvariantCulture) : total.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                MaxParameters));
+                "more than " + MaxParameters.ToString(System.Globalization.CultureInfo.InvariantCulture), MaxParameters));
         }
     }
 

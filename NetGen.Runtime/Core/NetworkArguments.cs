@@ -24,7 +24,7 @@ public static class NetworkArguments
     }
 
     /// <summary>Checks a batch and returns its number of samples.</summary>
-    public static int CheckBatch<T>(int inputsLength, int inputSize, NetworkWorkspace<T> workspace, int elementsPerSample, int sharedElements)
+    public static int CheckBatch<T>(int inputsLength, int inputSize, NetworkWorkspace<T> workspace, int elementsPerSample)
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(workspace);
@@ -39,7 +39,7 @@ public static class NetworkArguments
             throw new ArgumentException($"The batch has {batch} samples but the workspace was created for at most {workspace.BatchCapacity}; create a larger one with CreateWorkspace.", nameof(workspace));
         }
 
-        if (workspace.ElementsPerSample != elementsPerSample || workspace.SharedElements != sharedElements)
+        if (workspace.ElementsPerSample != elementsPerSample)
         {
             throw new ArgumentException("The workspace was created by a different network; create one with this network's CreateWorkspace.", nameof(workspace));
         }

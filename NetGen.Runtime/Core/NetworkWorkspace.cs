@@ -17,13 +17,11 @@ public sealed class NetworkWorkspace<T>
     /// <summary>Creates a workspace for batches of up to <paramref name="batchCapacity"/> samples.</summary>
     /// <param name="batchCapacity">The largest batch the workspace serves; positive.</param>
     /// <param name="elementsPerSample">Scratch elements one sample needs (from the generated network).</param>
-    /// <param name="sharedElements">Scratch elements needed once per batch, whatever its size.</param>
-    public NetworkWorkspace(int batchCapacity, int elementsPerSample, int sharedElements = 0)
+    public NetworkWorkspace(int batchCapacity, int elementsPerSample)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchCapacity);
         ArgumentOutOfRangeException.ThrowIfNegative(elementsPerSample);
-        ArgumentOutOfRangeException.ThrowIfNegative(sharedElements);
-        long total = (long)batchCapacity * elementsPerSample + sharedElements;
+        long total = (long)batchCapacity * elementsPerSample;
         if (total > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(nameof(batchCapacity), batchCapacity,
@@ -32,7 +30,6 @@ public sealed class NetworkWorkspace<T>
 
         BatchCapacity = batchCapacity;
         ElementsPerSample = elementsPerSample;
-        SharedElements = sharedElements;
         _buffer = new T[total];
     }
 
@@ -41,9 +38,6 @@ public sealed class NetworkWorkspace<T>
 
     /// <summary>Scratch elements per sample.</summary>
     public int ElementsPerSample { get; }
-
-    /// <summary>Scratch elements shared by the whole batch (after the per-sample regions).</summary>
-    public int SharedElements { get; }
 
     /// <summary>
     /// True for a training pass: <see cref="INetwork{T}.ForwardBackward"/> and <see cref="INetwork{T}.ComputeLoss"/>
@@ -69,8 +63,4 @@ public sealed class NetworkWorkspace<T>
     /// <summary>The scratch region of sample <paramref name="sample"/> of the batch.</summary>
     [EditorBrowsable(EditorBrowsableState.Advanced)]
     public Span<T> Sample(int sample) => _buffer.AsSpan(sample * ElementsPerSample, ElementsPerSample);
-
-    /// <summary>The region shared by the whole batch.</summary>
-    [EditorBrowsable(EditorBrowsableState.Advanced)]
-    public Span<T> Shared => _buffer.AsSpan(BatchCapacity * ElementsPerSample, SharedElements);
 }

@@ -14,7 +14,8 @@ public class AdaptiveOptimizerTests
 {
     private const double Tolerance = 1e-14;
 
-    private static readonly double[][] Gradients = [[0.1, -0.2, 0.3], [-0.5, 0.4, 0.0], [0.2, 0.2, -0.1]];
+    // The same three gradients and starting point as OptimizerTests.
+    private static double[][] Gradients => OptimizerTests.Gradients;
 
     public static TheoryData<string, double[]> Cases => new()
     {
@@ -37,22 +38,11 @@ public class AdaptiveOptimizerTests
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
-    private static double[] RunThreeSteps(Optimizer<double> optimizer)
-    {
-        double[] parameters = [1.0, -2.0, 3.0];
-        foreach (var gradient in Gradients)
-        {
-            optimizer.Step(parameters, gradient);
-        }
-
-        return parameters;
-    }
-
     [Theory]
     [MemberData(nameof(Cases))]
     public void ThreeSteps_MatchTheReference(string optimizer, double[] expected)
     {
-        var actual = RunThreeSteps(Create(optimizer));
+        var actual = OptimizerTests.RunThreeSteps(Create(optimizer));
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
         {
@@ -65,10 +55,10 @@ public class AdaptiveOptimizerTests
     public void Reset_MakesTheNextStepTheFirst(string optimizer, double[] expected)
     {
         var instance = Create(optimizer);
-        RunThreeSteps(instance);
+        OptimizerTests.RunThreeSteps(instance);
         instance.Reset();
         Assert.Equal(0, instance.StepCount);
-        var actual = RunThreeSteps(instance);
+        var actual = OptimizerTests.RunThreeSteps(instance);
         for (int i = 0; i < expected.Length; i++)
         {
             Assert.Equal(expected[i], actual[i], Tolerance);

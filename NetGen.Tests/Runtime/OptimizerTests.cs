@@ -13,9 +13,9 @@ public class OptimizerTests
 {
     private const double Tolerance = 1e-14;
 
-    private static readonly double[][] Gradients = [[0.1, -0.2, 0.3], [-0.5, 0.4, 0.0], [0.2, 0.2, -0.1]];
+    internal static readonly double[][] Gradients = [[0.1, -0.2, 0.3], [-0.5, 0.4, 0.0], [0.2, 0.2, -0.1]];
 
-    private static double[] RunThreeSteps(Optimizer<double> optimizer)
+    internal static double[] RunThreeSteps(Optimizer<double> optimizer)
     {
         double[] parameters = [1.0, -2.0, 3.0];
         foreach (var gradient in Gradients)

@@ -162,7 +162,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
     /// <inheritdoc/>
     public void Forward(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, global::NetGen.NetworkWorkspace<double> workspace)
     {
-        int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
+        int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
         global::NetGen.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
         global::System.Span<double> buffer = workspace.Buffer;
         ForwardBatch(_parameters, inputs, buffer, batch);
@@ -176,7 +176,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
     /// <inheritdoc/>
     public double ComputeLoss(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::NetGen.NetworkWorkspace<double> workspace)
     {
-        int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
+        int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
         global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
         global::System.Span<double> buffer = workspace.Buffer;
         ForwardBatch(_parameters, inputs, buffer, batch);
@@ -193,7 +193,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
     /// <inheritdoc/>
     public double ForwardBackward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, global::NetGen.NetworkWorkspace<double> workspace)
     {
-        int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
+        int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
         global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
         global::NetGen.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
         global::System.Span<double> buffer = workspace.Buffer;

@@ -178,7 +178,7 @@ namespace Demo
         /// <inheritdoc/>
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
+            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
             global::System.Span<float> buffer = workspace.Buffer;
             ForwardBatch(_parameters, inputs, buffer, batch, training: false, seed: 0, sampleOffset: 0);
@@ -192,7 +192,7 @@ namespace Demo
         /// <inheritdoc/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
+            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::System.Span<float> buffer = workspace.Buffer;
             ForwardBatch(_parameters, inputs, buffer, batch, workspace.Training, workspace.DropoutSeed, workspace.SampleOffset);
@@ -209,7 +209,7 @@ namespace Demo
         /// <inheritdoc/>
         public float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
+            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::NetGen.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
             global::System.Span<float> buffer = workspace.Buffer;

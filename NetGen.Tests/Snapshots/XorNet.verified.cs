@@ -166,7 +166,7 @@ namespace Demo
         /// <inheritdoc/>
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
+            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
             global::System.Span<float> buffer = workspace.Buffer;
             for (int s = 0; s < batch; s++)
@@ -180,7 +180,7 @@ namespace Demo
         /// <inheritdoc/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
+            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::System.Span<float> buffer = workspace.Buffer;
             double loss = 0;
@@ -197,7 +197,7 @@ namespace Demo
         /// <inheritdoc/>
         public float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride, 0);
+            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::NetGen.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
             global::System.Span<float> buffer = workspace.Buffer;

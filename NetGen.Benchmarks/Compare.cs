@@ -33,6 +33,13 @@ internal static class Compare
 
         int[] threadCounts = [1, Environment.ProcessorCount];
         threadCounts = threadCounts.Distinct().ToArray();
+        if (args.Contains("--kernels"))
+        {
+            // Only the matrix products against PyTorch's mm: the quick loop while tuning a kernel.
+            PrintKernels(MeasureKernels(), RunPeer([1], kernelsOnly: true));
+            return 0;
+        }
+
         var generated = new Dictionary<(string, int), double>();
         var dynamic = new Dictionary<(string, int), double>();
         foreach (int threads in threadCounts)
@@ -45,14 +52,8 @@ internal static class Compare
             }
         }
 
-        var kernel = new Dictionary<string, double>
-        {
-            ["gemm 256x784x512"] = GemmGflops(256, 784, 512),
-            ["gemm 256x512x512"] = GemmGflops(256, 512, 512),
-            ["gemm-dW 256x784x512"] = BackwardGflops(256, 784, 512, weights: true),
-            ["gemm-dX 256x784x512"] = BackwardGflops(256, 784, 512, weights: false),
-        };
-        var peer = RunPeer(threadCounts);
+        var kernel = MeasureKernels();
+        var peer = RunPeer(threadCounts, kernelsOnly: false);
 
         Console.WriteLine();
         Console.WriteLine($"Samples per second, {s_seconds} s per measurement, measured in one session on {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores; ratios: higher is better for NetGen.");
@@ -76,6 +77,23 @@ internal static class Compare
             }
         }
 
+        PrintKernels(kernel, peer);
+        Console.WriteLine($"Generated source: W4 {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.W4Source):N0} characters, 10 layers {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.TenLayerSource):N0} characters");
+        return 0;
+    }
+
+    private static Dictionary<string, double> MeasureKernels() => new()
+    {
+        ["gemm 256x784x512"] = GemmGflops(256, 784, 512),
+        ["gemm 256x512x512"] = GemmGflops(256, 512, 512),
+        ["gemm-dW 256x784x512"] = BackwardGflops(256, 784, 512, weights: true),
+        ["gemm-dX 256x784x512"] = BackwardGflops(256, 784, 512, weights: false),
+        ["gemm-dW 256x512x512"] = BackwardGflops(256, 512, 512, weights: true),
+        ["gemm-dX 256x512x512"] = BackwardGflops(256, 512, 512, weights: false),
+    };
+
+    private static void PrintKernels(Dictionary<string, double> kernel, Dictionary<(string, int), double> peer)
+    {
         foreach (var (name, gflops) in kernel)
         {
             peer.TryGetValue((name, 1), out double torch);
@@ -83,9 +101,6 @@ internal static class Compare
                 : name.StartsWith("gemm-dX", StringComparison.Ordinal) ? "InputGradient (dX = dZ·W)" : "Forward (Z = X·Wᵀ)";
             Console.WriteLine($"DenseKernels.{product} {name}, 1 thread: {gflops:F1} GFLOP/s; PyTorch mm: {(torch > 0 ? torch.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} GFLOP/s; ratio {(torch > 0 ? (gflops / torch).ToString("P0", CultureInfo.InvariantCulture) : "n/a")}");
         }
-
-        Console.WriteLine($"Generated source: W4 {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.W4Source):N0} characters, 10 layers {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.TenLayerSource):N0} characters");
-        return 0;
     }
 
     private static double Measure((string Name, Func<INetwork<float>> Network, Func<Optimizer<float>> Optimizer, int Batch, bool Train) workload, Engine engine, int threads)
@@ -141,7 +156,7 @@ internal static class Compare
         return steps * samplesPerStep / clock.Elapsed.TotalSeconds;
     }
 
-    private static Dictionary<(string, int), double> RunPeer(int[] threadCounts)
+    private static Dictionary<(string, int), double> RunPeer(int[] threadCounts, bool kernelsOnly)
     {
         var result = new Dictionary<(string, int), double>();
         string script = Path.Combine(FindRepositoryRoot(), "bench", "peer_pytorch.py");
@@ -151,6 +166,11 @@ internal static class Compare
         start.ArgumentList.Add(s_seconds.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add("--threads");
         start.ArgumentList.Add(string.Join(",", threadCounts));
+        if (kernelsOnly)
+        {
+            start.ArgumentList.Add("--kernels");
+        }
+
         try
         {
             using var process = Process.Start(start)!;

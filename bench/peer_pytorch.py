@@ -3,7 +3,7 @@
 
 Prints one CSV line per measurement: workload,threads,samples_per_second.
 Run it through `dotnet run -c Release --project NetGen.Benchmarks -- compare`, which runs NetGen's side
-in the same session and prints the ratios; or alone: /usr/bin/python3 bench/peer_pytorch.py [--seconds S].
+in the same session and prints the ratios; or alone: /usr/bin/python3 bench/peer_pytorch.py [--seconds S] [--threads 1,2] [--kernels].
 
 Fairness: OpenBLAS threads are capped with threadpoolctl (torch.set_num_threads does not limit them),
 and OMP_WAIT_POLICY=PASSIVE is set before torch loads so idle OpenMP workers do not spin against OpenBLAS.
@@ -18,6 +18,7 @@ import torch  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 SECONDS = float(sys.argv[sys.argv.index("--seconds") + 1]) if "--seconds" in sys.argv else 1.5
+KERNELS_ONLY = "--kernels" in sys.argv  # only the matrix products (compare --kernels)
 THREADS = [int(t) for t in sys.argv[sys.argv.index("--threads") + 1].split(",")] if "--threads" in sys.argv else [1, 2]
 
 
@@ -101,18 +102,18 @@ def gemm_shapes():
         # "samples" per step = 2mnk / 1e9, so the rate printed is GFLOP/s.
         yield f"gemm {m}x{k}x{n}", step, 2.0 * m * n * k / 1e9
 
-    # The backward products of the first W4 layer: dW = dZᵀ · X and dX = dZ · W.
-    m, k, n = 256, 784, 512
-    dz, x, w = torch.rand(m, n), torch.rand(m, k), torch.rand(n, k)
-    dw, dx = torch.empty(n, k), torch.empty(m, k)
+    # The backward products of W4's layers: dW = dZᵀ · X and dX = dZ · W.
+    for m, k, n in [(256, 784, 512), (256, 512, 512)]:
+        dz, x, w = torch.rand(m, n), torch.rand(m, k), torch.rand(n, k)
+        dw, dx = torch.empty(n, k), torch.empty(m, k)
 
-    def weight_gradient():
-        torch.mm(dz.t(), x, out=dw)
+        def weight_gradient(dz=dz, x=x, dw=dw):
+            torch.mm(dz.t(), x, out=dw)
 
-    def input_gradient():
-        torch.mm(dz, w, out=dx)
-    yield f"gemm-dW {m}x{k}x{n}", weight_gradient, 2.0 * m * n * k / 1e9
-    yield f"gemm-dX {m}x{k}x{n}", input_gradient, 2.0 * m * n * k / 1e9
+        def input_gradient(dz=dz, w=w, dx=dx):
+            torch.mm(dz, w, out=dx)
+        yield f"gemm-dW {m}x{k}x{n}", weight_gradient, 2.0 * m * n * k / 1e9
+        yield f"gemm-dX {m}x{k}x{n}", input_gradient, 2.0 * m * n * k / 1e9
 
 
 def main():
@@ -120,7 +121,7 @@ def main():
     for threads in THREADS:
         torch.set_num_threads(threads)
         with threadpool_limits(limits=threads):
-            for name, step, samples in workloads():
+            for name, step, samples in ([] if KERNELS_ONLY else workloads()):
                 print(f"{name},{threads},{measure(step, samples):.1f}", flush=True)
             if threads == 1:
                 for name, step, gflop in gemm_shapes():

@@ -14,8 +14,9 @@ namespace NetGen;
 /// layers too large to unroll; so does the dynamic graph, so the two are compared on equal kernels.
 /// </summary>
 /// <remarks>
-/// Each kernel keeps a small tile of outputs in <see cref="Vector{T}"/> registers (8 accumulators) so
-/// every loaded vector feeds several fused multiply-adds. Results depend only on the sizes, never on
+/// Each kernel keeps a tile of 4 x 4 outputs in <see cref="Vector{T}"/> registers (16 accumulators) so
+/// every loaded vector feeds four fused multiply-adds, and the two backward products work in blocks whose
+/// panel of operands stays in the L1 cache. Results depend only on the sizes, never on
 /// the thread that runs them. Arguments are validated once per call; the loops then read without
 /// bounds checks.
 /// </remarks>
@@ -103,74 +104,161 @@ public static class DenseKernels
         ref T rdw = ref MemoryMarshal.GetReference(dw);
         ref T rdb = ref MemoryMarshal.GetReference(db);
 
-        for (int j = 0; j < n; j++)
+        // db: each column summed over the samples in order, then added. A vector of columns at a time, so each
+        // cache line of dZ is read once rather than once per column.
+        int db0 = 0;
+        for (; db0 + Vector<T>.Count <= n; db0 += Vector<T>.Count)
+        {
+            var sum = Vector<T>.Zero;
+            ref T column = ref Unsafe.Add(ref rdz, db0);
+            for (int s = 0; s < m; s++)
+            {
+                sum += Load(ref column, 0);
+                column = ref Unsafe.Add(ref column, dzStride);
+            }
+
+            Store(Load(ref rdb, db0) + sum, ref rdb, db0);
+        }
+
+        for (; db0 < n; db0++)
         {
             T sum = T.Zero;
             for (int s = 0; s < m; s++)
             {
-                sum += Unsafe.Add(ref rdz, (s * dzStride) + j);
+                sum += Unsafe.Add(ref rdz, (s * dzStride) + db0);
             }
 
-            Unsafe.Add(ref rdb, j) += sum;
+            Unsafe.Add(ref rdb, db0) += sum;
         }
 
+        // Blocked like a GEMM: a block of samples, then a panel of 4 vectors of input columns, then tiles of 4
+        // weight rows. Each tile keeps 4 x 4 vectors of dW in registers while the block's samples stream past, so
+        // every loaded x vector feeds four FMAs and every broadcast dZ value four more. The operands are packed
+        // into contiguous scratch first (the panel of X, PanelSamples x 4 vectors, 16 KB of floats, and the block
+        // of dZ, tile by tile): strided rows a power of two apart would all fall into the same few L1 sets and
+        // evict each other. Each dW element is still a chain of FMAs over the samples in order, so the blocking
+        // and packing do not change the result.
         int width = Vector<T>.Count;
-        int j4 = 0;
-        for (; j4 + 4 <= n; j4 += 4)
+        int panel = 4 * width;
+        int tiledRows = n & ~3;
+        bool pack = n >= 16 && k >= width;
+        Span<T> scratch = pack ? KernelScratch<T>.Get(PanelSamples * (panel + tiledRows)) : default;
+        ref T xPacked = ref MemoryMarshal.GetReference(scratch);
+        ref T dzPacked = ref Unsafe.Add(ref xPacked, PanelSamples * panel);
+        for (int s0 = 0; s0 < m; s0 += PanelSamples)
         {
-            ref T w0 = ref Unsafe.Add(ref rdw, j4 * k);
-            ref T w1 = ref Unsafe.Add(ref w0, k);
-            ref T w2 = ref Unsafe.Add(ref w1, k);
-            ref T w3 = ref Unsafe.Add(ref w2, k);
-            int i = 0;
-            for (; i + (2 * width) <= k; i += 2 * width)
+            int count = Math.Min(PanelSamples, m - s0);
+            ref T dzBlock = ref Unsafe.Add(ref rdz, s0 * dzStride);
+            ref T xBlock = ref Unsafe.Add(ref rx, s0 * xStride);
+            if (pack)
             {
-                var a00 = Load(ref w0, i); var a01 = Load(ref w0, i + width);
-                var a10 = Load(ref w1, i); var a11 = Load(ref w1, i + width);
-                var a20 = Load(ref w2, i); var a21 = Load(ref w2, i + width);
-                var a30 = Load(ref w3, i); var a31 = Load(ref w3, i + width);
-                for (int s = 0; s < m; s++)
+                // dZ tile by tile: [tile][sample][4].
+                for (int j = 0; j < tiledRows; j += 4)
                 {
-                    ref T xs = ref Unsafe.Add(ref rx, s * xStride);
-                    var v0 = Load(ref xs, i);
-                    var v1 = Load(ref xs, i + width);
-                    ref T g = ref Unsafe.Add(ref rdz, (s * dzStride) + j4);
-                    var g0 = new Vector<T>(g);
-                    a00 = Fma(g0, v0, a00); a01 = Fma(g0, v1, a01);
-                    var g1 = new Vector<T>(Unsafe.Add(ref g, 1));
-                    a10 = Fma(g1, v0, a10); a11 = Fma(g1, v1, a11);
-                    var g2 = new Vector<T>(Unsafe.Add(ref g, 2));
-                    a20 = Fma(g2, v0, a20); a21 = Fma(g2, v1, a21);
-                    var g3 = new Vector<T>(Unsafe.Add(ref g, 3));
-                    a30 = Fma(g3, v0, a30); a31 = Fma(g3, v1, a31);
+                    ref T source = ref Unsafe.Add(ref dzBlock, j);
+                    ref T target = ref Unsafe.Add(ref dzPacked, j * count);
+                    for (int t = 0; t < count; t++)
+                    {
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref target, 4 * t)), ref Unsafe.As<T, byte>(ref Unsafe.Add(ref source, t * dzStride)), (uint)(4 * Unsafe.SizeOf<T>()));
+                    }
+                }
+            }
+
+            int i = 0;
+            for (; i + panel <= k; i += panel)
+            {
+                ref T xPanel = ref Unsafe.Add(ref xBlock, i);
+                int xPanelStride = xStride;
+                ref T dzTiles = ref dzBlock;
+                int dzTileStride = dzStride;
+                int dzTileStep = 4;
+                if (pack)
+                {
+                    for (int t = 0; t < count; t++)
+                    {
+                        ref T row = ref Unsafe.Add(ref xPanel, t * xStride);
+                        ref T target = ref Unsafe.Add(ref xPacked, t * panel);
+                        Store(Load(ref row, 0), ref target, 0); Store(Load(ref row, width), ref target, width);
+                        Store(Load(ref row, 2 * width), ref target, 2 * width); Store(Load(ref row, 3 * width), ref target, 3 * width);
+                    }
+
+                    xPanel = ref xPacked;
+                    xPanelStride = panel;
+                    dzTiles = ref dzPacked;
+                    dzTileStride = 4;
+                    dzTileStep = 4 * count;
                 }
 
-                Store(a00, ref w0, i); Store(a01, ref w0, i + width);
-                Store(a10, ref w1, i); Store(a11, ref w1, i + width);
-                Store(a20, ref w2, i); Store(a21, ref w2, i + width);
-                Store(a30, ref w3, i); Store(a31, ref w3, i + width);
+                int j = 0;
+                for (; j < tiledRows; j += 4)
+                {
+                    WeightTile4x4(ref Unsafe.Add(ref dzTiles, (j / 4) * dzTileStep), dzTileStride, ref xPanel, xPanelStride, count, ref Unsafe.Add(ref rdw, (j * k) + i), k);
+                }
+
+                for (; j < n; j++)
+                {
+                    WeightTile1x4(ref Unsafe.Add(ref dzBlock, j), dzStride, ref xPanel, xPanelStride, count, ref Unsafe.Add(ref rdw, (j * k) + i));
+                }
+            }
+
+            // Columns left over, one vector at a time: the same tiles of 4 rows, one vector wide.
+            for (; i + width <= k; i += width)
+            {
+                ref T xColumn = ref Unsafe.Add(ref xBlock, i);
+                int xColumnStride = xStride;
+                ref T dzTiles = ref dzBlock;
+                int dzTileStride = dzStride;
+                int dzTileStep = 4;
+                if (pack)
+                {
+                    for (int t = 0; t < count; t++)
+                    {
+                        Store(Load(ref Unsafe.Add(ref xColumn, t * xStride), 0), ref xPacked, t * width);
+                    }
+
+                    xColumn = ref xPacked;
+                    xColumnStride = width;
+                    dzTiles = ref dzPacked;
+                    dzTileStride = 4;
+                    dzTileStep = 4 * count;
+                }
+
+                int j = 0;
+                for (; j < tiledRows; j += 4)
+                {
+                    WeightTile4x1(ref Unsafe.Add(ref dzTiles, (j / 4) * dzTileStep), dzTileStride, ref xColumn, xColumnStride, count, ref Unsafe.Add(ref rdw, (j * k) + i), k);
+                }
+
+                for (; j < n; j++)
+                {
+                    ref T row = ref Unsafe.Add(ref rdw, (j * k) + i);
+                    var acc = Load(ref row, 0);
+                    ref T g = ref Unsafe.Add(ref dzBlock, j);
+                    ref T xs = ref xColumn;
+                    for (int t = 0; t < count; t++)
+                    {
+                        acc = Fma(new Vector<T>(g), Load(ref xs, 0), acc);
+                        g = ref Unsafe.Add(ref g, dzStride);
+                        xs = ref Unsafe.Add(ref xs, xColumnStride);
+                    }
+
+                    Store(acc, ref row, 0);
+                }
             }
 
             for (; i < k; i++)
             {
-                for (int s = 0; s < m; s++)
+                for (int j = 0; j < n; j++)
                 {
-                    T xv = Unsafe.Add(ref rx, (s * xStride) + i);
-                    ref T g = ref Unsafe.Add(ref rdz, (s * dzStride) + j4);
-                    Unsafe.Add(ref w0, i) += g * xv;
-                    Unsafe.Add(ref w1, i) += Unsafe.Add(ref g, 1) * xv;
-                    Unsafe.Add(ref w2, i) += Unsafe.Add(ref g, 2) * xv;
-                    Unsafe.Add(ref w3, i) += Unsafe.Add(ref g, 3) * xv;
-                }
-            }
-        }
+                    ref T dwji = ref Unsafe.Add(ref rdw, (j * k) + i);
+                    T sum = dwji;
+                    for (int s = 0; s < count; s++)
+                    {
+                        sum = T.FusedMultiplyAdd(Unsafe.Add(ref dzBlock, (s * dzStride) + j), Unsafe.Add(ref xBlock, (s * xStride) + i), sum);
+                    }
 
-        for (; j4 < n; j4++)
-        {
-            ref T row = ref Unsafe.Add(ref rdw, j4 * k);
-            for (int s = 0; s < m; s++)
-            {
-                Axpy(Unsafe.Add(ref rdz, (s * dzStride) + j4), ref Unsafe.Add(ref rx, s * xStride), ref row, k);
+                    dwji = sum;
+                }
             }
         }
     }
@@ -187,92 +275,299 @@ public static class DenseKernels
         ref T rdz = ref MemoryMarshal.GetReference(dz);
         ref T rw = ref MemoryMarshal.GetReference(w);
         ref T rdx = ref MemoryMarshal.GetReference(dx);
+
+        // Blocked like a GEMM: a panel of 4 vectors of input columns, then a block of PanelRows weight rows
+        // (PanelRows x 4 vectors: 16 KB of floats, kept in L1 while every sample passes), then tiles of 4 samples
+        // that keep 4 x 4 vectors of dX in registers. With enough samples to pay for it, the block of W is packed
+        // into contiguous scratch first: rows a power of two apart would all fall into the same few L1 sets. Each
+        // dX element is a chain of FMAs over the rows in order (the first block starts from zero unless
+        // accumulating), so the blocking and packing do not change the result.
         int width = Vector<T>.Count;
-
-        int s = 0;
-        for (; s + 4 <= m; s += 4)
+        int panel = 4 * width;
+        bool pack = m >= 16 && k >= width;
+        ref T wPacked = ref MemoryMarshal.GetReference(pack ? KernelScratch<T>.Get(PanelRows * panel) : default);
+        int i = 0;
+        for (; i + panel <= k; i += panel)
         {
-            ref T d0 = ref Unsafe.Add(ref rdx, s * dxStride);
-            ref T d1 = ref Unsafe.Add(ref d0, dxStride);
-            ref T d2 = ref Unsafe.Add(ref d1, dxStride);
-            ref T d3 = ref Unsafe.Add(ref d2, dxStride);
-            ref T g0 = ref Unsafe.Add(ref rdz, s * dzStride);
-            ref T g1 = ref Unsafe.Add(ref g0, dzStride);
-            ref T g2 = ref Unsafe.Add(ref g1, dzStride);
-            ref T g3 = ref Unsafe.Add(ref g2, dzStride);
-            int i = 0;
-            for (; i + (2 * width) <= k; i += 2 * width)
+            for (int j0 = 0; j0 < n; j0 += PanelRows)
             {
-                Vector<T> a00, a01, a10, a11, a20, a21, a30, a31;
-                if (accumulate)
+                int count = Math.Min(PanelRows, n - j0);
+                bool add = accumulate || j0 > 0;
+                ref T wPanel = ref Unsafe.Add(ref rw, (j0 * k) + i);
+                int wPanelStride = k;
+                if (pack)
                 {
-                    a00 = Load(ref d0, i); a01 = Load(ref d0, i + width);
-                    a10 = Load(ref d1, i); a11 = Load(ref d1, i + width);
-                    a20 = Load(ref d2, i); a21 = Load(ref d2, i + width);
-                    a30 = Load(ref d3, i); a31 = Load(ref d3, i + width);
-                }
-                else
-                {
-                    a00 = a01 = a10 = a11 = a20 = a21 = a30 = a31 = Vector<T>.Zero;
-                }
+                    for (int r = 0; r < count; r++)
+                    {
+                        ref T row = ref Unsafe.Add(ref wPanel, r * k);
+                        ref T target = ref Unsafe.Add(ref wPacked, r * panel);
+                        Store(Load(ref row, 0), ref target, 0); Store(Load(ref row, width), ref target, width);
+                        Store(Load(ref row, 2 * width), ref target, 2 * width); Store(Load(ref row, 3 * width), ref target, 3 * width);
+                    }
 
-                for (int j = 0; j < n; j++)
-                {
-                    ref T row = ref Unsafe.Add(ref rw, j * k);
-                    var v0 = Load(ref row, i);
-                    var v1 = Load(ref row, i + width);
-                    var c0 = new Vector<T>(Unsafe.Add(ref g0, j));
-                    a00 = Fma(c0, v0, a00); a01 = Fma(c0, v1, a01);
-                    var c1 = new Vector<T>(Unsafe.Add(ref g1, j));
-                    a10 = Fma(c1, v0, a10); a11 = Fma(c1, v1, a11);
-                    var c2 = new Vector<T>(Unsafe.Add(ref g2, j));
-                    a20 = Fma(c2, v0, a20); a21 = Fma(c2, v1, a21);
-                    var c3 = new Vector<T>(Unsafe.Add(ref g3, j));
-                    a30 = Fma(c3, v0, a30); a31 = Fma(c3, v1, a31);
+                    wPanel = ref wPacked;
+                    wPanelStride = panel;
                 }
 
-                Store(a00, ref d0, i); Store(a01, ref d0, i + width);
-                Store(a10, ref d1, i); Store(a11, ref d1, i + width);
-                Store(a20, ref d2, i); Store(a21, ref d2, i + width);
-                Store(a30, ref d3, i); Store(a31, ref d3, i + width);
-            }
-
-            for (; i < k; i++)
-            {
-                T s0 = accumulate ? Unsafe.Add(ref d0, i) : T.Zero;
-                T s1 = accumulate ? Unsafe.Add(ref d1, i) : T.Zero;
-                T s2 = accumulate ? Unsafe.Add(ref d2, i) : T.Zero;
-                T s3 = accumulate ? Unsafe.Add(ref d3, i) : T.Zero;
-                for (int j = 0; j < n; j++)
+                int s = 0;
+                for (; s + 4 <= m; s += 4)
                 {
-                    T wv = Unsafe.Add(ref rw, (j * k) + i);
-                    s0 += Unsafe.Add(ref g0, j) * wv;
-                    s1 += Unsafe.Add(ref g1, j) * wv;
-                    s2 += Unsafe.Add(ref g2, j) * wv;
-                    s3 += Unsafe.Add(ref g3, j) * wv;
+                    InputTile4x4(ref Unsafe.Add(ref rdz, (s * dzStride) + j0), dzStride, ref wPanel, wPanelStride, count, ref Unsafe.Add(ref rdx, (s * dxStride) + i), dxStride, add);
                 }
 
-                Unsafe.Add(ref d0, i) = s0;
-                Unsafe.Add(ref d1, i) = s1;
-                Unsafe.Add(ref d2, i) = s2;
-                Unsafe.Add(ref d3, i) = s3;
+                for (; s < m; s++)
+                {
+                    InputTile1x4(ref Unsafe.Add(ref rdz, (s * dzStride) + j0), ref wPanel, wPanelStride, count, ref Unsafe.Add(ref rdx, (s * dxStride) + i), add);
+                }
             }
         }
 
-        for (; s < m; s++)
+        // Columns left over, one vector at a time: the same blocks and tiles of 4 samples, one vector wide.
+        for (; i + width <= k; i += width)
         {
-            ref T ds = ref Unsafe.Add(ref rdx, s * dxStride);
-            if (!accumulate)
+            for (int j0 = 0; j0 < n; j0 += PanelRows)
             {
-                MemoryMarshal.CreateSpan(ref ds, k).Clear();
-            }
+                int count = Math.Min(PanelRows, n - j0);
+                bool add = accumulate || j0 > 0;
+                ref T wColumn = ref Unsafe.Add(ref rw, (j0 * k) + i);
+                int wColumnStride = k;
+                if (pack)
+                {
+                    for (int r = 0; r < count; r++)
+                    {
+                        Store(Load(ref Unsafe.Add(ref wColumn, r * k), 0), ref wPacked, r * width);
+                    }
 
-            ref T gs = ref Unsafe.Add(ref rdz, s * dzStride);
-            for (int j = 0; j < n; j++)
-            {
-                Axpy(Unsafe.Add(ref gs, j), ref Unsafe.Add(ref rw, j * k), ref ds, k);
+                    wColumn = ref wPacked;
+                    wColumnStride = width;
+                }
+
+                int s = 0;
+                for (; s + 4 <= m; s += 4)
+                {
+                    InputTile4x1(ref Unsafe.Add(ref rdz, (s * dzStride) + j0), dzStride, ref wColumn, wColumnStride, count, ref Unsafe.Add(ref rdx, (s * dxStride) + i), dxStride, add);
+                }
+
+                for (; s < m; s++)
+                {
+                    ref T ds = ref Unsafe.Add(ref rdx, (s * dxStride) + i);
+                    var acc = add ? Load(ref ds, 0) : Vector<T>.Zero;
+                    ref T g = ref Unsafe.Add(ref rdz, (s * dzStride) + j0);
+                    ref T row = ref wColumn;
+                    for (int j = 0; j < count; j++)
+                    {
+                        acc = Fma(new Vector<T>(Unsafe.Add(ref g, j)), Load(ref row, 0), acc);
+                        row = ref Unsafe.Add(ref row, wColumnStride);
+                    }
+
+                    Store(acc, ref ds, 0);
+                }
             }
         }
+
+        for (; i < k; i++)
+        {
+            for (int s = 0; s < m; s++)
+            {
+                ref T ds = ref Unsafe.Add(ref rdx, (s * dxStride) + i);
+                T sum = accumulate ? ds : T.Zero;
+                ref T g = ref Unsafe.Add(ref rdz, s * dzStride);
+                for (int j = 0; j < n; j++)
+                {
+                    sum = T.FusedMultiplyAdd(Unsafe.Add(ref g, j), Unsafe.Add(ref rw, (j * k) + i), sum);
+                }
+
+                ds = sum;
+            }
+        }
+    }
+
+    /// <summary>Samples per block of the weight gradient: the block's packed panel of inputs (this many rows of 4 vectors) stays in L1.</summary>
+    private const int PanelSamples = 128;
+
+    /// <summary>Weight rows per block of the input gradient: the block's packed panel of W (this many rows of 4 vectors) stays in L1.</summary>
+    private const int PanelRows = 128;
+
+    /// <summary>
+    /// <c>dw[r, c] += Σ_s dz[s, r] x[s, c]</c> for 4 rows and 4 vectors of columns over <paramref name="count"/> samples,
+    /// with the 16 accumulators in registers (AVX-512 machines have 32).
+    /// </summary>
+    private static void WeightTile4x4<T>(ref T dz, int dzStride, ref T x, int xStride, int count, ref T dw, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = Vector<T>.Count;
+        ref T w1 = ref Unsafe.Add(ref dw, k);
+        ref T w2 = ref Unsafe.Add(ref w1, k);
+        ref T w3 = ref Unsafe.Add(ref w2, k);
+        var a00 = Load(ref dw, 0); var a01 = Load(ref dw, width); var a02 = Load(ref dw, 2 * width); var a03 = Load(ref dw, 3 * width);
+        var a10 = Load(ref w1, 0); var a11 = Load(ref w1, width); var a12 = Load(ref w1, 2 * width); var a13 = Load(ref w1, 3 * width);
+        var a20 = Load(ref w2, 0); var a21 = Load(ref w2, width); var a22 = Load(ref w2, 2 * width); var a23 = Load(ref w2, 3 * width);
+        var a30 = Load(ref w3, 0); var a31 = Load(ref w3, width); var a32 = Load(ref w3, 2 * width); var a33 = Load(ref w3, 3 * width);
+        for (int s = 0; s < count; s++)
+        {
+            var v0 = Load(ref x, 0); var v1 = Load(ref x, width); var v2 = Load(ref x, 2 * width); var v3 = Load(ref x, 3 * width);
+            var g = new Vector<T>(dz);
+            a00 = Fma(g, v0, a00); a01 = Fma(g, v1, a01); a02 = Fma(g, v2, a02); a03 = Fma(g, v3, a03);
+            g = new Vector<T>(Unsafe.Add(ref dz, 1));
+            a10 = Fma(g, v0, a10); a11 = Fma(g, v1, a11); a12 = Fma(g, v2, a12); a13 = Fma(g, v3, a13);
+            g = new Vector<T>(Unsafe.Add(ref dz, 2));
+            a20 = Fma(g, v0, a20); a21 = Fma(g, v1, a21); a22 = Fma(g, v2, a22); a23 = Fma(g, v3, a23);
+            g = new Vector<T>(Unsafe.Add(ref dz, 3));
+            a30 = Fma(g, v0, a30); a31 = Fma(g, v1, a31); a32 = Fma(g, v2, a32); a33 = Fma(g, v3, a33);
+            x = ref Unsafe.Add(ref x, xStride);
+            dz = ref Unsafe.Add(ref dz, dzStride);
+        }
+
+        Store(a00, ref dw, 0); Store(a01, ref dw, width); Store(a02, ref dw, 2 * width); Store(a03, ref dw, 3 * width);
+        Store(a10, ref w1, 0); Store(a11, ref w1, width); Store(a12, ref w1, 2 * width); Store(a13, ref w1, 3 * width);
+        Store(a20, ref w2, 0); Store(a21, ref w2, width); Store(a22, ref w2, 2 * width); Store(a23, ref w2, 3 * width);
+        Store(a30, ref w3, 0); Store(a31, ref w3, width); Store(a32, ref w3, 2 * width); Store(a33, ref w3, 3 * width);
+    }
+
+    /// <summary>One weight row of <see cref="WeightTile4x4"/>, for the rows left over.</summary>
+    private static void WeightTile1x4<T>(ref T dz, int dzStride, ref T x, int xStride, int count, ref T dw)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = Vector<T>.Count;
+        var a0 = Load(ref dw, 0); var a1 = Load(ref dw, width); var a2 = Load(ref dw, 2 * width); var a3 = Load(ref dw, 3 * width);
+        for (int s = 0; s < count; s++)
+        {
+            var g = new Vector<T>(dz);
+            a0 = Fma(g, Load(ref x, 0), a0); a1 = Fma(g, Load(ref x, width), a1);
+            a2 = Fma(g, Load(ref x, 2 * width), a2); a3 = Fma(g, Load(ref x, 3 * width), a3);
+            x = ref Unsafe.Add(ref x, xStride);
+            dz = ref Unsafe.Add(ref dz, dzStride);
+        }
+
+        Store(a0, ref dw, 0); Store(a1, ref dw, width); Store(a2, ref dw, 2 * width); Store(a3, ref dw, 3 * width);
+    }
+
+    /// <summary><see cref="WeightTile4x4"/> one vector wide, for the columns left over.</summary>
+    private static void WeightTile4x1<T>(ref T dz, int dzStride, ref T x, int xStride, int count, ref T dw, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T w1 = ref Unsafe.Add(ref dw, k);
+        ref T w2 = ref Unsafe.Add(ref w1, k);
+        ref T w3 = ref Unsafe.Add(ref w2, k);
+        var a0 = Load(ref dw, 0); var a1 = Load(ref w1, 0); var a2 = Load(ref w2, 0); var a3 = Load(ref w3, 0);
+        for (int s = 0; s < count; s++)
+        {
+            var v = Load(ref x, 0);
+            a0 = Fma(new Vector<T>(dz), v, a0);
+            a1 = Fma(new Vector<T>(Unsafe.Add(ref dz, 1)), v, a1);
+            a2 = Fma(new Vector<T>(Unsafe.Add(ref dz, 2)), v, a2);
+            a3 = Fma(new Vector<T>(Unsafe.Add(ref dz, 3)), v, a3);
+            x = ref Unsafe.Add(ref x, xStride);
+            dz = ref Unsafe.Add(ref dz, dzStride);
+        }
+
+        Store(a0, ref dw, 0); Store(a1, ref w1, 0); Store(a2, ref w2, 0); Store(a3, ref w3, 0);
+    }
+
+    /// <summary>
+    /// <c>dx[t, c] (+)= Σ_r dz[t, r] w[r, c]</c> for 4 samples and 4 vectors of columns over <paramref name="count"/>
+    /// weight rows, with the 16 accumulators in registers.
+    /// </summary>
+    private static void InputTile4x4<T>(ref T dz, int dzStride, ref T w, int wStride, int count, ref T dx, int dxStride, bool add)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = Vector<T>.Count;
+        ref T d1 = ref Unsafe.Add(ref dx, dxStride);
+        ref T d2 = ref Unsafe.Add(ref d1, dxStride);
+        ref T d3 = ref Unsafe.Add(ref d2, dxStride);
+        ref T g1 = ref Unsafe.Add(ref dz, dzStride);
+        ref T g2 = ref Unsafe.Add(ref g1, dzStride);
+        ref T g3 = ref Unsafe.Add(ref g2, dzStride);
+        Vector<T> a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33;
+        if (add)
+        {
+            a00 = Load(ref dx, 0); a01 = Load(ref dx, width); a02 = Load(ref dx, 2 * width); a03 = Load(ref dx, 3 * width);
+            a10 = Load(ref d1, 0); a11 = Load(ref d1, width); a12 = Load(ref d1, 2 * width); a13 = Load(ref d1, 3 * width);
+            a20 = Load(ref d2, 0); a21 = Load(ref d2, width); a22 = Load(ref d2, 2 * width); a23 = Load(ref d2, 3 * width);
+            a30 = Load(ref d3, 0); a31 = Load(ref d3, width); a32 = Load(ref d3, 2 * width); a33 = Load(ref d3, 3 * width);
+        }
+        else
+        {
+            a00 = a01 = a02 = a03 = a10 = a11 = a12 = a13 = a20 = a21 = a22 = a23 = a30 = a31 = a32 = a33 = Vector<T>.Zero;
+        }
+
+        for (int j = 0; j < count; j++)
+        {
+            var v0 = Load(ref w, 0); var v1 = Load(ref w, width); var v2 = Load(ref w, 2 * width); var v3 = Load(ref w, 3 * width);
+            var g = new Vector<T>(Unsafe.Add(ref dz, j));
+            a00 = Fma(g, v0, a00); a01 = Fma(g, v1, a01); a02 = Fma(g, v2, a02); a03 = Fma(g, v3, a03);
+            g = new Vector<T>(Unsafe.Add(ref g1, j));
+            a10 = Fma(g, v0, a10); a11 = Fma(g, v1, a11); a12 = Fma(g, v2, a12); a13 = Fma(g, v3, a13);
+            g = new Vector<T>(Unsafe.Add(ref g2, j));
+            a20 = Fma(g, v0, a20); a21 = Fma(g, v1, a21); a22 = Fma(g, v2, a22); a23 = Fma(g, v3, a23);
+            g = new Vector<T>(Unsafe.Add(ref g3, j));
+            a30 = Fma(g, v0, a30); a31 = Fma(g, v1, a31); a32 = Fma(g, v2, a32); a33 = Fma(g, v3, a33);
+            w = ref Unsafe.Add(ref w, wStride);
+        }
+
+        Store(a00, ref dx, 0); Store(a01, ref dx, width); Store(a02, ref dx, 2 * width); Store(a03, ref dx, 3 * width);
+        Store(a10, ref d1, 0); Store(a11, ref d1, width); Store(a12, ref d1, 2 * width); Store(a13, ref d1, 3 * width);
+        Store(a20, ref d2, 0); Store(a21, ref d2, width); Store(a22, ref d2, 2 * width); Store(a23, ref d2, 3 * width);
+        Store(a30, ref d3, 0); Store(a31, ref d3, width); Store(a32, ref d3, 2 * width); Store(a33, ref d3, 3 * width);
+    }
+
+    /// <summary><see cref="InputTile4x4"/> one vector wide, for the columns left over.</summary>
+    private static void InputTile4x1<T>(ref T dz, int dzStride, ref T w, int wStride, int count, ref T dx, int dxStride, bool add)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T d1 = ref Unsafe.Add(ref dx, dxStride);
+        ref T d2 = ref Unsafe.Add(ref d1, dxStride);
+        ref T d3 = ref Unsafe.Add(ref d2, dxStride);
+        ref T g1 = ref Unsafe.Add(ref dz, dzStride);
+        ref T g2 = ref Unsafe.Add(ref g1, dzStride);
+        ref T g3 = ref Unsafe.Add(ref g2, dzStride);
+        Vector<T> a0, a1, a2, a3;
+        if (add)
+        {
+            a0 = Load(ref dx, 0); a1 = Load(ref d1, 0); a2 = Load(ref d2, 0); a3 = Load(ref d3, 0);
+        }
+        else
+        {
+            a0 = a1 = a2 = a3 = Vector<T>.Zero;
+        }
+
+        for (int j = 0; j < count; j++)
+        {
+            var v = Load(ref w, 0);
+            a0 = Fma(new Vector<T>(Unsafe.Add(ref dz, j)), v, a0);
+            a1 = Fma(new Vector<T>(Unsafe.Add(ref g1, j)), v, a1);
+            a2 = Fma(new Vector<T>(Unsafe.Add(ref g2, j)), v, a2);
+            a3 = Fma(new Vector<T>(Unsafe.Add(ref g3, j)), v, a3);
+            w = ref Unsafe.Add(ref w, wStride);
+        }
+
+        Store(a0, ref dx, 0); Store(a1, ref d1, 0); Store(a2, ref d2, 0); Store(a3, ref d3, 0);
+    }
+
+    /// <summary>One sample of <see cref="InputTile4x4"/>, for the samples left over.</summary>
+    private static void InputTile1x4<T>(ref T dz, ref T w, int wStride, int count, ref T dx, bool add)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = Vector<T>.Count;
+        Vector<T> a0, a1, a2, a3;
+        if (add)
+        {
+            a0 = Load(ref dx, 0); a1 = Load(ref dx, width); a2 = Load(ref dx, 2 * width); a3 = Load(ref dx, 3 * width);
+        }
+        else
+        {
+            a0 = a1 = a2 = a3 = Vector<T>.Zero;
+        }
+
+        for (int j = 0; j < count; j++)
+        {
+            var g = new Vector<T>(Unsafe.Add(ref dz, j));
+            a0 = Fma(g, Load(ref w, 0), a0); a1 = Fma(g, Load(ref w, width), a1);
+            a2 = Fma(g, Load(ref w, 2 * width), a2); a3 = Fma(g, Load(ref w, 3 * width), a3);
+            w = ref Unsafe.Add(ref w, wStride);
+        }
+
+        Store(a0, ref dx, 0); Store(a1, ref dx, width); Store(a2, ref dx, 2 * width); Store(a3, ref dx, 3 * width);
     }
 
     /// <summary>
@@ -421,23 +716,6 @@ public static class DenseKernels
         }
 
         return sum;
-    }
-
-    private static void Axpy<T>(T alpha, ref T x, ref T y, int k)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var va = new Vector<T>(alpha);
-        int width = Vector<T>.Count;
-        int i = 0;
-        for (; i + width <= k; i += width)
-        {
-            Store(Fma(va, Load(ref x, i), Load(ref y, i)), ref y, i);
-        }
-
-        for (; i < k; i++)
-        {
-            Unsafe.Add(ref y, i) += alpha * Unsafe.Add(ref x, i);
-        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

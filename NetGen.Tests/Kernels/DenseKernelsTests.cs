@@ -1,11 +1,15 @@
 namespace NetGen.Tests.Kernels;
 
-/// <summary>The blocked kernels against the textbook triple loops, over shapes that hit every tile remainder.</summary>
+/// <summary>
+/// The blocked kernels against the textbook triple loops, over shapes that hit every tile remainder, both
+/// block sizes (128 samples for dW, 128 weight rows for dX), and both the packed and the unpacked paths.
+/// </summary>
 public class DenseKernelsTests
 {
     public static TheoryData<int, int, int> Shapes() => new()
     {
         { 1, 1, 1 }, { 2, 4, 8 }, { 3, 5, 7 }, { 4, 4, 16 }, { 5, 9, 33 }, { 7, 13, 64 }, { 9, 3, 100 }, { 16, 10, 784 },
+        { 17, 16, 16 }, { 130, 21, 39 }, { 20, 133, 45 }, { 257, 18, 6 },
     };
 
     [Theory]
@@ -110,6 +114,41 @@ public class DenseKernelsTests
         for (int i = 0; i < z.Length; i++)
         {
             Assert.Equal(z[i], zf[i], 1e-4);
+        }
+    }
+
+    [Fact]
+    public void FloatBackwardKernelsAgreeWithDouble()
+    {
+        // 50 inputs: one panel of 4 float vectors (32), two single vectors and two scalar columns; 18 rows: packed, with 2 rows over.
+        const int m = 20, n = 18, k = 50;
+        var random = new DeterministicRandom(4);
+        var dz = Fill(random, m * n);
+        var x = Fill(random, m * k);
+        var w = Fill(random, n * k);
+        var dw = new double[n * k];
+        var db = new double[n];
+        var dx = new double[m * k];
+        var dwf = new float[n * k];
+        var dbf = new float[n];
+        var dxf = new float[m * k];
+        DenseKernels.AccumulateWeightGradient<double>(dz, n, x, k, dw, db, m, n, k);
+        DenseKernels.AccumulateWeightGradient<float>(ToFloat(dz), n, ToFloat(x), k, dwf, dbf, m, n, k);
+        DenseKernels.InputGradient<double>(dz, n, w, dx, k, m, n, k);
+        DenseKernels.InputGradient<float>(ToFloat(dz), n, ToFloat(w), dxf, k, m, n, k);
+        for (int i = 0; i < dw.Length; i++)
+        {
+            Assert.Equal(dw[i], dwf[i], 1e-4);
+        }
+
+        for (int i = 0; i < db.Length; i++)
+        {
+            Assert.Equal(db[i], dbf[i], 1e-4);
+        }
+
+        for (int i = 0; i < dx.Length; i++)
+        {
+            Assert.Equal(dx[i], dxf[i], 1e-4);
         }
     }
 

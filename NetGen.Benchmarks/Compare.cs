@@ -31,12 +31,14 @@ internal static class Compare
             s_seconds = double.Parse(args[index + 1], CultureInfo.InvariantCulture);
         }
 
+        int onlyIndex = Array.IndexOf(args, "--only");
+        string? only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
         int[] threadCounts = [1, Environment.ProcessorCount];
         threadCounts = threadCounts.Distinct().ToArray();
         if (args.Contains("--kernels"))
         {
             // Only the matrix products against PyTorch's mm: the quick loop while tuning a kernel.
-            PrintKernels(MeasureKernels(), RunPeer([1], kernelsOnly: true));
+            PrintKernels(MeasureKernels(), RunPeer([1], kernelsOnly: true, only: null));
             return 0;
         }
 
@@ -44,7 +46,7 @@ internal static class Compare
         var dynamic = new Dictionary<(string, int), double>();
         foreach (int threads in threadCounts)
         {
-            foreach (var workload in Workloads.Where(w => w.Train || threads == 1))
+            foreach (var workload in Workloads.Where(w => (w.Train || threads == 1) && (only is null || w.Name.StartsWith(only, StringComparison.Ordinal))))
             {
                 generated[(workload.Name, threads)] = Measure(workload, Engine.Generated, threads);
                 dynamic[(workload.Name, threads)] = Measure(workload, Engine.Dynamic, threads);
@@ -52,8 +54,8 @@ internal static class Compare
             }
         }
 
-        var kernel = MeasureKernels();
-        var peer = RunPeer(threadCounts, kernelsOnly: false);
+        var kernel = only is null ? MeasureKernels() : [];
+        var peer = RunPeer(threadCounts, kernelsOnly: false, only);
 
         Console.WriteLine();
         Console.WriteLine($"Samples per second, {s_seconds} s per measurement, measured in one session on {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores; ratios: higher is better for NetGen.");
@@ -68,7 +70,7 @@ internal static class Compare
         }
 
         Console.WriteLine();
-        foreach (var name in new[] { "W3 train b64", "W4 train b256" })
+        foreach (var name in new[] { "W3 train b64", "W4 train b256" }.Where(n => generated.ContainsKey((n, 1))))
         {
             int most = threadCounts.Max();
             if (most > 1)
@@ -156,7 +158,7 @@ internal static class Compare
         return steps * samplesPerStep / clock.Elapsed.TotalSeconds;
     }
 
-    private static Dictionary<(string, int), double> RunPeer(int[] threadCounts, bool kernelsOnly)
+    private static Dictionary<(string, int), double> RunPeer(int[] threadCounts, bool kernelsOnly, string? only)
     {
         var result = new Dictionary<(string, int), double>();
         string script = Path.Combine(FindRepositoryRoot(), "bench", "peer_pytorch.py");
@@ -169,6 +171,12 @@ internal static class Compare
         if (kernelsOnly)
         {
             start.ArgumentList.Add("--kernels");
+        }
+
+        if (only is not null)
+        {
+            start.ArgumentList.Add("--only");
+            start.ArgumentList.Add(only);
         }
 
         try

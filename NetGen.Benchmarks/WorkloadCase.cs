@@ -65,7 +65,7 @@ public sealed class WorkloadCase : IDisposable
     {
         double loss = _gradientEngine.Compute(_inputs, _targets, _gradient, training: true, dropoutSeed: 0);
         TensorPrimitives.Multiply(_gradient, _scale, _gradient);
-        _optimizer.Step(_net.Parameters, _gradient);
+        _gradientEngine.Step(_optimizer, _net.Parameters, _gradient);
         return (float)loss;
     }
 

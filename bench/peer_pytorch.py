@@ -3,7 +3,7 @@
 
 Prints one CSV line per measurement: workload,threads,samples_per_second.
 Run it through `dotnet run -c Release --project NetGen.Benchmarks -- compare`, which runs NetGen's side
-in the same session and prints the ratios; or alone: /usr/bin/python3 bench/peer_pytorch.py [--seconds S] [--threads 1,2] [--kernels].
+in the same session and prints the ratios; or alone: /usr/bin/python3 bench/peer_pytorch.py [--seconds S] [--threads 1,2] [--kernels] [--only W4].
 
 Fairness: OpenBLAS threads are capped with threadpoolctl (torch.set_num_threads does not limit them),
 and OMP_WAIT_POLICY=PASSIVE is set before torch loads so idle OpenMP workers do not spin against OpenBLAS.
@@ -18,6 +18,7 @@ import torch  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 SECONDS = float(sys.argv[sys.argv.index("--seconds") + 1]) if "--seconds" in sys.argv else 1.5
+ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""  # workloads whose name starts with this
 KERNELS_ONLY = "--kernels" in sys.argv  # only the matrix products (compare --kernels)
 THREADS = [int(t) for t in sys.argv[sys.argv.index("--threads") + 1].split(",")] if "--threads" in sys.argv else [1, 2]
 
@@ -122,8 +123,10 @@ def main():
         torch.set_num_threads(threads)
         with threadpool_limits(limits=threads):
             for name, step, samples in ([] if KERNELS_ONLY else workloads()):
+                if not name.startswith(ONLY):
+                    continue
                 print(f"{name},{threads},{measure(step, samples):.1f}", flush=True)
-            if threads == 1:
+            if threads == 1 and not ONLY:
                 for name, step, gflop in gemm_shapes():
                     print(f"{name},{threads},{measure(step, gflop):.2f}", flush=True)
 

@@ -58,14 +58,14 @@ public sealed class AdaGrad<T> : Optimizer<T>
     protected override void ClearState() => Array.Fill(_sumOfSquares, T.CreateTruncating(InitialAccumulatorValue));
 
     /// <inheritdoc />
-    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, long step)
+    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, int offset, long step)
     {
         T learningRate = T.CreateTruncating(LearningRate);
         T epsilon = T.CreateTruncating(Epsilon);
         T decay = T.CreateTruncating(WeightDecay);
         bool decays = WeightDecay != 0;
 
-        Span<T> sumOfSquares = _sumOfSquares;
+        Span<T> sumOfSquares = _sumOfSquares.AsSpan(offset, parameters.Length);
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {

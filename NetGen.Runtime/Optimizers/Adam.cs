@@ -76,7 +76,7 @@ public class Adam<T> : Optimizer<T>
     }
 
     /// <inheritdoc />
-    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, long step)
+    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, int offset, long step)
     {
         // Bias corrections in double: β^k underflows gracefully and loses nothing for float.
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);
@@ -94,8 +94,8 @@ public class Adam<T> : Optimizer<T>
         bool couples = !_decoupledWeightDecay && WeightDecay != 0;
         bool decouples = _decoupledWeightDecay && WeightDecay != 0;
 
-        Span<T> firstMoment = _firstMoment;
-        Span<T> secondMoment = _secondMoment;
+        Span<T> firstMoment = _firstMoment.AsSpan(offset, parameters.Length);
+        Span<T> secondMoment = _secondMoment.AsSpan(offset, parameters.Length);
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {

@@ -87,18 +87,32 @@ public abstract class Optimizer<T>
             throw new ArgumentException($"'gradient' has {gradient.Length} values but 'parameters' has {parameters.Length}; they must have the same length.", nameof(gradient));
         }
 
+        Update(parameters, gradient, 0, BeginStep(parameters.Length));
+    }
+
+    /// <summary>
+    /// Starts a step whose update is applied slice by slice with <see cref="UpdateSlice"/> (possibly on several
+    /// threads): checks the size, sizes the state on the first step and counts the step.
+    /// </summary>
+    /// <param name="parameterCount">The length of the whole parameter buffer.</param>
+    /// <returns>The 1-based number of this step, to pass to <see cref="UpdateSlice"/>.</returns>
+    internal long BeginStep(int parameterCount)
+    {
         if (ParameterCount == 0)
         {
-            Initialize(parameters.Length);
+            Initialize(parameterCount);
         }
-        else if (parameters.Length != ParameterCount)
+        else if (parameterCount != ParameterCount)
         {
-            throw new ArgumentException($"'parameters' has {parameters.Length} values but this optimizer's state is sized for {ParameterCount}; call Initialize to re-size it (which clears it).", nameof(parameters));
+            throw new ArgumentException($"'parameters' has {parameterCount} values but this optimizer's state is sized for {ParameterCount}; call Initialize to re-size it (which clears it).", "parameters");
         }
 
-        StepCount++;
-        Update(parameters, gradient, StepCount);
+        return ++StepCount;
     }
+
+    /// <summary>Applies step <paramref name="step"/> to the slice of the buffer that starts at <paramref name="offset"/>.</summary>
+    internal void UpdateSlice(Span<T> parameters, ReadOnlySpan<T> gradient, int offset, long step) =>
+        Update(parameters, gradient, offset, step);
 
     /// <summary>Allocates state for <paramref name="parameterCount"/> parameters, all zero.</summary>
     protected abstract void AllocateState(int parameterCount);
@@ -106,11 +120,16 @@ public abstract class Optimizer<T>
     /// <summary>Sets all state to zero, as before the first step.</summary>
     protected abstract void ClearState();
 
-    /// <summary>Applies one update. Lengths are checked and the state is sized; must not allocate.</summary>
-    /// <param name="parameters">The parameters to update.</param>
-    /// <param name="gradient">The gradient, as long as <paramref name="parameters"/>.</param>
+    /// <summary>
+    /// Applies one update to a slice of the parameters: element <c>i</c> of the spans is element
+    /// <c>offset + i</c> of the whole buffer (and of the state). Lengths are checked and the state is sized;
+    /// must not allocate, and must treat every element on its own (slices of one step may run concurrently).
+    /// </summary>
+    /// <param name="parameters">The slice of the parameters to update.</param>
+    /// <param name="gradient">The gradient of the slice, as long as <paramref name="parameters"/>.</param>
+    /// <param name="offset">Where the slice starts in the whole buffer.</param>
     /// <param name="step">The 1-based number of this step since initialization or reset.</param>
-    protected abstract void Update(Span<T> parameters, ReadOnlySpan<T> gradient, long step);
+    protected abstract void Update(Span<T> parameters, ReadOnlySpan<T> gradient, int offset, long step);
 
     /// <summary>Throws when a hyperparameter is not finite or outside [<paramref name="minimum"/>, <paramref name="maximumExclusive"/>).</summary>
     private protected static double CheckRange(double value, double minimum, double maximumExclusive, string name)

@@ -69,7 +69,7 @@ public sealed class RMSProp<T> : Optimizer<T>
     }
 
     /// <inheritdoc />
-    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, long step)
+    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, int offset, long step)
     {
         T learningRate = T.CreateTruncating(LearningRate);
         T alpha = T.CreateTruncating(Alpha);
@@ -80,8 +80,8 @@ public sealed class RMSProp<T> : Optimizer<T>
         bool decays = WeightDecay != 0;
         bool hasMomentum = Momentum != 0;
 
-        Span<T> meanSquare = _meanSquare;
-        Span<T> buffer = _momentumBuffer;
+        Span<T> meanSquare = _meanSquare.AsSpan(offset, parameters.Length);
+        Span<T> buffer = hasMomentum ? _momentumBuffer.AsSpan(offset, parameters.Length) : default;
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {

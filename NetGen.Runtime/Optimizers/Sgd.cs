@@ -59,7 +59,7 @@ public sealed class Sgd<T> : Optimizer<T>
     protected override void ClearState() => Array.Clear(_velocity);
 
     /// <inheritdoc />
-    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, long step)
+    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, int offset, long step)
     {
         T learningRate = T.CreateTruncating(LearningRate);
         T momentum = T.CreateTruncating(Momentum);
@@ -82,7 +82,7 @@ public sealed class Sgd<T> : Optimizer<T>
         }
 
         // v ← μ v - lr g - lr λ p   (p is still the old value here)
-        Span<T> velocity = _velocity;
+        Span<T> velocity = _velocity.AsSpan(offset, parameters.Length);
         TensorPrimitives.Multiply(velocity, momentum, velocity);
         TensorPrimitives.MultiplyAdd(gradient, -learningRate, velocity, velocity);
         if (decays)

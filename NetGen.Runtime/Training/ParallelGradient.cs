@@ -9,12 +9,12 @@ namespace NetGen;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The batch is cut into chunks whose size depends only on the batch capacity, never on the thread
-/// count. Each chunk has its own workspace and gradient buffer; workers take chunks in any order,
-/// but the chunk gradients are then added in chunk order (each thread adds one slice of the
-/// parameters across all chunks), so every sum is formed in the same order on any machine with
-/// any thread count. Dropout masks depend on each sample's index in the minibatch, not on the chunk
-/// or the thread.
+/// The batch is cut into chunks whose size depends only on the batch capacity and the size of the
+/// gradient, never on the thread count. Each chunk has its own workspace and gradient buffer; workers
+/// take chunks in any order, but the chunk gradients are then added in chunk order (each thread adds
+/// slices of the parameters across all chunks), so every sum is formed in the same order on any
+/// machine with any thread count. Dropout masks depend on each sample's index in the minibatch, not on
+/// the chunk or the thread.
 /// </para>
 /// <para>
 /// Workers are persistent threads. The caller starts a batch by advancing a generation counter; idle
@@ -25,7 +25,7 @@ namespace NetGen;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class ParallelGradient<T> : IDisposable
+public sealed unsafe class ParallelGradient<T> : IDisposable
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The largest number of chunks a minibatch is cut into.</summary>
@@ -33,6 +33,22 @@ public sealed class ParallelGradient<T> : IDisposable
 
     /// <summary>The smallest chunk, in samples (a batch smaller than this is one chunk).</summary>
     public const int MinChunkSize = 32;
+
+    /// <summary>The smallest chunk when the gradient is larger than <see cref="LargeGradientBytes"/>.</summary>
+    public const int LargeGradientMinChunkSize = 128;
+
+    /// <summary>
+    /// Above this many bytes of gradient (about a core's L2 cache) a chunk's gradient buffer lives in slower
+    /// memory: clearing it, accumulating into it and adding it to the total cost as much as 40 samples of
+    /// work, so chunks get larger.
+    /// </summary>
+    public const long LargeGradientBytes = 1 << 20;
+
+    /// <summary>Below this many parameters an optimizer step runs on the caller: waking the workers costs more.</summary>
+    private const int MinParallelStep = 32_768;
+
+    /// <summary>Parameters per slice of the reduction of chunk gradients (a thread's share is reduced slice by slice).</summary>
+    private const int ReduceSliceLength = 16_384;
 
     /// <summary>Below this much work (parameters x samples) per batch, threads cost more than they save.</summary>
     public const long MinParallelWork = 200_000;
@@ -52,12 +68,21 @@ public sealed class ParallelGradient<T> : IDisposable
     // The job of the current batch, published to workers by the barrier.
     private int _batch;
     private int _chunkCount;
+    private Job _job;
     private int _nextChunk;
+    private int _chunksDone;
     private bool _training;
     private ulong _dropoutSeed;
     private ReadOnlyMemory<T> _inputs;
     private ReadOnlyMemory<T> _targets;
     private Memory<T> _gradient;
+
+    // The job of an optimizer step: the caller keeps both buffers pinned (fixed) until every thread is done.
+    private Optimizer<T>? _optimizer;
+    private T* _stepParameters;
+    private T* _stepGradient;
+    private int _stepLength;
+    private long _stepNumber;
     private Exception? _workerError;
     private volatile bool _disposed;
 
@@ -72,7 +97,7 @@ public sealed class ParallelGradient<T> : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
 
         _network = network;
-        ChunkSize = ChunkSizeFor(batchCapacity);
+        ChunkSize = ChunkSizeFor(batchCapacity, (long)network.ParameterCount * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
         int chunks = (batchCapacity + ChunkSize - 1) / ChunkSize;
         _workspaces = new NetworkWorkspace<T>[chunks];
         _chunkGradients = new T[chunks][];
@@ -103,7 +128,7 @@ public sealed class ParallelGradient<T> : IDisposable
         }
     }
 
-    /// <summary>Samples per chunk: a function of the batch capacity alone.</summary>
+    /// <summary>Samples per chunk: a function of the batch capacity and the gradient's size alone.</summary>
     public int ChunkSize { get; }
 
     /// <summary>True once <see cref="Dispose"/> has run.</summary>
@@ -112,9 +137,20 @@ public sealed class ParallelGradient<T> : IDisposable
     /// <summary>Threads in use, the caller's included (never more than the number of chunks).</summary>
     public int Threads { get; }
 
-    /// <summary>The chunk size for a batch capacity: at least <see cref="MinChunkSize"/>, at most <see cref="MaxChunks"/> chunks.</summary>
-    public static int ChunkSizeFor(int batchCapacity) =>
-        Math.Max(MinChunkSize, (batchCapacity + MaxChunks - 1) / MaxChunks);
+    /// <summary>
+    /// The chunk size for a batch capacity and a gradient of <paramref name="gradientBytes"/> bytes: at most
+    /// <see cref="MaxChunks"/> chunks of at least <see cref="MinChunkSize"/> samples, or
+    /// <see cref="LargeGradientMinChunkSize"/> when the gradient is larger than <see cref="LargeGradientBytes"/>.
+    /// </summary>
+    /// <param name="batchCapacity">The largest minibatch.</param>
+    /// <param name="gradientBytes">The size of the network's gradient in bytes.</param>
+    public static int ChunkSizeFor(int batchCapacity, long gradientBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchCapacity);
+        ArgumentOutOfRangeException.ThrowIfNegative(gradientBytes);
+        int smallest = gradientBytes > LargeGradientBytes ? LargeGradientMinChunkSize : MinChunkSize;
+        return Math.Max(smallest, (batchCapacity + MaxChunks - 1) / MaxChunks);
+    }
 
     /// <summary>
     /// Computes the summed loss of a minibatch and writes (not adds) the gradient of that sum into
@@ -148,6 +184,7 @@ public sealed class ParallelGradient<T> : IDisposable
         _batch = batch;
         _chunkCount = (batch + ChunkSize - 1) / ChunkSize;
         _nextChunk = -1;
+        _chunksDone = 0;
         _training = training;
         _dropoutSeed = dropoutSeed;
         _inputs = inputs;
@@ -158,26 +195,13 @@ public sealed class ParallelGradient<T> : IDisposable
         bool parallel = _workers.Length > 0 && _chunkCount > 1 && (long)_network.ParameterCount * batch >= MinParallelWork;
         if (parallel)
         {
-            Volatile.Write(ref _running, _workers.Length);
-            StartWorkers();
-            RunChunks();
-            var spin = default(SpinWait);
-            while (Volatile.Read(ref _running) > 0)
-            {
-                spin.SpinOnce(sleep1Threshold: -1);
-            }
-
-            if (_workerError is { } error)
-            {
-                throw new InvalidOperationException("A gradient worker failed: " + error.Message, error);
-            }
+            RunOnAllThreads(Job.Gradient);
         }
         else
         {
             RunChunks();
+            ReduceShare(0, 1);
         }
-
-        Reduce();
 
         double loss = 0;
         for (int c = 0; c < _chunkCount; c++)
@@ -189,6 +213,52 @@ public sealed class ParallelGradient<T> : IDisposable
         _targets = default;
         _gradient = default;
         return loss;
+    }
+
+    /// <summary>
+    /// Takes one step of <paramref name="optimizer"/> with the workers, each thread updating slices of the
+    /// parameters: the same bits as <see cref="Optimizer{T}.Step"/> on the caller, since every element is updated
+    /// on its own (and the slices start at multiples of the vector width). Small networks are updated on the caller.
+    /// </summary>
+    /// <param name="optimizer">The optimizer; its state is sized on the first step.</param>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="gradient">The gradient; as long as <paramref name="parameters"/>.</param>
+    /// <exception cref="ArgumentException">The lengths differ, or differ from the optimizer's state.</exception>
+    public void Step(Optimizer<T> optimizer, Span<T> parameters, ReadOnlySpan<T> gradient)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (_workers.Length == 0 || parameters.Length < MinParallelStep)
+        {
+            optimizer.Step(parameters, gradient);
+            return;
+        }
+
+        if (gradient.Length != parameters.Length)
+        {
+            throw new ArgumentException($"'gradient' has {gradient.Length} values but 'parameters' has {parameters.Length}; they must have the same length.", nameof(gradient));
+        }
+
+        long step = optimizer.BeginStep(parameters.Length);
+        fixed (T* parameterPointer = parameters)
+        fixed (T* gradientPointer = gradient)
+        {
+            _optimizer = optimizer;
+            _stepParameters = parameterPointer;
+            _stepGradient = gradientPointer;
+            _stepLength = parameters.Length;
+            _stepNumber = step;
+            try
+            {
+                RunOnAllThreads(Job.Step);
+            }
+            finally
+            {
+                _optimizer = null;
+                _stepParameters = null;
+                _stepGradient = null;
+            }
+        }
     }
 
     /// <summary>Stops the workers.</summary>
@@ -263,7 +333,7 @@ public sealed class ParallelGradient<T> : IDisposable
 
             try
             {
-                RunChunks();
+                RunJob(_job, index + 1, _workers.Length + 1);
             }
             catch (Exception error)
             {
@@ -272,6 +342,69 @@ public sealed class ParallelGradient<T> : IDisposable
 
             Interlocked.Decrement(ref _running);
         }
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="job"/> to the workers, does a share of it on the caller, waits for all of them
+    /// and rethrows the first failure: the caller's own exception as it is, a worker's wrapped.
+    /// </summary>
+    private void RunOnAllThreads(Job job)
+    {
+        _job = job;
+        _workerError = null;
+        Volatile.Write(ref _running, _workers.Length);
+        StartWorkers();
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? callerError = null;
+        try
+        {
+            RunJob(job, 0, _workers.Length + 1);
+        }
+        catch (Exception exception)
+        {
+            // Recorded like a worker's error so the workers stop waiting for chunks; rethrown as it is once they are done.
+            callerError = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception);
+            Interlocked.CompareExchange(ref _workerError, exception, null);
+        }
+
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _running) > 0)
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+
+        callerError?.Throw();
+        if (_workerError is { } error)
+        {
+            throw new InvalidOperationException("A gradient worker failed: " + error.Message, error);
+        }
+    }
+
+    /// <summary>Does thread <paramref name="thread"/>'s share of <paramref name="job"/> (the caller is thread 0).</summary>
+    private void RunJob(Job job, int thread, int threads)
+    {
+        if (job == Job.Gradient)
+        {
+            RunChunks();
+            ReduceShare(thread, threads);
+        }
+        else
+        {
+            var (start, length) = Share(thread, threads, _stepLength);
+            _optimizer!.UpdateSlice(new Span<T>(_stepParameters + start, length), new ReadOnlySpan<T>(_stepGradient + start, length), start, _stepNumber);
+        }
+    }
+
+    /// <summary>
+    /// Thread <paramref name="thread"/>'s part of <paramref name="length"/> parameters: the same part in the
+    /// reduction and in the optimizer step, so each thread updates the gradient and optimizer state it already
+    /// has in its cache. Parts start at multiples of 64 elements, so the vector loops see the same boundaries
+    /// as a single pass over the whole buffer.
+    /// </summary>
+    private static (int Start, int Length) Share(int thread, int threads, int length)
+    {
+        int start = (int)((long)length * thread / threads) & ~63;
+        int end = thread == threads - 1 ? length : (int)((long)length * (thread + 1) / threads) & ~63;
+        return (start, end - start);
     }
 
     /// <summary>Takes chunks until none is left; each chunk's result goes to its own buffers.</summary>
@@ -295,17 +428,48 @@ public sealed class ParallelGradient<T> : IDisposable
                 _targets.Span.Slice(start * outputSize, count * outputSize),
                 gradient,
                 workspace));
+            Interlocked.Increment(ref _chunksDone);
         }
     }
 
-    /// <summary>Adds the chunk gradients into the result, in chunk order, so every sum is formed the same way.</summary>
-    private void Reduce()
+    /// <summary>
+    /// Once every chunk is done, adds the chunk gradients of this thread's share of the parameters into the
+    /// result in chunk order (slice by slice, so the partial sums stay in L1), so every sum is formed the same way.
+    /// </summary>
+    private void ReduceShare(int thread, int threads)
     {
-        var target = _gradient.Span;
-        _chunkGradients[0].CopyTo(target);
-        for (int c = 1; c < _chunkCount; c++)
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _chunksDone) < _chunkCount)
         {
-            TensorPrimitives.Add(target, _chunkGradients[c], target);
+            if (Volatile.Read(ref _workerError) is not null)
+            {
+                return;
+            }
+
+            spin.SpinOnce(sleep1Threshold: -1);
         }
+
+        var (shareStart, shareLength) = Share(thread, threads, _gradient.Length);
+        var target = _gradient.Span;
+        for (int start = shareStart; start < shareStart + shareLength; start += ReduceSliceLength)
+        {
+            int length = Math.Min(ReduceSliceLength, shareStart + shareLength - start);
+            var result = target.Slice(start, length);
+            _chunkGradients[0].AsSpan(start, length).CopyTo(result);
+            for (int c = 1; c < _chunkCount; c++)
+            {
+                TensorPrimitives.Add(result, _chunkGradients[c].AsSpan(start, length), result);
+            }
+        }
+    }
+
+    /// <summary>What the workers do when the generation advances.</summary>
+    private enum Job
+    {
+        /// <summary>Chunks of the minibatch, then slices of the reduction.</summary>
+        Gradient,
+
+        /// <summary>Slices of an optimizer step.</summary>
+        Step,
     }
 }

@@ -283,7 +283,7 @@ public sealed class Trainer<T> : IDisposable
             GradientClipping.ClipByGlobalNorm<T>(_gradient, maxNorm);
         }
 
-        Optimizer.Step(Network.Parameters, _gradient);
+        _engine.Step(Optimizer, Network.Parameters, _gradient);
         return loss;
     }
 }

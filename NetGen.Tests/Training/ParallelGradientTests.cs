@@ -1,4 +1,5 @@
 using NetGen.Tests.Networks;
+using NetGen.Tests.Runtime;
 
 namespace NetGen.Tests.Training;
 
@@ -77,16 +78,175 @@ public class ParallelGradientTests
     }
 
     [Fact]
-    public void ChunkSizeDependsOnTheBatchCapacityOnly()
+    public void ChunkSizeDependsOnTheBatchCapacityAndGradientSizeOnly()
     {
-        Assert.Equal(32, ParallelGradient<float>.ChunkSizeFor(1));
-        Assert.Equal(32, ParallelGradient<float>.ChunkSizeFor(64));
-        Assert.Equal(32, ParallelGradient<float>.ChunkSizeFor(256));
-        Assert.Equal(64, ParallelGradient<float>.ChunkSizeFor(512));
+        const long small = 400_000, large = 3_729_448; // W3's and W4's float gradients, in bytes
+        Assert.Equal(32, ParallelGradient<float>.ChunkSizeFor(1, small));
+        Assert.Equal(32, ParallelGradient<float>.ChunkSizeFor(64, small));
+        Assert.Equal(32, ParallelGradient<float>.ChunkSizeFor(256, small));
+        Assert.Equal(64, ParallelGradient<float>.ChunkSizeFor(512, small));
+        Assert.Equal(32, ParallelGradient<float>.ChunkSizeFor(64, ParallelGradient<float>.LargeGradientBytes));
+        Assert.Equal(128, ParallelGradient<float>.ChunkSizeFor(64, ParallelGradient<float>.LargeGradientBytes + 1));
+        Assert.Equal(128, ParallelGradient<float>.ChunkSizeFor(256, large));
+        Assert.Equal(256, ParallelGradient<float>.ChunkSizeFor(2048, large));
+        Assert.Equal("batchCapacity", Assert.Throws<ArgumentOutOfRangeException>(() => ParallelGradient<float>.ChunkSizeFor(0, small)).ParamName);
         using var one = new ParallelGradient<float>(new DigitsNet(), 256, threads: 1);
         using var three = new ParallelGradient<float>(new DigitsNet(), 256, threads: 3);
         Assert.Equal(one.ChunkSize, three.ChunkSize);
         Assert.Equal(3, three.Threads);
+    }
+
+    [Fact]
+    public void LargeGradientsAreReducedInSlicesWithTheSameBitsOnAnyThreadCount()
+    {
+        // 300 x 1000 weights and 300 biases: a 1.2 MB gradient, so chunks of 128 samples and a reduction over 19 slices.
+        var net = new LinearModel<float>(1000, 300, Loss.SoftmaxCrossEntropy, seed: 4);
+        var (inputs, targets) = Batch(300, net.InputSize, net.OutputSize, seed: 12);
+        using var single = new ParallelGradient<float>(net, batchCapacity: 300, threads: 1);
+        Assert.Equal(128, single.ChunkSize);
+        var expected = new float[net.ParameterCount];
+        double expectedLoss = single.Compute(inputs, targets, expected, training: false, dropoutSeed: 0);
+
+        // The same sums formed by hand: each chunk's gradient on its own, then added in chunk order.
+        var byHand = new float[net.ParameterCount];
+        var chunk = new float[net.ParameterCount];
+        var workspace = net.CreateWorkspace(128);
+        for (int start = 0; start < 300; start += 128)
+        {
+            int count = Math.Min(128, 300 - start);
+            Array.Clear(chunk);
+            net.ForwardBackward(inputs.AsSpan(start * net.InputSize, count * net.InputSize), targets.AsSpan(start * net.OutputSize, count * net.OutputSize), chunk, workspace);
+            if (start == 0)
+            {
+                chunk.CopyTo(byHand, 0);
+            }
+            else
+            {
+                System.Numerics.Tensors.TensorPrimitives.Add(byHand, chunk, byHand);
+            }
+        }
+
+        Assert.Equal(byHand, expected);
+        foreach (int threads in new[] { 2, 3 })
+        {
+            using var engine = new ParallelGradient<float>(net, batchCapacity: 300, threads);
+            var gradient = new float[net.ParameterCount];
+            Assert.Equal(expectedLoss, engine.Compute(inputs, targets, gradient, training: false, dropoutSeed: 0));
+            Assert.Equal(expected, gradient);
+        }
+    }
+
+    public static TheoryData<string> OptimizerNames() => new() { "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw" };
+
+    private static Optimizer<float> CreateOptimizer(string name) => name switch
+    {
+        "sgd" => new Sgd<float>(0.1),
+        "momentum" => new Sgd<float>(0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3),
+        "adagrad" => new AdaGrad<float>(0.1),
+        "rmsprop" => new RMSProp<float>(0.01, momentum: 0.5),
+        "adam" => new Adam<float>(1e-3, weightDecay: 1e-2),
+        _ => new AdamW<float>(1e-3, weightDecay: 1e-2),
+    };
+
+    [Theory]
+    [MemberData(nameof(OptimizerNames))]
+    public void AParallelOptimizerStepGivesTheBitsOfASerialOne(string name)
+    {
+        // 100,003 parameters: 7 slices of 16,384 and a tail that is not a multiple of the vector width.
+        const int count = 100_003;
+        var random = new DeterministicRandom(21);
+        var start = Enumerable.Range(0, count).Select(_ => (float)random.NextDouble(-1, 1)).ToArray();
+        var gradients = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, count).Select(_ => (float)random.NextDouble(-1, 1)).ToArray()).ToArray();
+
+        var serial = start.ToArray();
+        var serialOptimizer = CreateOptimizer(name);
+        foreach (var gradient in gradients)
+        {
+            serialOptimizer.Step(serial, gradient);
+        }
+
+        using var engine = new ParallelGradient<float>(new LinearModel<float>(1000, 100, Loss.SoftmaxCrossEntropy), batchCapacity: 256, threads: 2);
+        Assert.Equal(2, engine.Threads);
+        var parallel = start.ToArray();
+        var parallelOptimizer = CreateOptimizer(name);
+        foreach (var gradient in gradients)
+        {
+            engine.Step(parallelOptimizer, parallel, gradient);
+        }
+
+        Assert.Equal(3, parallelOptimizer.StepCount);
+        Assert.Equal(serial, parallel);
+        Assert.NotEqual(start, parallel);
+    }
+
+    [Fact]
+    public void AParallelStepChecksItsArguments()
+    {
+        using var engine = new ParallelGradient<float>(new LinearModel<float>(1000, 100, Loss.SoftmaxCrossEntropy), batchCapacity: 256, threads: 2);
+        var optimizer = new Adam<float>();
+        Assert.Equal("gradient", Assert.Throws<ArgumentException>(() => engine.Step(optimizer, new float[40_000], new float[39_999])).ParamName);
+        engine.Step(optimizer, new float[40_000], new float[40_000]);
+        var error = Assert.Throws<ArgumentException>(() => engine.Step(optimizer, new float[50_000], new float[50_000]));
+        Assert.Contains("sized for 40000", error.Message);
+        Assert.Equal(1, optimizer.StepCount);
+    }
+
+    [Fact]
+    public void AnExceptionOnTheCallingThreadIsRethrownAsItIs()
+    {
+        // 1,010 parameters x 256 samples is enough work for both threads; the worker is slowed down so the caller surely takes a chunk.
+        var network = new ThrowingOnCallerNetwork(new LinearModel<float>(100, 10, Loss.SoftmaxCrossEntropy));
+        using var engine = new ParallelGradient<float>(network, batchCapacity: 256, threads: 2);
+        var error = Assert.Throws<FormatException>(() => engine.Compute(new float[256 * 100], new float[256 * 10], new float[network.ParameterCount], training: false, dropoutSeed: 0));
+        Assert.Equal("thrown on the calling thread", error.Message);
+
+        // The engine is still usable: the workers finished the batch and wait for the next one.
+        network.Throw = false;
+        var gradient = new float[network.ParameterCount];
+        Assert.Equal(256 * Math.Log(10), engine.Compute(new float[256 * 100], new float[256 * 10].Select((_, i) => i % 10 == 0 ? 1f : 0f).ToArray(), gradient, training: false, dropoutSeed: 0), 1e-3);
+    }
+
+    /// <summary>Throws from ForwardBackward on the thread that created it; elsewhere, computes slowly.</summary>
+    private sealed class ThrowingOnCallerNetwork(LinearModel<float> inner) : INetwork<float>
+    {
+        private readonly int _callerThread = Environment.CurrentManagedThreadId;
+
+        public bool Throw { get; set; } = true;
+
+        public NetworkDescription Description => inner.Description;
+
+        public int InputSize => inner.InputSize;
+
+        public int OutputSize => inner.OutputSize;
+
+        public int ParameterCount => inner.ParameterCount;
+
+        public Span<float> Parameters => inner.Parameters;
+
+        public void InitializeParameters(int seed) => inner.InitializeParameters(seed);
+
+        public NetworkWorkspace<float> CreateWorkspace(int batchCapacity) => inner.CreateWorkspace(batchCapacity);
+
+        public void Predict(ReadOnlySpan<float> input, Span<float> output) => inner.Predict(input, output);
+
+        public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, NetworkWorkspace<float> workspace) => inner.Forward(inputs, outputs, workspace);
+
+        public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, NetworkWorkspace<float> workspace) => inner.ComputeLoss(inputs, targets, workspace);
+
+        public float ForwardBackward(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, NetworkWorkspace<float> workspace)
+        {
+            if (Throw && Environment.CurrentManagedThreadId == _callerThread)
+            {
+                throw new FormatException("thrown on the calling thread");
+            }
+
+            if (Throw)
+            {
+                Thread.Sleep(100);
+            }
+
+            return inner.ForwardBackward(inputs, targets, gradient, workspace);
+        }
     }
 
     [Fact]

@@ -138,7 +138,9 @@ internal static class Compare
 
     private static double Rate(Func<float> step, int samplesPerStep)
     {
-        for (int i = 0; i < 20; i++)
+        // Warm up long enough for tiered compilation to reach its final code (a few hundred milliseconds).
+        var warmup = Stopwatch.StartNew();
+        while (warmup.Elapsed.TotalSeconds < 0.5)
         {
             step();
         }

@@ -164,29 +164,20 @@ public static class DenseKernels
                 }
             }
 
+            // Where tile j/4 of dZ starts, and the step from one sample to the next within it.
+            ref T dzTiles = ref pack ? ref dzPacked : ref dzBlock;
+            int dzTileStride = pack ? 4 : dzStride;
+            int dzTileStep = pack ? 4 * count : 4;
             int i = 0;
             for (; i + panel <= k; i += panel)
             {
                 ref T xPanel = ref Unsafe.Add(ref xBlock, i);
                 int xPanelStride = xStride;
-                ref T dzTiles = ref dzBlock;
-                int dzTileStride = dzStride;
-                int dzTileStep = 4;
                 if (pack)
                 {
-                    for (int t = 0; t < count; t++)
-                    {
-                        ref T row = ref Unsafe.Add(ref xPanel, t * xStride);
-                        ref T target = ref Unsafe.Add(ref xPacked, t * panel);
-                        Store(Load(ref row, 0), ref target, 0); Store(Load(ref row, width), ref target, width);
-                        Store(Load(ref row, 2 * width), ref target, 2 * width); Store(Load(ref row, 3 * width), ref target, 3 * width);
-                    }
-
+                    PackRows(ref xPanel, xStride, count, 4, ref xPacked);
                     xPanel = ref xPacked;
                     xPanelStride = panel;
-                    dzTiles = ref dzPacked;
-                    dzTileStride = 4;
-                    dzTileStep = 4 * count;
                 }
 
                 int j = 0;
@@ -206,21 +197,11 @@ public static class DenseKernels
             {
                 ref T xColumn = ref Unsafe.Add(ref xBlock, i);
                 int xColumnStride = xStride;
-                ref T dzTiles = ref dzBlock;
-                int dzTileStride = dzStride;
-                int dzTileStep = 4;
                 if (pack)
                 {
-                    for (int t = 0; t < count; t++)
-                    {
-                        Store(Load(ref Unsafe.Add(ref xColumn, t * xStride), 0), ref xPacked, t * width);
-                    }
-
+                    PackRows(ref xColumn, xStride, count, 1, ref xPacked);
                     xColumn = ref xPacked;
                     xColumnStride = width;
-                    dzTiles = ref dzPacked;
-                    dzTileStride = 4;
-                    dzTileStep = 4 * count;
                 }
 
                 int j = 0;
@@ -297,14 +278,7 @@ public static class DenseKernels
                 int wPanelStride = k;
                 if (pack)
                 {
-                    for (int r = 0; r < count; r++)
-                    {
-                        ref T row = ref Unsafe.Add(ref wPanel, r * k);
-                        ref T target = ref Unsafe.Add(ref wPacked, r * panel);
-                        Store(Load(ref row, 0), ref target, 0); Store(Load(ref row, width), ref target, width);
-                        Store(Load(ref row, 2 * width), ref target, 2 * width); Store(Load(ref row, 3 * width), ref target, 3 * width);
-                    }
-
+                    PackRows(ref wPanel, k, count, 4, ref wPacked);
                     wPanel = ref wPacked;
                     wPanelStride = panel;
                 }
@@ -333,11 +307,7 @@ public static class DenseKernels
                 int wColumnStride = k;
                 if (pack)
                 {
-                    for (int r = 0; r < count; r++)
-                    {
-                        Store(Load(ref Unsafe.Add(ref wColumn, r * k), 0), ref wPacked, r * width);
-                    }
-
+                    PackRows(ref wColumn, k, count, 1, ref wPacked);
                     wColumn = ref wPacked;
                     wColumnStride = width;
                 }
@@ -378,6 +348,22 @@ public static class DenseKernels
                 }
 
                 ds = sum;
+            }
+        }
+    }
+
+    /// <summary>Copies <paramref name="rows"/> rows of <paramref name="vectors"/> vectors, <paramref name="stride"/> apart, into contiguous <paramref name="target"/>.</summary>
+    private static void PackRows<T>(ref T source, int stride, int rows, int vectors, ref T target)
+        where T : unmanaged
+    {
+        int width = Vector<T>.Count;
+        for (int r = 0; r < rows; r++)
+        {
+            ref T row = ref Unsafe.Add(ref source, r * stride);
+            ref T packed = ref Unsafe.Add(ref target, r * vectors * width);
+            for (int v = 0; v < vectors; v++)
+            {
+                Store(Load(ref row, v * width), ref packed, v * width);
             }
         }
     }

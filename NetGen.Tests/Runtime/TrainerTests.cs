@@ -183,42 +183,22 @@ public class TrainerTests
     }
 
     /// <summary>Wraps a model and returns a NaN loss from one ForwardBackward call.</summary>
-    private sealed class PoisonedModel(LinearModel<double> inner, int poisonedCall) : INetwork<double>
+    private sealed class PoisonedModel(LinearModel<double> inner, int poisonedCall) : DelegatingNetwork<double>(inner)
     {
         private int _calls;
 
         public double[] ParametersBeforePoisonedCall { get; private set; } = [];
 
-        public NetworkDescription Description => inner.Description;
-
-        public int InputSize => inner.InputSize;
-
-        public int OutputSize => inner.OutputSize;
-
-        public int ParameterCount => inner.ParameterCount;
-
-        public Span<double> Parameters => inner.Parameters;
-
-        public void InitializeParameters(int seed) => inner.InitializeParameters(seed);
-
-        public NetworkWorkspace<double> CreateWorkspace(int batchCapacity) => inner.CreateWorkspace(batchCapacity);
-
-        public void Predict(ReadOnlySpan<double> input, Span<double> output) => inner.Predict(input, output);
-
-        public void Forward(ReadOnlySpan<double> inputs, Span<double> outputs, NetworkWorkspace<double> workspace) => inner.Forward(inputs, outputs, workspace);
-
-        public double ComputeLoss(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, NetworkWorkspace<double> workspace) => inner.ComputeLoss(inputs, targets, workspace);
-
-        public double ForwardBackward(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, Span<double> gradient, NetworkWorkspace<double> workspace)
+        public override double ForwardBackward(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, Span<double> gradient, NetworkWorkspace<double> workspace)
         {
             if (++_calls == poisonedCall)
             {
-                ParametersBeforePoisonedCall = inner.Parameters.ToArray();
-                inner.ForwardBackward(inputs, targets, gradient, workspace);
+                ParametersBeforePoisonedCall = Parameters.ToArray();
+                base.ForwardBackward(inputs, targets, gradient, workspace);
                 return double.NaN;
             }
 
-            return inner.ForwardBackward(inputs, targets, gradient, workspace);
+            return base.ForwardBackward(inputs, targets, gradient, workspace);
         }
     }
 }

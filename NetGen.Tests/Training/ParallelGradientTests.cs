@@ -206,49 +206,6 @@ public class ParallelGradientTests
         Assert.Equal(256 * Math.Log(10), engine.Compute(new float[256 * 100], new float[256 * 10].Select((_, i) => i % 10 == 0 ? 1f : 0f).ToArray(), gradient, training: false, dropoutSeed: 0), 1e-3);
     }
 
-    /// <summary>Throws from ForwardBackward on the thread that created it; elsewhere, computes slowly.</summary>
-    private sealed class ThrowingOnCallerNetwork(LinearModel<float> inner) : INetwork<float>
-    {
-        private readonly int _callerThread = Environment.CurrentManagedThreadId;
-
-        public bool Throw { get; set; } = true;
-
-        public NetworkDescription Description => inner.Description;
-
-        public int InputSize => inner.InputSize;
-
-        public int OutputSize => inner.OutputSize;
-
-        public int ParameterCount => inner.ParameterCount;
-
-        public Span<float> Parameters => inner.Parameters;
-
-        public void InitializeParameters(int seed) => inner.InitializeParameters(seed);
-
-        public NetworkWorkspace<float> CreateWorkspace(int batchCapacity) => inner.CreateWorkspace(batchCapacity);
-
-        public void Predict(ReadOnlySpan<float> input, Span<float> output) => inner.Predict(input, output);
-
-        public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, NetworkWorkspace<float> workspace) => inner.Forward(inputs, outputs, workspace);
-
-        public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, NetworkWorkspace<float> workspace) => inner.ComputeLoss(inputs, targets, workspace);
-
-        public float ForwardBackward(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, NetworkWorkspace<float> workspace)
-        {
-            if (Throw && Environment.CurrentManagedThreadId == _callerThread)
-            {
-                throw new FormatException("thrown on the calling thread");
-            }
-
-            if (Throw)
-            {
-                Thread.Sleep(100);
-            }
-
-            return inner.ForwardBackward(inputs, targets, gradient, workspace);
-        }
-    }
-
     [Fact]
     public void SteadyStateAllocatesNothing()
     {
@@ -276,5 +233,28 @@ public class ParallelGradientTests
         using var engine = new ParallelGradient<float>(new XorNet(), 4, threads: 2);
         Assert.Equal("gradient", Assert.Throws<ArgumentException>(() => engine.Compute(new float[2], new float[1], new float[3], false, 0)).ParamName);
         Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => engine.Compute(new float[3], new float[1], new float[9], false, 0)).ParamName);
+    }
+
+    /// <summary>Throws from ForwardBackward on the thread that created it; elsewhere, computes slowly.</summary>
+    private sealed class ThrowingOnCallerNetwork(LinearModel<float> inner) : DelegatingNetwork<float>(inner)
+    {
+        private readonly int _callerThread = Environment.CurrentManagedThreadId;
+
+        public bool Throw { get; set; } = true;
+
+        public override float ForwardBackward(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, NetworkWorkspace<float> workspace)
+        {
+            if (Throw && Environment.CurrentManagedThreadId == _callerThread)
+            {
+                throw new FormatException("thrown on the calling thread");
+            }
+
+            if (Throw)
+            {
+                Thread.Sleep(100);
+            }
+
+            return base.ForwardBackward(inputs, targets, gradient, workspace);
+        }
     }
 }

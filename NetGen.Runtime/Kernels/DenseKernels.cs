@@ -168,63 +168,56 @@ public static class DenseKernels
             ref T dzTiles = ref pack ? ref dzPacked : ref dzBlock;
             int dzTileStride = pack ? 4 : dzStride;
             int dzTileStep = pack ? 4 * count : 4;
+            // Panels of 4 vectors of columns, then the columns left over one vector at a time.
             int i = 0;
-            for (; i + panel <= k; i += panel)
+            while (i + width <= k)
             {
+                int vectors = i + panel <= k ? 4 : 1;
                 ref T xPanel = ref Unsafe.Add(ref xBlock, i);
                 int xPanelStride = xStride;
                 if (pack)
                 {
-                    PackRows(ref xPanel, xStride, count, 4, ref xPacked);
+                    PackRows(ref xPanel, xStride, count, vectors, ref xPacked);
                     xPanel = ref xPacked;
-                    xPanelStride = panel;
+                    xPanelStride = vectors * width;
                 }
 
                 int j = 0;
                 for (; j < tiledRows; j += 4)
                 {
-                    WeightTile4x4(ref Unsafe.Add(ref dzTiles, (j / 4) * dzTileStep), dzTileStride, ref xPanel, xPanelStride, count, ref Unsafe.Add(ref rdw, (j * k) + i), k);
-                }
-
-                for (; j < n; j++)
-                {
-                    WeightTile1x4(ref Unsafe.Add(ref dzBlock, j), dzStride, ref xPanel, xPanelStride, count, ref Unsafe.Add(ref rdw, (j * k) + i));
-                }
-            }
-
-            // Columns left over, one vector at a time: the same tiles of 4 rows, one vector wide.
-            for (; i + width <= k; i += width)
-            {
-                ref T xColumn = ref Unsafe.Add(ref xBlock, i);
-                int xColumnStride = xStride;
-                if (pack)
-                {
-                    PackRows(ref xColumn, xStride, count, 1, ref xPacked);
-                    xColumn = ref xPacked;
-                    xColumnStride = width;
-                }
-
-                int j = 0;
-                for (; j < tiledRows; j += 4)
-                {
-                    WeightTile4x1(ref Unsafe.Add(ref dzTiles, (j / 4) * dzTileStep), dzTileStride, ref xColumn, xColumnStride, count, ref Unsafe.Add(ref rdw, (j * k) + i), k);
-                }
-
-                for (; j < n; j++)
-                {
-                    ref T row = ref Unsafe.Add(ref rdw, (j * k) + i);
-                    var acc = Load(ref row, 0);
-                    ref T g = ref Unsafe.Add(ref dzBlock, j);
-                    ref T xs = ref xColumn;
-                    for (int t = 0; t < count; t++)
+                    ref T dzTile = ref Unsafe.Add(ref dzTiles, (j / 4) * dzTileStep);
+                    ref T dwTile = ref Unsafe.Add(ref rdw, (j * k) + i);
+                    if (vectors == 4)
                     {
-                        acc = Fma(new Vector<T>(g), Load(ref xs, 0), acc);
-                        g = ref Unsafe.Add(ref g, dzStride);
-                        xs = ref Unsafe.Add(ref xs, xColumnStride);
+                        WeightTile4x4(ref dzTile, dzTileStride, ref xPanel, xPanelStride, count, ref dwTile, k);
                     }
-
-                    Store(acc, ref row, 0);
+                    else
+                    {
+                        WeightTile4x1(ref dzTile, dzTileStride, ref xPanel, xPanelStride, count, ref dwTile, k);
+                    }
                 }
+
+                // The rows left over (at most 3), a vector at a time.
+                for (; j < n; j++)
+                {
+                    for (int v = 0; v < vectors; v++)
+                    {
+                        ref T row = ref Unsafe.Add(ref rdw, (j * k) + i + (v * width));
+                        var acc = Load(ref row, 0);
+                        ref T g = ref Unsafe.Add(ref dzBlock, j);
+                        ref T xs = ref Unsafe.Add(ref xPanel, v * width);
+                        for (int t = 0; t < count; t++)
+                        {
+                            acc = Fma(new Vector<T>(g), Load(ref xs, 0), acc);
+                            g = ref Unsafe.Add(ref g, dzStride);
+                            xs = ref Unsafe.Add(ref xs, xPanelStride);
+                        }
+
+                        Store(acc, ref row, 0);
+                    }
+                }
+
+                i += vectors * width;
             }
 
             for (; i < k; i++)
@@ -267,9 +260,11 @@ public static class DenseKernels
         int panel = 4 * width;
         bool pack = m >= 16 && k >= width;
         ref T wPacked = ref MemoryMarshal.GetReference(pack ? KernelScratch<T>.Get(PanelRows * panel) : default);
+        // Panels of 4 vectors of columns, then the columns left over one vector at a time.
         int i = 0;
-        for (; i + panel <= k; i += panel)
+        while (i + width <= k)
         {
+            int vectors = i + panel <= k ? 4 : 1;
             for (int j0 = 0; j0 < n; j0 += PanelRows)
             {
                 int count = Math.Min(PanelRows, n - j0);
@@ -278,61 +273,47 @@ public static class DenseKernels
                 int wPanelStride = k;
                 if (pack)
                 {
-                    PackRows(ref wPanel, k, count, 4, ref wPacked);
+                    PackRows(ref wPanel, k, count, vectors, ref wPacked);
                     wPanel = ref wPacked;
-                    wPanelStride = panel;
+                    wPanelStride = vectors * width;
                 }
 
                 int s = 0;
                 for (; s + 4 <= m; s += 4)
                 {
-                    InputTile4x4(ref Unsafe.Add(ref rdz, (s * dzStride) + j0), dzStride, ref wPanel, wPanelStride, count, ref Unsafe.Add(ref rdx, (s * dxStride) + i), dxStride, add);
-                }
-
-                for (; s < m; s++)
-                {
-                    InputTile1x4(ref Unsafe.Add(ref rdz, (s * dzStride) + j0), ref wPanel, wPanelStride, count, ref Unsafe.Add(ref rdx, (s * dxStride) + i), add);
-                }
-            }
-        }
-
-        // Columns left over, one vector at a time: the same blocks and tiles of 4 samples, one vector wide.
-        for (; i + width <= k; i += width)
-        {
-            for (int j0 = 0; j0 < n; j0 += PanelRows)
-            {
-                int count = Math.Min(PanelRows, n - j0);
-                bool add = accumulate || j0 > 0;
-                ref T wColumn = ref Unsafe.Add(ref rw, (j0 * k) + i);
-                int wColumnStride = k;
-                if (pack)
-                {
-                    PackRows(ref wColumn, k, count, 1, ref wPacked);
-                    wColumn = ref wPacked;
-                    wColumnStride = width;
-                }
-
-                int s = 0;
-                for (; s + 4 <= m; s += 4)
-                {
-                    InputTile4x1(ref Unsafe.Add(ref rdz, (s * dzStride) + j0), dzStride, ref wColumn, wColumnStride, count, ref Unsafe.Add(ref rdx, (s * dxStride) + i), dxStride, add);
-                }
-
-                for (; s < m; s++)
-                {
-                    ref T ds = ref Unsafe.Add(ref rdx, (s * dxStride) + i);
-                    var acc = add ? Load(ref ds, 0) : Vector<T>.Zero;
-                    ref T g = ref Unsafe.Add(ref rdz, (s * dzStride) + j0);
-                    ref T row = ref wColumn;
-                    for (int j = 0; j < count; j++)
+                    ref T dzTile = ref Unsafe.Add(ref rdz, (s * dzStride) + j0);
+                    ref T dxTile = ref Unsafe.Add(ref rdx, (s * dxStride) + i);
+                    if (vectors == 4)
                     {
-                        acc = Fma(new Vector<T>(Unsafe.Add(ref g, j)), Load(ref row, 0), acc);
-                        row = ref Unsafe.Add(ref row, wColumnStride);
+                        InputTile4x4(ref dzTile, dzStride, ref wPanel, wPanelStride, count, ref dxTile, dxStride, add);
                     }
+                    else
+                    {
+                        InputTile4x1(ref dzTile, dzStride, ref wPanel, wPanelStride, count, ref dxTile, dxStride, add);
+                    }
+                }
 
-                    Store(acc, ref ds, 0);
+                // The samples left over (at most 3), a vector at a time.
+                for (; s < m; s++)
+                {
+                    for (int v = 0; v < vectors; v++)
+                    {
+                        ref T ds = ref Unsafe.Add(ref rdx, (s * dxStride) + i + (v * width));
+                        var acc = add ? Load(ref ds, 0) : Vector<T>.Zero;
+                        ref T g = ref Unsafe.Add(ref rdz, (s * dzStride) + j0);
+                        ref T row = ref Unsafe.Add(ref wPanel, v * width);
+                        for (int j = 0; j < count; j++)
+                        {
+                            acc = Fma(new Vector<T>(Unsafe.Add(ref g, j)), Load(ref row, 0), acc);
+                            row = ref Unsafe.Add(ref row, wPanelStride);
+                        }
+
+                        Store(acc, ref ds, 0);
+                    }
                 }
             }
+
+            i += vectors * width;
         }
 
         for (; i < k; i++)
@@ -408,24 +389,6 @@ public static class DenseKernels
         Store(a10, ref w1, 0); Store(a11, ref w1, width); Store(a12, ref w1, 2 * width); Store(a13, ref w1, 3 * width);
         Store(a20, ref w2, 0); Store(a21, ref w2, width); Store(a22, ref w2, 2 * width); Store(a23, ref w2, 3 * width);
         Store(a30, ref w3, 0); Store(a31, ref w3, width); Store(a32, ref w3, 2 * width); Store(a33, ref w3, 3 * width);
-    }
-
-    /// <summary>One weight row of <see cref="WeightTile4x4"/>, for the rows left over.</summary>
-    private static void WeightTile1x4<T>(ref T dz, int dzStride, ref T x, int xStride, int count, ref T dw)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int width = Vector<T>.Count;
-        var a0 = Load(ref dw, 0); var a1 = Load(ref dw, width); var a2 = Load(ref dw, 2 * width); var a3 = Load(ref dw, 3 * width);
-        for (int s = 0; s < count; s++)
-        {
-            var g = new Vector<T>(dz);
-            a0 = Fma(g, Load(ref x, 0), a0); a1 = Fma(g, Load(ref x, width), a1);
-            a2 = Fma(g, Load(ref x, 2 * width), a2); a3 = Fma(g, Load(ref x, 3 * width), a3);
-            x = ref Unsafe.Add(ref x, xStride);
-            dz = ref Unsafe.Add(ref dz, dzStride);
-        }
-
-        Store(a0, ref dw, 0); Store(a1, ref dw, width); Store(a2, ref dw, 2 * width); Store(a3, ref dw, 3 * width);
     }
 
     /// <summary><see cref="WeightTile4x4"/> one vector wide, for the columns left over.</summary>
@@ -528,32 +491,6 @@ public static class DenseKernels
         }
 
         Store(a0, ref dx, 0); Store(a1, ref d1, 0); Store(a2, ref d2, 0); Store(a3, ref d3, 0);
-    }
-
-    /// <summary>One sample of <see cref="InputTile4x4"/>, for the samples left over.</summary>
-    private static void InputTile1x4<T>(ref T dz, ref T w, int wStride, int count, ref T dx, bool add)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int width = Vector<T>.Count;
-        Vector<T> a0, a1, a2, a3;
-        if (add)
-        {
-            a0 = Load(ref dx, 0); a1 = Load(ref dx, width); a2 = Load(ref dx, 2 * width); a3 = Load(ref dx, 3 * width);
-        }
-        else
-        {
-            a0 = a1 = a2 = a3 = Vector<T>.Zero;
-        }
-
-        for (int j = 0; j < count; j++)
-        {
-            var g = new Vector<T>(Unsafe.Add(ref dz, j));
-            a0 = Fma(g, Load(ref w, 0), a0); a1 = Fma(g, Load(ref w, width), a1);
-            a2 = Fma(g, Load(ref w, 2 * width), a2); a3 = Fma(g, Load(ref w, 3 * width), a3);
-            w = ref Unsafe.Add(ref w, wStride);
-        }
-
-        Store(a0, ref dx, 0); Store(a1, ref dx, width); Store(a2, ref dx, 2 * width); Store(a3, ref dx, 3 * width);
     }
 
     /// <summary>

@@ -4,7 +4,8 @@ using System.Text;
 namespace NetGen.Tests.Packaging;
 
 /// <summary>
-/// Packs the NetGen package, then builds and runs a fresh consumer project outside the solution that
+/// Packs the repository as a user would (<c>dotnet pack -c Release</c> at the root), checks that this yields
+/// exactly the one NetGen package with complete metadata, then builds and runs a fresh consumer project outside the solution that
 /// references it by version from a local folder: what a user gets from one PackageReference, with
 /// nothing that project references inside the solution could hide (the analyzer path, the build props,
 /// the runtime's dependencies).
@@ -50,8 +51,11 @@ public class PackageConsumerTests
         string version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
         try
         {
-            Run("dotnet", $"pack \"{Path.Combine(root, "NetGen.Runtime", "NetGen.Runtime.csproj")}\" -c Release -o \"{feed}\" -p:Version={version}", root);
-            Assert.True(File.Exists(Path.Combine(feed, $"NetGen.{version}.nupkg")), "the package was not produced");
+            // The solution, not the runtime project: every other project must decline to be packed.
+            Run("dotnet", $"pack -c Release -o \"{feed}\" -p:Version={version}", root);
+            string[] packages = Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName).ToArray()!;
+            Assert.Equal([$"NetGen.{version}.nupkg"], packages);
+            CheckPackageContents(Path.Combine(feed, packages[0]), version);
 
             File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
                 <Project Sdk="Microsoft.NET.Sdk">
@@ -100,6 +104,41 @@ public class PackageConsumerTests
                 // A leftover temp folder is harmless.
             }
         }
+    }
+
+    /// <summary>The metadata a package page shows and the files a consumer's build needs.</summary>
+    private static void CheckPackageContents(string package, string version)
+    {
+        using var archive = System.IO.Compression.ZipFile.OpenRead(package);
+        var entries = archive.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("analyzers/dotnet/roslyn4.8/cs/NetGen.Generator.dll", entries);
+        Assert.Contains("lib/net10.0/NetGen.Runtime.dll", entries);
+        Assert.Contains("lib/net10.0/NetGen.Runtime.xml", entries);
+        Assert.Contains("build/NetGen.props", entries);
+        Assert.Contains("buildTransitive/NetGen.props", entries);
+        Assert.Contains("README.md", entries);
+
+        using var nuspecStream = archive.GetEntry("NetGen.nuspec")!.Open();
+        var nuspec = System.Xml.Linq.XDocument.Load(nuspecStream);
+        var metadata = nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        System.Xml.Linq.XElement Element(string name) => metadata.Elements().Single(e => e.Name.LocalName == name);
+        string Field(string name) => Element(name).Value;
+
+        Assert.Equal("NetGen", Field("id"));
+        Assert.Equal(version, Field("version"));
+        Assert.Equal("MIT", Field("license"));
+        Assert.Equal("expression", Element("license").Attribute("type")?.Value);
+        Assert.Equal("README.md", Field("readme"));
+        Assert.Contains("source-generator", Field("tags").Split(' '));
+        Assert.False(string.IsNullOrWhiteSpace(Field("description")));
+        Assert.False(string.IsNullOrWhiteSpace(Field("authors")));
+        var repository = Element("repository");
+        Assert.Equal("git", repository.Attribute("type")?.Value);
+        Assert.Matches("^[0-9a-f]{40}$", repository.Attribute("commit")?.Value ?? "");
+
+        // The generator is an analyzer, not a dependency; the runtime's one dependency is declared.
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")!.Value).ToArray();
+        Assert.Equal(["System.Numerics.Tensors"], dependencies);
     }
 
     private static string Run(string file, string arguments, string directory)

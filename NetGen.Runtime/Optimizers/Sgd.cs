@@ -16,7 +16,14 @@ namespace NetGen;
 /// <c>v = -lr b</c>; the two agree exactly while the learning rate is constant. When the learning rate
 /// changes, this form keeps the velocity accumulated at the old rate, as in Sutskever et al. (2013).
 /// </para>
-/// <para>The velocity starts at zero, so the first step of every variant equals PyTorch's.</para>
+/// <para>
+/// Damped momentum (<c>dampened: true</c>), the lecture notes' form: <c>v ← μ v + (1 - μ) lr g'</c>, <c>p ← p - v</c>.
+/// The new gradient enters the velocity with weight <c>1 - μ</c>, so <c>v</c> is an exponential moving average of
+/// <c>lr g'</c> and, for a constant gradient, a step tends to <c>lr g'</c> (classic momentum's tends to
+/// <c>lr g' / (1 - μ)</c>). It is PyTorch's <c>SGD(momentum=μ, dampening=μ)</c> written with <c>v = lr b</c>, and, while
+/// the learning rate is constant, exactly classic momentum with the learning rate <c>(1 - μ) lr</c>.
+/// </para>
+/// <para>The velocity starts at zero, so the first step of every undamped variant equals PyTorch's.</para>
 /// </remarks>
 /// <typeparam name="T">The element type of parameters and gradients.</typeparam>
 public sealed class Sgd<T> : Optimizer<T>
@@ -29,7 +36,11 @@ public sealed class Sgd<T> : Optimizer<T>
     /// <param name="momentum">The momentum <c>μ</c> in [0, 1); 0 for plain SGD.</param>
     /// <param name="nesterov">Use Nesterov momentum; requires a positive <paramref name="momentum"/>.</param>
     /// <param name="weightDecay">The L2 coefficient <c>λ</c>, not negative.</param>
-    public Sgd(double learningRate, double momentum = 0, bool nesterov = false, double weightDecay = 0)
+    /// <param name="dampened">
+    /// Use the lecture notes' damped momentum <c>v ← μ v + (1 - μ) lr g'</c>; requires a positive
+    /// <paramref name="momentum"/> and cannot be combined with <paramref name="nesterov"/> (as in PyTorch).
+    /// </param>
+    public Sgd(double learningRate, double momentum = 0, bool nesterov = false, double weightDecay = 0, bool dampened = false)
         : base(learningRate)
     {
         Momentum = CheckRange(momentum, 0, 1, nameof(momentum));
@@ -39,7 +50,18 @@ public sealed class Sgd<T> : Optimizer<T>
             throw new ArgumentException("Nesterov momentum needs a positive 'momentum'.", nameof(nesterov));
         }
 
+        if (dampened && momentum == 0)
+        {
+            throw new ArgumentException("Damped momentum needs a positive 'momentum'.", nameof(dampened));
+        }
+
+        if (dampened && nesterov)
+        {
+            throw new ArgumentException("Damped momentum cannot be combined with Nesterov momentum; choose one of 'dampened' and 'nesterov'.", nameof(dampened));
+        }
+
         Nesterov = nesterov;
+        Dampened = dampened;
     }
 
     /// <summary>The momentum <c>μ</c>; 0 for plain SGD.</summary>
@@ -50,6 +72,9 @@ public sealed class Sgd<T> : Optimizer<T>
 
     /// <summary>The L2 weight-decay coefficient <c>λ</c>.</summary>
     public double WeightDecay { get; }
+
+    /// <summary>True for the lecture notes' damped momentum <c>v ← μ v + (1 - μ) lr g'</c>.</summary>
+    public bool Dampened { get; }
 
     /// <inheritdoc />
     protected override void AllocateState(int parameterCount) =>
@@ -67,7 +92,6 @@ public sealed class Sgd<T> : Optimizer<T>
         // The decay term -lr λ p is folded into the update instead of forming g + λ p, which would need scratch memory.
         bool decays = WeightDecay != 0;
         T decayFactor = T.CreateTruncating(1 - LearningRate * WeightDecay);
-        T negativeDecayRate = T.CreateTruncating(-LearningRate * WeightDecay);
 
         if (Momentum == 0)
         {
@@ -81,13 +105,15 @@ public sealed class Sgd<T> : Optimizer<T>
             return;
         }
 
-        // v ← μ v - lr g - lr λ p   (p is still the old value here)
+        // v ← μ v - s g - s λ p with s = lr, or s = (1 - μ) lr when damped; p is still the old value here.
+        // (The damped velocity is kept with the sign of the classic one, -v of the notes, so both update p ← p + v.)
+        double velocityRate = Dampened ? (1 - Momentum) * LearningRate : LearningRate;
         Span<T> velocity = _velocity.AsSpan(offset, parameters.Length);
         TensorPrimitives.Multiply(velocity, momentum, velocity);
-        TensorPrimitives.MultiplyAdd(gradient, -learningRate, velocity, velocity);
+        TensorPrimitives.MultiplyAdd(gradient, T.CreateTruncating(-velocityRate), velocity, velocity);
         if (decays)
         {
-            TensorPrimitives.MultiplyAdd(parameters, negativeDecayRate, velocity, velocity);
+            TensorPrimitives.MultiplyAdd(parameters, T.CreateTruncating(-velocityRate * WeightDecay), velocity, velocity);
         }
 
         if (!Nesterov)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -27,7 +28,8 @@ namespace NetGen;
 /// </para>
 /// <para>
 /// <see cref="TrainerOptions"/> add a learning-rate schedule (applied per epoch), gradient clipping by global
-/// norm and early stopping with best-parameters restore.
+/// norm, early stopping with best-parameters restore and the notes' stopping rules (a loss threshold, no
+/// improvement for a number of epochs).
 /// </para>
 /// </remarks>
 /// <example>
@@ -161,6 +163,18 @@ public sealed class Trainer<T> : IDisposable
             throw new ArgumentException("Early stopping monitors the validation loss, so 'validation' must not be null.", nameof(validation));
         }
 
+        var rules = Options.StoppingRules;
+        if (validation is null && rules.FirstOrDefault(r => r.Monitor == MonitoredLoss.Validation) is { } validationRule)
+        {
+            throw new ArgumentException($"The stopping rule '{validationRule}' monitors the validation loss, so 'validation' must not be null.", nameof(validation));
+        }
+
+        var trackers = new StoppingRuleTracker[rules.Count];
+        for (int i = 0; i < trackers.Length; i++)
+        {
+            trackers[i] = new StoppingRuleTracker();
+        }
+
         double bestLoss = double.PositiveInfinity;
         int? bestEpoch = null;
         int epochsWithoutImprovement = 0;
@@ -212,7 +226,9 @@ public sealed class Trainer<T> : IDisposable
                 validationAccuracy = result.Accuracy;
             }
 
-            bool stop = false;
+            double trainingLoss = lossSum / train.Count;
+            string? stopReason = null;
+            StoppingRule? stoppedBy = null;
             if (earlyStopping is not null)
             {
                 // The validation loss is not null here: early stopping requires a validation set.
@@ -224,18 +240,33 @@ public sealed class Trainer<T> : IDisposable
                     epochsWithoutImprovement = 0;
                     Network.Parameters.CopyTo(_bestParameters);
                 }
-                else
+                else if (++epochsWithoutImprovement >= earlyStopping.Patience)
                 {
-                    stop = ++epochsWithoutImprovement >= earlyStopping.Patience;
+                    stopReason = bestEpoch is { } best
+                        ? string.Create(CultureInfo.InvariantCulture, $"early stopping: the validation loss has not improved on {bestLoss:G6} (epoch {best}) for {epochsWithoutImprovement} epochs")
+                        : $"early stopping: the validation loss was not finite for {epochsWithoutImprovement} epochs";
                 }
             }
 
-            var report = new EpochReport(epoch, epochs, lossSum / train.Count, validationLoss, validationAccuracy, Stopwatch.GetElapsedTime(startTimestamp), learningRate);
+            // Every rule sees every epoch (so each tracks its best loss), and the first that holds gives the reason.
+            for (int i = 0; i < rules.Count; i++)
+            {
+                double loss = rules[i].Monitor == MonitoredLoss.Training ? trainingLoss : validationLoss.GetValueOrDefault(double.NaN);
+                if (trackers[i].Check(rules[i], epoch, loss) is { } reason && stopReason is null)
+                {
+                    stopReason = reason;
+                    stoppedBy = rules[i];
+                }
+            }
+
+            var report = new EpochReport(epoch, epochs, trainingLoss, validationLoss, validationAccuracy, Stopwatch.GetElapsedTime(startTimestamp), learningRate);
             history.Add(report);
             progress?.Report(report);
-            if (stop)
+            if (stopReason is not null && epoch < epochs)
             {
-                history.StoppedEarly = epoch < epochs;
+                history.StoppedEarly = true;
+                history.StopReason = stopReason;
+                history.StoppedBy = stoppedBy;
                 break;
             }
         }

@@ -17,6 +17,7 @@ public sealed record TrainerOptions
     private readonly double? _maxGradientNorm;
     private readonly int _threads = 1;
     private readonly int _batchProgressInterval = 1;
+    private readonly IReadOnlyList<StoppingRule> _stoppingRules = [];
 
     /// <summary>
     /// The learning-rate schedule, applied once per epoch: before an epoch's first batch the trainer sets the
@@ -48,6 +49,29 @@ public sealed record TrainerOptions
 
     /// <summary>Early stopping on the validation loss, with the best epoch's parameters restored; null (the default) for none.</summary>
     public EarlyStopping? EarlyStopping { get; init; }
+
+    /// <summary>
+    /// Termination criteria checked after every epoch, combined with "or": training stops after the first epoch in
+    /// which any of them holds, and <see cref="TrainingHistory.StopReason"/> records why. Empty (the default) for none.
+    /// Rules that watch the validation loss need a validation set in <c>Fit</c>.
+    /// </summary>
+    public IReadOnlyList<StoppingRule> StoppingRules
+    {
+        get => _stoppingRules;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(StoppingRules));
+            for (int i = 0; i < value.Count; i++)
+            {
+                if (value[i] is null)
+                {
+                    throw new ArgumentException($"'StoppingRules' has null at position {i}; every entry must be a StoppingRule.", nameof(StoppingRules));
+                }
+            }
+
+            _stoppingRules = [.. value];
+        }
+    }
 
     /// <summary>
     /// Threads that compute each minibatch's gradient, the calling thread included; 1 (the default) trains on the

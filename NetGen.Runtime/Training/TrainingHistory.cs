@@ -26,8 +26,17 @@ public sealed class TrainingHistory
     /// </summary>
     public int? BestEpoch { get; internal set; }
 
-    /// <summary>True when early stopping ended training before the requested number of epochs.</summary>
+    /// <summary>True when early stopping or a stopping rule ended training before the requested number of epochs.</summary>
     public bool StoppedEarly { get; internal set; }
+
+    /// <summary>
+    /// Why training stopped before the requested number of epochs, e.g. <c>the training loss 0.00987 fell below the
+    /// threshold 0.01 in epoch 12</c>; null when it ran all its epochs.
+    /// </summary>
+    public string? StopReason { get; internal set; }
+
+    /// <summary>The <see cref="StoppingRule"/> that stopped training; null when none did (also when <see cref="EarlyStopping"/> did).</summary>
+    public StoppingRule? StoppedBy { get; internal set; }
 
     /// <summary>The total time of the completed epochs.</summary>
     public TimeSpan Elapsed => _epochs.Aggregate(TimeSpan.Zero, (total, epoch) => total + epoch.Elapsed);

@@ -169,4 +169,56 @@ public class OptimizerTests
 
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
     }
+
+    [Fact]
+    public void DampedMomentum_ByHand()
+    {
+        // μ = 0.5, lr = 0.25, gradient 2 twice, p = 1. The notes' damped form v ← μ v + (1 - μ) lr g, p ← p - v:
+        // v = 0.5·0 + 0.5·0.25·2 = 0.25, p = 0.75; v = 0.5·0.25 + 0.25 = 0.375, p = 0.375.
+        // Classic momentum v ← μ v + lr g (PyTorch's dampening 0): v = 0.5, p = 0.5; v = 0.25 + 0.5 = 0.75, p = -0.25.
+        // Every velocity of the damped form is (1 - μ) times the classic one.
+        double[] damped = [1.0];
+        double[] classic = [1.0];
+        var dampedSgd = new Sgd<double>(0.25, momentum: 0.5, dampened: true);
+        var classicSgd = new Sgd<double>(0.25, momentum: 0.5);
+        dampedSgd.Step(damped, [2.0]);
+        classicSgd.Step(classic, [2.0]);
+        Assert.Equal([0.75], damped);
+        Assert.Equal([0.5], classic);
+        dampedSgd.Step(damped, [2.0]);
+        classicSgd.Step(classic, [2.0]);
+        Assert.Equal([0.375], damped);
+        Assert.Equal([-0.25], classic);
+    }
+
+    [Fact]
+    public void DampedMomentum_IsClassicMomentumWithTheRateScaledByOneMinusMu_BitForBit()
+    {
+        // With a constant rate the damped velocity is classic momentum's at the rate (1 - μ) lr, weight decay included.
+        const double momentum = 0.9, rate = 0.1;
+        var random = new DeterministicRandom(5);
+        float[] damped = [.. Enumerable.Range(0, 37).Select(_ => (float)random.NextDouble(-1, 1))];
+        float[] classic = [.. damped];
+        var dampedSgd = new Sgd<float>(rate, momentum, weightDecay: 0.01, dampened: true);
+        var classicSgd = new Sgd<float>((1 - momentum) * rate, momentum, weightDecay: 0.01);
+        for (int step = 0; step < 10; step++)
+        {
+            float[] gradient = [.. Enumerable.Range(0, 37).Select(_ => (float)random.NextDouble(-1, 1))];
+            dampedSgd.Step(damped, gradient);
+            classicSgd.Step(classic, gradient);
+        }
+
+        Assert.Equal(classic, damped);
+        Assert.True(dampedSgd.Dampened);
+    }
+
+    [Fact]
+    public void DampedMomentum_ChecksItsArguments()
+    {
+        var withoutMomentum = Assert.Throws<ArgumentException>(() => new Sgd<double>(0.1, dampened: true));
+        Assert.Equal("dampened", withoutMomentum.ParamName);
+        Assert.StartsWith("Damped momentum needs a positive 'momentum'.", withoutMomentum.Message);
+        var withNesterov = Assert.Throws<ArgumentException>(() => new Sgd<double>(0.1, momentum: 0.9, nesterov: true, dampened: true));
+        Assert.StartsWith("Damped momentum cannot be combined with Nesterov momentum", withNesterov.Message);
+    }
 }

@@ -173,6 +173,106 @@ public class TrainerOptionsTests
         Assert.True(manyEpochs - oneEpoch < 20 * 200, $"one epoch: {oneEpoch} bytes, 21 epochs: {manyEpochs} bytes");
     }
 
+    /// <summary>
+    /// Trains the <see cref="TooHighLater"/> run with stopping rules. The run is full-batch on the same data it
+    /// validates on, so epoch k's training loss (measured before its update) is epoch k-1's validation loss: by the
+    /// python3 replay above, 0.02211641821202719 in epoch 9, 0.021981834911919886 in epoch 10, 0.021945921796623108
+    /// (the lowest) in epoch 11, then 0.021946301274165372 and 0.022220996800892616.
+    /// </summary>
+    private static (TrainingHistory History, LinearModel<double> Model, List<double[]> Snapshots) TrainWithRules(params StoppingRule[] rules)
+    {
+        var model = ZeroLine();
+        var snapshots = new List<double[]>();
+        var options = new TrainerOptions { Schedule = new TooHighLater(), StoppingRules = rules };
+        var trainer = new Trainer<double>(model, new Sgd<double>(0.5), batchSize: 20, seed: 1, options: options);
+        var history = trainer.Fit(NoisyLine(), epochs: 30, validation: NoisyLine(), progress: new SynchronousProgress(_ => snapshots.Add(model.Parameters.ToArray())));
+        return (history, model, snapshots);
+    }
+
+    [Fact]
+    public void LossBelow_StopsAfterTheFirstEpochUnderTheThreshold_AndSaysWhy()
+    {
+        var rule = StoppingRule.LossBelow(0.022);
+        var (history, model, snapshots) = TrainWithRules(rule);
+
+        Assert.Equal(10, history.Epochs.Count);
+        Assert.True(history.StoppedEarly);
+        Assert.Same(rule, history.StoppedBy);
+        Assert.Equal("the training loss 0.0219818 fell below the threshold 0.022 in epoch 10", history.StopReason);
+        Assert.Equal(0.021981834911919886, history.Last!.TrainingLoss, 1e-13);
+
+        // A stopping rule only stops: the network keeps the last epoch's parameters.
+        Assert.Equal(snapshots[^1], model.Parameters.ToArray());
+        Assert.Null(history.BestEpoch);
+    }
+
+    [Fact]
+    public void NoImprovement_OnTheValidationLoss_StopsWithoutRestoring()
+    {
+        var (history, model, snapshots) = TrainWithRules(StoppingRule.NoImprovement(patience: 2));
+
+        Assert.Equal(12, history.Epochs.Count);
+        Assert.Equal("the validation loss has not improved on 0.0219459 (epoch 10) for 2 epochs", history.StopReason);
+        Assert.Equal(snapshots[11], model.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Rules_Combine_TheFirstThatHoldsStopsTraining()
+    {
+        // 0.0219 is below every training loss, so only the second rule can stop: training losses improve up to
+        // epoch 11 and not in epochs 12 and 13.
+        var never = StoppingRule.LossBelow(0.0219);
+        var noImprovement = StoppingRule.NoImprovement(patience: 2, MonitoredLoss.Training);
+        var (history, _, _) = TrainWithRules(never, noImprovement);
+
+        Assert.Equal(13, history.Epochs.Count);
+        Assert.Same(noImprovement, history.StoppedBy);
+        Assert.Equal("the training loss has not improved on 0.0219459 (epoch 11) for 2 epochs", history.StopReason);
+
+        // With a threshold both rules can reach, the one that holds first (epoch 10) stops.
+        var (earlier, _, _) = TrainWithRules(noImprovement, StoppingRule.LossBelow(0.022));
+        Assert.Equal(10, earlier.Epochs.Count);
+        Assert.Equal(StoppingRuleKind.LossBelow, earlier.StoppedBy!.Kind);
+    }
+
+    [Fact]
+    public void EarlyStopping_RecordsItsReason()
+    {
+        var (history, _, _) = TrainWithEarlyStopping(new EarlyStopping(patience: 2), epochs: 30);
+
+        Assert.Equal("early stopping: the validation loss has not improved on 0.0219459 (epoch 10) for 2 epochs", history.StopReason);
+        Assert.Null(history.StoppedBy);
+    }
+
+    [Fact]
+    public void ARuleThatHoldsInTheLastEpoch_IsNotAnEarlyStop()
+    {
+        var model = ZeroLine();
+        var options = new TrainerOptions { StoppingRules = [StoppingRule.LossBelow(100)] };
+        var history = new Trainer<double>(model, new Sgd<double>(0.5), batchSize: 20, options: options).Fit(NoisyLine(), epochs: 1);
+
+        Assert.False(history.StoppedEarly);
+        Assert.Null(history.StopReason);
+        Assert.Null(history.StoppedBy);
+    }
+
+    [Fact]
+    public void StoppingRules_CheckTheirArguments()
+    {
+        Assert.Equal("patience", Assert.Throws<ArgumentOutOfRangeException>(() => StoppingRule.NoImprovement(0)).ParamName);
+        Assert.Equal("minDelta", Assert.Throws<ArgumentOutOfRangeException>(() => StoppingRule.NoImprovement(1, minDelta: -1)).ParamName);
+        Assert.Equal("threshold", Assert.Throws<ArgumentOutOfRangeException>(() => StoppingRule.LossBelow(double.NaN)).ParamName);
+        Assert.Equal("monitor", Assert.Throws<ArgumentOutOfRangeException>(() => StoppingRule.LossBelow(1, (MonitoredLoss)7)).ParamName);
+        var nullEntry = Assert.Throws<ArgumentException>(() => new TrainerOptions { StoppingRules = [StoppingRule.LossBelow(1), null!] });
+        Assert.StartsWith("'StoppingRules' has null at position 1", nullEntry.Message);
+
+        var trainer = new Trainer<double>(ZeroLine(), new Sgd<double>(0.5), options: new TrainerOptions { StoppingRules = [StoppingRule.NoImprovement(3)] });
+        var noValidation = Assert.Throws<ArgumentException>(() => trainer.Fit(NoisyLine(), epochs: 1));
+        Assert.Equal("validation", noValidation.ParamName);
+        Assert.StartsWith("The stopping rule 'no improvement of the validation loss for 3 epochs' monitors the validation loss", noValidation.Message);
+        Assert.Equal("training loss below 0.5", StoppingRule.LossBelow(0.5).ToString());
+    }
+
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<EpochReport> report) : IProgress<EpochReport>
     {

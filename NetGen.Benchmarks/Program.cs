@@ -8,6 +8,12 @@ using NetGen.Benchmarks;
 // dotnet run -c Release --project NetGen.Benchmarks -- compare --only W4       -> only the workloads whose name starts with W4
 // dotnet run -c Release --project NetGen.Benchmarks -- --filter '*'            -> BenchmarkDotNet, short job (minutes)
 // dotnet run -c Release --project NetGen.Benchmarks -- --filter '*' --full     -> BenchmarkDotNet's default job
+// dotnet run -c Release --project NetGen.Benchmarks -- norm-cost               -> training with per-layer norms vs without
+if (args.Length > 0 && args[0] == "norm-cost")
+{
+    return NormTrackingCost.Run();
+}
+
 if (args.Length > 0 && args[0] == "compare")
 {
     return Compare.Run(args);

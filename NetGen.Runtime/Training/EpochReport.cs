@@ -22,6 +22,12 @@ namespace NetGen;
 /// </param>
 public sealed record EpochReport(int Epoch, int EpochCount, double TrainingLoss, double? ValidationLoss, double? ValidationAccuracy, TimeSpan Elapsed, double? LearningRate = null)
 {
+    /// <summary>
+    /// The gradient and weight norms of every layer with weights, first layer first (see <see cref="LayerNorm"/>);
+    /// empty when <see cref="TrainerOptions.NormTracking"/> is <see cref="NormTracking.Off"/>.
+    /// </summary>
+    public IReadOnlyList<LayerNorm> LayerNorms { get; init; } = [];
+
     /// <summary>One line such as <c>epoch 3/10: loss 0.4123, validation loss 0.4410, accuracy 84.20%, lr 0.001, 1.25 s</c>.</summary>
     public override string ToString()
     {
@@ -57,6 +63,41 @@ public sealed record EpochReport(int Epoch, int EpochCount, double TrainingLoss,
 /// <param name="Elapsed">Time since the epoch started.</param>
 public sealed record BatchReport(int Epoch, int EpochCount, int Batch, int BatchCount, double Loss, int SamplesDone, TimeSpan Elapsed)
 {
+    /// <summary>
+    /// This batch's gradient and weight norms per layer with <see cref="NormTracking.PerBatch"/>; empty otherwise.
+    /// </summary>
+    public IReadOnlyList<LayerNorm> LayerNorms { get; init; } = [];
+
     /// <summary>Training throughput of the epoch so far.</summary>
     public double SamplesPerSecond => Elapsed > TimeSpan.Zero ? SamplesDone / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>
+/// The size of one layer's weights and of their gradient, as the notes use them to show vanishing gradients
+/// ("earlier layers have exponentially smaller sum of gradient norms").
+/// </summary>
+/// <param name="Layer">The layer's <see cref="LayerDescription.Index"/>.</param>
+/// <param name="Name">The name of the layer's weight tensor, e.g. <c>W1</c>.</param>
+/// <param name="GradientNorm">
+/// The L2 norm of the layer's weight gradient (the gradient of the batch's mean loss, before clipping), averaged
+/// over the epoch's batches; for a <see cref="BatchReport"/>, that batch's norm.
+/// </param>
+/// <param name="WeightNorm">The L2 norm of the layer's weights after the epoch (or batch).</param>
+public readonly record struct LayerNorm(int Layer, string Name, double GradientNorm, double WeightNorm)
+{
+    /// <summary>The layer as text, e.g. <c>W1: gradient 0.0123, weights 4.56</c>.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name}: gradient {GradientNorm:G4}, weights {WeightNorm:G4}");
+}
+
+/// <summary>How often a <see cref="Trainer{T}"/> measures the per-layer norms of <see cref="LayerNorm"/>.</summary>
+public enum NormTracking
+{
+    /// <summary>Not at all: <see cref="EpochReport.LayerNorms"/> is empty.</summary>
+    Off,
+
+    /// <summary>Every batch, reported per epoch in <see cref="EpochReport.LayerNorms"/> (the default; costs one pass over the gradient per batch).</summary>
+    PerEpoch,
+
+    /// <summary>As <see cref="PerEpoch"/>, and each <see cref="BatchReport"/> also carries its batch's norms.</summary>
+    PerBatch,
 }

@@ -50,6 +50,10 @@ public sealed class Trainer<T> : IDisposable
     private readonly T[] _gradient;
     private readonly NetworkWorkspace<T> _workspace;
     private readonly T[] _bestParameters;
+    private readonly LayerDescription[] _normLayers;
+    private readonly ParameterTensor[] _normTensors;
+    private readonly double[] _gradientNormSums;
+    private readonly double[] _lastBatchGradientNorms;
 
     /// <summary>Creates a trainer and its buffers.</summary>
     /// <param name="network">The network to train; its parameters are updated in place.</param>
@@ -92,6 +96,10 @@ public sealed class Trainer<T> : IDisposable
         _workspace = network.CreateWorkspace(batchSize);
         _engine = new ParallelGradient<T>(network, batchSize, Options.Threads);
         _hasDropout = network.Description.Layers.Any(l => l.Kind == LayerDescription.DropoutKind);
+        _normLayers = network.Description.Layers.Where(l => l.Weights is not null).ToArray();
+        _normTensors = _normLayers.Select(l => l.Weights!.Value).ToArray();
+        _gradientNormSums = new double[_normTensors.Length];
+        _lastBatchGradientNorms = new double[_normTensors.Length];
     }
 
     /// <summary>Threads computing each minibatch's gradient, the caller's included.</summary>
@@ -195,6 +203,7 @@ public sealed class Trainer<T> : IDisposable
             }
 
             double learningRate = Optimizer.LearningRate;
+            Array.Clear(_gradientNormSums);
             _random.Shuffle(order.AsSpan());
             double lossSum = 0;
             int batch = 0;
@@ -213,7 +222,10 @@ public sealed class Trainer<T> : IDisposable
                 lossSum += batchLoss;
                 if (batchProgress is not null && (batch % Options.BatchProgressInterval == 0 || batch == batchCount))
                 {
-                    batchProgress.Report(new BatchReport(epoch, epochs, batch, batchCount, batchLoss / count, first + count, Stopwatch.GetElapsedTime(startTimestamp)));
+                    batchProgress.Report(new BatchReport(epoch, epochs, batch, batchCount, batchLoss / count, first + count, Stopwatch.GetElapsedTime(startTimestamp))
+                    {
+                        LayerNorms = Options.NormTracking == NormTracking.PerBatch ? MeasureNorms(_lastBatchGradientNorms, 1) : [],
+                    });
                 }
             }
 
@@ -259,7 +271,10 @@ public sealed class Trainer<T> : IDisposable
                 }
             }
 
-            var report = new EpochReport(epoch, epochs, trainingLoss, validationLoss, validationAccuracy, Stopwatch.GetElapsedTime(startTimestamp), learningRate);
+            var report = new EpochReport(epoch, epochs, trainingLoss, validationLoss, validationAccuracy, Stopwatch.GetElapsedTime(startTimestamp), learningRate)
+            {
+                LayerNorms = Options.NormTracking == NormTracking.Off ? [] : MeasureNorms(_gradientNormSums, batchCount),
+            };
             history.Add(report);
             progress?.Report(report);
             if (stopReason is not null && epoch < epochs)
@@ -278,6 +293,20 @@ public sealed class Trainer<T> : IDisposable
         }
 
         return history;
+    }
+
+    /// <summary>The per-layer norms: the gradient norms summed over <paramref name="batches"/> batches, averaged; the weights' norms now.</summary>
+    private LayerNorm[] MeasureNorms(double[] gradientNormSums, int batches)
+    {
+        var norms = new LayerNorm[_normTensors.Length];
+        for (int i = 0; i < norms.Length; i++)
+        {
+            var tensor = _normTensors[i];
+            double weightNorm = double.CreateTruncating(TensorPrimitives.Norm<T>(Network.Parameters.Slice(tensor.Offset, tensor.Length)));
+            norms[i] = new LayerNorm(_normLayers[i].Index, tensor.Name, gradientNormSums[i] / batches, weightNorm);
+        }
+
+        return norms;
     }
 
     /// <summary>Runs one minibatch and applies its update; returns the batch's summed loss.</summary>
@@ -309,6 +338,16 @@ public sealed class Trainer<T> : IDisposable
         }
 
         TensorPrimitives.Divide(_gradient, T.CreateTruncating(samples.Length), _gradient);
+        if (Options.NormTracking != NormTracking.Off)
+        {
+            for (int i = 0; i < _normTensors.Length; i++)
+            {
+                double norm = double.CreateTruncating(TensorPrimitives.Norm<T>(_gradient.AsSpan(_normTensors[i].Offset, _normTensors[i].Length)));
+                _lastBatchGradientNorms[i] = norm;
+                _gradientNormSums[i] += norm;
+            }
+        }
+
         if (Options.MaxGradientNorm is { } maxNorm)
         {
             GradientClipping.ClipByGlobalNorm<T>(_gradient, maxNorm);

@@ -17,6 +17,7 @@ public sealed record TrainerOptions
     private readonly double? _maxGradientNorm;
     private readonly int _threads = 1;
     private readonly int _batchProgressInterval = 1;
+    private readonly NormTracking _normTracking = NormTracking.PerEpoch;
     private readonly IReadOnlyList<StoppingRule> _stoppingRules = [];
 
     /// <summary>
@@ -89,6 +90,25 @@ public sealed record TrainerOptions
             }
 
             _threads = value;
+        }
+    }
+
+    /// <summary>
+    /// How often the per-layer gradient and weight norms are measured (<see cref="EpochReport.LayerNorms"/>);
+    /// <see cref="NormTracking.PerEpoch"/> by default. Measuring reads the gradient once more per batch and allocates
+    /// nothing per batch (per-batch reports allocate their copy).
+    /// </summary>
+    public NormTracking NormTracking
+    {
+        get => _normTracking;
+        init
+        {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(NormTracking), value, "'NormTracking' must be Off, PerEpoch or PerBatch.");
+            }
+
+            _normTracking = value;
         }
     }
 

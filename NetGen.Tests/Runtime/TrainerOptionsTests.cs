@@ -273,6 +273,49 @@ public class TrainerOptionsTests
         Assert.Equal("training loss below 0.5", StoppingRule.LossBelow(0.5).ToString());
     }
 
+    [Fact]
+    public void LayerNorms_AreTheWeightGradientAndWeightNorms_PerEpoch()
+    {
+        // Full batch from w = b = 0 at lr 0.5 (python3): the mean gradient of w is -3.401, so w = 1.7005; in epoch 2
+        // it is -0.07424249999999996 and w = 1.66337875.
+        var model = ZeroLine();
+        var history = new Trainer<double>(model, new Sgd<double>(0.5), batchSize: 20).Fit(NoisyLine(), epochs: 2);
+
+        var first = Assert.Single(history.Epochs[0].LayerNorms);
+        Assert.Equal(1, first.Layer);
+        Assert.Equal("W1", first.Name);
+        Assert.Equal(3.401, first.GradientNorm, 1e-12);
+        Assert.Equal(1.7005, first.WeightNorm, 1e-12);
+        var second = Assert.Single(history.Epochs[1].LayerNorms);
+        Assert.Equal(0.07424249999999996, second.GradientNorm, 1e-12);
+        Assert.Equal(1.66337875, second.WeightNorm, 1e-12);
+        Assert.Equal("W1: gradient 0.07424, weights 1.663", second.ToString());
+    }
+
+    [Fact]
+    public void LayerNorms_PerBatch_AverageToTheEpochsNorm_AndOffMeasuresNothing()
+    {
+        var batches = new List<BatchReport>();
+        var options = new TrainerOptions { NormTracking = NormTracking.PerBatch, BatchProgress = new Progress(batches.Add) };
+        var history = new Trainer<double>(ZeroLine(), new Sgd<double>(0.1), batchSize: 3, seed: 4, options: options).Fit(NoisyLine(), epochs: 1);
+
+        Assert.Equal(7, batches.Count);
+        Assert.All(batches, b => Assert.Single(b.LayerNorms));
+        double mean = batches.Sum(b => b.LayerNorms[0].GradientNorm) / 7;
+        Assert.Equal(mean, history.Last!.LayerNorms[0].GradientNorm, 1e-15);
+        Assert.Equal(batches[^1].LayerNorms[0].WeightNorm, history.Last.LayerNorms[0].WeightNorm);
+
+        var off = new Trainer<double>(ZeroLine(), new Sgd<double>(0.1), options: new TrainerOptions { NormTracking = NormTracking.Off }).Fit(NoisyLine(), epochs: 1);
+        Assert.Empty(off.Last!.LayerNorms);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainerOptions { NormTracking = (NormTracking)3 });
+    }
+
+    /// <summary>Batch reports on the calling thread.</summary>
+    private sealed class Progress(Action<BatchReport> report) : IProgress<BatchReport>
+    {
+        public void Report(BatchReport value) => report(value);
+    }
+
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<EpochReport> report) : IProgress<EpochReport>
     {

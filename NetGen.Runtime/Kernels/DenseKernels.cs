@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetGen;
 
@@ -14,11 +15,13 @@ namespace NetGen;
 /// layers too large to unroll; so does the dynamic graph, so the two are compared on equal kernels.
 /// </summary>
 /// <remarks>
-/// Each kernel keeps a tile of 4 x 4 outputs in <see cref="Vector{T}"/> registers (16 accumulators) so
-/// every loaded vector feeds four fused multiply-adds, and the two backward products work in blocks whose
-/// panel of operands stays in the L1 cache. Results depend only on the sizes, never on
-/// the thread that runs them. Arguments are validated once per call; the loops then read without
-/// bounds checks.
+/// Each kernel keeps a tile of 4 x 4 outputs in vector registers (16 accumulators) so every loaded vector
+/// feeds four fused multiply-adds, and the two backward products work in blocks whose panel of operands
+/// stays in the L1 cache. The vectors are the widest the process uses (<c>Vector512</c>, <c>Vector256</c> or
+/// <c>Vector128</c>, chosen once at start-up and capped by the environment variable
+/// <c>NETGEN_MAX_VECTOR_BITS</c>), so tiles and blocks scale with the width. Results depend only on the sizes
+/// and that width, never on the thread that runs them; different widths add in a different order and may
+/// differ in the last bits. Arguments are validated once per call; the loops then read without bounds checks.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Advanced)]
 public static class DenseKernels
@@ -29,11 +32,140 @@ public static class DenseKernels
     /// </summary>
     public static void Forward<T>(ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => Forward(VectorWidth.Bits, x, xStride, w, b, z, zStride, m, n, k);
+
+    /// <summary>
+    /// Adds <c>dw[j, i] += Σ_s dz[s, j] x[s, i]</c> and <c>db[j] += Σ_s dz[s, j]</c> over <paramref name="m"/> samples.
+    /// </summary>
+    public static void AccumulateWeightGradient<T>(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> x, int xStride, Span<T> dw, Span<T> db, int m, int n, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => AccumulateWeightGradient(VectorWidth.Bits, dz, dzStride, x, xStride, dw, db, m, n, k);
+
+    /// <summary>
+    /// <c>dx[s, i] = Σ_j dz[s, j] w[j, i]</c> (or <c>+=</c> when <paramref name="accumulate"/>) over <paramref name="m"/> samples.
+    /// </summary>
+    public static void InputGradient<T>(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => InputGradient(VectorWidth.Bits, dz, dzStride, w, dx, dxStride, m, n, k, accumulate);
+
+    /// <summary><see cref="Forward{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int)"/> with vectors of <paramref name="vectorBits"/> bits (tests run every width the machine has).</summary>
+    internal static void Forward<T>(int vectorBits, ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckMatrix(x.Length, m, k, xStride, nameof(x));
         CheckMatrix(z.Length, m, n, zStride, nameof(z));
         CheckLength(w.Length, n * k, nameof(w));
         CheckLength(b.Length, n, nameof(b));
+        switch (vectorBits)
+        {
+            case 512: DenseKernels<T, Vector512Ops<T>, Vector512<T>>.Forward(x, xStride, w, b, z, zStride, m, n, k); break;
+            case 256: DenseKernels<T, Vector256Ops<T>, Vector256<T>>.Forward(x, xStride, w, b, z, zStride, m, n, k); break;
+            default: DenseKernels<T, Vector128Ops<T>, Vector128<T>>.Forward(x, xStride, w, b, z, zStride, m, n, k); break;
+        }
+    }
+
+    /// <summary><see cref="AccumulateWeightGradient{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, Span{T}, Span{T}, int, int, int)"/> with vectors of <paramref name="vectorBits"/> bits.</summary>
+    internal static void AccumulateWeightGradient<T>(int vectorBits, ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> x, int xStride, Span<T> dw, Span<T> db, int m, int n, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckMatrix(dz.Length, m, n, dzStride, nameof(dz));
+        CheckMatrix(x.Length, m, k, xStride, nameof(x));
+        CheckLength(dw.Length, n * k, nameof(dw));
+        CheckLength(db.Length, n, nameof(db));
+        switch (vectorBits)
+        {
+            case 512: DenseKernels<T, Vector512Ops<T>, Vector512<T>>.AccumulateWeightGradient(dz, dzStride, x, xStride, dw, db, m, n, k); break;
+            case 256: DenseKernels<T, Vector256Ops<T>, Vector256<T>>.AccumulateWeightGradient(dz, dzStride, x, xStride, dw, db, m, n, k); break;
+            default: DenseKernels<T, Vector128Ops<T>, Vector128<T>>.AccumulateWeightGradient(dz, dzStride, x, xStride, dw, db, m, n, k); break;
+        }
+    }
+
+    /// <summary><see cref="InputGradient{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool)"/> with vectors of <paramref name="vectorBits"/> bits.</summary>
+    internal static void InputGradient<T>(int vectorBits, ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckMatrix(dz.Length, m, n, dzStride, nameof(dz));
+        CheckMatrix(dx.Length, m, k, dxStride, nameof(dx));
+        CheckLength(w.Length, n * k, nameof(w));
+        switch (vectorBits)
+        {
+            case 512: DenseKernels<T, Vector512Ops<T>, Vector512<T>>.InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, accumulate); break;
+            case 256: DenseKernels<T, Vector256Ops<T>, Vector256<T>>.InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, accumulate); break;
+            default: DenseKernels<T, Vector128Ops<T>, Vector128<T>>.InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, accumulate); break;
+        }
+    }
+
+    private static void CheckMatrix(int length, int rows, int columns, int stride, string name)
+    {
+        if (rows < 0 || columns < 0 || stride < columns)
+        {
+            throw new ArgumentException($"'{name}': {rows} rows of {columns} with stride {stride} is not a valid layout.", name);
+        }
+
+        if (rows > 0 && length < ((long)(rows - 1) * stride) + columns)
+        {
+            throw new ArgumentException($"'{name}' has {length} elements; {rows} rows of {columns} with stride {stride} need {((long)(rows - 1) * stride) + columns}.", name);
+        }
+    }
+
+    private static void CheckLength(int length, int required, string name)
+    {
+        if (length < required)
+        {
+            throw new ArgumentException($"'{name}' has {length} elements; the layer needs {required}.", name);
+        }
+    }
+
+    /// <summary>Sixteen results of a 4 x 4 tile of dot products, on the stack.</summary>
+    [InlineArray(16)]
+    internal struct Tile16<T>
+    {
+        private T _element;
+    }
+
+    /// <summary>Eight results of a 2 x 4 tile of dot products, on the stack.</summary>
+    [InlineArray(8)]
+    internal struct Tile8<T>
+    {
+        private T _element;
+    }
+}
+
+/// <summary>
+/// The bodies of <see cref="DenseKernels"/> for one vector type: <typeparamref name="TOps"/> supplies the
+/// operations, and the JIT compiles each width separately with every width-dependent size a constant.
+/// Arguments were validated by <see cref="DenseKernels"/>.
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+/// <typeparam name="TOps">The operations on <typeparamref name="TVector"/>.</typeparam>
+/// <typeparam name="TVector">The vector type.</typeparam>
+internal static class DenseKernels<T, TOps, TVector>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TOps : struct, IVectorOps<T, TVector>
+    where TVector : struct
+{
+    /// <summary>
+    /// <c>z[s, j] = b[j] + Σ_i x[s, i] w[j, i]</c> for <paramref name="m"/> samples, <paramref name="n"/> outputs
+    /// and <paramref name="k"/> inputs.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k)
+    {
+        if (m >= TransposedForwardSamples && n >= 4 * TOps.Count && k >= TOps.Count)
+        {
+            // Enough samples to pay for transposing W once: then Z = b + X · (Wᵀ) is the input-gradient product,
+            // whose tiles broadcast one x value against vectors of outputs and so need no horizontal sums, and
+            // whose packed panel of Wᵀ stays in L1 while the samples stream past.
+            Span<T> transposed = KernelScratch<T>.GetTransposed(n * k);
+            Transpose(w, n, k, transposed);
+            for (int s = 0; s < m; s++)
+            {
+                b[..n].CopyTo(z.Slice(s * zStride, n));
+            }
+
+            InputGradient(x, xStride, transposed, z, zStride, m, k, n, accumulate: true);
+            return;
+        }
+
         ref T rx = ref MemoryMarshal.GetReference(x);
         ref T rw = ref MemoryMarshal.GetReference(w);
         ref T rb = ref MemoryMarshal.GetReference(b);
@@ -92,13 +224,8 @@ public static class DenseKernels
     /// <summary>
     /// Adds <c>dw[j, i] += Σ_s dz[s, j] x[s, i]</c> and <c>db[j] += Σ_s dz[s, j]</c> over <paramref name="m"/> samples.
     /// </summary>
-    public static void AccumulateWeightGradient<T>(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> x, int xStride, Span<T> dw, Span<T> db, int m, int n, int k)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    public static void AccumulateWeightGradient(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> x, int xStride, Span<T> dw, Span<T> db, int m, int n, int k)
     {
-        CheckMatrix(dz.Length, m, n, dzStride, nameof(dz));
-        CheckMatrix(x.Length, m, k, xStride, nameof(x));
-        CheckLength(dw.Length, n * k, nameof(dw));
-        CheckLength(db.Length, n, nameof(db));
         ref T rdz = ref MemoryMarshal.GetReference(dz);
         ref T rx = ref MemoryMarshal.GetReference(x);
         ref T rdw = ref MemoryMarshal.GetReference(dw);
@@ -107,17 +234,17 @@ public static class DenseKernels
         // db: each column summed over the samples in order, then added. A vector of columns at a time, so each
         // cache line of dZ is read once rather than once per column.
         int db0 = 0;
-        for (; db0 + Vector<T>.Count <= n; db0 += Vector<T>.Count)
+        for (; db0 + TOps.Count <= n; db0 += TOps.Count)
         {
-            var sum = Vector<T>.Zero;
+            var sum = TOps.Zero;
             ref T column = ref Unsafe.Add(ref rdz, db0);
             for (int s = 0; s < m; s++)
             {
-                sum += Load(ref column, 0);
+                sum = TOps.Add(sum, TOps.Load(ref column, 0));
                 column = ref Unsafe.Add(ref column, dzStride);
             }
 
-            Store(Load(ref rdb, db0) + sum, ref rdb, db0);
+            TOps.Store(TOps.Add(TOps.Load(ref rdb, db0), sum), ref rdb, db0);
         }
 
         for (; db0 < n; db0++)
@@ -138,7 +265,7 @@ public static class DenseKernels
         // of dZ, tile by tile): strided rows a power of two apart would all fall into the same few L1 sets and
         // evict each other. Each dW element is still a chain of FMAs over the samples in order, so the blocking
         // and packing do not change the result.
-        int width = Vector<T>.Count;
+        int width = TOps.Count;
         int panel = 4 * width;
         int tiledRows = n & ~3;
         bool pack = n >= 16 && k >= width;
@@ -203,17 +330,17 @@ public static class DenseKernels
                     for (int v = 0; v < vectors; v++)
                     {
                         ref T row = ref Unsafe.Add(ref rdw, (j * k) + i + (v * width));
-                        var acc = Load(ref row, 0);
+                        var acc = TOps.Load(ref row, 0);
                         ref T g = ref Unsafe.Add(ref dzBlock, j);
                         ref T xs = ref Unsafe.Add(ref xPanel, v * width);
                         for (int t = 0; t < count; t++)
                         {
-                            acc = Fma(new Vector<T>(g), Load(ref xs, 0), acc);
+                            acc = TOps.Fma(TOps.Broadcast(g), TOps.Load(ref xs, 0), acc);
                             g = ref Unsafe.Add(ref g, dzStride);
                             xs = ref Unsafe.Add(ref xs, xPanelStride);
                         }
 
-                        Store(acc, ref row, 0);
+                        TOps.Store(acc, ref row, 0);
                     }
                 }
 
@@ -240,12 +367,8 @@ public static class DenseKernels
     /// <summary>
     /// <c>dx[s, i] = Σ_j dz[s, j] w[j, i]</c> (or <c>+=</c> when <paramref name="accumulate"/>) over <paramref name="m"/> samples.
     /// </summary>
-    public static void InputGradient<T>(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate = false)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    public static void InputGradient(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate = false)
     {
-        CheckMatrix(dz.Length, m, n, dzStride, nameof(dz));
-        CheckMatrix(dx.Length, m, k, dxStride, nameof(dx));
-        CheckLength(w.Length, n * k, nameof(w));
         ref T rdz = ref MemoryMarshal.GetReference(dz);
         ref T rw = ref MemoryMarshal.GetReference(w);
         ref T rdx = ref MemoryMarshal.GetReference(dx);
@@ -256,7 +379,7 @@ public static class DenseKernels
         // into contiguous scratch first: rows a power of two apart would all fall into the same few L1 sets. Each
         // dX element is a chain of FMAs over the rows in order (the first block starts from zero unless
         // accumulating), so the blocking and packing do not change the result.
-        int width = Vector<T>.Count;
+        int width = TOps.Count;
         int panel = 4 * width;
         bool pack = m >= 16 && k >= width;
         ref T wPacked = ref MemoryMarshal.GetReference(pack ? KernelScratch<T>.Get(PanelRows * panel) : default);
@@ -299,16 +422,16 @@ public static class DenseKernels
                     for (int v = 0; v < vectors; v++)
                     {
                         ref T ds = ref Unsafe.Add(ref rdx, (s * dxStride) + i + (v * width));
-                        var acc = add ? Load(ref ds, 0) : Vector<T>.Zero;
+                        var acc = add ? TOps.Load(ref ds, 0) : TOps.Zero;
                         ref T g = ref Unsafe.Add(ref rdz, (s * dzStride) + j0);
                         ref T row = ref Unsafe.Add(ref wPanel, v * width);
                         for (int j = 0; j < count; j++)
                         {
-                            acc = Fma(new Vector<T>(Unsafe.Add(ref g, j)), Load(ref row, 0), acc);
+                            acc = TOps.Fma(TOps.Broadcast(Unsafe.Add(ref g, j)), TOps.Load(ref row, 0), acc);
                             row = ref Unsafe.Add(ref row, wPanelStride);
                         }
 
-                        Store(acc, ref ds, 0);
+                        TOps.Store(acc, ref ds, 0);
                     }
                 }
             }
@@ -333,136 +456,169 @@ public static class DenseKernels
         }
     }
 
-    /// <summary>Copies <paramref name="rows"/> rows of <paramref name="vectors"/> vectors, <paramref name="stride"/> apart, into contiguous <paramref name="target"/>.</summary>
-    private static void PackRows<T>(ref T source, int stride, int rows, int vectors, ref T target)
-        where T : unmanaged
+    /// <summary>
+    /// Samples from which <see cref="Forward"/> transposes W: transposing costs about a cycle per weight, the
+    /// product <c>m / (2 · lanes)</c> cycles per weight, so below this the dot-product tiles are faster.
+    /// </summary>
+    private const int TransposedForwardSamples = 128;
+
+    /// <summary>
+    /// <c>target[i, j] = source[j, i]</c> for a <paramref name="rows"/> x <paramref name="columns"/> source, in blocks of
+    /// one cache line by one cache line: each target line is written whole at once, and the block's source lines
+    /// stay in L1 (rows a power of two apart would otherwise evict each other line by line).
+    /// </summary>
+    private static void Transpose(ReadOnlySpan<T> source, int rows, int columns, Span<T> target)
     {
-        int width = Vector<T>.Count;
+        int line = 64 / Unsafe.SizeOf<T>();
+        ref T rs = ref MemoryMarshal.GetReference(source);
+        ref T rt = ref MemoryMarshal.GetReference(target);
+        for (int j0 = 0; j0 < rows; j0 += line)
+        {
+            int jCount = Math.Min(line, rows - j0);
+            for (int i0 = 0; i0 < columns; i0 += line)
+            {
+                int iEnd = Math.Min(i0 + line, columns);
+                for (int i = i0; i < iEnd; i++)
+                {
+                    ref T from = ref Unsafe.Add(ref rs, (j0 * columns) + i);
+                    ref T to = ref Unsafe.Add(ref rt, (i * rows) + j0);
+                    for (int j = 0; j < jCount; j++)
+                    {
+                        Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j * columns);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Copies <paramref name="rows"/> rows of <paramref name="vectors"/> vectors, <paramref name="stride"/> apart, into contiguous <paramref name="target"/>.</summary>
+    private static void PackRows(ref T source, int stride, int rows, int vectors, ref T target)
+    {
+        int width = TOps.Count;
         for (int r = 0; r < rows; r++)
         {
             ref T row = ref Unsafe.Add(ref source, r * stride);
             ref T packed = ref Unsafe.Add(ref target, r * vectors * width);
             for (int v = 0; v < vectors; v++)
             {
-                Store(Load(ref row, v * width), ref packed, v * width);
+                TOps.Store(TOps.Load(ref row, v * width), ref packed, v * width);
             }
         }
     }
 
-    /// <summary>Samples per block of the weight gradient: the block's packed panel of inputs (this many rows of 4 vectors) stays in L1.</summary>
-    private const int PanelSamples = 128;
+    /// <summary>
+    /// Samples per block of the weight gradient: the block's packed panel of inputs (this many rows of 4 vectors,
+    /// 16 KB) stays in L1 beside the packed dZ; 128 rows of 256-bit vectors, 64 of 512-bit ones.
+    /// </summary>
+    private static int PanelSamples => 16384 / (4 * TOps.Count * Unsafe.SizeOf<T>());
 
-    /// <summary>Weight rows per block of the input gradient: the block's packed panel of W (this many rows of 4 vectors) stays in L1.</summary>
-    private const int PanelRows = 128;
+    /// <summary>Weight rows per block of the input gradient: the block's packed panel of W (this many rows of 4 vectors, 16 KB) stays in L1.</summary>
+    private static int PanelRows => 16384 / (4 * TOps.Count * Unsafe.SizeOf<T>());
 
     /// <summary>
     /// <c>dw[r, c] += Σ_s dz[s, r] x[s, c]</c> for 4 rows and 4 vectors of columns over <paramref name="count"/> samples,
     /// with the 16 accumulators in registers (AVX-512 machines have 32).
     /// </summary>
-    private static void WeightTile4x4<T>(ref T dz, int dzStride, ref T x, int xStride, int count, ref T dw, int k)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void WeightTile4x4(ref T dz, int dzStride, ref T x, int xStride, int count, ref T dw, int k)
     {
-        int width = Vector<T>.Count;
+        int width = TOps.Count;
         ref T w1 = ref Unsafe.Add(ref dw, k);
         ref T w2 = ref Unsafe.Add(ref w1, k);
         ref T w3 = ref Unsafe.Add(ref w2, k);
-        var a00 = Load(ref dw, 0); var a01 = Load(ref dw, width); var a02 = Load(ref dw, 2 * width); var a03 = Load(ref dw, 3 * width);
-        var a10 = Load(ref w1, 0); var a11 = Load(ref w1, width); var a12 = Load(ref w1, 2 * width); var a13 = Load(ref w1, 3 * width);
-        var a20 = Load(ref w2, 0); var a21 = Load(ref w2, width); var a22 = Load(ref w2, 2 * width); var a23 = Load(ref w2, 3 * width);
-        var a30 = Load(ref w3, 0); var a31 = Load(ref w3, width); var a32 = Load(ref w3, 2 * width); var a33 = Load(ref w3, 3 * width);
+        var a00 = TOps.Load(ref dw, 0); var a01 = TOps.Load(ref dw, width); var a02 = TOps.Load(ref dw, 2 * width); var a03 = TOps.Load(ref dw, 3 * width);
+        var a10 = TOps.Load(ref w1, 0); var a11 = TOps.Load(ref w1, width); var a12 = TOps.Load(ref w1, 2 * width); var a13 = TOps.Load(ref w1, 3 * width);
+        var a20 = TOps.Load(ref w2, 0); var a21 = TOps.Load(ref w2, width); var a22 = TOps.Load(ref w2, 2 * width); var a23 = TOps.Load(ref w2, 3 * width);
+        var a30 = TOps.Load(ref w3, 0); var a31 = TOps.Load(ref w3, width); var a32 = TOps.Load(ref w3, 2 * width); var a33 = TOps.Load(ref w3, 3 * width);
         for (int s = 0; s < count; s++)
         {
-            var v0 = Load(ref x, 0); var v1 = Load(ref x, width); var v2 = Load(ref x, 2 * width); var v3 = Load(ref x, 3 * width);
-            var g = new Vector<T>(dz);
-            a00 = Fma(g, v0, a00); a01 = Fma(g, v1, a01); a02 = Fma(g, v2, a02); a03 = Fma(g, v3, a03);
-            g = new Vector<T>(Unsafe.Add(ref dz, 1));
-            a10 = Fma(g, v0, a10); a11 = Fma(g, v1, a11); a12 = Fma(g, v2, a12); a13 = Fma(g, v3, a13);
-            g = new Vector<T>(Unsafe.Add(ref dz, 2));
-            a20 = Fma(g, v0, a20); a21 = Fma(g, v1, a21); a22 = Fma(g, v2, a22); a23 = Fma(g, v3, a23);
-            g = new Vector<T>(Unsafe.Add(ref dz, 3));
-            a30 = Fma(g, v0, a30); a31 = Fma(g, v1, a31); a32 = Fma(g, v2, a32); a33 = Fma(g, v3, a33);
+            var v0 = TOps.Load(ref x, 0); var v1 = TOps.Load(ref x, width); var v2 = TOps.Load(ref x, 2 * width); var v3 = TOps.Load(ref x, 3 * width);
+            var g = TOps.Broadcast(dz);
+            a00 = TOps.Fma(g, v0, a00); a01 = TOps.Fma(g, v1, a01); a02 = TOps.Fma(g, v2, a02); a03 = TOps.Fma(g, v3, a03);
+            g = TOps.Broadcast(Unsafe.Add(ref dz, 1));
+            a10 = TOps.Fma(g, v0, a10); a11 = TOps.Fma(g, v1, a11); a12 = TOps.Fma(g, v2, a12); a13 = TOps.Fma(g, v3, a13);
+            g = TOps.Broadcast(Unsafe.Add(ref dz, 2));
+            a20 = TOps.Fma(g, v0, a20); a21 = TOps.Fma(g, v1, a21); a22 = TOps.Fma(g, v2, a22); a23 = TOps.Fma(g, v3, a23);
+            g = TOps.Broadcast(Unsafe.Add(ref dz, 3));
+            a30 = TOps.Fma(g, v0, a30); a31 = TOps.Fma(g, v1, a31); a32 = TOps.Fma(g, v2, a32); a33 = TOps.Fma(g, v3, a33);
             x = ref Unsafe.Add(ref x, xStride);
             dz = ref Unsafe.Add(ref dz, dzStride);
         }
 
-        Store(a00, ref dw, 0); Store(a01, ref dw, width); Store(a02, ref dw, 2 * width); Store(a03, ref dw, 3 * width);
-        Store(a10, ref w1, 0); Store(a11, ref w1, width); Store(a12, ref w1, 2 * width); Store(a13, ref w1, 3 * width);
-        Store(a20, ref w2, 0); Store(a21, ref w2, width); Store(a22, ref w2, 2 * width); Store(a23, ref w2, 3 * width);
-        Store(a30, ref w3, 0); Store(a31, ref w3, width); Store(a32, ref w3, 2 * width); Store(a33, ref w3, 3 * width);
+        TOps.Store(a00, ref dw, 0); TOps.Store(a01, ref dw, width); TOps.Store(a02, ref dw, 2 * width); TOps.Store(a03, ref dw, 3 * width);
+        TOps.Store(a10, ref w1, 0); TOps.Store(a11, ref w1, width); TOps.Store(a12, ref w1, 2 * width); TOps.Store(a13, ref w1, 3 * width);
+        TOps.Store(a20, ref w2, 0); TOps.Store(a21, ref w2, width); TOps.Store(a22, ref w2, 2 * width); TOps.Store(a23, ref w2, 3 * width);
+        TOps.Store(a30, ref w3, 0); TOps.Store(a31, ref w3, width); TOps.Store(a32, ref w3, 2 * width); TOps.Store(a33, ref w3, 3 * width);
     }
 
     /// <summary><see cref="WeightTile4x4"/> one vector wide, for the columns left over.</summary>
-    private static void WeightTile4x1<T>(ref T dz, int dzStride, ref T x, int xStride, int count, ref T dw, int k)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void WeightTile4x1(ref T dz, int dzStride, ref T x, int xStride, int count, ref T dw, int k)
     {
         ref T w1 = ref Unsafe.Add(ref dw, k);
         ref T w2 = ref Unsafe.Add(ref w1, k);
         ref T w3 = ref Unsafe.Add(ref w2, k);
-        var a0 = Load(ref dw, 0); var a1 = Load(ref w1, 0); var a2 = Load(ref w2, 0); var a3 = Load(ref w3, 0);
+        var a0 = TOps.Load(ref dw, 0); var a1 = TOps.Load(ref w1, 0); var a2 = TOps.Load(ref w2, 0); var a3 = TOps.Load(ref w3, 0);
         for (int s = 0; s < count; s++)
         {
-            var v = Load(ref x, 0);
-            a0 = Fma(new Vector<T>(dz), v, a0);
-            a1 = Fma(new Vector<T>(Unsafe.Add(ref dz, 1)), v, a1);
-            a2 = Fma(new Vector<T>(Unsafe.Add(ref dz, 2)), v, a2);
-            a3 = Fma(new Vector<T>(Unsafe.Add(ref dz, 3)), v, a3);
+            var v = TOps.Load(ref x, 0);
+            a0 = TOps.Fma(TOps.Broadcast(dz), v, a0);
+            a1 = TOps.Fma(TOps.Broadcast(Unsafe.Add(ref dz, 1)), v, a1);
+            a2 = TOps.Fma(TOps.Broadcast(Unsafe.Add(ref dz, 2)), v, a2);
+            a3 = TOps.Fma(TOps.Broadcast(Unsafe.Add(ref dz, 3)), v, a3);
             x = ref Unsafe.Add(ref x, xStride);
             dz = ref Unsafe.Add(ref dz, dzStride);
         }
 
-        Store(a0, ref dw, 0); Store(a1, ref w1, 0); Store(a2, ref w2, 0); Store(a3, ref w3, 0);
+        TOps.Store(a0, ref dw, 0); TOps.Store(a1, ref w1, 0); TOps.Store(a2, ref w2, 0); TOps.Store(a3, ref w3, 0);
     }
 
     /// <summary>
     /// <c>dx[t, c] (+)= Σ_r dz[t, r] w[r, c]</c> for 4 samples and 4 vectors of columns over <paramref name="count"/>
     /// weight rows, with the 16 accumulators in registers.
     /// </summary>
-    private static void InputTile4x4<T>(ref T dz, int dzStride, ref T w, int wStride, int count, ref T dx, int dxStride, bool add)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void InputTile4x4(ref T dz, int dzStride, ref T w, int wStride, int count, ref T dx, int dxStride, bool add)
     {
-        int width = Vector<T>.Count;
+        int width = TOps.Count;
         ref T d1 = ref Unsafe.Add(ref dx, dxStride);
         ref T d2 = ref Unsafe.Add(ref d1, dxStride);
         ref T d3 = ref Unsafe.Add(ref d2, dxStride);
         ref T g1 = ref Unsafe.Add(ref dz, dzStride);
         ref T g2 = ref Unsafe.Add(ref g1, dzStride);
         ref T g3 = ref Unsafe.Add(ref g2, dzStride);
-        Vector<T> a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33;
+        TVector a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33;
         if (add)
         {
-            a00 = Load(ref dx, 0); a01 = Load(ref dx, width); a02 = Load(ref dx, 2 * width); a03 = Load(ref dx, 3 * width);
-            a10 = Load(ref d1, 0); a11 = Load(ref d1, width); a12 = Load(ref d1, 2 * width); a13 = Load(ref d1, 3 * width);
-            a20 = Load(ref d2, 0); a21 = Load(ref d2, width); a22 = Load(ref d2, 2 * width); a23 = Load(ref d2, 3 * width);
-            a30 = Load(ref d3, 0); a31 = Load(ref d3, width); a32 = Load(ref d3, 2 * width); a33 = Load(ref d3, 3 * width);
+            a00 = TOps.Load(ref dx, 0); a01 = TOps.Load(ref dx, width); a02 = TOps.Load(ref dx, 2 * width); a03 = TOps.Load(ref dx, 3 * width);
+            a10 = TOps.Load(ref d1, 0); a11 = TOps.Load(ref d1, width); a12 = TOps.Load(ref d1, 2 * width); a13 = TOps.Load(ref d1, 3 * width);
+            a20 = TOps.Load(ref d2, 0); a21 = TOps.Load(ref d2, width); a22 = TOps.Load(ref d2, 2 * width); a23 = TOps.Load(ref d2, 3 * width);
+            a30 = TOps.Load(ref d3, 0); a31 = TOps.Load(ref d3, width); a32 = TOps.Load(ref d3, 2 * width); a33 = TOps.Load(ref d3, 3 * width);
         }
         else
         {
-            a00 = a01 = a02 = a03 = a10 = a11 = a12 = a13 = a20 = a21 = a22 = a23 = a30 = a31 = a32 = a33 = Vector<T>.Zero;
+            a00 = a01 = a02 = a03 = a10 = a11 = a12 = a13 = a20 = a21 = a22 = a23 = a30 = a31 = a32 = a33 = TOps.Zero;
         }
 
         for (int j = 0; j < count; j++)
         {
-            var v0 = Load(ref w, 0); var v1 = Load(ref w, width); var v2 = Load(ref w, 2 * width); var v3 = Load(ref w, 3 * width);
-            var g = new Vector<T>(Unsafe.Add(ref dz, j));
-            a00 = Fma(g, v0, a00); a01 = Fma(g, v1, a01); a02 = Fma(g, v2, a02); a03 = Fma(g, v3, a03);
-            g = new Vector<T>(Unsafe.Add(ref g1, j));
-            a10 = Fma(g, v0, a10); a11 = Fma(g, v1, a11); a12 = Fma(g, v2, a12); a13 = Fma(g, v3, a13);
-            g = new Vector<T>(Unsafe.Add(ref g2, j));
-            a20 = Fma(g, v0, a20); a21 = Fma(g, v1, a21); a22 = Fma(g, v2, a22); a23 = Fma(g, v3, a23);
-            g = new Vector<T>(Unsafe.Add(ref g3, j));
-            a30 = Fma(g, v0, a30); a31 = Fma(g, v1, a31); a32 = Fma(g, v2, a32); a33 = Fma(g, v3, a33);
+            var v0 = TOps.Load(ref w, 0); var v1 = TOps.Load(ref w, width); var v2 = TOps.Load(ref w, 2 * width); var v3 = TOps.Load(ref w, 3 * width);
+            var g = TOps.Broadcast(Unsafe.Add(ref dz, j));
+            a00 = TOps.Fma(g, v0, a00); a01 = TOps.Fma(g, v1, a01); a02 = TOps.Fma(g, v2, a02); a03 = TOps.Fma(g, v3, a03);
+            g = TOps.Broadcast(Unsafe.Add(ref g1, j));
+            a10 = TOps.Fma(g, v0, a10); a11 = TOps.Fma(g, v1, a11); a12 = TOps.Fma(g, v2, a12); a13 = TOps.Fma(g, v3, a13);
+            g = TOps.Broadcast(Unsafe.Add(ref g2, j));
+            a20 = TOps.Fma(g, v0, a20); a21 = TOps.Fma(g, v1, a21); a22 = TOps.Fma(g, v2, a22); a23 = TOps.Fma(g, v3, a23);
+            g = TOps.Broadcast(Unsafe.Add(ref g3, j));
+            a30 = TOps.Fma(g, v0, a30); a31 = TOps.Fma(g, v1, a31); a32 = TOps.Fma(g, v2, a32); a33 = TOps.Fma(g, v3, a33);
             w = ref Unsafe.Add(ref w, wStride);
         }
 
-        Store(a00, ref dx, 0); Store(a01, ref dx, width); Store(a02, ref dx, 2 * width); Store(a03, ref dx, 3 * width);
-        Store(a10, ref d1, 0); Store(a11, ref d1, width); Store(a12, ref d1, 2 * width); Store(a13, ref d1, 3 * width);
-        Store(a20, ref d2, 0); Store(a21, ref d2, width); Store(a22, ref d2, 2 * width); Store(a23, ref d2, 3 * width);
-        Store(a30, ref d3, 0); Store(a31, ref d3, width); Store(a32, ref d3, 2 * width); Store(a33, ref d3, 3 * width);
+        TOps.Store(a00, ref dx, 0); TOps.Store(a01, ref dx, width); TOps.Store(a02, ref dx, 2 * width); TOps.Store(a03, ref dx, 3 * width);
+        TOps.Store(a10, ref d1, 0); TOps.Store(a11, ref d1, width); TOps.Store(a12, ref d1, 2 * width); TOps.Store(a13, ref d1, 3 * width);
+        TOps.Store(a20, ref d2, 0); TOps.Store(a21, ref d2, width); TOps.Store(a22, ref d2, 2 * width); TOps.Store(a23, ref d2, 3 * width);
+        TOps.Store(a30, ref d3, 0); TOps.Store(a31, ref d3, width); TOps.Store(a32, ref d3, 2 * width); TOps.Store(a33, ref d3, 3 * width);
     }
 
     /// <summary><see cref="InputTile4x4"/> one vector wide, for the columns left over.</summary>
-    private static void InputTile4x1<T>(ref T dz, int dzStride, ref T w, int wStride, int count, ref T dx, int dxStride, bool add)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void InputTile4x1(ref T dz, int dzStride, ref T w, int wStride, int count, ref T dx, int dxStride, bool add)
     {
         ref T d1 = ref Unsafe.Add(ref dx, dxStride);
         ref T d2 = ref Unsafe.Add(ref d1, dxStride);
@@ -470,27 +626,27 @@ public static class DenseKernels
         ref T g1 = ref Unsafe.Add(ref dz, dzStride);
         ref T g2 = ref Unsafe.Add(ref g1, dzStride);
         ref T g3 = ref Unsafe.Add(ref g2, dzStride);
-        Vector<T> a0, a1, a2, a3;
+        TVector a0, a1, a2, a3;
         if (add)
         {
-            a0 = Load(ref dx, 0); a1 = Load(ref d1, 0); a2 = Load(ref d2, 0); a3 = Load(ref d3, 0);
+            a0 = TOps.Load(ref dx, 0); a1 = TOps.Load(ref d1, 0); a2 = TOps.Load(ref d2, 0); a3 = TOps.Load(ref d3, 0);
         }
         else
         {
-            a0 = a1 = a2 = a3 = Vector<T>.Zero;
+            a0 = a1 = a2 = a3 = TOps.Zero;
         }
 
         for (int j = 0; j < count; j++)
         {
-            var v = Load(ref w, 0);
-            a0 = Fma(new Vector<T>(Unsafe.Add(ref dz, j)), v, a0);
-            a1 = Fma(new Vector<T>(Unsafe.Add(ref g1, j)), v, a1);
-            a2 = Fma(new Vector<T>(Unsafe.Add(ref g2, j)), v, a2);
-            a3 = Fma(new Vector<T>(Unsafe.Add(ref g3, j)), v, a3);
+            var v = TOps.Load(ref w, 0);
+            a0 = TOps.Fma(TOps.Broadcast(Unsafe.Add(ref dz, j)), v, a0);
+            a1 = TOps.Fma(TOps.Broadcast(Unsafe.Add(ref g1, j)), v, a1);
+            a2 = TOps.Fma(TOps.Broadcast(Unsafe.Add(ref g2, j)), v, a2);
+            a3 = TOps.Fma(TOps.Broadcast(Unsafe.Add(ref g3, j)), v, a3);
             w = ref Unsafe.Add(ref w, wStride);
         }
 
-        Store(a0, ref dx, 0); Store(a1, ref d1, 0); Store(a2, ref d2, 0); Store(a3, ref d3, 0);
+        TOps.Store(a0, ref dx, 0); TOps.Store(a1, ref d1, 0); TOps.Store(a2, ref d2, 0); TOps.Store(a3, ref d3, 0);
     }
 
     /// <summary>
@@ -498,8 +654,7 @@ public static class DenseKernels
     /// w+3k. Sixteen accumulators plus the loads fit the 32 vector registers of AVX-512 machines; each
     /// loaded vector feeds four fused multiply-adds.
     /// </summary>
-    private static void Dot4x4<T>(ref T x, int xStride, ref T w, int k, out Tile16<T> result)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Dot4x4(ref T x, int xStride, ref T w, int k, out DenseKernels.Tile16<T> result)
     {
         ref T x1 = ref Unsafe.Add(ref x, xStride);
         ref T x2 = ref Unsafe.Add(ref x1, xStride);
@@ -507,33 +662,33 @@ public static class DenseKernels
         ref T w1 = ref Unsafe.Add(ref w, k);
         ref T w2 = ref Unsafe.Add(ref w1, k);
         ref T w3 = ref Unsafe.Add(ref w2, k);
-        Vector<T> c00 = default, c01 = default, c02 = default, c03 = default;
-        Vector<T> c10 = default, c11 = default, c12 = default, c13 = default;
-        Vector<T> c20 = default, c21 = default, c22 = default, c23 = default;
-        Vector<T> c30 = default, c31 = default, c32 = default, c33 = default;
-        int width = Vector<T>.Count;
+        TVector c00 = default, c01 = default, c02 = default, c03 = default;
+        TVector c10 = default, c11 = default, c12 = default, c13 = default;
+        TVector c20 = default, c21 = default, c22 = default, c23 = default;
+        TVector c30 = default, c31 = default, c32 = default, c33 = default;
+        int width = TOps.Count;
         int i = 0;
         for (; i + width <= k; i += width)
         {
-            var v0 = Load(ref w, i);
-            var v1 = Load(ref w1, i);
-            var v2 = Load(ref w2, i);
-            var v3 = Load(ref w3, i);
-            var a = Load(ref x, i);
-            c00 = Fma(a, v0, c00); c01 = Fma(a, v1, c01); c02 = Fma(a, v2, c02); c03 = Fma(a, v3, c03);
-            a = Load(ref x1, i);
-            c10 = Fma(a, v0, c10); c11 = Fma(a, v1, c11); c12 = Fma(a, v2, c12); c13 = Fma(a, v3, c13);
-            a = Load(ref x2, i);
-            c20 = Fma(a, v0, c20); c21 = Fma(a, v1, c21); c22 = Fma(a, v2, c22); c23 = Fma(a, v3, c23);
-            a = Load(ref x3, i);
-            c30 = Fma(a, v0, c30); c31 = Fma(a, v1, c31); c32 = Fma(a, v2, c32); c33 = Fma(a, v3, c33);
+            var v0 = TOps.Load(ref w, i);
+            var v1 = TOps.Load(ref w1, i);
+            var v2 = TOps.Load(ref w2, i);
+            var v3 = TOps.Load(ref w3, i);
+            var a = TOps.Load(ref x, i);
+            c00 = TOps.Fma(a, v0, c00); c01 = TOps.Fma(a, v1, c01); c02 = TOps.Fma(a, v2, c02); c03 = TOps.Fma(a, v3, c03);
+            a = TOps.Load(ref x1, i);
+            c10 = TOps.Fma(a, v0, c10); c11 = TOps.Fma(a, v1, c11); c12 = TOps.Fma(a, v2, c12); c13 = TOps.Fma(a, v3, c13);
+            a = TOps.Load(ref x2, i);
+            c20 = TOps.Fma(a, v0, c20); c21 = TOps.Fma(a, v1, c21); c22 = TOps.Fma(a, v2, c22); c23 = TOps.Fma(a, v3, c23);
+            a = TOps.Load(ref x3, i);
+            c30 = TOps.Fma(a, v0, c30); c31 = TOps.Fma(a, v1, c31); c32 = TOps.Fma(a, v2, c32); c33 = TOps.Fma(a, v3, c33);
         }
 
         result = default;
-        result[0] = Vector.Sum(c00); result[1] = Vector.Sum(c01); result[2] = Vector.Sum(c02); result[3] = Vector.Sum(c03);
-        result[4] = Vector.Sum(c10); result[5] = Vector.Sum(c11); result[6] = Vector.Sum(c12); result[7] = Vector.Sum(c13);
-        result[8] = Vector.Sum(c20); result[9] = Vector.Sum(c21); result[10] = Vector.Sum(c22); result[11] = Vector.Sum(c23);
-        result[12] = Vector.Sum(c30); result[13] = Vector.Sum(c31); result[14] = Vector.Sum(c32); result[15] = Vector.Sum(c33);
+        result[0] = TOps.Sum(c00); result[1] = TOps.Sum(c01); result[2] = TOps.Sum(c02); result[3] = TOps.Sum(c03);
+        result[4] = TOps.Sum(c10); result[5] = TOps.Sum(c11); result[6] = TOps.Sum(c12); result[7] = TOps.Sum(c13);
+        result[8] = TOps.Sum(c20); result[9] = TOps.Sum(c21); result[10] = TOps.Sum(c22); result[11] = TOps.Sum(c23);
+        result[12] = TOps.Sum(c30); result[13] = TOps.Sum(c31); result[14] = TOps.Sum(c32); result[15] = TOps.Sum(c33);
         for (; i < k; i++)
         {
             T v0 = Unsafe.Add(ref w, i), v1 = Unsafe.Add(ref w1, i), v2 = Unsafe.Add(ref w2, i), v3 = Unsafe.Add(ref w3, i);
@@ -546,33 +701,32 @@ public static class DenseKernels
     }
 
     /// <summary>Eight dot products at once: samples x0, x1 against rows w, w+k, w+2k, w+3k.</summary>
-    private static void Dot2x4<T>(ref T x0, ref T x1, ref T w, int k, out Tile8<T> result)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Dot2x4(ref T x0, ref T x1, ref T w, int k, out DenseKernels.Tile8<T> result)
     {
         ref T w1 = ref Unsafe.Add(ref w, k);
         ref T w2 = ref Unsafe.Add(ref w1, k);
         ref T w3 = ref Unsafe.Add(ref w2, k);
-        var c00 = Vector<T>.Zero; var c01 = Vector<T>.Zero; var c02 = Vector<T>.Zero; var c03 = Vector<T>.Zero;
-        var c10 = Vector<T>.Zero; var c11 = Vector<T>.Zero; var c12 = Vector<T>.Zero; var c13 = Vector<T>.Zero;
-        int width = Vector<T>.Count;
+        var c00 = TOps.Zero; var c01 = TOps.Zero; var c02 = TOps.Zero; var c03 = TOps.Zero;
+        var c10 = TOps.Zero; var c11 = TOps.Zero; var c12 = TOps.Zero; var c13 = TOps.Zero;
+        int width = TOps.Count;
         int i = 0;
         for (; i + width <= k; i += width)
         {
-            var a0 = Load(ref x0, i);
-            var a1 = Load(ref x1, i);
-            var v = Load(ref w, i);
-            c00 = Fma(a0, v, c00); c10 = Fma(a1, v, c10);
-            v = Load(ref w1, i);
-            c01 = Fma(a0, v, c01); c11 = Fma(a1, v, c11);
-            v = Load(ref w2, i);
-            c02 = Fma(a0, v, c02); c12 = Fma(a1, v, c12);
-            v = Load(ref w3, i);
-            c03 = Fma(a0, v, c03); c13 = Fma(a1, v, c13);
+            var a0 = TOps.Load(ref x0, i);
+            var a1 = TOps.Load(ref x1, i);
+            var v = TOps.Load(ref w, i);
+            c00 = TOps.Fma(a0, v, c00); c10 = TOps.Fma(a1, v, c10);
+            v = TOps.Load(ref w1, i);
+            c01 = TOps.Fma(a0, v, c01); c11 = TOps.Fma(a1, v, c11);
+            v = TOps.Load(ref w2, i);
+            c02 = TOps.Fma(a0, v, c02); c12 = TOps.Fma(a1, v, c12);
+            v = TOps.Load(ref w3, i);
+            c03 = TOps.Fma(a0, v, c03); c13 = TOps.Fma(a1, v, c13);
         }
 
         result = default;
-        result[0] = Vector.Sum(c00); result[1] = Vector.Sum(c01); result[2] = Vector.Sum(c02); result[3] = Vector.Sum(c03);
-        result[4] = Vector.Sum(c10); result[5] = Vector.Sum(c11); result[6] = Vector.Sum(c12); result[7] = Vector.Sum(c13);
+        result[0] = TOps.Sum(c00); result[1] = TOps.Sum(c01); result[2] = TOps.Sum(c02); result[3] = TOps.Sum(c03);
+        result[4] = TOps.Sum(c10); result[5] = TOps.Sum(c11); result[6] = TOps.Sum(c12); result[7] = TOps.Sum(c13);
         for (; i < k; i++)
         {
             T a0 = Unsafe.Add(ref x0, i);
@@ -584,26 +738,25 @@ public static class DenseKernels
     }
 
     /// <summary>Four dot products of one sample x against rows w, w+k, w+2k, w+3k.</summary>
-    private static void Dot1x4<T>(ref T x, ref T w, int k, out Tile8<T> result)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Dot1x4(ref T x, ref T w, int k, out DenseKernels.Tile8<T> result)
     {
         ref T w1 = ref Unsafe.Add(ref w, k);
         ref T w2 = ref Unsafe.Add(ref w1, k);
         ref T w3 = ref Unsafe.Add(ref w2, k);
-        var c0 = Vector<T>.Zero; var c1 = Vector<T>.Zero; var c2 = Vector<T>.Zero; var c3 = Vector<T>.Zero;
-        int width = Vector<T>.Count;
+        var c0 = TOps.Zero; var c1 = TOps.Zero; var c2 = TOps.Zero; var c3 = TOps.Zero;
+        int width = TOps.Count;
         int i = 0;
         for (; i + width <= k; i += width)
         {
-            var a = Load(ref x, i);
-            c0 = Fma(a, Load(ref w, i), c0);
-            c1 = Fma(a, Load(ref w1, i), c1);
-            c2 = Fma(a, Load(ref w2, i), c2);
-            c3 = Fma(a, Load(ref w3, i), c3);
+            var a = TOps.Load(ref x, i);
+            c0 = TOps.Fma(a, TOps.Load(ref w, i), c0);
+            c1 = TOps.Fma(a, TOps.Load(ref w1, i), c1);
+            c2 = TOps.Fma(a, TOps.Load(ref w2, i), c2);
+            c3 = TOps.Fma(a, TOps.Load(ref w3, i), c3);
         }
 
         result = default;
-        result[0] = Vector.Sum(c0); result[1] = Vector.Sum(c1); result[2] = Vector.Sum(c2); result[3] = Vector.Sum(c3);
+        result[0] = TOps.Sum(c0); result[1] = TOps.Sum(c1); result[2] = TOps.Sum(c2); result[3] = TOps.Sum(c3);
         for (; i < k; i++)
         {
             T a = Unsafe.Add(ref x, i);
@@ -614,94 +767,29 @@ public static class DenseKernels
         }
     }
 
-    private static T Dot<T>(ref T a, ref T b, int k)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static T Dot(ref T a, ref T b, int k)
     {
-        var c0 = Vector<T>.Zero;
-        var c1 = Vector<T>.Zero;
-        int width = Vector<T>.Count;
+        var c0 = TOps.Zero;
+        var c1 = TOps.Zero;
+        int width = TOps.Count;
         int i = 0;
         for (; i + (2 * width) <= k; i += 2 * width)
         {
-            c0 = Fma(Load(ref a, i), Load(ref b, i), c0);
-            c1 = Fma(Load(ref a, i + width), Load(ref b, i + width), c1);
+            c0 = TOps.Fma(TOps.Load(ref a, i), TOps.Load(ref b, i), c0);
+            c1 = TOps.Fma(TOps.Load(ref a, i + width), TOps.Load(ref b, i + width), c1);
         }
 
         for (; i + width <= k; i += width)
         {
-            c0 = Fma(Load(ref a, i), Load(ref b, i), c0);
+            c0 = TOps.Fma(TOps.Load(ref a, i), TOps.Load(ref b, i), c0);
         }
 
-        T sum = Vector.Sum(c0 + c1);
+        T sum = TOps.Sum(TOps.Add(c0, c1));
         for (; i < k; i++)
         {
             sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
         }
 
         return sum;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Load<T>(ref T source, int offset)
-        where T : unmanaged => Vector.LoadUnsafe(ref source, (nuint)offset);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<T>(Vector<T> value, ref T destination, int offset)
-        where T : unmanaged => Vector.StoreUnsafe(value, ref destination, (nuint)offset);
-
-    /// <summary><c>a * b + c</c>, fused where the hardware has FMA (one rounding, and twice the throughput).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Fma<T>(Vector<T> a, Vector<T> b, Vector<T> c)
-        where T : unmanaged
-    {
-        if (System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
-        {
-            if (typeof(T) == typeof(float))
-            {
-                return Vector.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
-            }
-
-            if (typeof(T) == typeof(double))
-            {
-                return Vector.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
-            }
-        }
-
-        return (a * b) + c;
-    }
-
-    private static void CheckMatrix(int length, int rows, int columns, int stride, string name)
-    {
-        if (rows < 0 || columns < 0 || stride < columns)
-        {
-            throw new ArgumentException($"'{name}': {rows} rows of {columns} with stride {stride} is not a valid layout.", name);
-        }
-
-        if (rows > 0 && length < ((long)(rows - 1) * stride) + columns)
-        {
-            throw new ArgumentException($"'{name}' has {length} elements; {rows} rows of {columns} with stride {stride} need {((long)(rows - 1) * stride) + columns}.", name);
-        }
-    }
-
-    private static void CheckLength(int length, int required, string name)
-    {
-        if (length < required)
-        {
-            throw new ArgumentException($"'{name}' has {length} elements; the layer needs {required}.", name);
-        }
-    }
-
-    /// <summary>Sixteen results of <see cref="Dot4x4"/>, on the stack.</summary>
-    [InlineArray(16)]
-    private struct Tile16<T>
-    {
-        private T _element;
-    }
-
-    /// <summary>Eight results of <see cref="Dot2x4"/>, on the stack.</summary>
-    [InlineArray(8)]
-    private struct Tile8<T>
-    {
-        private T _element;
     }
 }

@@ -1,20 +1,39 @@
 namespace NetGen.Tests.Kernels;
 
 /// <summary>
-/// The blocked kernels against the textbook triple loops, over shapes that hit every tile remainder, both
-/// block sizes (128 samples for dW, 128 weight rows for dX), and both the packed and the unpacked paths.
+/// The blocked kernels against the textbook triple loops in double (the scalar reference), at every vector
+/// width this machine runs (128, 256 and, with AVX-512, 512 bits: the widths add in different orders, so each
+/// is checked on its own), over shapes that hit every tile remainder, the block sizes (64 to 256 samples or
+/// weight rows, depending on the width), the packed and unpacked paths and the transposed forward product
+/// (128 samples or more).
 /// </summary>
 public class DenseKernelsTests
 {
-    public static TheoryData<int, int, int> Shapes() => new()
+    private static readonly (int M, int N, int K)[] s_shapes =
+    [
+        (1, 1, 1), (2, 4, 8), (3, 5, 7), (4, 4, 16), (5, 9, 33), (7, 13, 64), (9, 3, 100), (16, 10, 784),
+        (17, 16, 16), (130, 21, 39), (20, 133, 45), (257, 18, 6), (130, 70, 40), (128, 64, 16), (131, 135, 67),
+    ];
+
+    public static TheoryData<int, int, int, int> WidthsAndShapes()
     {
-        { 1, 1, 1 }, { 2, 4, 8 }, { 3, 5, 7 }, { 4, 4, 16 }, { 5, 9, 33 }, { 7, 13, 64 }, { 9, 3, 100 }, { 16, 10, 784 },
-        { 17, 16, 16 }, { 130, 21, 39 }, { 20, 133, 45 }, { 257, 18, 6 },
-    };
+        var data = new TheoryData<int, int, int, int>();
+        foreach (int bits in VectorWidth.Available)
+        {
+            foreach (var (m, n, k) in s_shapes)
+            {
+                data.Add(bits, m, n, k);
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<int> Widths() => [.. VectorWidth.Available];
 
     [Theory]
-    [MemberData(nameof(Shapes))]
-    public void ForwardMatchesTheDefinition(int m, int n, int k)
+    [MemberData(nameof(WidthsAndShapes))]
+    public void ForwardMatchesTheDefinition(int bits, int m, int n, int k)
     {
         var random = new DeterministicRandom(m * 1000 + n * 10 + k);
         int xStride = k + 3, zStride = n + 2;
@@ -22,7 +41,7 @@ public class DenseKernelsTests
         var w = Fill(random, n * k);
         var b = Fill(random, n);
         var z = new double[m * zStride];
-        DenseKernels.Forward<double>(x, xStride, w, b, z, zStride, m, n, k);
+        DenseKernels.Forward<double>(bits, x, xStride, w, b, z, zStride, m, n, k);
 
         for (int s = 0; s < m; s++)
         {
@@ -40,8 +59,8 @@ public class DenseKernelsTests
     }
 
     [Theory]
-    [MemberData(nameof(Shapes))]
-    public void WeightGradientMatchesTheDefinition(int m, int n, int k)
+    [MemberData(nameof(WidthsAndShapes))]
+    public void WeightGradientMatchesTheDefinition(int bits, int m, int n, int k)
     {
         var random = new DeterministicRandom(m + n + k);
         int dzStride = n + 1, xStride = k + 5;
@@ -63,14 +82,14 @@ public class DenseKernelsTests
             }
         }
 
-        DenseKernels.AccumulateWeightGradient<double>(dz, dzStride, x, xStride, dw, db, m, n, k);
+        DenseKernels.AccumulateWeightGradient<double>(bits, dz, dzStride, x, xStride, dw, db, m, n, k);
         AssertClose(dwExpected, dw);
         AssertClose(dbExpected, db);
     }
 
     [Theory]
-    [MemberData(nameof(Shapes))]
-    public void InputGradientMatchesTheDefinition(int m, int n, int k)
+    [MemberData(nameof(WidthsAndShapes))]
+    public void InputGradientMatchesTheDefinition(int bits, int m, int n, int k)
     {
         var random = new DeterministicRandom(7 * m + n + k);
         int dzStride = n + 2, dxStride = k + 1;
@@ -94,31 +113,41 @@ public class DenseKernelsTests
                 }
             }
 
-            DenseKernels.InputGradient<double>(dz, dzStride, w, dx, dxStride, m, n, k, accumulate);
+            DenseKernels.InputGradient<double>(bits, dz, dzStride, w, dx, dxStride, m, n, k, accumulate);
             AssertClose(expected, dx);
         }
     }
 
-    [Fact]
-    public void FloatKernelsAgreeWithDouble()
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void FloatKernelsAgreeWithDouble(int bits)
     {
-        const int m = 6, n = 11, k = 50;
+        // 6 samples take the dot-product tiles, 130 the transposed product.
+        foreach (int m in new[] { 6, 130 })
+        {
+            FloatForwardAgreesWithDouble(bits, m, n: 70, k: 50);
+        }
+    }
+
+    private static void FloatForwardAgreesWithDouble(int bits, int m, int n, int k)
+    {
         var random = new DeterministicRandom(3);
         var x = Fill(random, m * k);
         var w = Fill(random, n * k);
         var b = Fill(random, n);
         var z = new double[m * n];
         var zf = new float[m * n];
-        DenseKernels.Forward<double>(x, k, w, b, z, n, m, n, k);
-        DenseKernels.Forward<float>(ToFloat(x), k, ToFloat(w), ToFloat(b), zf, n, m, n, k);
+        DenseKernels.Forward<double>(bits, x, k, w, b, z, n, m, n, k);
+        DenseKernels.Forward<float>(bits, ToFloat(x), k, ToFloat(w), ToFloat(b), zf, n, m, n, k);
         for (int i = 0; i < z.Length; i++)
         {
             Assert.Equal(z[i], zf[i], 1e-4);
         }
     }
 
-    [Fact]
-    public void FloatBackwardKernelsAgreeWithDouble()
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void FloatBackwardKernelsAgreeWithDouble(int bits)
     {
         // 50 inputs: one panel of 4 float vectors (32), two single vectors and two scalar columns; 18 rows: packed, with 2 rows over.
         const int m = 20, n = 18, k = 50;
@@ -132,10 +161,10 @@ public class DenseKernelsTests
         var dwf = new float[n * k];
         var dbf = new float[n];
         var dxf = new float[m * k];
-        DenseKernels.AccumulateWeightGradient<double>(dz, n, x, k, dw, db, m, n, k);
-        DenseKernels.AccumulateWeightGradient<float>(ToFloat(dz), n, ToFloat(x), k, dwf, dbf, m, n, k);
-        DenseKernels.InputGradient<double>(dz, n, w, dx, k, m, n, k);
-        DenseKernels.InputGradient<float>(ToFloat(dz), n, ToFloat(w), dxf, k, m, n, k);
+        DenseKernels.AccumulateWeightGradient<double>(bits, dz, n, x, k, dw, db, m, n, k);
+        DenseKernels.AccumulateWeightGradient<float>(bits, ToFloat(dz), n, ToFloat(x), k, dwf, dbf, m, n, k);
+        DenseKernels.InputGradient<double>(bits, dz, n, w, dx, k, m, n, k);
+        DenseKernels.InputGradient<float>(bits, ToFloat(dz), n, ToFloat(w), dxf, k, m, n, k);
         for (int i = 0; i < dw.Length; i++)
         {
             Assert.Equal(dw[i], dwf[i], 1e-4);
@@ -150,6 +179,49 @@ public class DenseKernelsTests
         {
             Assert.Equal(dx[i], dxf[i], 1e-4);
         }
+    }
+
+    [Fact]
+    public void ThePublicKernelsRunTheProcessWidth()
+    {
+        // The public entry points dispatch on VectorWidth.Bits: bit for bit the same as asking for that width.
+        const int m = 130, n = 70, k = 50;
+        var random = new DeterministicRandom(5);
+        var x = ToFloat(Fill(random, m * k));
+        var w = ToFloat(Fill(random, n * k));
+        var b = ToFloat(Fill(random, n));
+        var viaPublic = new float[m * n];
+        var viaWidth = new float[m * n];
+        DenseKernels.Forward<float>(x, k, w, b, viaPublic, n, m, n, k);
+        DenseKernels.Forward<float>(VectorWidth.Bits, x, k, w, b, viaWidth, n, m, n, k);
+        Assert.Equal(viaWidth, viaPublic);
+    }
+
+    [Theory]
+    [InlineData(512, null, 512)]
+    [InlineData(512, "", 512)]
+    [InlineData(512, "256", 256)]
+    [InlineData(512, " 128 ", 128)]
+    [InlineData(256, "512", 256)]
+    [InlineData(256, "128", 128)]
+    [InlineData(128, "256", 128)]
+    public void TheWidthIsTheHardwareWidthCappedByTheVariable(int hardware, string? limit, int expected)
+    {
+        Assert.Equal(expected, VectorWidth.Choose(hardware, limit));
+    }
+
+    [Fact]
+    public void AnInvalidWidthLimitNamesTheVariableAndTheValidValues()
+    {
+        var error = Assert.Throws<ArgumentException>(() => VectorWidth.Choose(512, "300"));
+        Assert.Equal("NETGEN_MAX_VECTOR_BITS is '300'; it must be 128, 256 or 512 (or unset for the widest the CPU accelerates). (Parameter 'limit')", error.Message);
+    }
+
+    [Fact]
+    public void TheAvailableWidthsIncludeTheProcessWidth()
+    {
+        Assert.Contains(VectorWidth.Bits, VectorWidth.Available);
+        Assert.Equal(128, VectorWidth.Available[0]);
     }
 
     [Fact]

@@ -1,0 +1,266 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace NetGen;
+
+/// <summary>
+/// The vector width every kernel, element-wise loop and optimizer step of this process uses, chosen once: the
+/// widest width the runtime accelerates (<see cref="Vector512.IsHardwareAccelerated"/> is false where 512-bit
+/// code would run slower, e.g. on CPUs that lower their clock for it), capped by the environment variable
+/// <c>NETGEN_MAX_VECTOR_BITS</c> (128, 256 or 512) when it is set. <see cref="Bits"/> is a static readonly
+/// field, so the JIT folds every dispatch on it into a direct call.
+/// </summary>
+internal static class VectorWidth
+{
+    /// <summary>The environment variable that caps the width (for measuring and testing the narrower paths).</summary>
+    public const string EnvironmentVariable = "NETGEN_MAX_VECTOR_BITS";
+
+    /// <summary>The width in bits this process uses: 512, 256 or 128.</summary>
+    public static readonly int Bits = Choose(HardwareBits, Environment.GetEnvironmentVariable(EnvironmentVariable));
+
+    /// <summary>The widest width the runtime accelerates here (128 when none is: Vector128 then runs in software).</summary>
+    public static int HardwareBits =>
+        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+
+    /// <summary>Every width this machine runs accelerated (or 128 alone), narrowest first: the paths tests can exercise.</summary>
+    public static IReadOnlyList<int> Available => [.. new[] { 128, 256, 512 }.Where(bits => bits <= HardwareBits)];
+
+    /// <summary>The width for a machine whose widest is <paramref name="hardwareBits"/>, capped by <paramref name="limit"/> (the variable's text, or null).</summary>
+    /// <exception cref="ArgumentException">The limit is not 128, 256 or 512.</exception>
+    public static int Choose(int hardwareBits, string? limit)
+    {
+        if (string.IsNullOrWhiteSpace(limit))
+        {
+            return hardwareBits;
+        }
+
+        return limit.Trim() switch
+        {
+            "128" => 128,
+            "256" => Math.Min(256, hardwareBits),
+            "512" => Math.Min(512, hardwareBits),
+            _ => throw new ArgumentException($"{EnvironmentVariable} is '{limit}'; it must be 128, 256 or 512 (or unset for the widest the CPU accelerates).", nameof(limit)),
+        };
+    }
+}
+
+/// <summary>
+/// The operations the kernels need on one vector type, as static members so a kernel written once over
+/// <typeparamref name="TVector"/> is compiled by the JIT into separate code per width (a struct type argument
+/// gets its own instantiation, and these calls inline).
+/// </summary>
+/// <typeparam name="T">The element type (float or double).</typeparam>
+/// <typeparam name="TVector">The vector type: <see cref="Vector128{T}"/>, <see cref="Vector256{T}"/> or <see cref="Vector512{T}"/>.</typeparam>
+internal interface IVectorOps<T, TVector>
+    where T : unmanaged
+    where TVector : struct
+{
+    /// <summary>Elements per vector.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>All elements zero.</summary>
+    static abstract TVector Zero { get; }
+
+    /// <summary>The vector at <paramref name="offset"/> elements from <paramref name="source"/> (no alignment needed).</summary>
+    static abstract TVector Load(ref T source, int offset);
+
+    /// <summary>Writes <paramref name="value"/> at <paramref name="offset"/> elements from <paramref name="destination"/>.</summary>
+    static abstract void Store(TVector value, ref T destination, int offset);
+
+    /// <summary>Every element <paramref name="value"/>.</summary>
+    static abstract TVector Broadcast(T value);
+
+    /// <summary><c>a * b + c</c>, with one rounding where the hardware fuses it (otherwise two).</summary>
+    static abstract TVector Fma(TVector a, TVector b, TVector c);
+
+    /// <summary>Element-wise sum.</summary>
+    static abstract TVector Add(TVector a, TVector b);
+
+    /// <summary>Element-wise difference.</summary>
+    static abstract TVector Subtract(TVector a, TVector b);
+
+    /// <summary>Element-wise product.</summary>
+    static abstract TVector Multiply(TVector a, TVector b);
+
+    /// <summary>Element-wise quotient.</summary>
+    static abstract TVector Divide(TVector a, TVector b);
+
+    /// <summary>Element-wise square root.</summary>
+    static abstract TVector Sqrt(TVector a);
+
+    /// <summary>The sum of the elements.</summary>
+    static abstract T Sum(TVector a);
+}
+
+/// <summary>Whether vector fused multiply-add is a hardware instruction here (x86 FMA3, Arm AdvSimd).</summary>
+internal static class FusedMultiplyAdd
+{
+    public static bool IsHardware => System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+}
+
+/// <summary><see cref="IVectorOps{T, TVector}"/> on <see cref="Vector512{T}"/> (AVX-512: 16 floats, 32 registers).</summary>
+internal readonly struct Vector512Ops<T> : IVectorOps<T, Vector512<T>>
+    where T : unmanaged
+{
+    public static int Count => Vector512<T>.Count;
+
+    public static Vector512<T> Zero => Vector512<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Load(ref T source, int offset) => Vector512.LoadUnsafe(ref source, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Fma(Vector512<T> a, Vector512<T> b, Vector512<T> c)
+    {
+        // AVX-512F always has FMA; elsewhere Vector512 runs in software and the unfused form is the cheaper one.
+        if (Vector512.IsHardwareAccelerated)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                return Vector512.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+            }
+
+            if (typeof(T) == typeof(double))
+            {
+                return Vector512.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+            }
+        }
+
+        return (a * b) + c;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Add(Vector512<T> a, Vector512<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Subtract(Vector512<T> a, Vector512<T> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Multiply(Vector512<T> a, Vector512<T> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Divide(Vector512<T> a, Vector512<T> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Sqrt(Vector512<T> a) => Vector512.Sqrt(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector512<T> a) => Vector512.Sum(a);
+}
+
+/// <summary><see cref="IVectorOps{T, TVector}"/> on <see cref="Vector256{T}"/> (AVX2: 8 floats).</summary>
+internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>>
+    where T : unmanaged
+{
+    public static int Count => Vector256<T>.Count;
+
+    public static Vector256<T> Zero => Vector256<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Load(ref T source, int offset) => Vector256.LoadUnsafe(ref source, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+    {
+        if (Vector256.IsHardwareAccelerated && FusedMultiplyAdd.IsHardware)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                return Vector256.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+            }
+
+            if (typeof(T) == typeof(double))
+            {
+                return Vector256.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+            }
+        }
+
+        return (a * b) + c;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Add(Vector256<T> a, Vector256<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Subtract(Vector256<T> a, Vector256<T> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Multiply(Vector256<T> a, Vector256<T> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Divide(Vector256<T> a, Vector256<T> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Sqrt(Vector256<T> a) => Vector256.Sqrt(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector256<T> a) => Vector256.Sum(a);
+}
+
+/// <summary><see cref="IVectorOps{T, TVector}"/> on <see cref="Vector128{T}"/> (SSE, Arm AdvSimd: 4 floats; software elsewhere).</summary>
+internal readonly struct Vector128Ops<T> : IVectorOps<T, Vector128<T>>
+    where T : unmanaged
+{
+    public static int Count => Vector128<T>.Count;
+
+    public static Vector128<T> Zero => Vector128<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Load(ref T source, int offset) => Vector128.LoadUnsafe(ref source, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Broadcast(T value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Fma(Vector128<T> a, Vector128<T> b, Vector128<T> c)
+    {
+        if (Vector128.IsHardwareAccelerated && FusedMultiplyAdd.IsHardware)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                return Vector128.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+            }
+
+            if (typeof(T) == typeof(double))
+            {
+                return Vector128.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+            }
+        }
+
+        return (a * b) + c;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Add(Vector128<T> a, Vector128<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Subtract(Vector128<T> a, Vector128<T> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Multiply(Vector128<T> a, Vector128<T> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Divide(Vector128<T> a, Vector128<T> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Sqrt(Vector128<T> a) => Vector128.Sqrt(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector128<T> a) => Vector128.Sum(a);
+}

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetGen;
 
@@ -66,27 +68,12 @@ public sealed class AdaGrad<T> : Optimizer<T>
         bool decays = WeightDecay != 0;
 
         Span<T> sumOfSquares = _sumOfSquares.AsSpan(offset, parameters.Length);
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        int i = VectorWidth.Bits switch
         {
-            var learningRateVector = new Vector<T>(learningRate);
-            var epsilonVector = new Vector<T>(epsilon);
-            var decayVector = new Vector<T>(decay);
-            for (; i <= parameters.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                var p = new Vector<T>(parameters.Slice(i));
-                var g = new Vector<T>(gradient.Slice(i));
-                if (decays)
-                {
-                    g += decayVector * p;
-                }
-
-                var s = new Vector<T>(sumOfSquares.Slice(i)) + g * g;
-                p -= learningRateVector * (g / (Vector.SquareRoot(s) + epsilonVector));
-                s.CopyTo(sumOfSquares.Slice(i));
-                p.CopyTo(parameters.Slice(i));
-            }
-        }
+            512 => UpdateVectors<Vector512Ops<T>, Vector512<T>>(parameters, gradient, sumOfSquares, learningRate, epsilon, decay, decays),
+            256 => UpdateVectors<Vector256Ops<T>, Vector256<T>>(parameters, gradient, sumOfSquares, learningRate, epsilon, decay, decays),
+            _ => UpdateVectors<Vector128Ops<T>, Vector128<T>>(parameters, gradient, sumOfSquares, learningRate, epsilon, decay, decays),
+        };
 
         for (; i < parameters.Length; i++)
         {
@@ -102,5 +89,34 @@ public sealed class AdaGrad<T> : Optimizer<T>
             sumOfSquares[i] = s;
             parameters[i] = p;
         }
+    }
+    /// <summary>The update over whole vectors of <typeparamref name="TOps"/>'s width; returns where the scalar tail starts.</summary>
+    private static int UpdateVectors<TOps, TVector>(Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> sumOfSquares, T learningRate, T epsilon, T decay, bool decays)
+        where TOps : struct, IVectorOps<T, TVector>
+        where TVector : struct
+    {
+        var learningRateVector = TOps.Broadcast(learningRate);
+        var epsilonVector = TOps.Broadcast(epsilon);
+        var decayVector = TOps.Broadcast(decay);
+        ref T rp = ref MemoryMarshal.GetReference(parameters);
+        ref T rg = ref MemoryMarshal.GetReference(gradient);
+        ref T rs = ref MemoryMarshal.GetReference(sumOfSquares);
+        int i = 0;
+        for (; i <= parameters.Length - TOps.Count; i += TOps.Count)
+        {
+            var p = TOps.Load(ref rp, i);
+            var g = TOps.Load(ref rg, i);
+            if (decays)
+            {
+                g = TOps.Add(g, TOps.Multiply(decayVector, p));
+            }
+
+            var s = TOps.Add(TOps.Load(ref rs, i), TOps.Multiply(g, g));
+            p = TOps.Subtract(p, TOps.Multiply(learningRateVector, TOps.Divide(g, TOps.Add(TOps.Sqrt(s), epsilonVector))));
+            TOps.Store(s, ref rs, i);
+            TOps.Store(p, ref rp, i);
+        }
+
+        return i;
     }
 }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetGen;
 
@@ -12,7 +14,7 @@ namespace NetGen;
 /// <para><c>p ← p - (lr / (1 - β1^k)) · m / (√v / √(1 - β2^k) + ε)</c>,</para>
 /// <para>
 /// which is the paper's update with <c>ε</c> added to the bias-corrected <c>√v̂</c>, arranged as PyTorch
-/// arranges it. Each element is updated in one fused pass (vectorized with <see cref="Vector{T}"/>), and every
+/// arranges it. Each element is updated in one fused pass (vectorized at the process's vector width), and every
 /// operation is an exactly rounded IEEE operation, so results do not depend on the vector width.
 /// </para>
 /// </remarks>
@@ -96,41 +98,13 @@ public class Adam<T> : Optimizer<T>
 
         Span<T> firstMoment = _firstMoment.AsSpan(offset, parameters.Length);
         Span<T> secondMoment = _secondMoment.AsSpan(offset, parameters.Length);
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        var constants = new Constants(beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, stepSize, sqrtBiasCorrection2, coupledDecay, decoupledDecayFactor, couples, decouples);
+        int i = VectorWidth.Bits switch
         {
-            var beta1Vector = new Vector<T>(beta1);
-            var beta2Vector = new Vector<T>(beta2);
-            var oneMinusBeta1Vector = new Vector<T>(oneMinusBeta1);
-            var oneMinusBeta2Vector = new Vector<T>(oneMinusBeta2);
-            var epsilonVector = new Vector<T>(epsilon);
-            var stepSizeVector = new Vector<T>(stepSize);
-            var sqrtBiasCorrection2Vector = new Vector<T>(sqrtBiasCorrection2);
-            var coupledDecayVector = new Vector<T>(coupledDecay);
-            var decoupledDecayFactorVector = new Vector<T>(decoupledDecayFactor);
-            for (; i <= parameters.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                var p = new Vector<T>(parameters.Slice(i));
-                var g = new Vector<T>(gradient.Slice(i));
-                if (couples)
-                {
-                    g += coupledDecayVector * p;
-                }
-
-                if (decouples)
-                {
-                    p *= decoupledDecayFactorVector;
-                }
-
-                var m = beta1Vector * new Vector<T>(firstMoment.Slice(i)) + oneMinusBeta1Vector * g;
-                var v = beta2Vector * new Vector<T>(secondMoment.Slice(i)) + oneMinusBeta2Vector * (g * g);
-                var denominator = Vector.SquareRoot(v) / sqrtBiasCorrection2Vector + epsilonVector;
-                p -= stepSizeVector * (m / denominator);
-                m.CopyTo(firstMoment.Slice(i));
-                v.CopyTo(secondMoment.Slice(i));
-                p.CopyTo(parameters.Slice(i));
-            }
-        }
+            512 => UpdateVectors<Vector512Ops<T>, Vector512<T>>(parameters, gradient, firstMoment, secondMoment, constants),
+            256 => UpdateVectors<Vector256Ops<T>, Vector256<T>>(parameters, gradient, firstMoment, secondMoment, constants),
+            _ => UpdateVectors<Vector128Ops<T>, Vector128<T>>(parameters, gradient, firstMoment, secondMoment, constants),
+        };
 
         for (; i < parameters.Length; i++)
         {
@@ -155,6 +129,57 @@ public class Adam<T> : Optimizer<T>
             parameters[i] = p;
         }
     }
+
+    /// <summary>The update over whole vectors of <typeparamref name="TOps"/>'s width; returns where the scalar tail starts.</summary>
+    private static int UpdateVectors<TOps, TVector>(Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> firstMoment, Span<T> secondMoment, in Constants c)
+        where TOps : struct, IVectorOps<T, TVector>
+        where TVector : struct
+    {
+        var beta1 = TOps.Broadcast(c.Beta1);
+        var beta2 = TOps.Broadcast(c.Beta2);
+        var oneMinusBeta1 = TOps.Broadcast(c.OneMinusBeta1);
+        var oneMinusBeta2 = TOps.Broadcast(c.OneMinusBeta2);
+        var epsilon = TOps.Broadcast(c.Epsilon);
+        var stepSize = TOps.Broadcast(c.StepSize);
+        var sqrtBiasCorrection2 = TOps.Broadcast(c.SqrtBiasCorrection2);
+        var coupledDecay = TOps.Broadcast(c.CoupledDecay);
+        var decoupledDecayFactor = TOps.Broadcast(c.DecoupledDecayFactor);
+        ref T rp = ref MemoryMarshal.GetReference(parameters);
+        ref T rg = ref MemoryMarshal.GetReference(gradient);
+        ref T rm = ref MemoryMarshal.GetReference(firstMoment);
+        ref T rv = ref MemoryMarshal.GetReference(secondMoment);
+        int i = 0;
+        for (; i <= parameters.Length - TOps.Count; i += TOps.Count)
+        {
+            var p = TOps.Load(ref rp, i);
+            var g = TOps.Load(ref rg, i);
+            if (c.Couples)
+            {
+                g = TOps.Add(g, TOps.Multiply(coupledDecay, p));
+            }
+
+            if (c.Decouples)
+            {
+                p = TOps.Multiply(p, decoupledDecayFactor);
+            }
+
+            // Separate multiplies and adds, as in the scalar tail: no fused step, so every width gives the same bits.
+            var m = TOps.Add(TOps.Multiply(beta1, TOps.Load(ref rm, i)), TOps.Multiply(oneMinusBeta1, g));
+            var v = TOps.Add(TOps.Multiply(beta2, TOps.Load(ref rv, i)), TOps.Multiply(oneMinusBeta2, TOps.Multiply(g, g)));
+            var denominator = TOps.Add(TOps.Divide(TOps.Sqrt(v), sqrtBiasCorrection2), epsilon);
+            p = TOps.Subtract(p, TOps.Multiply(stepSize, TOps.Divide(m, denominator)));
+            TOps.Store(m, ref rm, i);
+            TOps.Store(v, ref rv, i);
+            TOps.Store(p, ref rp, i);
+        }
+
+        return i;
+    }
+
+    /// <summary>One step's constants, converted to <typeparamref name="T"/> once.</summary>
+    private readonly record struct Constants(
+        T Beta1, T Beta2, T OneMinusBeta1, T OneMinusBeta2, T Epsilon, T StepSize, T SqrtBiasCorrection2,
+        T CoupledDecay, T DecoupledDecayFactor, bool Couples, bool Decouples);
 }
 
 /// <summary>

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetGen;
 
@@ -82,37 +84,13 @@ public sealed class RMSProp<T> : Optimizer<T>
 
         Span<T> meanSquare = _meanSquare.AsSpan(offset, parameters.Length);
         Span<T> buffer = hasMomentum ? _momentumBuffer.AsSpan(offset, parameters.Length) : default;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        var constants = new Constants(learningRate, alpha, oneMinusAlpha, epsilon, momentum, decay, decays, hasMomentum);
+        int i = VectorWidth.Bits switch
         {
-            var learningRateVector = new Vector<T>(learningRate);
-            var alphaVector = new Vector<T>(alpha);
-            var oneMinusAlphaVector = new Vector<T>(oneMinusAlpha);
-            var epsilonVector = new Vector<T>(epsilon);
-            var momentumVector = new Vector<T>(momentum);
-            var decayVector = new Vector<T>(decay);
-            for (; i <= parameters.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                var p = new Vector<T>(parameters.Slice(i));
-                var g = new Vector<T>(gradient.Slice(i));
-                if (decays)
-                {
-                    g += decayVector * p;
-                }
-
-                var v = alphaVector * new Vector<T>(meanSquare.Slice(i)) + oneMinusAlphaVector * (g * g);
-                var direction = g / (Vector.SquareRoot(v) + epsilonVector);
-                if (hasMomentum)
-                {
-                    direction = momentumVector * new Vector<T>(buffer.Slice(i)) + direction;
-                    direction.CopyTo(buffer.Slice(i));
-                }
-
-                p -= learningRateVector * direction;
-                v.CopyTo(meanSquare.Slice(i));
-                p.CopyTo(parameters.Slice(i));
-            }
-        }
+            512 => UpdateVectors<Vector512Ops<T>, Vector512<T>>(parameters, gradient, meanSquare, buffer, constants),
+            256 => UpdateVectors<Vector256Ops<T>, Vector256<T>>(parameters, gradient, meanSquare, buffer, constants),
+            _ => UpdateVectors<Vector128Ops<T>, Vector128<T>>(parameters, gradient, meanSquare, buffer, constants),
+        };
 
         for (; i < parameters.Length; i++)
         {
@@ -136,4 +114,47 @@ public sealed class RMSProp<T> : Optimizer<T>
             parameters[i] = p;
         }
     }
+    /// <summary>The update over whole vectors of <typeparamref name="TOps"/>'s width; returns where the scalar tail starts.</summary>
+    private static int UpdateVectors<TOps, TVector>(Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> meanSquare, Span<T> buffer, in Constants c)
+        where TOps : struct, IVectorOps<T, TVector>
+        where TVector : struct
+    {
+        var learningRate = TOps.Broadcast(c.LearningRate);
+        var alpha = TOps.Broadcast(c.Alpha);
+        var oneMinusAlpha = TOps.Broadcast(c.OneMinusAlpha);
+        var epsilon = TOps.Broadcast(c.Epsilon);
+        var momentum = TOps.Broadcast(c.Momentum);
+        var decay = TOps.Broadcast(c.Decay);
+        ref T rp = ref MemoryMarshal.GetReference(parameters);
+        ref T rg = ref MemoryMarshal.GetReference(gradient);
+        ref T rs = ref MemoryMarshal.GetReference(meanSquare);
+        ref T rb = ref MemoryMarshal.GetReference(buffer);
+        int i = 0;
+        for (; i <= parameters.Length - TOps.Count; i += TOps.Count)
+        {
+            var p = TOps.Load(ref rp, i);
+            var g = TOps.Load(ref rg, i);
+            if (c.Decays)
+            {
+                g = TOps.Add(g, TOps.Multiply(decay, p));
+            }
+
+            var v = TOps.Add(TOps.Multiply(alpha, TOps.Load(ref rs, i)), TOps.Multiply(oneMinusAlpha, TOps.Multiply(g, g)));
+            var direction = TOps.Divide(g, TOps.Add(TOps.Sqrt(v), epsilon));
+            if (c.HasMomentum)
+            {
+                direction = TOps.Add(TOps.Multiply(momentum, TOps.Load(ref rb, i)), direction);
+                TOps.Store(direction, ref rb, i);
+            }
+
+            p = TOps.Subtract(p, TOps.Multiply(learningRate, direction));
+            TOps.Store(v, ref rs, i);
+            TOps.Store(p, ref rp, i);
+        }
+
+        return i;
+    }
+
+    /// <summary>One step's constants, converted to <typeparamref name="T"/> once.</summary>
+    private readonly record struct Constants(T LearningRate, T Alpha, T OneMinusAlpha, T Epsilon, T Momentum, T Decay, bool Decays, bool HasMomentum);
 }

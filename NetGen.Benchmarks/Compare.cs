@@ -38,7 +38,8 @@ internal static class Compare
         if (args.Contains("--kernels"))
         {
             // Only the matrix products against PyTorch's mm: the quick loop while tuning a kernel.
-            PrintKernels(MeasureKernels(), RunPeer([1], kernelsOnly: true, only: null));
+            var ceilings = FmaCeilings.Measure(s_seconds);
+            PrintKernels(MeasureKernels(), RunPeer([1], kernelsOnly: true, only: null), ceilings);
             return 0;
         }
 
@@ -55,6 +56,7 @@ internal static class Compare
         }
 
         var kernel = only is null ? MeasureKernels() : [];
+        var fmaCeilings = only is null ? FmaCeilings.Measure(s_seconds) : [];
         var peer = RunPeer(threadCounts, kernelsOnly: false, only);
 
         Console.WriteLine();
@@ -79,7 +81,7 @@ internal static class Compare
             }
         }
 
-        PrintKernels(kernel, peer);
+        PrintKernels(kernel, peer, fmaCeilings);
         Console.WriteLine($"Generated source: W4 {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.W4Source):N0} characters, 10 layers {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.TenLayerSource):N0} characters");
         return 0;
     }
@@ -94,14 +96,20 @@ internal static class Compare
         ["gemm-dX 256x512x512"] = BackwardGflops(256, 512, 512, weights: false),
     };
 
-    private static void PrintKernels(Dictionary<string, double> kernel, Dictionary<(string, int), double> peer)
+    private static void PrintKernels(Dictionary<string, double> kernel, Dictionary<(string, int), double> peer, Dictionary<int, double> ceilings)
     {
+        foreach (var (bits, gflops) in ceilings)
+        {
+            Console.WriteLine($"FMA ceiling, {bits}-bit vectors, 1 thread, {FmaCeilings.Chains} independent chains: {gflops:F1} GFLOP/s");
+        }
+
+        double ceiling = ceilings.Count > 0 ? ceilings.Values.Max() : 0;
         foreach (var (name, gflops) in kernel)
         {
             peer.TryGetValue((name, 1), out double torch);
             string product = name.StartsWith("gemm-dW", StringComparison.Ordinal) ? "AccumulateWeightGradient (dW += dZᵀ·X)"
                 : name.StartsWith("gemm-dX", StringComparison.Ordinal) ? "InputGradient (dX = dZ·W)" : "Forward (Z = X·Wᵀ)";
-            Console.WriteLine($"DenseKernels.{product} {name}, 1 thread: {gflops:F1} GFLOP/s; PyTorch mm: {(torch > 0 ? torch.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} GFLOP/s; ratio {(torch > 0 ? (gflops / torch).ToString("P0", CultureInfo.InvariantCulture) : "n/a")}");
+            Console.WriteLine($"DenseKernels.{product} {name}, 1 thread: {gflops:F1} GFLOP/s; PyTorch mm: {(torch > 0 ? torch.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} GFLOP/s; ratio {(torch > 0 ? (gflops / torch).ToString("P0", CultureInfo.InvariantCulture) : "n/a")}; {(ceiling > 0 ? (gflops / ceiling).ToString("P0", CultureInfo.InvariantCulture) : "n/a")} of the FMA ceiling");
         }
     }
 

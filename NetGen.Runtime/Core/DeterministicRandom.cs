@@ -20,6 +20,12 @@ public sealed class DeterministicRandom
         _s3 = SplitMix64(ref x);
     }
 
+    /// <summary>The generator's four state words, for a checkpoint.</summary>
+    internal ulong[] GetState() => [_s0, _s1, _s2, _s3];
+
+    /// <summary>Continues the sequence from state words <see cref="GetState"/> returned.</summary>
+    internal void SetState(ReadOnlySpan<ulong> state) => (_s0, _s1, _s2, _s3) = (state[0], state[1], state[2], state[3]);
+
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {

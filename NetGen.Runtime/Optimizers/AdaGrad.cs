@@ -56,6 +56,9 @@ public sealed class AdaGrad<T> : Optimizer<T>
         ClearState();
     }
 
+    /// <inheritdoc />
+    protected internal override IReadOnlyList<T[]> StateBuffers => [_sumOfSquares];
+
     /// <summary>Sets every accumulator to <see cref="InitialAccumulatorValue"/>, as before the first step.</summary>
     protected override void ClearState() => Array.Fill(_sumOfSquares, T.CreateTruncating(InitialAccumulatorValue));
 

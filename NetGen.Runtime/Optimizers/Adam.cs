@@ -71,6 +71,9 @@ public class Adam<T> : Optimizer<T>
     }
 
     /// <inheritdoc />
+    protected internal override IReadOnlyList<T[]> StateBuffers => [_firstMoment, _secondMoment];
+
+    /// <inheritdoc />
     protected override void ClearState()
     {
         Array.Clear(_firstMoment);

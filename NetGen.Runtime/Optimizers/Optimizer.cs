@@ -114,6 +114,36 @@ public abstract class Optimizer<T>
     internal void UpdateSlice(Span<T> parameters, ReadOnlySpan<T> gradient, int offset, long step) =>
         Update(parameters, gradient, offset, step);
 
+    /// <summary>
+    /// The arrays that hold the per-parameter state (velocity, moment estimates), each as long as the parameter
+    /// buffer, so a <see cref="TrainingCheckpoint{T}"/> can save and restore them; empty for optimizers without state.
+    /// Optimizers with state override this, or their checkpoints resume without it.
+    /// </summary>
+    protected internal virtual IReadOnlyList<T[]> StateBuffers => [];
+
+    /// <summary>Sets the step count, the learning rate and the state as a checkpoint saved them.</summary>
+    internal void RestoreState(int parameterCount, long stepCount, double learningRate, IReadOnlyList<T[]> buffers)
+    {
+        if (ParameterCount != parameterCount)
+        {
+            Initialize(parameterCount);
+        }
+
+        var state = StateBuffers;
+        if (state.Count != buffers.Count)
+        {
+            throw new ArgumentException($"The checkpoint holds {buffers.Count} state array(s) but {GetType().Name} with these settings has {state.Count}; create the optimizer with the settings of the run that saved it.", "checkpoint");
+        }
+
+        for (int i = 0; i < state.Count; i++)
+        {
+            buffers[i].CopyTo(state[i], 0);
+        }
+
+        StepCount = stepCount;
+        LearningRate = learningRate;
+    }
+
     /// <summary>Allocates state for <paramref name="parameterCount"/> parameters, all zero.</summary>
     protected abstract void AllocateState(int parameterCount);
 

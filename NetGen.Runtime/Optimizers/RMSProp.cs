@@ -64,6 +64,9 @@ public sealed class RMSProp<T> : Optimizer<T>
     }
 
     /// <inheritdoc />
+    protected internal override IReadOnlyList<T[]> StateBuffers => _momentumBuffer.Length == 0 ? [_meanSquare] : [_meanSquare, _momentumBuffer];
+
+    /// <inheritdoc />
     protected override void ClearState()
     {
         Array.Clear(_meanSquare);

@@ -84,6 +84,9 @@ public sealed class Sgd<T> : Optimizer<T>
     protected override void ClearState() => Array.Clear(_velocity);
 
     /// <inheritdoc />
+    protected internal override IReadOnlyList<T[]> StateBuffers => _velocity.Length == 0 ? [] : [_velocity];
+
+    /// <inheritdoc />
     protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradient, int offset, long step)
     {
         T learningRate = T.CreateTruncating(LearningRate);

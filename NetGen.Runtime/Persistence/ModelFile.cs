@@ -34,13 +34,25 @@ namespace NetGen;
 /// <para>
 /// The architecture hash covers the input size, every layer's kind, sizes, activation, dropout rate and parameter
 /// tensors (name, shape, offset), the loss and the precision, but not the network's type name, so renaming a
-/// class keeps its files loadable. Optimizer state is not stored (format version 1 holds parameters only).
+/// class keeps its files loadable.
+/// </para>
+/// <para>
+/// Format version 2 is version 1 with a training checkpoint (<see cref="TrainingCheckpoint{T}"/>: optimizer state,
+/// schedule position, epoch and batch) between the parameters and the file checksum, as an int32 length S followed
+/// by S bytes, so that L = 96 + N + A + P * element size + 4 + S + 32. <see cref="Save{T}(INetwork{T}, string)"/>
+/// still writes version 1; only a save with a checkpoint writes version 2. Both versions load.
 /// </para>
 /// </remarks>
 public static class ModelFile
 {
-    /// <summary>The format version this class writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// The newest format version this class writes and reads: 2 (parameters and a training checkpoint); files with
+    /// parameters only are written as version 1, which every NetGen reads.
+    /// </summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The format version of files that hold parameters only.</summary>
+    private const int ParametersOnlyVersion = 1;
 
     private const int HeaderLength = 64;
     private const int PrefixLength = HeaderLength + HashLength;
@@ -58,7 +70,20 @@ public static class ModelFile
     /// <param name="path">The file to write.</param>
     public static void Save<T>(INetwork<T> network, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => Save(network, path, decorate: null);
+        => Save(network, path, checkpoint: null, decorate: null);
+
+    /// <summary>
+    /// Saves <paramref name="network"/>'s parameters and, when <paramref name="checkpoint"/> is not null, the training
+    /// state it holds (format version 2), atomically like <see cref="Save{T}(INetwork{T}, string)"/>. Continue the run
+    /// with <see cref="LoadCheckpoint{T}"/> and <see cref="Trainer{T}.RestoreCheckpoint"/>.
+    /// </summary>
+    /// <typeparam name="T">The network's element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The network whose parameters to save.</param>
+    /// <param name="path">The file to write.</param>
+    /// <param name="checkpoint">The trainer's state from <see cref="Trainer{T}.CaptureCheckpoint"/>; null for parameters only (version 1).</param>
+    public static void Save<T>(INetwork<T> network, string path, TrainingCheckpoint<T>? checkpoint)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Save(network, path, checkpoint, decorate: null);
 
     /// <summary>
     /// <see cref="Save{T}(INetwork{T}, string)"/> with a hook that wraps the temporary file's stream, so tests
@@ -66,10 +91,14 @@ public static class ModelFile
     /// </summary>
     internal static void Save<T>(INetwork<T> network, string path, Func<Stream, Stream>? decorate)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => Save(network, path, checkpoint: null, decorate);
+
+    private static void Save<T>(INetwork<T> network, string path, TrainingCheckpoint<T>? checkpoint, Func<Stream, Stream>? decorate)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        byte[] content = Serialize(network);
+        byte[] content = Serialize(network, checkpoint);
 
         string fullPath = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
@@ -104,12 +133,29 @@ public static class ModelFile
     /// <exception cref="ModelFileException">The file is not a valid parameter file for this network; <see cref="ModelFileException.Error"/> says why.</exception>
     public static void Load<T>(INetwork<T> network, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => LoadParameters(network, path);
+
+    /// <summary>
+    /// Loads a file like <see cref="Load{T}"/> and returns the training checkpoint it holds, to pass to
+    /// <see cref="Trainer{T}.RestoreCheckpoint"/>; null when the file holds parameters only (format version 1, or a
+    /// version 2 file saved without a checkpoint). Nothing changes unless the whole file is valid.
+    /// </summary>
+    /// <typeparam name="T">The network's element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The network to receive the parameters.</param>
+    /// <param name="path">The file to read.</param>
+    /// <exception cref="ModelFileException">The file is not a valid parameter file for this network; <see cref="ModelFileException.Error"/> says why.</exception>
+    public static TrainingCheckpoint<T>? LoadCheckpoint<T>(INetwork<T> network, string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => LoadParameters(network, path);
+
+    private static TrainingCheckpoint<T>? LoadParameters<T>(INetwork<T> network, string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         int elementSize = ElementSize<T>();
         byte[] content = File.ReadAllBytes(path);
-        var (info, dataOffset) = Parse(content, path);
+        var (info, dataOffset, stateLength) = Parse(content, path);
 
         var description = network.Description;
         string saved = $"{info.NetworkName} ({info.Architecture})";
@@ -132,12 +178,33 @@ public static class ModelFile
                 $"architecture mismatch: the file was saved from {saved}, which differs from {current}.");
         }
 
+        TrainingCheckpoint<T>? checkpoint = null;
+        if (stateLength > 0)
+        {
+            int stateOffset = dataOffset + (info.ParameterCount * elementSize) + sizeof(int);
+            try
+            {
+                using var reader = new BinaryReader(new MemoryStream(content, stateOffset, stateLength, writable: false), Encoding.UTF8);
+                checkpoint = TrainingCheckpoint<T>.Read(reader, info.ParameterCount);
+                if (reader.BaseStream.Position != stateLength)
+                {
+                    throw new InvalidDataException($"the training state has {stateLength - reader.BaseStream.Position} bytes more than it uses.");
+                }
+            }
+            catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException or IOException)
+            {
+                throw new ModelFileException(path, ModelFileError.Corrupted, $"corrupted: {(exception is EndOfStreamException ? "the training state ends too early." : exception.Message)}", exception);
+            }
+        }
+
         var destination = MemoryMarshal.AsBytes(network.Parameters);
         content.AsSpan(dataOffset, destination.Length).CopyTo(destination);
         if (!BitConverter.IsLittleEndian)
         {
             ReverseElements(destination, elementSize);
         }
+
+        return checkpoint;
     }
 
     /// <summary>Checks a parameter file completely (as <see cref="Load{T}"/> does, without a network) and returns its header.</summary>
@@ -189,9 +256,21 @@ public static class ModelFile
     public static byte[] ArchitectureHash(NetworkDescription description) =>
         SHA256.HashData(Encoding.UTF8.GetBytes(DescribeArchitecture(description)));
 
-    private static byte[] Serialize<T>(INetwork<T> network)
+    private static byte[] Serialize<T>(INetwork<T> network, TrainingCheckpoint<T>? checkpoint)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        byte[] state = [];
+        if (checkpoint is not null)
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+            {
+                checkpoint.Write(writer);
+            }
+
+            state = stream.ToArray();
+        }
+
         int elementSize = ElementSize<T>();
         var description = network.Description;
         var parameters = network.Parameters;
@@ -204,7 +283,8 @@ public static class ModelFile
         string architectureText = DescribeArchitecture(description);
         byte[] architecture = Encoding.UTF8.GetBytes(architectureText);
         long dataLength = (long)parameters.Length * elementSize;
-        long length = PrefixLength + name.Length + architecture.Length + dataLength + HashLength;
+        long stateSectionLength = checkpoint is null ? 0 : sizeof(int) + state.Length;
+        long length = PrefixLength + name.Length + architecture.Length + dataLength + stateSectionLength + HashLength;
         if (length > Array.MaxLength)
         {
             throw new NotSupportedException($"{description.Name} has {parameters.Length} parameters; a parameter file is limited to {Array.MaxLength} bytes.");
@@ -213,7 +293,7 @@ public static class ModelFile
         var content = new byte[length];
         var span = content.AsSpan();
         Magic.CopyTo(span);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], FormatVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], (ushort)(checkpoint is null ? ParametersOnlyVersion : FormatVersion));
         BinaryPrimitives.WriteUInt16LittleEndian(span[10..], (ushort)elementSize);
         BinaryPrimitives.WriteInt32LittleEndian(span[12..], parameters.Length);
         SHA256.HashData(architecture, span.Slice(16, HashLength));
@@ -234,12 +314,22 @@ public static class ModelFile
             ReverseElements(data, elementSize);
         }
 
+        if (checkpoint is not null)
+        {
+            offset += (int)dataLength;
+            BinaryPrimitives.WriteInt32LittleEndian(span[offset..], state.Length);
+            state.CopyTo(span[(offset + sizeof(int))..]);
+        }
+
         SHA256.HashData(span[..^HashLength], span[^HashLength..]);
         return content;
     }
 
-    /// <summary>Checks everything that does not depend on the target network and returns the header and the parameters' offset.</summary>
-    private static (ModelFileInfo Info, int DataOffset) Parse(byte[] content, string path)
+    /// <summary>
+    /// Checks everything that does not depend on the target network and returns the header, the parameters' offset
+    /// and the length of the training state (0 without one).
+    /// </summary>
+    private static (ModelFileInfo Info, int DataOffset, int StateLength) Parse(byte[] content, string path)
     {
         var span = content.AsSpan();
         if (span.Length == 0)
@@ -268,10 +358,10 @@ public static class ModelFile
         }
 
         int version = BinaryPrimitives.ReadUInt16LittleEndian(span[8..]);
-        if (version != FormatVersion)
+        if (version is not (ParametersOnlyVersion or FormatVersion))
         {
             throw new ModelFileException(path, ModelFileError.UnsupportedVersion,
-                $"format version {version} is not supported; this NetGen reads version {FormatVersion} (the file comes from a newer NetGen, or its header is damaged).");
+                $"format version {version} is not supported; this NetGen reads versions {ParametersOnlyVersion} and {FormatVersion} (the file comes from a newer NetGen, or its header is damaged).");
         }
 
         if (span.Length < PrefixLength)
@@ -291,8 +381,10 @@ public static class ModelFile
         int nameLength = BinaryPrimitives.ReadInt32LittleEndian(span[48..]);
         int architectureLength = BinaryPrimitives.ReadInt32LittleEndian(span[52..]);
         long declaredLength = BinaryPrimitives.ReadInt64LittleEndian(span[56..]);
+        long parametersEnd = PrefixLength + (long)nameLength + architectureLength + ((long)parameterCount * elementSize);
+        long stateLength = version == ParametersOnlyVersion ? 0 : declaredLength - parametersEnd - sizeof(int) - HashLength;
         if (elementSize is not (4 or 8) || parameterCount < 0 || nameLength < 0 || architectureLength < 0
-            || declaredLength != PrefixLength + (long)nameLength + architectureLength + (long)parameterCount * elementSize + HashLength)
+            || stateLength < 0 || declaredLength != parametersEnd + (version == ParametersOnlyVersion ? 0 : sizeof(int) + stateLength) + HashLength)
         {
             throw new ModelFileException(path, ModelFileError.Corrupted,
                 $"corrupted: the header is inconsistent (element size {elementSize}, {parameterCount} parameters, name {nameLength} bytes, architecture {architectureLength} bytes, file length {declaredLength}).");
@@ -329,8 +421,14 @@ public static class ModelFile
             throw new ModelFileException(path, ModelFileError.Corrupted, "corrupted: the network name or architecture text is not valid UTF-8.", exception);
         }
 
-        var info = new ModelFileInfo(version, precision, parameterCount, name, architecture, span.Slice(16, HashLength).ToArray());
-        return (info, PrefixLength + nameLength + architectureLength);
+        if (version != ParametersOnlyVersion && BinaryPrimitives.ReadInt32LittleEndian(span[(int)parametersEnd..]) != stateLength)
+        {
+            throw new ModelFileException(path, ModelFileError.Corrupted,
+                $"corrupted: the training state declares {BinaryPrimitives.ReadInt32LittleEndian(span[(int)parametersEnd..])} bytes but the file leaves {stateLength} for it.");
+        }
+
+        var info = new ModelFileInfo(version, precision, parameterCount, name, architecture, span.Slice(16, HashLength).ToArray(), stateLength > 0);
+        return (info, PrefixLength + nameLength + architectureLength, (int)stateLength);
     }
 
     private static ModelFileException NotAModelFile(string path) =>

@@ -5,8 +5,9 @@ public sealed class ModelFileInfo
 {
     private readonly byte[] _architectureHash;
 
-    internal ModelFileInfo(int version, Precision precision, int parameterCount, string networkName, string architecture, byte[] architectureHash)
+    internal ModelFileInfo(int version, Precision precision, int parameterCount, string networkName, string architecture, byte[] architectureHash, bool hasTrainingCheckpoint)
     {
+        HasTrainingCheckpoint = hasTrainingCheckpoint;
         Version = version;
         Precision = precision;
         ParameterCount = parameterCount;
@@ -17,6 +18,9 @@ public sealed class ModelFileInfo
 
     /// <summary>The file format version.</summary>
     public int Version { get; }
+
+    /// <summary>True when the file holds a training checkpoint (format version 2; see <see cref="ModelFile.LoadCheckpoint{T}"/>).</summary>
+    public bool HasTrainingCheckpoint { get; }
 
     /// <summary>The element type of the stored parameters.</summary>
     public Precision Precision { get; }

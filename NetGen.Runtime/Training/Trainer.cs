@@ -54,6 +54,8 @@ public sealed class Trainer<T> : IDisposable
     private readonly ParameterTensor[] _normTensors;
     private readonly double[] _gradientNormSums;
     private readonly double[] _lastBatchGradientNorms;
+    private FitProgress? _progress;
+    private FitProgress? _resume;
 
     /// <summary>Creates a trainer and its buffers.</summary>
     /// <param name="network">The network to train; its parameters are updated in place.</param>
@@ -177,49 +179,71 @@ public sealed class Trainer<T> : IDisposable
             throw new ArgumentException($"The stopping rule '{validationRule}' monitors the validation loss, so 'validation' must not be null.", nameof(validation));
         }
 
-        var trackers = new StoppingRuleTracker[rules.Count];
-        for (int i = 0; i < trackers.Length; i++)
+        FitProgress state;
+        if (_resume is { } resume)
         {
-            trackers[i] = new StoppingRuleTracker();
-        }
-
-        double bestLoss = double.PositiveInfinity;
-        int? bestEpoch = null;
-        int epochsWithoutImprovement = 0;
-
-        var history = new TrainingHistory();
-        var order = new int[train.Count];
-        for (int i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
-
-        for (int epoch = 1; epoch <= epochs; epoch++)
-        {
-            long startTimestamp = Stopwatch.GetTimestamp();
-            if (Options.Schedule is { } schedule)
+            if (resume.Order.Length != train.Count)
             {
-                Optimizer.LearningRate = schedule.GetLearningRate(BaseLearningRate, epoch - 1);
+                throw new ArgumentException($"The checkpoint was taken while training on {resume.Order.Length} samples, but 'train' has {train.Count}; resume with the same training set.", nameof(train));
+            }
+
+            if (resume.Trackers.Length != rules.Count)
+            {
+                throw new InvalidOperationException($"The checkpoint tracks {resume.Trackers.Length} stopping rule(s) but the trainer's options have {rules.Count}; resume with the options of the run that saved it.");
+            }
+
+            if (resume.Epoch > epochs)
+            {
+                throw new ArgumentOutOfRangeException(nameof(epochs), epochs, $"The checkpoint continues with epoch {resume.Epoch}, so 'epochs' (the total, as in the run that saved it) must be at least {resume.Epoch}.");
+            }
+
+            _resume = null;
+            state = resume;
+        }
+        else
+        {
+            state = new FitProgress(train.Count, rules.Count);
+        }
+
+        _progress = state;
+        var history = new TrainingHistory();
+        var order = state.Order;
+        var trackers = state.Trackers;
+        int batchCount = (order.Length + BatchSize - 1) / BatchSize;
+        var batchProgress = Options.BatchProgress;
+        for (; state.Epoch <= epochs; state.Epoch++)
+        {
+            int epoch = state.Epoch;
+            long startTimestamp = Stopwatch.GetTimestamp();
+            if (!state.EpochStarted)
+            {
+                // A new epoch (a resumed one has its order, rate, loss and norm sums from the checkpoint).
+                if (Options.Schedule is { } schedule)
+                {
+                    Optimizer.LearningRate = schedule.GetLearningRate(BaseLearningRate, epoch - 1);
+                }
+
+                Array.Clear(_gradientNormSums);
+                _random.Shuffle(order.AsSpan());
+                state.LossSum = 0;
+                state.BatchesDone = 0;
+                state.EpochStarted = true;
             }
 
             double learningRate = Optimizer.LearningRate;
-            Array.Clear(_gradientNormSums);
-            _random.Shuffle(order.AsSpan());
-            double lossSum = 0;
-            int batch = 0;
-            int batchCount = (order.Length + BatchSize - 1) / BatchSize;
-            var batchProgress = Options.BatchProgress;
-            for (int first = 0; first < order.Length; first += BatchSize)
+            for (; state.NextSample < order.Length; state.NextSample += BatchSize)
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
                     throw new TrainingCanceledException(epoch, history, cancellationToken);
                 }
 
-                batch++;
+                int first = state.NextSample;
+                int batch = state.BatchesDone + 1;
                 int count = Math.Min(BatchSize, order.Length - first);
                 double batchLoss = TrainBatch(train, order.AsSpan(first, count), epoch, batch, history);
-                lossSum += batchLoss;
+                state.LossSum += batchLoss;
+                state.BatchesDone = batch;
                 if (batchProgress is not null && (batch % Options.BatchProgressInterval == 0 || batch == batchCount))
                 {
                     batchProgress.Report(new BatchReport(epoch, epochs, batch, batchCount, batchLoss / count, first + count, Stopwatch.GetElapsedTime(startTimestamp))
@@ -229,6 +253,8 @@ public sealed class Trainer<T> : IDisposable
                 }
             }
 
+            state.NextSample = 0;
+            state.EpochStarted = false;
             double? validationLoss = null;
             double? validationAccuracy = null;
             if (validation is not null)
@@ -238,25 +264,25 @@ public sealed class Trainer<T> : IDisposable
                 validationAccuracy = result.Accuracy;
             }
 
-            double trainingLoss = lossSum / train.Count;
+            double trainingLoss = state.LossSum / train.Count;
             string? stopReason = null;
             StoppingRule? stoppedBy = null;
             if (earlyStopping is not null)
             {
                 // The validation loss is not null here: early stopping requires a validation set.
                 double loss = validationLoss.GetValueOrDefault(double.NaN);
-                if (loss < bestLoss - earlyStopping.MinDelta)
+                if (loss < state.BestLoss - earlyStopping.MinDelta)
                 {
-                    bestLoss = loss;
-                    bestEpoch = epoch;
-                    epochsWithoutImprovement = 0;
+                    state.BestLoss = loss;
+                    state.BestEpoch = epoch;
+                    state.EpochsWithoutImprovement = 0;
                     Network.Parameters.CopyTo(_bestParameters);
                 }
-                else if (++epochsWithoutImprovement >= earlyStopping.Patience)
+                else if (++state.EpochsWithoutImprovement >= earlyStopping.Patience)
                 {
-                    stopReason = bestEpoch is { } best
-                        ? string.Create(CultureInfo.InvariantCulture, $"early stopping: the validation loss has not improved on {bestLoss:G6} (epoch {best}) for {epochsWithoutImprovement} epochs")
-                        : $"early stopping: the validation loss was not finite for {epochsWithoutImprovement} epochs";
+                    stopReason = state.BestEpoch > 0
+                        ? string.Create(CultureInfo.InvariantCulture, $"early stopping: the validation loss has not improved on {state.BestLoss:G6} (epoch {state.BestEpoch}) for {state.EpochsWithoutImprovement} epochs")
+                        : $"early stopping: the validation loss was not finite for {state.EpochsWithoutImprovement} epochs";
                 }
             }
 
@@ -273,7 +299,7 @@ public sealed class Trainer<T> : IDisposable
 
             var report = new EpochReport(epoch, epochs, trainingLoss, validationLoss, validationAccuracy, Stopwatch.GetElapsedTime(startTimestamp), learningRate)
             {
-                LayerNorms = Options.NormTracking == NormTracking.Off ? [] : MeasureNorms(_gradientNormSums, batchCount),
+                LayerNorms = Options.NormTracking == NormTracking.Off ? [] : MeasureNorms(_gradientNormSums, state.BatchesDone),
             };
             history.Add(report);
             progress?.Report(report);
@@ -282,17 +308,101 @@ public sealed class Trainer<T> : IDisposable
                 history.StoppedEarly = true;
                 history.StopReason = stopReason;
                 history.StoppedBy = stoppedBy;
+                state.Epoch++;
                 break;
             }
         }
 
-        if (bestEpoch is not null)
+        if (state.BestEpoch > 0)
         {
             _bestParameters.CopyTo(Network.Parameters);
-            history.BestEpoch = bestEpoch;
+            history.BestEpoch = state.BestEpoch;
         }
 
         return history;
+    }
+
+    /// <summary>
+    /// Takes a snapshot of the training state after the last <see cref="Fit"/> call returned or was canceled (see
+    /// <see cref="TrainingCheckpoint{T}"/>); save it with the parameters using
+    /// <see cref="ModelFile.Save{T}(INetwork{T}, string, TrainingCheckpoint{T}?)"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><see cref="Fit"/> has not run yet.</exception>
+    public TrainingCheckpoint<T> CaptureCheckpoint()
+    {
+        var progress = _progress ?? throw new InvalidOperationException("There is no training state to capture yet: call Fit first (a canceled Fit counts).");
+        return new TrainingCheckpoint<T>(progress.Epoch, progress.NextSample, BatchSize, Seed, OptimizerName(Optimizer), Optimizer.StepCount, Optimizer.LearningRate)
+        {
+            RandomState = _random.GetState(),
+            Order = [.. progress.Order],
+            EpochStarted = progress.EpochStarted,
+            BatchesDone = progress.BatchesDone,
+            LossSum = progress.LossSum,
+            GradientNormSums = [.. _gradientNormSums],
+            OptimizerState = [.. Optimizer.StateBuffers.Select(buffer => buffer.ToArray())],
+            Trackers = [.. progress.Trackers],
+            EarlyStoppingBestLoss = progress.BestLoss,
+            EarlyStoppingBestEpoch = progress.BestEpoch,
+            EarlyStoppingEpochsWithoutImprovement = progress.EpochsWithoutImprovement,
+            BestParameters = progress.BestEpoch > 0 ? [.. _bestParameters] : [],
+        };
+    }
+
+    /// <summary>
+    /// Makes the next <see cref="Fit"/> call continue where the run that saved <paramref name="checkpoint"/> stopped:
+    /// at its epoch and batch, with its sample order, random sequence, optimizer state and learning rate. Load the
+    /// network's parameters from the same file first (<see cref="ModelFile.LoadCheckpoint{T}"/> does both). The next
+    /// <see cref="Fit"/> takes the run's total number of epochs and trains the remaining ones; with the same data,
+    /// options and validation set the network ends with the same bits as the uninterrupted run.
+    /// </summary>
+    /// <param name="checkpoint">The checkpoint; its batch size and optimizer type must match this trainer's.</param>
+    public void RestoreCheckpoint(TrainingCheckpoint<T> checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ObjectDisposedException.ThrowIf(_engine.IsDisposed, this);
+        if (checkpoint.BatchSize != BatchSize)
+        {
+            throw new ArgumentException($"The checkpoint was taken with batch size {checkpoint.BatchSize} but this trainer's is {BatchSize}; resume with the settings of the run that saved it.", nameof(checkpoint));
+        }
+
+        if (checkpoint.OptimizerName != OptimizerName(Optimizer))
+        {
+            throw new ArgumentException($"The checkpoint holds the state of a {checkpoint.OptimizerName} optimizer but this trainer's is {OptimizerName(Optimizer)}; resume with the optimizer of the run that saved it.", nameof(checkpoint));
+        }
+
+        if (checkpoint.GradientNormSums.Length != _gradientNormSums.Length)
+        {
+            throw new ArgumentException($"The checkpoint was taken with a network of {checkpoint.GradientNormSums.Length} weight layers, not {_gradientNormSums.Length}.", nameof(checkpoint));
+        }
+
+        if (checkpoint.BestParameters.Length != 0 && _bestParameters.Length == 0)
+        {
+            throw new ArgumentException("The checkpoint was taken with early stopping, but this trainer has none; resume with the options of the run that saved it.", nameof(checkpoint));
+        }
+
+        Optimizer.RestoreState(Network.ParameterCount, checkpoint.StepCount, checkpoint.LearningRate, checkpoint.OptimizerState);
+        _random.SetState(checkpoint.RandomState);
+        checkpoint.GradientNormSums.CopyTo(_gradientNormSums, 0);
+        checkpoint.BestParameters.CopyTo(_bestParameters, 0);
+        _resume = new FitProgress([.. checkpoint.Order], [.. checkpoint.Trackers])
+        {
+            Epoch = checkpoint.Epoch,
+            NextSample = checkpoint.NextSample,
+            EpochStarted = checkpoint.EpochStarted,
+            BatchesDone = checkpoint.BatchesDone,
+            LossSum = checkpoint.LossSum,
+            BestLoss = checkpoint.EarlyStoppingBestLoss,
+            BestEpoch = checkpoint.EarlyStoppingBestEpoch,
+            EpochsWithoutImprovement = checkpoint.EarlyStoppingEpochsWithoutImprovement,
+        };
+    }
+
+    /// <summary>The optimizer's type name without the generic arity, e.g. <c>Adam</c>.</summary>
+    private static string OptimizerName(Optimizer<T> optimizer)
+    {
+        string name = optimizer.GetType().Name;
+        int tick = name.IndexOf('`', StringComparison.Ordinal);
+        return tick < 0 ? name : name[..tick];
     }
 
     /// <summary>The per-layer norms: the gradient norms summed over <paramref name="batches"/> batches, averaged; the weights' norms now.</summary>
@@ -355,5 +465,50 @@ public sealed class Trainer<T> : IDisposable
 
         _engine.Step(Optimizer, Network.Parameters, _gradient);
         return loss;
+    }
+
+    /// <summary>Where a <see cref="Fit"/> call is: kept in the trainer so a checkpoint can be taken after it returns or is canceled.</summary>
+    private sealed class FitProgress
+    {
+        public FitProgress(int sampleCount, int ruleCount)
+            : this(Enumerable.Range(0, sampleCount).ToArray(), Enumerable.Repeat(new StoppingRuleTracker(), ruleCount).ToArray())
+        {
+        }
+
+        public FitProgress(int[] order, StoppingRuleTracker[] trackers)
+        {
+            Order = order;
+            Trackers = trackers;
+        }
+
+        /// <summary>The sample order, shuffled in place at the start of every epoch.</summary>
+        public int[] Order { get; }
+
+        /// <summary>The progress of each stopping rule.</summary>
+        public StoppingRuleTracker[] Trackers { get; }
+
+        /// <summary>The 1-based epoch being trained, or the next one between epochs.</summary>
+        public int Epoch { get; set; } = 1;
+
+        /// <summary>The position in <see cref="Order"/> of the next batch; 0 between epochs.</summary>
+        public int NextSample { get; set; }
+
+        /// <summary>True once the epoch's order is shuffled and its rate set, until it ends.</summary>
+        public bool EpochStarted { get; set; }
+
+        /// <summary>Batches done in the current epoch.</summary>
+        public int BatchesDone { get; set; }
+
+        /// <summary>The summed loss of the current epoch's batches.</summary>
+        public double LossSum { get; set; }
+
+        /// <summary>Early stopping's best validation loss.</summary>
+        public double BestLoss { get; set; } = double.PositiveInfinity;
+
+        /// <summary>Early stopping's best epoch; 0 before the first improvement.</summary>
+        public int BestEpoch { get; set; }
+
+        /// <summary>Early stopping's epochs in a row without improvement.</summary>
+        public int EpochsWithoutImprovement { get; set; }
     }
 }

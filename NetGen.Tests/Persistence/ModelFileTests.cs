@@ -238,9 +238,9 @@ public sealed class ModelFileTests : IDisposable
     {
         string path = SavedXorNet();
         byte[] file = File.ReadAllBytes(path);
-        file[8] = 2;
+        file[8] = 3;
         File.WriteAllBytes(path, file);
-        LoadFails(new XorNet(seed: 2), path, ModelFileError.UnsupportedVersion, "format version 2 is not supported; this NetGen reads version 1");
+        LoadFails(new XorNet(seed: 2), path, ModelFileError.UnsupportedVersion, "format version 3 is not supported; this NetGen reads versions 1 and 2");
     }
 
     [Fact]

@@ -9,6 +9,7 @@ using NetGen.Benchmarks;
 // dotnet run -c Release --project NetGen.Benchmarks -- --filter '*'            -> BenchmarkDotNet, short job (minutes)
 // dotnet run -c Release --project NetGen.Benchmarks -- --filter '*' --full     -> BenchmarkDotNet's default job
 // dotnet run -c Release --project NetGen.Benchmarks -- norm-cost               -> training with per-layer norms vs without
+// mpiexec -n 2 dotnet NetGen.Benchmarks/bin/Release/net10.0/NetGen.Benchmarks.dll mpi [--threads T]  -> W4 over MPI processes
 if (args.Length > 0 && args[0] == "norm-cost")
 {
     return NormTrackingCost.Run();
@@ -17,6 +18,11 @@ if (args.Length > 0 && args[0] == "norm-cost")
 if (args.Length > 0 && args[0] == "compare")
 {
     return Compare.Run(args);
+}
+
+if (args.Length > 0 && args[0] == "mpi")
+{
+    return MpiScaling.Run(args);
 }
 
 bool full = args.Contains("--full");

@@ -39,6 +39,9 @@ internal static class SampleActions
                 return ClassifierRun.Run(spec, settings, train, test, TrainingDisplay.ForConsole());
             }
 
+            case "distributed":
+                return DistributedRun.Run(settings, Console.Out, Console.Error);
+
             default:
             {
                 string folder = dataFolder ?? SampleData.FashionFolder;

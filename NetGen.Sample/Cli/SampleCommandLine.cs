@@ -122,6 +122,7 @@ internal sealed class SampleCommandLine
         Xor = new TrainingOptions(new CommandDefaults(5000, 1, 1, "sgd", 0.5, Examples.XorSeed));
         Digits = new TrainingOptions(new CommandDefaults(30, 32, 1, "adam", 0.003, 42));
         Fashion = new TrainingOptions(new CommandDefaults(20, 128, Environment.ProcessorCount, "adam", 0.001, 42));
+        Distributed = new TrainingOptions(new CommandDefaults(10, 64, 1, "adam", 0.003, 42));
 
         Root = new RootCommand(
             "NetGen sample: neural networks compiled to C# at build time, trained at run time. Without a command, trains XOR and the digits classifier (a few seconds).");
@@ -171,6 +172,11 @@ internal sealed class SampleCommandLine
         Root.Subcommands.Add(fashion);
         Root.Subcommands.Add(predictCommand);
         Root.Subcommands.Add(graphCommand);
+
+        var distributed = new Command("distributed", "Train the digits classifier data-parallel over MPI processes, one Allreduce of the gradient per minibatch: mpiexec -n 2 dotnet NetGen.Sample.dll distributed (--batch-size is the global batch, --threads per process).");
+        Distributed.AddTo(distributed);
+        distributed.SetAction(result => train("distributed", Distributed.Bind(result), null));
+        Root.Subcommands.Add(distributed);
     }
 
     /// <summary>The network argument of <c>graph</c>.</summary>
@@ -187,6 +193,9 @@ internal sealed class SampleCommandLine
 
     /// <summary>The options of <c>fashion</c>.</summary>
     public TrainingOptions Fashion { get; }
+
+    /// <summary>The options of <c>distributed</c>.</summary>
+    public TrainingOptions Distributed { get; }
 
     /// <summary><c>fashion --data</c>.</summary>
     public Option<string> FashionData { get; }

@@ -5,8 +5,9 @@ using NetGen;
 namespace NetGen.Benchmarks;
 
 /// <summary>
-/// `compare`: measures the workloads W1-W4 with generated code and with the dynamic graph, runs the PyTorch
-/// peer (bench/peer_pytorch.py) in the same session, and prints one table of throughputs and ratios.
+/// `compare`: measures the workloads W1-W4 with generated code and with the dynamic graph, runs the two peers
+/// in the same session (PyTorch through bench/peer_pytorch.py, TorchSharp through NetGen.Benchmarks.TorchSharp
+/// when it has been built), measures the machine's FMA ceilings, and prints one table of throughputs and ratios.
 /// </summary>
 internal static class Compare
 {
@@ -39,7 +40,8 @@ internal static class Compare
         {
             // Only the matrix products against PyTorch's mm: the quick loop while tuning a kernel.
             var ceilings = FmaCeilings.Measure(s_seconds);
-            PrintKernels(MeasureKernels(), RunPeer([1], kernelsOnly: true, only: null), ceilings);
+            var kernels = MeasureKernels();
+            PrintKernels(kernels, RunPyTorch([1], kernelsOnly: true, only: null), RunTorchSharp([1], kernelsOnly: true, only: null), ceilings);
             return 0;
         }
 
@@ -57,18 +59,20 @@ internal static class Compare
 
         var kernel = only is null ? MeasureKernels() : [];
         var fmaCeilings = only is null ? FmaCeilings.Measure(s_seconds) : [];
-        var peer = RunPeer(threadCounts, kernelsOnly: false, only);
+        var peer = RunPyTorch(threadCounts, kernelsOnly: false, only);
+        var torchSharp = RunTorchSharp(threadCounts, kernelsOnly: false, only);
 
         Console.WriteLine();
         Console.WriteLine($"Samples per second, {s_seconds} s per measurement, measured in one session on {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores; ratios: higher is better for NetGen.");
         Console.WriteLine();
-        Console.WriteLine("| workload | threads | NetGen | dynamic graph | PyTorch | NetGen / dynamic | NetGen / PyTorch |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| workload | threads | NetGen | dynamic graph | TorchSharp | PyTorch | NetGen / dynamic | NetGen / TorchSharp | NetGen / PyTorch |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var ((name, threads), rate) in generated)
         {
             double dyn = dynamic[(name, threads)];
             peer.TryGetValue((name, threads), out double torch);
-            Console.WriteLine($"| {name} | {threads} | {rate:N0} | {dyn:N0} | {(torch > 0 ? torch.ToString("N0", CultureInfo.InvariantCulture) : "n/a")} | {rate / dyn:F1}x | {(torch > 0 ? (rate / torch).ToString("F1", CultureInfo.InvariantCulture) + "x" : "n/a")} |");
+            torchSharp.TryGetValue((name, threads), out double sharp);
+            Console.WriteLine($"| {name} | {threads} | {rate:N0} | {dyn:N0} | {Figure(sharp, "N0")} | {Figure(torch, "N0")} | {rate / dyn:F1}x | {Ratio(rate, sharp)} | {Ratio(rate, torch)} |");
         }
 
         Console.WriteLine();
@@ -81,7 +85,7 @@ internal static class Compare
             }
         }
 
-        PrintKernels(kernel, peer, fmaCeilings);
+        PrintKernels(kernel, peer, torchSharp, fmaCeilings);
         Console.WriteLine($"Generated source: W4 {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.W4Source):N0} characters, 10 layers {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.TenLayerSource):N0} characters");
         return 0;
     }
@@ -96,22 +100,33 @@ internal static class Compare
         ["gemm-dX 256x512x512"] = BackwardGflops(256, 512, 512, weights: false),
     };
 
-    private static void PrintKernels(Dictionary<string, double> kernel, Dictionary<(string, int), double> peer, Dictionary<int, double> ceilings)
+    private static void PrintKernels(Dictionary<string, double> kernel, Dictionary<(string, int), double> peer, Dictionary<(string, int), double> torchSharp, Dictionary<int, double> ceilings)
     {
+        Console.WriteLine();
         foreach (var (bits, gflops) in ceilings)
         {
             Console.WriteLine($"FMA ceiling, {bits}-bit vectors, 1 thread, {FmaCeilings.Chains} independent chains: {gflops:F1} GFLOP/s");
         }
 
         double ceiling = ceilings.Count > 0 ? ceilings.Values.Max() : 0;
+        Console.WriteLine();
+        Console.WriteLine("| product (1 thread, GFLOP/s) | NetGen | % of FMA ceiling | TorchSharp mm | PyTorch mm | NetGen / TorchSharp | NetGen / PyTorch |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (name, gflops) in kernel)
         {
             peer.TryGetValue((name, 1), out double torch);
-            string product = name.StartsWith("gemm-dW", StringComparison.Ordinal) ? "AccumulateWeightGradient (dW += dZᵀ·X)"
-                : name.StartsWith("gemm-dX", StringComparison.Ordinal) ? "InputGradient (dX = dZ·W)" : "Forward (Z = X·Wᵀ)";
-            Console.WriteLine($"DenseKernels.{product} {name}, 1 thread: {gflops:F1} GFLOP/s; PyTorch mm: {(torch > 0 ? torch.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} GFLOP/s; ratio {(torch > 0 ? (gflops / torch).ToString("P0", CultureInfo.InvariantCulture) : "n/a")}; {(ceiling > 0 ? (gflops / ceiling).ToString("P0", CultureInfo.InvariantCulture) : "n/a")} of the FMA ceiling");
+            torchSharp.TryGetValue((name, 1), out double sharp);
+            string product = name.StartsWith("gemm-dW", StringComparison.Ordinal) ? "dW += dZᵀ·X"
+                : name.StartsWith("gemm-dX", StringComparison.Ordinal) ? "dX = dZ·W" : "Z = X·Wᵀ + b";
+            string shape = name[(name.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+            string share = ceiling > 0 ? (gflops / ceiling).ToString("P0", CultureInfo.InvariantCulture) : "n/a";
+            Console.WriteLine($"| {product} {shape} | {gflops:F1} | {share} | {Figure(sharp, "F1")} | {Figure(torch, "F1")} | {Ratio(gflops, sharp)} | {Ratio(gflops, torch)} |");
         }
     }
+
+    private static string Figure(double value, string format) => value > 0 ? value.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+
+    private static string Ratio(double ours, double theirs) => theirs > 0 ? (ours / theirs).ToString("F2", CultureInfo.InvariantCulture) + "x" : "n/a";
 
     private static double Measure((string Name, Func<INetwork<float>> Network, Func<Optimizer<float>> Optimizer, int Batch, bool Train) workload, Engine engine, int threads)
     {
@@ -168,12 +183,35 @@ internal static class Compare
         return steps * samplesPerStep / clock.Elapsed.TotalSeconds;
     }
 
-    private static Dictionary<(string, int), double> RunPeer(int[] threadCounts, bool kernelsOnly, string? only)
+    private static Dictionary<(string, int), double> RunPyTorch(int[] threadCounts, bool kernelsOnly, string? only)
+    {
+        var start = new ProcessStartInfo("/usr/bin/python3");
+        start.ArgumentList.Add(Path.Combine(FindRepositoryRoot(), "bench", "peer_pytorch.py"));
+        return RunPeer("pytorch", start, threadCounts, kernelsOnly, only, "Install it with: apt-get install python3-torch python3-threadpoolctl libopenblas0-pthread");
+    }
+
+    private static Dictionary<(string, int), double> RunTorchSharp(int[] threadCounts, bool kernelsOnly, string? only)
+    {
+        // A separate program, so neither this project nor NetGen.sln restores LibTorch; it runs only once built.
+        string program = Path.Combine(FindRepositoryRoot(), "NetGen.Benchmarks.TorchSharp", "bin", "Release", "net10.0", "NetGen.Benchmarks.TorchSharp.dll");
+        const string build = "Build it with: dotnet build -c Release NetGen.Benchmarks.TorchSharp (on Debian 12 then run ../shared/tools/torchsharp-on-debian12.sh and start compare with the LD_PRELOAD it prints)";
+        if (!File.Exists(program))
+        {
+            Console.WriteLine("The TorchSharp peer is not built. " + build);
+            return [];
+        }
+
+        var start = new ProcessStartInfo("dotnet");
+        start.ArgumentList.Add(program);
+        return RunPeer("torchsharp", start, threadCounts, kernelsOnly, only, build);
+    }
+
+    /// <summary>Runs a peer that prints `workload,threads,rate` lines (and `#` comments); returns the rates.</summary>
+    private static Dictionary<(string, int), double> RunPeer(string label, ProcessStartInfo start, int[] threadCounts, bool kernelsOnly, string? only, string help)
     {
         var result = new Dictionary<(string, int), double>();
-        string script = Path.Combine(FindRepositoryRoot(), "bench", "peer_pytorch.py");
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         start.ArgumentList.Add("--seconds");
         start.ArgumentList.Add(s_seconds.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add("--threads");
@@ -197,14 +235,14 @@ internal static class Compare
             process.WaitForExit();
             if (process.ExitCode != 0)
             {
-                Console.WriteLine($"The PyTorch peer failed ({process.ExitCode}): {errors.Result.Trim()}");
-                Console.WriteLine("Install it with: apt-get install python3-torch python3-threadpoolctl libopenblas0-pthread");
+                Console.WriteLine($"The {label} peer failed ({process.ExitCode}): {errors.Result.Trim()}");
+                Console.WriteLine(help);
                 return result;
             }
 
             foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                Console.WriteLine("pytorch " + line);
+                Console.WriteLine(label + " " + line);
                 var parts = line.Split(',');
                 if (parts.Length == 3 && !line.StartsWith('#'))
                 {
@@ -214,7 +252,7 @@ internal static class Compare
         }
         catch (System.ComponentModel.Win32Exception error)
         {
-            Console.WriteLine($"Cannot start /usr/bin/python3 for the PyTorch peer: {error.Message}");
+            Console.WriteLine($"Cannot start {start.FileName} for the {label} peer: {error.Message}");
         }
 
         return result;

@@ -7,6 +7,9 @@ in the same session and prints the ratios; or alone: /usr/bin/python3 bench/peer
 
 Fairness: OpenBLAS threads are capped with threadpoolctl (torch.set_num_threads does not limit them),
 and OMP_WAIT_POLICY=PASSIVE is set before torch loads so idle OpenMP workers do not spin against OpenBLAS.
+Debian's torch calls whatever libblas.so.3 the alternatives system points to: without an optimized BLAS
+installed (apt-get install libopenblas0-pthread) that is the reference BLAS, 3-5x slower, which would make
+any comparison meaningless. The script prints the BLAS it loaded and refuses to run on the reference one.
 """
 import os
 import sys
@@ -117,8 +120,34 @@ def gemm_shapes():
         yield f"gemm-dX {m}x{k}x{n}", input_gradient, 2.0 * m * n * k / 1e9
 
 
+def loaded_blas():
+    """The BLAS libraries mapped into this process (after one product has run), resolved to their real paths."""
+    torch.mm(torch.rand(8, 8), torch.rand(8, 8))
+    paths = set()
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            path = line.split()[-1]
+            name = os.path.basename(path)
+            if path.startswith("/") and ("blas" in name or "mkl" in name or "blis" in name):
+                paths.add(os.path.realpath(path))
+    return sorted(paths)
+
+
+def check_blas():
+    """Prints the BLAS in use; exits with 3 when it is the reference BLAS (or none is recognized)."""
+    paths = loaded_blas()
+    optimized = [p for p in paths if any(tag in os.path.basename(p) for tag in ("openblas", "mkl", "blis"))]
+    if not optimized:
+        print(f"torch loaded the reference BLAS ({', '.join(paths) or 'no BLAS library found'}); "
+              "its products are several times slower than an optimized BLAS, so the comparison would be meaningless. "
+              "Install OpenBLAS: apt-get install libopenblas0-pthread", file=sys.stderr)
+        sys.exit(3)
+    return optimized[0]
+
+
 def main():
-    print(f"# torch {torch.__version__}, seconds per measurement {SECONDS}", flush=True)
+    blas = check_blas()
+    print(f"# torch {torch.__version__}, BLAS {blas}, seconds per measurement {SECONDS}", flush=True)
     for threads in THREADS:
         torch.set_num_threads(threads)
         with threadpool_limits(limits=threads):

@@ -98,6 +98,19 @@ public abstract class Optimizer<T>
     /// <returns>The 1-based number of this step, to pass to <see cref="UpdateSlice"/>.</returns>
     internal long BeginStep(int parameterCount)
     {
+        long step = PrepareStep(parameterCount);
+        CommitStep();
+        return step;
+    }
+
+    /// <summary>
+    /// <see cref="BeginStep"/> without counting the step yet, for a step that may be skipped (a non-finite
+    /// gradient): <see cref="CommitStep"/> counts it once it has been applied.
+    /// </summary>
+    /// <param name="parameterCount">The length of the whole parameter buffer.</param>
+    /// <returns>The 1-based number the step will have, to pass to <see cref="UpdateSlice"/>.</returns>
+    internal long PrepareStep(int parameterCount)
+    {
         if (ParameterCount == 0)
         {
             Initialize(parameterCount);
@@ -107,8 +120,11 @@ public abstract class Optimizer<T>
             throw new ArgumentException($"'parameters' has {parameterCount} values but this optimizer's state is sized for {ParameterCount}; call Initialize to re-size it (which clears it).", "parameters");
         }
 
-        return ++StepCount;
+        return StepCount + 1;
     }
+
+    /// <summary>Counts a step prepared with <see cref="PrepareStep"/> and applied.</summary>
+    internal void CommitStep() => StepCount++;
 
     /// <summary>Applies step <paramref name="step"/> to the slice of the buffer that starts at <paramref name="offset"/>.</summary>
     internal void UpdateSlice(Span<T> parameters, ReadOnlySpan<T> gradient, int offset, long step) =>

@@ -83,6 +83,11 @@ public sealed unsafe class ParallelGradient<T> : IDisposable
     private T* _stepGradient;
     private int _stepLength;
     private long _stepNumber;
+    // The fused job (ComputeAndStep): the divisor of the summed gradient, how many threads have reduced their
+    // share, and whether any share was not finite.
+    private T _divisor;
+    private int _sharesReduced;
+    private int _nonFiniteShares;
     private Exception? _workerError;
     private volatile bool _disposed;
 
@@ -163,6 +168,88 @@ public sealed unsafe class ParallelGradient<T> : IDisposable
     /// <param name="dropoutSeed">The seed of this batch's dropout masks.</param>
     public double Compute(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, Memory<T> gradient, bool training, ulong dropoutSeed)
     {
+        bool parallel = BeginBatch(inputs, targets, gradient, training, dropoutSeed);
+        if (parallel)
+        {
+            RunOnAllThreads(Job.Gradient);
+        }
+        else
+        {
+            RunChunks();
+            ReduceShare(0, 1);
+        }
+
+        return EndBatch();
+    }
+
+    /// <summary>
+    /// <see cref="Compute"/>, then the mean gradient (the sum divided by <paramref name="divisor"/>, usually the
+    /// batch size) written into <paramref name="gradient"/>, then one step of <paramref name="optimizer"/> with it, as
+    /// one job: each thread reduces, divides and updates its own share of the parameters, so there is no serial pass
+    /// over the gradient between the batch and the step and the share stays in that core's cache. The step is
+    /// taken only when the loss and every gradient value are finite. The same bits as <see cref="Compute"/>,
+    /// <c>TensorPrimitives.Divide</c> and <see cref="Step"/> one after another, on any number of threads.
+    /// </summary>
+    /// <param name="inputs">The batch's inputs, sample after sample.</param>
+    /// <param name="targets">The batch's targets.</param>
+    /// <param name="gradient">Receives the mean gradient; length <see cref="INetwork.ParameterCount"/>.</param>
+    /// <param name="divisor">What the summed gradient is divided by.</param>
+    /// <param name="optimizer">The optimizer; its state is sized on the first step.</param>
+    /// <param name="parameters">The parameters to update; as long as <paramref name="gradient"/>.</param>
+    /// <param name="training">True to apply dropout.</param>
+    /// <param name="dropoutSeed">The seed of this batch's dropout masks.</param>
+    /// <param name="stepped">False when the loss or the gradient was not finite, and so no parameter changed.</param>
+    /// <returns>The summed loss of the batch.</returns>
+    public double ComputeAndStep(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, Memory<T> gradient, T divisor, Optimizer<T> optimizer, Span<T> parameters, bool training, ulong dropoutSeed, out bool stepped)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (parameters.Length != gradient.Length)
+        {
+            throw new ArgumentException($"'parameters' has {parameters.Length} values but 'gradient' has {gradient.Length}; they must have the same length.", nameof(parameters));
+        }
+
+        bool parallel = BeginBatch(inputs, targets, gradient, training, dropoutSeed);
+        long step = optimizer.PrepareStep(parameters.Length);
+        _divisor = divisor;
+        _sharesReduced = 0;
+        _nonFiniteShares = 0;
+        fixed (T* parameterPointer = parameters)
+        {
+            _optimizer = optimizer;
+            _stepParameters = parameterPointer;
+            _stepLength = parameters.Length;
+            _stepNumber = step;
+            try
+            {
+                if (parallel)
+                {
+                    RunOnAllThreads(Job.GradientAndStep);
+                }
+                else
+                {
+                    RunChunks();
+                    ReduceDivideAndStep(0, 1);
+                }
+            }
+            finally
+            {
+                _optimizer = null;
+                _stepParameters = null;
+            }
+        }
+
+        stepped = _nonFiniteShares == 0 && double.IsFinite(ChunkLossSum());
+        if (stepped)
+        {
+            optimizer.CommitStep();
+        }
+
+        return EndBatch();
+    }
+
+    /// <summary>Validates a batch and publishes it to the threads; returns whether the workers should help.</summary>
+    private bool BeginBatch(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, Memory<T> gradient, bool training, ulong dropoutSeed)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (gradient.Length != _network.ParameterCount)
         {
@@ -192,26 +279,27 @@ public sealed unsafe class ParallelGradient<T> : IDisposable
         _gradient = gradient;
         _workerError = null;
 
-        bool parallel = _workers.Length > 0 && _chunkCount > 1 && (long)_network.ParameterCount * batch >= MinParallelWork;
-        if (parallel)
-        {
-            RunOnAllThreads(Job.Gradient);
-        }
-        else
-        {
-            RunChunks();
-            ReduceShare(0, 1);
-        }
+        return _workers.Length > 0 && _chunkCount > 1 && (long)_network.ParameterCount * batch >= MinParallelWork;
+    }
 
+    /// <summary>The summed loss of the batch just computed (chunk by chunk, in order), and the batch's buffers released.</summary>
+    private double EndBatch()
+    {
+        double loss = ChunkLossSum();
+        _inputs = default;
+        _targets = default;
+        _gradient = default;
+        return loss;
+    }
+
+    private double ChunkLossSum()
+    {
         double loss = 0;
         for (int c = 0; c < _chunkCount; c++)
         {
             loss += _chunkLosses[c];
         }
 
-        _inputs = default;
-        _targets = default;
-        _gradient = default;
         return loss;
     }
 
@@ -387,6 +475,11 @@ public sealed unsafe class ParallelGradient<T> : IDisposable
             RunChunks();
             ReduceShare(thread, threads);
         }
+        else if (job == Job.GradientAndStep)
+        {
+            RunChunks();
+            ReduceDivideAndStep(thread, threads);
+        }
         else
         {
             var (start, length) = Share(thread, threads, _stepLength);
@@ -463,6 +556,46 @@ public sealed unsafe class ParallelGradient<T> : IDisposable
         }
     }
 
+    /// <summary>
+    /// This thread's share of <see cref="ComputeAndStep"/> once the chunks are done: the share of the gradient summed
+    /// and divided, checked, and (after every thread has checked its share, so a non-finite value anywhere leaves
+    /// every parameter as it was) the optimizer step on the same share.
+    /// </summary>
+    private void ReduceDivideAndStep(int thread, int threads)
+    {
+        ReduceShare(thread, threads);
+        if (Volatile.Read(ref _workerError) is not null)
+        {
+            return;
+        }
+
+        var (start, length) = Share(thread, threads, _gradient.Length);
+        var share = _gradient.Span.Slice(start, length);
+        TensorPrimitives.Divide(share, _divisor, share);
+        // One NaN or infinity anywhere makes the sum non-finite, so a vectorized sum checks the whole share.
+        if (!T.IsFinite(TensorPrimitives.Sum<T>(share)))
+        {
+            Interlocked.Increment(ref _nonFiniteShares);
+        }
+
+        Interlocked.Increment(ref _sharesReduced);
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _sharesReduced) < threads)
+        {
+            if (Volatile.Read(ref _workerError) is not null)
+            {
+                return;
+            }
+
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+
+        if (Volatile.Read(ref _nonFiniteShares) == 0 && double.IsFinite(ChunkLossSum()))
+        {
+            _optimizer!.UpdateSlice(new Span<T>(_stepParameters + start, length), share, start, _stepNumber);
+        }
+    }
+
     /// <summary>What the workers do when the generation advances.</summary>
     private enum Job
     {
@@ -471,5 +604,8 @@ public sealed unsafe class ParallelGradient<T> : IDisposable
 
         /// <summary>Slices of an optimizer step.</summary>
         Step,
+
+        /// <summary>Chunks of the minibatch, then slices of the reduction, the mean and the optimizer step.</summary>
+        GradientAndStep,
     }
 }

@@ -434,6 +434,29 @@ public sealed class Trainer<T> : IDisposable
 
         // Dropout masks: a fresh seed per batch, drawn only when there is dropout so other networks keep their sequence.
         ulong dropoutSeed = _hasDropout ? _random.NextUInt64() : 0;
+        if (Options.MaxGradientNorm is null)
+        {
+            // Without clipping nothing needs the whole gradient before the step: the engine sums, divides, checks
+            // and steps each thread's share in one job (the same bits as the three passes below).
+            double fusedLoss = _engine.ComputeAndStep(
+                _batchInputs.AsMemory(0, samples.Length * inputSize),
+                _batchTargets.AsMemory(0, samples.Length * outputSize),
+                _gradient,
+                T.CreateTruncating(samples.Length),
+                Optimizer,
+                Network.Parameters,
+                training: true,
+                dropoutSeed,
+                out bool stepped);
+            if (!stepped)
+            {
+                throw new TrainingDivergedException(epoch, batch, fusedLoss, history);
+            }
+
+            TrackGradientNorms();
+            return fusedLoss;
+        }
+
         double loss = _engine.Compute(
             _batchInputs.AsMemory(0, samples.Length * inputSize),
             _batchTargets.AsMemory(0, samples.Length * outputSize),
@@ -448,6 +471,15 @@ public sealed class Trainer<T> : IDisposable
         }
 
         TensorPrimitives.Divide(_gradient, T.CreateTruncating(samples.Length), _gradient);
+        TrackGradientNorms();
+        GradientClipping.ClipByGlobalNorm<T>(_gradient, Options.MaxGradientNorm.Value);
+        _engine.Step(Optimizer, Network.Parameters, _gradient);
+        return loss;
+    }
+
+    /// <summary>Adds the norms of the batch's mean gradient (before any clipping) to the epoch's, when tracked.</summary>
+    private void TrackGradientNorms()
+    {
         if (Options.NormTracking != NormTracking.Off)
         {
             for (int i = 0; i < _normTensors.Length; i++)
@@ -457,14 +489,6 @@ public sealed class Trainer<T> : IDisposable
                 _gradientNormSums[i] += norm;
             }
         }
-
-        if (Options.MaxGradientNorm is { } maxNorm)
-        {
-            GradientClipping.ClipByGlobalNorm<T>(_gradient, maxNorm);
-        }
-
-        _engine.Step(Optimizer, Network.Parameters, _gradient);
-        return loss;
     }
 
     /// <summary>Where a <see cref="Fit"/> call is: kept in the trainer so a checkpoint can be taken after it returns or is canceled.</summary>

@@ -179,6 +179,70 @@ public class ParallelGradientTests
         Assert.NotEqual(start, parallel);
     }
 
+    [Theory]
+    [MemberData(nameof(OptimizerNames))]
+    public void TheFusedGradientAndStepGivesTheBitsOfComputeDivideAndStep(string name)
+    {
+        // 101,100 parameters, 256 samples: eight chunks of 32, and enough work for every thread.
+        var (inputs, targets) = Batch(256, 1000, 100, seed: 31);
+        var serialNet = new LinearModel<float>(1000, 100, Loss.SoftmaxCrossEntropy, seed: 8);
+        var serialOptimizer = CreateOptimizer(name);
+        var serialGradient = new float[serialNet.ParameterCount];
+        var serialLosses = new List<double>();
+        using (var single = new ParallelGradient<float>(serialNet, batchCapacity: 256, threads: 1))
+        {
+            for (int step = 0; step < 3; step++)
+            {
+                serialLosses.Add(single.Compute(inputs, targets, serialGradient, training: false, dropoutSeed: 0));
+                System.Numerics.Tensors.TensorPrimitives.Divide(serialGradient, 256f, serialGradient);
+                serialOptimizer.Step(serialNet.Parameters, serialGradient);
+            }
+        }
+
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var net = new LinearModel<float>(1000, 100, Loss.SoftmaxCrossEntropy, seed: 8);
+            var optimizer = CreateOptimizer(name);
+            var gradient = new float[net.ParameterCount];
+            using var engine = new ParallelGradient<float>(net, batchCapacity: 256, threads);
+            for (int step = 0; step < 3; step++)
+            {
+                Assert.Equal(serialLosses[step], engine.ComputeAndStep(inputs, targets, gradient, 256f, optimizer, net.Parameters, training: false, dropoutSeed: 0, out bool stepped));
+                Assert.True(stepped);
+            }
+
+            Assert.Equal(3, optimizer.StepCount);
+            Assert.Equal(serialGradient, gradient);
+            Assert.Equal(serialNet.Parameters.ToArray(), net.Parameters.ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void TheFusedStepLeavesTheParametersAsTheyWereWhenTheGradientIsNotFinite(int threads)
+    {
+        var (inputs, targets) = Batch(256, 1000, 100, seed: 32);
+        inputs[5 * 1000 + 7] = float.NaN;
+        var net = new LinearModel<float>(1000, 100, Loss.SoftmaxCrossEntropy, seed: 9);
+        var before = net.Parameters.ToArray();
+        var optimizer = new Adam<float>();
+        using var engine = new ParallelGradient<float>(net, batchCapacity: 256, threads);
+        engine.ComputeAndStep(inputs, targets, new float[net.ParameterCount], 256f, optimizer, net.Parameters, training: false, dropoutSeed: 0, out bool stepped);
+        Assert.False(stepped);
+        Assert.Equal(0, optimizer.StepCount);
+        Assert.Equal(before, net.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void TheFusedStepChecksItsArguments()
+    {
+        var net = new LinearModel<float>(1000, 100, Loss.SoftmaxCrossEntropy);
+        using var engine = new ParallelGradient<float>(net, batchCapacity: 256, threads: 2);
+        var error = Assert.Throws<ArgumentException>(() => engine.ComputeAndStep(new float[256 * 1000], new float[256 * 100], new float[net.ParameterCount], 256f, new Adam<float>(), new float[5], training: false, dropoutSeed: 0, out _));
+        Assert.Equal("parameters", error.ParamName);
+    }
+
     [Fact]
     public void AParallelStepChecksItsArguments()
     {
@@ -218,10 +282,13 @@ public class ParallelGradientTests
             engine.Compute(inputs, targets, gradient, training: false, dropoutSeed: 0);
         }
 
+        var optimizer = new Adam<float>();
+        engine.ComputeAndStep(inputs, targets, gradient, 64f, optimizer, net.Parameters, training: false, dropoutSeed: 0, out _);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 5; i++)
         {
             engine.Compute(inputs, targets, gradient, training: false, dropoutSeed: 0);
+            engine.ComputeAndStep(inputs, targets, gradient, 64f, optimizer, net.Parameters, training: false, dropoutSeed: 0, out _);
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);

@@ -36,6 +36,20 @@ internal static class Compare
         string? only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
         int[] threadCounts = [1, Environment.ProcessorCount];
         threadCounts = threadCounts.Distinct().ToArray();
+        if (args.Contains("--phases"))
+        {
+            // Where a training step's time goes, per thread count: what limits the two-thread speed-up.
+            foreach (var workload in Workloads.Where(w => w.Train && w.Batch > 1 && w.Name.StartsWith("W", StringComparison.Ordinal) && w.Name[1] >= '3'))
+            {
+                foreach (int threads in threadCounts)
+                {
+                    PrintPhases(workload, threads);
+                }
+            }
+
+            return 0;
+        }
+
         if (args.Contains("--kernels"))
         {
             // Only the matrix products against PyTorch's mm: the quick loop while tuning a kernel.
@@ -127,6 +141,38 @@ internal static class Compare
     private static string Figure(double value, string format) => value > 0 ? value.ToString(format, CultureInfo.InvariantCulture) : "n/a";
 
     private static string Ratio(double ours, double theirs) => theirs > 0 ? (ours / theirs).ToString("F2", CultureInfo.InvariantCulture) + "x" : "n/a";
+
+    private static void PrintPhases((string Name, Func<INetwork<float>> Network, Func<Optimizer<float>> Optimizer, int Batch, bool Train) workload, int threads)
+    {
+        using var c = new WorkloadCase(workload.Network(), Engine.Generated, workload.Optimizer(), workload.Batch, threads);
+        var phases = new double[3];
+        long steps = 0;
+        var warmup = Stopwatch.StartNew();
+        while (warmup.Elapsed.TotalSeconds < 0.5)
+        {
+            c.TrainInPhases();
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < s_seconds)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            c.ComputeGradient();
+            long t1 = Stopwatch.GetTimestamp();
+            c.ScaleGradient();
+            long t2 = Stopwatch.GetTimestamp();
+            c.StepOptimizer();
+            long t3 = Stopwatch.GetTimestamp();
+            phases[0] += t1 - t0;
+            phases[1] += t2 - t1;
+            phases[2] += t3 - t2;
+            steps++;
+        }
+
+        double Ms(double ticks) => ticks * 1000.0 / Stopwatch.Frequency / steps;
+        double fused = Rate(() => c.Train(), 1);
+        Console.WriteLine($"{workload.Name}, {threads} thread(s): gradient {Ms(phases[0]):F3} ms, mean {Ms(phases[1]):F3} ms, optimizer step {Ms(phases[2]):F3} ms per batch in three phases; {1000 / fused:F3} ms fused (ComputeAndStep)");
+    }
 
     private static double Measure((string Name, Func<INetwork<float>> Network, Func<Optimizer<float>> Optimizer, int Batch, bool Train) workload, Engine engine, int threads)
     {

@@ -6,6 +6,7 @@ using NetGen.Benchmarks;
 // dotnet run -c Release --project NetGen.Benchmarks -- compare [--seconds S]   -> NetGen vs PyTorch, one table of ratios
 // dotnet run -c Release --project NetGen.Benchmarks -- compare --kernels       -> only the matrix products vs PyTorch mm
 // dotnet run -c Release --project NetGen.Benchmarks -- compare --only W4       -> only the workloads whose name starts with W4
+// dotnet run -c Release --project NetGen.Benchmarks -- compare --phases        -> W3/W4 training split into gradient, mean and optimizer step
 // dotnet run -c Release --project NetGen.Benchmarks -- --filter '*'            -> BenchmarkDotNet, short job (minutes)
 // dotnet run -c Release --project NetGen.Benchmarks -- --filter '*' --full     -> BenchmarkDotNet's default job
 // dotnet run -c Release --project NetGen.Benchmarks -- norm-cost               -> training with per-layer norms vs without

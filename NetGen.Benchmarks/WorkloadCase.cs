@@ -28,7 +28,7 @@ public sealed class WorkloadCase : IDisposable
     private readonly float[] _inputs;
     private readonly float[] _targets;
     private readonly float[] _outputs;
-    private readonly float _scale;
+    private readonly float _batchSize;
 
     /// <summary>Prepares <paramref name="network"/> (run as <paramref name="engine"/>) for batches of <paramref name="batch"/> on <paramref name="threads"/> threads.</summary>
     public WorkloadCase(INetwork<float> network, Engine engine, Optimizer<float> optimizer, int batch, int threads)
@@ -40,7 +40,7 @@ public sealed class WorkloadCase : IDisposable
         _workspace = _net.CreateWorkspace(batch);
         _gradient = new float[_net.ParameterCount];
         _outputs = new float[batch * _net.OutputSize];
-        _scale = 1f / batch;
+        _batchSize = batch;
         Batch = batch;
 
         var random = new DeterministicRandom(7);
@@ -61,13 +61,25 @@ public sealed class WorkloadCase : IDisposable
     public int Batch { get; }
 
     /// <summary>One training step: forward and backward over the batch, mean gradient, optimizer update.</summary>
-    public float Train()
+    public float Train() => (float)_gradientEngine.ComputeAndStep(_inputs, _targets, _gradient, _batchSize, _optimizer, _net.Parameters, training: true, dropoutSeed: 0, out _);
+
+    /// <summary><see cref="Train"/> in three phases, each on its own: <see cref="ComputeGradient"/>, <see cref="ScaleGradient"/>, <see cref="StepOptimizer"/>.</summary>
+    public float TrainInPhases()
     {
-        double loss = _gradientEngine.Compute(_inputs, _targets, _gradient, training: true, dropoutSeed: 0);
-        TensorPrimitives.Multiply(_gradient, _scale, _gradient);
-        _gradientEngine.Step(_optimizer, _net.Parameters, _gradient);
-        return (float)loss;
+        float loss = ComputeGradient();
+        ScaleGradient();
+        StepOptimizer();
+        return loss;
     }
+
+    /// <summary>The first phase of <see cref="Train"/>: forward and backward over the batch, chunk gradients summed.</summary>
+    public float ComputeGradient() => (float)_gradientEngine.Compute(_inputs, _targets, _gradient, training: true, dropoutSeed: 0);
+
+    /// <summary>The second phase of <see cref="Train"/>: the summed gradient becomes the mean (on the caller).</summary>
+    public void ScaleGradient() => TensorPrimitives.Divide(_gradient, _batchSize, _gradient);
+
+    /// <summary>The third phase of <see cref="Train"/>: the optimizer step.</summary>
+    public void StepOptimizer() => _gradientEngine.Step(_optimizer, _net.Parameters, _gradient);
 
     /// <summary>Inference of the whole batch (<c>Predict</c> for a batch of one, <c>Forward</c> otherwise).</summary>
     public float Infer()

@@ -8,13 +8,14 @@ using NetGen.Generator.Emit;
 using NetGen.Generator.Graph;
 using NetGen.Generator.Model;
 using NetGen.Generator.Parsing;
+using NetGen.Generator.Planning;
 
 namespace NetGen.Generator;
 
 /// <summary>
 /// The NetGen incremental generator: for every class marked [Network], emits a specialized
 /// forward and backward pass. Pipeline: find (ForAttributeWithMetadataName) → parse (equatable
-/// spec + diagnostics) → graph → derive → emit. Each stage is tracked by name for caching tests.
+/// spec + diagnostics) → graph → derive → plan → emit. Each stage is tracked by name for caching tests.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class NetworkGenerator : IIncrementalGenerator
@@ -30,6 +31,9 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         /// <summary>The forward and backward graphs of each valid network.</summary>
         public const string Derive = "NetGen.Derive";
+
+        /// <summary>The plan of each network: layout, strategy, names (joins the unroll threshold).</summary>
+        public const string Plan = "NetGen.Plan";
 
         /// <summary>Warnings for classes with layer attributes but no [Network].</summary>
         public const string OrphanLayers = "NetGen.OrphanLayers";
@@ -64,27 +68,45 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         var models = parsed
             .Where(static r => r.Spec is not null)
-            .Select(static (r, _) => GraphBuilder.Build(r.Spec!))
+            .Select(static (r, _) => StageResult<ForwardGraph>.Run(r.Spec!.TypeName, () => GraphBuilder.Build(r.Spec!)))
             .WithTrackingName(Steps.Graph)
-            .Select(static (graph, _) => new NetworkModel(graph, Deriver.Derive(graph)))
+            .Select(static (graph, _) => graph.Then(static g => new NetworkModel(g, Deriver.Derive(g))))
             .WithTrackingName(Steps.Derive);
 
-        context.RegisterSourceOutput(models.Combine(unrollThreshold), static (spc, pair) =>
-            spc.AddSource(pair.Left.Forward.Spec.HintName, SourceText.From(NetworkEmitter.Emit(pair.Left, pair.Right), Encoding.UTF8)));
+        var plans = models
+            .Combine(unrollThreshold)
+            .Select(static (pair, _) => pair.Left.Then(model => Planner.Plan(model, pair.Right)))
+            .WithTrackingName(Steps.Plan);
 
-        var orphans = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                SpecParser.DenseAttributeName,
-                static (node, _) => node is TypeDeclarationSyntax,
-                static (ctx, ct) => SpecParser.CheckOrphanLayers(ctx, ct))
-            .WithTrackingName(Steps.OrphanLayers);
-
-        context.RegisterSourceOutput(orphans, static (spc, diagnostics) =>
+        context.RegisterSourceOutput(plans, static (spc, plan) =>
         {
-            foreach (var diagnostic in diagnostics)
+            var source = plan.Then(static p => NetworkEmitter.Emit(p));
+            if (source.Bug is not null)
             {
-                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+                spc.ReportDiagnostic(source.Bug.ToDiagnostic());
+                return;
             }
+
+            spc.AddSource(plan.Value!.HintName, SourceText.From(source.Value!, Encoding.UTF8));
         });
+
+        // NG0012 watches every layer attribute: one provider per attribute (ForAttributeWithMetadataName takes one name).
+        foreach (string layerAttribute in SpecParser.LayerAttributeNames)
+        {
+            var orphans = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    layerAttribute,
+                    static (node, _) => node is TypeDeclarationSyntax,
+                    static (ctx, ct) => SpecParser.CheckOrphanLayers(ctx, ct))
+                .WithTrackingName(Steps.OrphanLayers);
+
+            context.RegisterSourceOutput(orphans, static (spc, diagnostics) =>
+            {
+                foreach (var diagnostic in diagnostics)
+                {
+                    spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+            });
+        }
     }
 }

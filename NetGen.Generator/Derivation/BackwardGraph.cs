@@ -1,21 +1,22 @@
 using NetGen.Generator.Graph;
 using NetGen.Generator.Model;
+using NetGen.Generator.Ops;
 
 namespace NetGen.Generator.Derivation;
 
 /// <summary>
-/// One step of the backward pass: apply <see cref="Rule"/> at forward node <see cref="Node"/>,
-/// producing the gradient of <see cref="Target"/> (a node ID, or -1 when the target is one of the
-/// node's parameters). <see cref="Accumulate"/> is true when the target already received a
-/// gradient from another consumer, so this step adds instead of assigning (fan-out in a DAG).
+/// One step of the backward pass: the chain rule through node <see cref="Node"/>'s op towards
+/// <see cref="Wrt"/> (one of its inputs or parameters). <see cref="Target"/> is the node whose gradient
+/// the step produces (-1 for a parameter). <see cref="Accumulate"/> is true when the target already
+/// received a gradient from another consumer, so this step adds instead of assigning (fan-out in a DAG).
 /// </summary>
-internal sealed record BackwardStep(RuleKind Rule, int Node, int Target, bool Accumulate);
+internal sealed record BackwardStep(int Node, Wrt Wrt, int Target, bool Accumulate);
 
 /// <summary>
-/// Stage 4's result: the steps of the backward pass in execution order (reverse topological),
-/// and which forward nodes need a gradient buffer.
+/// Stage 4's result: the steps of the backward pass in execution order (reverse topological) after the
+/// loss's own step, and which forward nodes need a gradient buffer (the loss's input first).
 /// </summary>
 internal sealed record BackwardGraph(EquatableArray<BackwardStep> Steps, EquatableArray<int> GradientNodes);
 
-/// <summary>The graph handed to the emitter: forward and backward, both plain data.</summary>
-internal sealed record NetworkModel(ComputationGraph Forward, BackwardGraph Backward);
+/// <summary>The forward and backward graphs of one network, both plain data.</summary>
+internal sealed record NetworkModel(ForwardGraph Forward, BackwardGraph Backward);

@@ -1,81 +1,73 @@
 using System.Collections.Generic;
 using NetGen.Generator.Graph;
 using NetGen.Generator.Model;
+using NetGen.Generator.Ops;
 
 namespace NetGen.Generator.Derivation;
 
 /// <summary>
-/// Stage 4: reverse-mode differentiation of a forward graph. Starting from the loss, it visits
-/// nodes in reverse topological order; each node that received a gradient passes it to its
-/// inputs (and parameters) by its operation's rule. Every edge is visited once.
+/// Stage 4: reverse-mode differentiation of a forward graph. Starting from the loss, it visits nodes in
+/// reverse topological order; each node that received a gradient passes it to its parameters and to
+/// those of its inputs that need one, by its op's derivative. Every edge is visited once, and a value
+/// read by several nodes accumulates their contributions.
 /// </summary>
 internal static class Deriver
 {
-    public static BackwardGraph Derive(ComputationGraph graph)
+    public static BackwardGraph Derive(ForwardGraph graph)
     {
-        var steps = new List<BackwardStep>();
-        var hasGradient = new bool[graph.Nodes.Count];
-        var gradientNodes = new List<int>();
+        var nodes = graph.Nodes;
 
-        void Produce(RuleKind rule, int node, int target)
+        // A value needs a gradient when a parameter lies upstream of it: not the input, nor values
+        // computed from the input alone (dropout on the input).
+        var needsGradient = new bool[nodes.Count];
+        foreach (var node in nodes)
         {
-            bool accumulate = target >= 0 && hasGradient[target];
-            steps.Add(new BackwardStep(rule, node, target, accumulate));
-            if (target >= 0 && !hasGradient[target])
+            bool needs = node.Parameters.Count > 0;
+            foreach (int input in node.Inputs)
             {
-                hasGradient[target] = true;
-                gradientNodes.Add(target);
+                needs |= needsGradient[input];
             }
+
+            needsGradient[node.Id] = needs;
         }
 
-        var loss = graph.Loss;
-        Produce(DerivativeRules.ForLoss(loss.Kind), loss.InputNode, loss.InputNode);
+        var steps = new List<BackwardStep>();
+        var hasGradient = new bool[nodes.Count];
+        var gradientNodes = new List<int> { graph.Loss.InputNode };
+        hasGradient[graph.Loss.InputNode] = true;
 
-        for (int id = graph.Nodes.Count - 1; id > 0; id--)
+        for (int id = nodes.Count - 1; id > 0; id--)
         {
             if (!hasGradient[id])
             {
                 continue;
             }
 
-            var node = graph.Nodes[id];
-            int input = node.Inputs[0];
-            switch (node.Kind)
-            {
-                case OpKind.Activation:
-                    Produce(DerivativeRules.ForActivation(node.Activation), id, input);
-                    break;
-                case OpKind.Dropout:
-                    Produce(RuleKind.Dropout, id, input);
-                    break;
-                case OpKind.Linear:
-                    Produce(RuleKind.LinearBias, id, -1);
-                    Produce(RuleKind.LinearWeights, id, -1);
-                    // The network input is data, not a parameter: its gradient is never needed.
-                    if (RequiresGradient(graph, input))
-                    {
-                        Produce(RuleKind.LinearInput, id, input);
-                    }
+            var node = nodes[id];
 
-                    break;
+            // Parameters last-to-first (b before W), the order the notes take z = W · a + b apart in.
+            for (int p = node.Parameters.Count - 1; p >= 0; p--)
+            {
+                steps.Add(new BackwardStep(id, Wrt.Parameter(p), -1, Accumulate: true));
+            }
+
+            for (int i = 0; i < node.Inputs.Count; i++)
+            {
+                int target = node.Inputs[i];
+                if (!needsGradient[target])
+                {
+                    continue;
+                }
+
+                steps.Add(new BackwardStep(id, Wrt.Input(i), target, hasGradient[target]));
+                if (!hasGradient[target])
+                {
+                    hasGradient[target] = true;
+                    gradientNodes.Add(target);
+                }
             }
         }
 
         return new BackwardGraph(steps.ToEquatableArray(), gradientNodes.ToEquatableArray());
-    }
-
-    /// <summary>
-    /// Whether the loss's gradient with respect to a node's value is worth computing: not for the
-    /// input, nor for values computed from the input alone without parameters (dropout on the input).
-    /// </summary>
-    private static bool RequiresGradient(ComputationGraph graph, int id)
-    {
-        var node = graph.Nodes[id];
-        return node.Kind switch
-        {
-            OpKind.Input => false,
-            OpKind.Linear => true,
-            _ => RequiresGradient(graph, node.Inputs[0]),
-        };
     }
 }

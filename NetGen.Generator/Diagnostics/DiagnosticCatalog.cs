@@ -93,12 +93,17 @@ internal static class DiagnosticCatalog
         "Dropout layer {0} is the last layer of '{1}'; dropout regularizes hidden units, so put it between dense layers",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor GeneratorBug = Create(
+        "NG0017", "NetGen could not generate the network",
+        "NetGen could not generate '{0}' because of a bug in NetGen itself: {1}. No code was generated for it; please report this message.",
+        DiagnosticSeverity.Error);
+
     /// <summary>All descriptors, in ID order.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
         NotPartial, NoLayers, InputsNotPositive, UnitsNotPositive, SoftmaxNotLast, LossDoesNotFitOutput,
         NestedType, GenericType, UnknownEnumValue, NetworkTooLarge, UnsupportedTypeKind, LayerWithoutNetwork,
-        TooFewClasses, UnreadableAttribute, DropoutRateOutOfRange, DropoutLast,
+        TooFewClasses, UnreadableAttribute, DropoutRateOutOfRange, DropoutLast, GeneratorBug,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);

@@ -20,6 +20,17 @@ internal sealed class CodeWriter
         return this;
     }
 
+    /// <summary>A blank line, unless the text already ends with one (or with an opening brace).</summary>
+    public CodeWriter Blank()
+    {
+        if (_text.Length >= 2 && _text[_text.Length - 1] == '\n' && (_text[_text.Length - 2] == '\n' || _text[_text.Length - 2] == '{'))
+        {
+            return this;
+        }
+
+        return Line();
+    }
+
     public CodeWriter Open(string line)
     {
         if (line.Length > 0)

@@ -1,25 +1,21 @@
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using NetGen.Generator.Derivation;
-using NetGen.Generator.Graph;
-using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Emit;
 
 /// <summary>
-/// Writes a network's computation graph as Graphviz DOT: values as ellipses, parameters as boxes,
-/// forward edges solid, and one dashed edge per backward step labelled with the derivative it
-/// implements (the same formulas as the comments in the generated code).
+/// The computation graph in Graphviz DOT: the forward pass as solid edges, each backward step as a
+/// dashed edge labelled with its op's derivative formula (the same text as the comment on its code).
 /// </summary>
 internal static class GraphDotWriter
 {
-    public static IReadOnlyList<string> Lines(NetworkModel model, System.Func<RuleKind, BackwardStep?, string> formula)
+    public static IReadOnlyList<string> Lines(NetworkModel model)
     {
         var graph = model.Forward;
         var lines = new List<string>
         {
-            "digraph " + graph.Spec.TypeName + " {",
+            "digraph " + graph.TypeName + " {",
             "  rankdir=LR;",
             "  node [fontname=\"Helvetica\", fontsize=11];",
             "  edge [fontname=\"Helvetica\", fontsize=9];",
@@ -29,53 +25,49 @@ internal static class GraphDotWriter
         foreach (var node in graph.Nodes)
         {
             string size = " [" + node.Size.ToString(CultureInfo.InvariantCulture) + "]";
-            switch (node.Kind)
+            foreach (var parameter in node.Parameters)
             {
-                case OpKind.Input:
-                    lines.Add("  " + node.Name + " [shape=ellipse, label=\"" + node.Name + size + " (input)\"];");
-                    break;
-                case OpKind.Linear:
-                    var w = node.Weights!;
-                    var b = node.Bias!;
-                    string input = graph.Nodes[node.Inputs[0]].Name;
-                    lines.Add("  " + w.Name + " [shape=box, label=\"" + w.Name + " [" + w.Rows + "x" + w.Columns + "]\"];");
-                    lines.Add("  " + b.Name + " [shape=box, label=\"" + b.Name + " [" + b.Length + "]\"];");
-                    lines.Add("  " + node.Name + " [shape=ellipse, label=\"" + node.Name + " = " + w.Name + " · " + input + " + " + b.Name + size + "\"];");
-                    lines.Add("  " + input + " -> " + node.Name + "; " + w.Name + " -> " + node.Name + "; " + b.Name + " -> " + node.Name + ";");
-                    break;
-                case OpKind.Dropout:
-                    lines.Add("  " + node.Name + " [shape=ellipse, label=\"" + node.Name + " = dropout(" + graph.Nodes[node.Inputs[0]].Name + ", "
-                        + node.DropoutRate.ToString("R", CultureInfo.InvariantCulture) + ")" + size + "\"];");
-                    lines.Add("  " + graph.Nodes[node.Inputs[0]].Name + " -> " + node.Name + ";");
-                    break;
-                default:
-                    lines.Add("  " + node.Name + " [shape=ellipse, label=\"" + node.Name + " = " + node.Activation.ToString().ToLowerInvariant()
-                        + "(" + graph.Nodes[node.Inputs[0]].Name + ")" + size + (node.Id == graph.Loss.PredictionNode ? ", prediction" : string.Empty) + "\"];");
-                    lines.Add("  " + graph.Nodes[node.Inputs[0]].Name + " -> " + node.Name + ";");
-                    break;
+                string shape = parameter.IsVector ? "[" + parameter.Length + "]" : "[" + parameter.Rows + "x" + parameter.Columns + "]";
+                lines.Add("  " + parameter.Name + " [shape=box, label=\"" + parameter.Name + " " + shape + "\"];");
+            }
+
+            string prediction = node.Id == graph.Loss.PredictionNode ? ", prediction" : string.Empty;
+            lines.Add("  " + node.Name + " [shape=ellipse, label=\"" + node.Op.ForwardFormula(node.Names(graph)) + size + prediction + "\"];");
+            var edges = new List<string>();
+            foreach (int input in node.Inputs)
+            {
+                edges.Add(graph.Nodes[input].Name + " -> " + node.Name + ";");
+            }
+
+            foreach (var parameter in node.Parameters)
+            {
+                edges.Add(parameter.Name + " -> " + node.Name + ";");
+            }
+
+            if (edges.Count > 0)
+            {
+                lines.Add("  " + string.Join(" ", edges));
             }
         }
 
         var lossInput = graph.Nodes[graph.Loss.InputNode];
         lines.Add("  t [shape=ellipse, label=\"t [" + lossInput.Size.ToString(CultureInfo.InvariantCulture) + "] (target)\"];");
-        lines.Add("  L [shape=doublecircle, label=\"L = " + graph.Spec.Loss + "\"];");
+        lines.Add("  L [shape=doublecircle, label=\"L = " + graph.Loss.Op.Kind + "\"];");
         lines.Add("  " + lossInput.Name + " -> L; t -> L;");
         lines.Add("  // backward pass: the chain rule, one step per operation");
         const string Backward = "style=dashed, color=firebrick, fontcolor=firebrick";
-        lines.Add("  L -> " + lossInput.Name + " [" + Backward + ", label=\"" + formula(DerivativeRules.ForLoss(graph.Loss.Kind), null) + "\"];");
-        foreach (var step in model.Backward.Steps.Skip(1))
+        lines.Add("  L -> " + lossInput.Name + " [" + Backward + ", label=\"" + Label(graph.Loss.Op.Formula(lossInput.Name, graph.Prediction.Name)) + "\"];");
+        foreach (var step in model.Backward.Steps)
         {
             var node = graph.Nodes[step.Node];
-            string target = step.Rule switch
-            {
-                RuleKind.LinearBias => node.Bias!.Name,
-                RuleKind.LinearWeights => node.Weights!.Name,
-                _ => graph.Nodes[node.Inputs[0]].Name,
-            };
-            lines.Add("  " + node.Name + " -> " + target + " [" + Backward + ", label=\"" + formula(step.Rule, step) + "\"];");
+            string target = step.Wrt.IsParameter ? node.Parameters[step.Wrt.Index].Name : graph.Nodes[node.Inputs[step.Wrt.Index]].Name;
+            lines.Add("  " + node.Name + " -> " + target + " [" + Backward + ", label=\"" + Label(node.Op.DerivativeFormula(node.Names(graph), step.Wrt)) + "\"];");
         }
 
         lines.Add("}");
         return lines;
     }
+
+    /// <summary>A formula as an edge label: the column padding of comments collapsed.</summary>
+    private static string Label(string formula) => System.Text.RegularExpressions.Regex.Replace(formula, " {2,}", "  ");
 }

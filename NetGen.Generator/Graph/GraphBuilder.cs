@@ -1,82 +1,111 @@
 using System.Collections.Generic;
+using System.Linq;
 using NetGen.Generator.Model;
+using NetGen.Generator.Ops;
+using NetGen.Shared;
 
 namespace NetGen.Generator.Graph;
 
 /// <summary>
-/// Stage 3: turns a validated <see cref="NetworkSpec"/> into its forward computation graph.
-/// Dense layer <c>l</c> becomes a linear node <c>zl = Wl · a(l-1) + bl</c> and, unless its
-/// activation is the identity, an activation node <c>al = f(zl)</c>; a dropout layer becomes a
-/// dropout node over the value before it.
+/// Stage 3: turns a validated <see cref="NetworkSpec"/> into its forward graph. Dense layer <c>l</c>
+/// becomes a linear node <c>zl = Wl · a(l-1) + bl</c> and, unless its activation is the identity, an
+/// activation node <c>al = f(zl)</c>; a dropout layer becomes a dropout node over the value before it.
+/// Each node's size and parameters come from its op's shape rule; the parameter layout is laid out
+/// here, once, in node order.
 /// </summary>
 internal static class GraphBuilder
 {
-    public static ComputationGraph Build(NetworkSpec spec)
+    public static ForwardGraph Build(NetworkSpec spec)
     {
-        var nodes = new List<GraphNode>();
-        var parameters = new List<ParameterTensor>();
-        nodes.Add(new GraphNode(0, OpKind.Input, "x", spec.Inputs, EquatableArray<int>.Empty, 0));
+        var builder = new Builder();
+        int previous = builder.Add("x", new InputOp(spec.Inputs));
 
-        int offset = 0;
-        int previous = 0;
-        int lastLinear = 0;
+        var layers = new List<LayerInfo>();
+        int lastLinear = -1;
         int dense = 0;
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             var layer = spec.Layers[i];
-            int position = i + 1;
-            if (layer.Kind == LayerKind.Dropout)
+            int index = i + 1;
+            int first = builder.Count;
+            int inputSize = builder.Nodes[previous].Size;
+            switch (layer.Kind)
             {
-                var input = nodes[previous];
-                previous = Add(nodes, OpKind.Dropout, input.Name + "Drop", input.Size, previous, position, ActivationKind.Identity, dropoutRate: layer.DropoutRate);
-                continue;
-            }
+                case LayerKind.Dropout:
+                    previous = builder.Add(builder.Nodes[previous].Name + "Drop", new DropoutOp(layer.DropoutRate, index), previous);
+                    layers.Add(new LayerInfo(index, layer.Kind, inputSize, inputSize, ActivationKind.Identity, layer.DropoutRate, first, previous));
+                    break;
+                case LayerKind.Dense:
+                    // Tensors and values are numbered by dense layer (W1, b1, z1, a1, W2, ...), as in the notes.
+                    dense++;
+                    string number = dense.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    lastLinear = builder.Add("z" + number, new LinearOp(layer.Units, NetworkRules.InitializerFor(layer.Activation)), previous, number);
+                    previous = lastLinear;
+                    if (Activations.For(layer.Activation) is { } activation)
+                    {
+                        previous = builder.Add("a" + number, activation, previous);
+                    }
 
-            // Tensors and values are numbered by dense layer (W1, b1, z1, a1, W2, ...), as in the notes.
-            dense++;
-            int fanIn = nodes[previous].Size;
-            var weights = new ParameterTensor("W" + dense, offset, layer.Units, fanIn, IsVector: false);
-            offset += weights.Length;
-            var bias = new ParameterTensor("b" + dense, offset, 1, layer.Units, IsVector: true);
-            offset += bias.Length;
-            parameters.Add(weights);
-            parameters.Add(bias);
-
-            lastLinear = Add(nodes, OpKind.Linear, "z" + dense, layer.Units, previous, position, ActivationKind.Identity, weights, bias);
-            previous = lastLinear;
-            if (layer.Activation != ActivationKind.Identity)
-            {
-                previous = Add(nodes, OpKind.Activation, "a" + dense, layer.Units, previous, position, layer.Activation);
+                    layers.Add(new LayerInfo(index, layer.Kind, inputSize, layer.Units, layer.Activation, 0, first, lastLinear));
+                    break;
+                default:
+                    throw new GeneratorBugException("no graph for layer kind " + layer.Kind);
             }
         }
 
-        var lastActivation = spec.Layers[spec.Layers.Count - 1].Activation;
-        LossNode loss;
-        switch (spec.Loss)
+        var loss = LossOp.For(spec.Loss);
+        LossAttachment attachment;
+        if (loss.ReadsLogits)
         {
-            case LossKind.SoftmaxCrossEntropy:
-                // Predictions are probabilities either way: with identity logits the graph adds the softmax.
-                int prediction = lastActivation == ActivationKind.Softmax
-                    ? previous
-                    : Add(nodes, OpKind.Activation, "p", nodes[lastLinear].Size, lastLinear, nodes[lastLinear].Layer, ActivationKind.Softmax);
-                loss = new LossNode(spec.Loss, lastLinear, prediction, Fused: true);
-                break;
-            case LossKind.BinaryCrossEntropy:
-                loss = new LossNode(spec.Loss, lastLinear, previous, Fused: true);
-                break;
-            default:
-                loss = new LossNode(spec.Loss, previous, previous, Fused: false);
-                break;
+            // Predictions are probabilities either way: with identity logits the graph adds the activation.
+            int prediction = builder.Nodes[previous].Op == loss.PredictionActivation
+                ? previous
+                : builder.Add("p", loss.PredictionActivation!, lastLinear);
+            attachment = new LossAttachment(loss, lastLinear, prediction);
+        }
+        else
+        {
+            attachment = new LossAttachment(loss, previous, previous);
         }
 
-        return new ComputationGraph(spec, nodes.ToEquatableArray(), loss, parameters.ToEquatableArray());
+        return new ForwardGraph(spec.Namespace, spec.TypeName, spec.HintName, spec.Precision, builder.Nodes.ToEquatableArray(), attachment,
+            builder.Parameters.ToEquatableArray(), layers.ToEquatableArray());
     }
 
-    private static int Add(List<GraphNode> nodes, OpKind kind, string name, int size, int input, int layer,
-        ActivationKind activation, ParameterTensor? weights = null, ParameterTensor? bias = null, double dropoutRate = 0)
+    private sealed class Builder
     {
-        int id = nodes.Count;
-        nodes.Add(new GraphNode(id, kind, name, size, new[] { input }.ToEquatableArray(), layer, activation, weights, bias, dropoutRate));
-        return id;
+        private int _offset;
+
+        public List<GraphNode> Nodes { get; } = new();
+
+        public List<ParameterSlot> Parameters { get; } = new();
+
+        public int Count => Nodes.Count;
+
+        /// <summary>Adds a node of <paramref name="op"/> reading <paramref name="inputs"/>; its parameters are named role + <paramref name="number"/>.</summary>
+        public int Add(string name, Op op, int input = -1, string number = "")
+        {
+            int[] inputs = input < 0 ? System.Array.Empty<int>() : new[] { input };
+            var sizes = inputs.Select(i => Nodes[i].Size).ToArray();
+            var shape = op.Shape(sizes);
+            if (shape.Error is not null)
+            {
+                // The parser has already checked every size a layer attribute can get wrong.
+                throw new GeneratorBugException(name + ": " + shape.Error);
+            }
+
+            var slots = new List<ParameterSlot>();
+            foreach (var parameter in op.Parameters(sizes))
+            {
+                var slot = new ParameterSlot(parameter.Role + number, _offset, parameter.Rows, parameter.Columns, parameter.IsVector, parameter.Initializer);
+                _offset += slot.Length;
+                slots.Add(slot);
+                Parameters.Add(slot);
+            }
+
+            int id = Nodes.Count;
+            Nodes.Add(new GraphNode(id, name, op, shape.Size, inputs.ToEquatableArray(), slots.ToEquatableArray()));
+            return id;
+        }
     }
 }

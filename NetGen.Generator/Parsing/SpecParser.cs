@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Model;
+using NetGen.Shared;
 
 namespace NetGen.Generator.Parsing;
 
@@ -20,8 +21,10 @@ internal static class SpecParser
     public const string DenseAttributeName = "NetGen.DenseAttribute";
     public const string DropoutAttributeName = "NetGen.DropoutAttribute";
 
-    /// <summary>The largest parameter count one network may have (the flat buffer is one array).</summary>
-    public const long MaxParameters = 1L << 30;
+    /// <summary>Every layer attribute: a class carrying any of them without [Network] gets NG0012.</summary>
+    public static readonly string[] LayerAttributeNames = { DenseAttributeName, DropoutAttributeName };
+
+    private const long MaxParameters = NetworkRules.MaxParameters;
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -110,7 +113,7 @@ internal static class SpecParser
                     continue;
                 }
 
-                if (!(rate >= 0 && rate < 1))
+                if (!DropoutRule.IsValidRate(rate))
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.DropoutRateOutOfRange, location, index, name,
                         rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
@@ -235,15 +238,7 @@ internal static class SpecParser
 
     private static void CheckLossFitsOutput(string name, LossKind loss, LayerSpec last, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
-        string? problem = (loss, last.Activation) switch
-        {
-            (LossKind.SoftmaxCrossEntropy, ActivationKind.Identity or ActivationKind.Softmax) => null,
-            (LossKind.SoftmaxCrossEntropy, _) => "SoftmaxCrossEntropy applies the softmax itself, so the last layer must be Identity (logits) or Softmax",
-            (LossKind.BinaryCrossEntropy, ActivationKind.Sigmoid) => null,
-            (LossKind.BinaryCrossEntropy, _) => "BinaryCrossEntropy is the log loss of a sigmoid output, so the last layer must be Sigmoid",
-            (_, ActivationKind.Softmax) => "a Softmax output is trained with SoftmaxCrossEntropy",
-            _ => null,
-        };
+        string? problem = NetworkRules.LossOutputMismatch(loss, last.Activation);
 
         if (problem is not null)
         {
@@ -251,7 +246,7 @@ internal static class SpecParser
             return;
         }
 
-        if (last.Units == 1 && (loss == LossKind.SoftmaxCrossEntropy || last.Activation == ActivationKind.Softmax))
+        if (NetworkRules.HasTooFewClasses(loss, last.Activation, last.Units))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.TooFewClasses, location, name,
                 last.Activation == ActivationKind.Softmax ? "a Softmax layer" : "SoftmaxCrossEntropy", last.Units));
@@ -266,10 +261,10 @@ internal static class SpecParser
         }
 
         long total = 0;
-        long fanIn = inputs;
+        int fanIn = inputs;
         foreach (var layer in layers.Where(l => l.Kind == LayerKind.Dense))
         {
-            total += (fanIn * layer.Units) + layer.Units;
+            total = NetworkRules.DenseLayout(total, fanIn, layer.Units, out _, out _);
             fanIn = layer.Units;
             if (total > MaxParameters)
             {
@@ -285,11 +280,21 @@ internal static class SpecParser
         }
     }
 
-    /// <summary>NG0012: a class with layer attributes that forgot [Network].</summary>
+    /// <summary>NG0012: a class with layer attributes that forgot [Network] (reported once, on its first layer attribute).</summary>
     public static EquatableArray<DiagnosticInfo> CheckOrphanLayers(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var type = (INamedTypeSymbol)context.TargetSymbol;
         if (type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName))
+        {
+            return EquatableArray<DiagnosticInfo>.Empty;
+        }
+
+        // Each layer attribute kind runs this check; only the first layer attribute of the class reports, so a class
+        // with [Dense] and [Dropout] gets one warning.
+        var first = type.GetAttributes().FirstOrDefault(a => System.Array.IndexOf(LayerAttributeNames, a.AttributeClass?.ToDisplayString()) >= 0);
+        if (first?.ApplicationSyntaxReference is not { } firstSyntax
+            || context.Attributes[0].ApplicationSyntaxReference is not { } thisSyntax
+            || firstSyntax.SyntaxTree != thisSyntax.SyntaxTree || firstSyntax.Span != thisSyntax.Span)
         {
             return EquatableArray<DiagnosticInfo>.Empty;
         }

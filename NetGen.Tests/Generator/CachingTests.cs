@@ -24,7 +24,7 @@ public class CachingTests
         """;
 
     private static readonly string[] TrackedSteps =
-        [NetworkGenerator.Steps.Parse, NetworkGenerator.Steps.Graph, NetworkGenerator.Steps.Derive];
+        [NetworkGenerator.Steps.Parse, NetworkGenerator.Steps.Graph, NetworkGenerator.Steps.Derive, NetworkGenerator.Steps.Plan];
 
     [Fact]
     public void SecondRunOnTheSameCompilationIsCachedEverywhere()
@@ -71,6 +71,24 @@ public class CachingTests
     }
 
     [Fact]
+    public void ChangingTheUnrollThresholdReplansWithoutRederiving()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Networks);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        driver = driver.WithUpdatedAnalyzerConfigOptions(new BuildProperties("build_property.NetGenUnrollThreshold", "1")).RunGenerators(compilation);
+        var steps = driver.GetRunResult().Results[0].TrackedSteps;
+        foreach (var name in new[] { NetworkGenerator.Steps.Parse, NetworkGenerator.Steps.Graph, NetworkGenerator.Steps.Derive })
+        {
+            Assert.All(steps[name].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{name}: {o.Reason}"));
+        }
+
+        // Both networks were unrolled under the default threshold (64) and are batched under 1.
+        var plans = steps[NetworkGenerator.Steps.Plan].SelectMany(s => s.Outputs).ToList();
+        Assert.Equal(2, plans.Count);
+        Assert.All(plans, o => Assert.Equal(IncrementalStepRunReason.Modified, o.Reason));
+    }
+
+    [Fact]
     public void PipelineModelsHoldNoRoslynObjects()
     {
         var driver = GeneratorHarness.CreateDriver().RunGenerators(GeneratorHarness.CreateCompilation(Networks));
@@ -80,6 +98,25 @@ public class CachingTests
             foreach (var output in steps[name].SelectMany(s => s.Outputs))
             {
                 ObjectGraph.AssertNoRoslynObjects(output.Value, name);
+            }
+        }
+    }
+
+    /// <summary>MSBuild properties as the generator sees them (<c>build_property.*</c> global options).</summary>
+    private sealed class BuildProperties(string key, string value) : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider
+    {
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GlobalOptions { get; } = new Options(key, value);
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options(string.Empty, string.Empty);
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(AdditionalText textFile) => new Options(string.Empty, string.Empty);
+
+        private sealed class Options(string key, string value) : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions
+        {
+            public override bool TryGetValue(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? result)
+            {
+                result = name == key ? value : null;
+                return result is not null;
             }
         }
     }

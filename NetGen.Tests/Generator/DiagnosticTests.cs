@@ -105,6 +105,36 @@ public class DiagnosticTests
         """, "NG0012", line: 2, spanText: "Dense(4, Activation.ReLU)", DiagnosticSeverity.Warning);
 
     [Fact]
+    public void NG0012_DropoutWithoutNetwork() => AssertSingle("""
+        [Dropout(0.5)]
+        public partial class Net;
+        """, "NG0012", line: 2, spanText: "Dropout(0.5)", DiagnosticSeverity.Warning);
+
+    [Fact]
+    public void NG0012_IsReportedOnceOnTheFirstLayerAttribute() => AssertSingle("""
+        [Dropout(0.5)]
+        [Dense(4, Activation.ReLU)]
+        [Dropout(0.5)]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0012", line: 2, spanText: "Dropout(0.5)", DiagnosticSeverity.Warning);
+
+    [Fact]
+    public void NG0017_GeneratorBugBecomesADiagnosticNamingTheNetwork()
+    {
+        // A broken invariant inside a stage (here thrown on purpose) stops that network with NG0017 instead of an exception.
+        var result = NetGen.Generator.Model.StageResult<string>.Run("Net", () => throw new NetGen.Generator.Ops.GeneratorBugException("no op unit for activation 42"))
+            .Then(text => text + " never runs");
+        Assert.Null(result.Value);
+        var diagnostic = result.Bug!.ToDiagnostic();
+        Assert.Equal("NG0017", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(
+            "NetGen could not generate 'Net' because of a bug in NetGen itself: no op unit for activation 42. No code was generated for it; please report this message.",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void NG0013_SoftmaxWithOneOutput() => AssertSingle("""
         [Network(Inputs = 2, Loss = Loss.SoftmaxCrossEntropy)]
         [Dense(1)]

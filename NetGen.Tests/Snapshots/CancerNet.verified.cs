@@ -37,22 +37,22 @@ partial class CancerNet : global::NetGen.INetwork<double>
     /// <summary>Where b2 ([1]) starts in the flat parameter and gradient buffers.</summary>
     public const int B2Offset = 512;
 
-    // Scratch layout of one sample in a workspace (samples follow each other, SampleStride apart):
+    // Layout of one sample's region of a workspace (samples follow each other, SampleStride apart):
     // first the value of every graph node,
-    //   z1 [16] at 0
-    //   a1 [16] at 16
-    //   z2 [1] at 32
-    //   a2 [1] at 33
+    private const int Z1Offset = 0;           // z1 [16]
+    private const int A1Offset = 16;          // a1 [16]
+    private const int Z2Offset = 32;          // z2 [1]
+    private const int A2Offset = 33;          // a2 [1]
     private const int ValuesPerSample = 34;
 
-    // Then the gradient of the loss with respect to each node's value, for the backward pass.
-    //   dz2 [1] at 34
-    //   da1 [16] at 35
-    //   dz1 [16] at 51
+    // then the gradient of the loss with respect to each value the backward pass needs.
+    private const int Z2GradientOffset = 34;  // dz2 [1]
+    private const int A1GradientOffset = 35;  // da1 [16]
+    private const int Z1GradientOffset = 51;  // dz1 [16]
     private const int SampleStride = 67;
 
     // The prediction (a2) within a sample's values.
-    private const int PredictionOffset = 33;
+    private const int PredictionOffset = A2Offset;
 
     private static readonly global::NetGen.NetworkDescription s_description = new(
         "CancerNet", 30, global::NetGen.Loss.BinaryCrossEntropy, global::NetGen.Precision.Double,
@@ -84,7 +84,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
         "  node [fontname=\"Helvetica\", fontsize=11];\n" +
         "  edge [fontname=\"Helvetica\", fontsize=9];\n" +
         "  // forward pass\n" +
-        "  x [shape=ellipse, label=\"x [30] (input)\"];\n" +
+        "  x [shape=ellipse, label=\"x (input) [30]\"];\n" +
         "  W1 [shape=box, label=\"W1 [16x30]\"];\n" +
         "  b1 [shape=box, label=\"b1 [16]\"];\n" +
         "  z1 [shape=ellipse, label=\"z1 = W1 · x + b1 [16]\"];\n" +
@@ -105,7 +105,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
         "  z2 -> b2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/db2 += dL/dz2\"];\n" +
         "  z2 -> W2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dW2 += dL/dz2 · a1ᵀ\"];\n" +
         "  z2 -> a1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/da1 = W2ᵀ · dL/dz2\"];\n" +
-        "  a1 -> z1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz1 = dL/da1 * (1 - a1²)\"];\n" +
+        "  a1 -> z1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz1 = dL/da1 * (1 - a1 * a1)\"];\n" +
         "  z1 -> b1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/db1 += dL/dz1\"];\n" +
         "  z1 -> W1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dW1 += dL/dz1 · xᵀ\"];\n" +
         "}\n";
@@ -184,7 +184,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
         for (int s = 0; s < batch; s++)
         {
             global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
-            loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), values.Slice(34, OutputSize));
+            loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), values.Slice(Z2GradientOffset, 1));
         }
 
         return (double)loss;
@@ -209,14 +209,14 @@ partial class CancerNet : global::NetGen.INetwork<double>
     {
         // Layer 1: Dense 30 -> 16, Tanh
         // z1 = W1 · x + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
-        global::NetGen.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 480), parameters.Slice(B1Offset, 16), buffer.Slice(0), SampleStride, batch, n: 16, k: 30);
+        global::NetGen.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 480), parameters.Slice(B1Offset, 16), buffer.Slice(Z1Offset), SampleStride, batch, n: 16, k: 30);
 
         for (int s = 0; s < batch; s++)
         {
             global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
-            global::System.ReadOnlySpan<double> z1 = values.Slice(0, 16);
+            global::System.ReadOnlySpan<double> z1 = values.Slice(Z1Offset, 16);
             // a1 = tanh(z1)
-            global::System.Span<double> a1 = values.Slice(16, 16);
+            global::System.Span<double> a1 = values.Slice(A1Offset, 16);
             global::System.Numerics.Tensors.TensorPrimitives.Tanh(z1, a1);
         }
 
@@ -224,20 +224,20 @@ partial class CancerNet : global::NetGen.INetwork<double>
         for (int s = 0; s < batch; s++)
         {
             global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
-            global::System.ReadOnlySpan<double> a1 = values.Slice(16, 16);
+            global::System.ReadOnlySpan<double> a1 = values.Slice(A1Offset, 16);
             // z2 = W2 · a1 + b2
             global::System.ReadOnlySpan<double> W2 = parameters.Slice(W2Offset, 16);
             global::System.ReadOnlySpan<double> b2 = parameters.Slice(B2Offset, 1);
-            global::System.Span<double> z2 = values.Slice(32, 1);
+            global::System.Span<double> z2 = values.Slice(Z2Offset, 1);
             z2[0] = b2[0] + W2[0] * a1[0] + W2[1] * a1[1] + W2[2] * a1[2] + W2[3] * a1[3] + W2[4] * a1[4] + W2[5] * a1[5] + W2[6] * a1[6] + W2[7] * a1[7] + W2[8] * a1[8] + W2[9] * a1[9] + W2[10] * a1[10] + W2[11] * a1[11] + W2[12] * a1[12] + W2[13] * a1[13] + W2[14] * a1[14] + W2[15] * a1[15];
         }
 
         for (int s = 0; s < batch; s++)
         {
             global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
-            global::System.ReadOnlySpan<double> z2 = values.Slice(32, 1);
+            global::System.ReadOnlySpan<double> z2 = values.Slice(Z2Offset, 1);
             // a2 = sigmoid(z2)
-            global::System.Span<double> a2 = values.Slice(33, 1);
+            global::System.Span<double> a2 = values.Slice(A2Offset, 1);
             a2[0] = 1.0 / (1.0 + global::System.Math.Exp(-z2[0]));
         }
     }
@@ -245,8 +245,8 @@ partial class CancerNet : global::NetGen.INetwork<double>
     /// <summary>The loss of one sample; writes dL/dz2 into <paramref name="dz2"/>.</summary>
     private static double SampleLoss(global::System.ReadOnlySpan<double> values, global::System.ReadOnlySpan<double> t, global::System.Span<double> dz2)
     {
-        global::System.ReadOnlySpan<double> z2 = values.Slice(32, 1);
-        global::System.ReadOnlySpan<double> a2 = values.Slice(33, 1);
+        global::System.ReadOnlySpan<double> z2 = values.Slice(Z2Offset, 1);
+        global::System.ReadOnlySpan<double> a2 = values.Slice(A2Offset, 1);
         double loss = 0;
         // L = Σ max(z, 0) - z t + ln(1 + e^-|z|), the log loss of sigmoid(z) without computing ln of a rounded probability
         // dL/dz2 = a2 - t             (sigmoid and log loss fused)
@@ -273,14 +273,14 @@ partial class CancerNet : global::NetGen.INetwork<double>
         {
             global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
             global::System.ReadOnlySpan<double> t = targets.Slice(s * OutputSize, OutputSize);
-            loss += SampleLoss(values, t, values.Slice(34, 1));
+            loss += SampleLoss(values, t, values.Slice(Z2GradientOffset, 1));
         }
 
         // dL/db2 += dL/dz2
         for (int s = 0; s < batch; s++)
         {
             global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
-            global::System.Span<double> dz2 = values.Slice(34, 1);
+            global::System.Span<double> dz2 = values.Slice(Z2GradientOffset, 1);
             global::System.Span<double> db2 = gradient.Slice(B2Offset, 1);
             db2[0] += dz2[0];
         }
@@ -289,8 +289,8 @@ partial class CancerNet : global::NetGen.INetwork<double>
         for (int s = 0; s < batch; s++)
         {
             global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
-            global::System.ReadOnlySpan<double> a1 = values.Slice(16, 16);
-            global::System.Span<double> dz2 = values.Slice(34, 1);
+            global::System.ReadOnlySpan<double> a1 = values.Slice(A1Offset, 16);
+            global::System.Span<double> dz2 = values.Slice(Z2GradientOffset, 1);
             global::System.Span<double> dW2 = gradient.Slice(W2Offset, 16);
             dW2[0] += dz2[0] * a1[0];
             dW2[1] += dz2[0] * a1[1];
@@ -315,8 +315,8 @@ partial class CancerNet : global::NetGen.INetwork<double>
         {
             global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
             global::System.ReadOnlySpan<double> W2 = parameters.Slice(W2Offset, 16);
-            global::System.Span<double> dz2 = values.Slice(34, 1);
-            global::System.Span<double> da1 = values.Slice(35, 16);
+            global::System.Span<double> dz2 = values.Slice(Z2GradientOffset, 1);
+            global::System.Span<double> da1 = values.Slice(A1GradientOffset, 16);
             da1[0] = W2[0] * dz2[0];
             da1[1] = W2[1] * dz2[0];
             da1[2] = W2[2] * dz2[0];
@@ -335,19 +335,19 @@ partial class CancerNet : global::NetGen.INetwork<double>
             da1[15] = W2[15] * dz2[0];
         }
 
-        // dL/dz1 = dL/da1 * (1 - a1²)
+        // dL/dz1 = dL/da1 * (1 - a1 * a1)
         for (int s = 0; s < batch; s++)
         {
             global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
-            global::System.ReadOnlySpan<double> a1 = values.Slice(16, 16);
-            global::System.Span<double> da1 = values.Slice(35, 16);
-            global::System.Span<double> dz1 = values.Slice(51, 16);
+            global::System.ReadOnlySpan<double> a1 = values.Slice(A1Offset, 16);
+            global::System.Span<double> da1 = values.Slice(A1GradientOffset, 16);
+            global::System.Span<double> dz1 = values.Slice(Z1GradientOffset, 16);
             for (int i = 0; i < 16; i++) dz1[i] = da1[i] * (1.0 - a1[i] * a1[i]);
         }
 
         // dL/db1 += dL/dz1
         // dL/dW1 += dL/dz1 · xᵀ   (summed over the batch: dW += dZᵀ · X)
-        global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(51), SampleStride, inputs, InputSize, gradient.Slice(W1Offset, 480), gradient.Slice(B1Offset, 16), batch, n: 16, k: 30);
+        global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z1GradientOffset), SampleStride, inputs, InputSize, gradient.Slice(W1Offset, 480), gradient.Slice(B1Offset, 16), batch, n: 16, k: 30);
 
         return loss;
     }

@@ -39,22 +39,22 @@ namespace Demo
         /// <summary>Where b2 ([10]) starts in the flat parameter and gradient buffers.</summary>
         public const int B2Offset = 4800;
 
-        // Scratch layout of one sample in a workspace (samples follow each other, SampleStride apart):
+        // Layout of one sample's region of a workspace (samples follow each other, SampleStride apart):
         // first the value of every graph node,
-        //   z1 [64] at 0
-        //   a1 [64] at 64
-        //   z2 [10] at 128
-        //   p [10] at 138
+        private const int Z1Offset = 0;            // z1 [64]
+        private const int A1Offset = 64;           // a1 [64]
+        private const int Z2Offset = 128;          // z2 [10]
+        private const int POffset = 138;           // p [10]
         private const int ValuesPerSample = 148;
 
-        // Then the gradient of the loss with respect to each node's value, for the backward pass.
-        //   dz2 [10] at 148
-        //   da1 [64] at 158
-        //   dz1 [64] at 222
+        // then the gradient of the loss with respect to each value the backward pass needs.
+        private const int Z2GradientOffset = 148;  // dz2 [10]
+        private const int A1GradientOffset = 158;  // da1 [64]
+        private const int Z1GradientOffset = 222;  // dz1 [64]
         private const int SampleStride = 286;
 
         // The prediction (p) within a sample's values.
-        private const int PredictionOffset = 138;
+        private const int PredictionOffset = POffset;
 
         private static readonly global::NetGen.NetworkDescription s_description = new(
             "DigitsNet", 64, global::NetGen.Loss.SoftmaxCrossEntropy, global::NetGen.Precision.Single,
@@ -86,7 +86,7 @@ namespace Demo
             "  node [fontname=\"Helvetica\", fontsize=11];\n" +
             "  edge [fontname=\"Helvetica\", fontsize=9];\n" +
             "  // forward pass\n" +
-            "  x [shape=ellipse, label=\"x [64] (input)\"];\n" +
+            "  x [shape=ellipse, label=\"x (input) [64]\"];\n" +
             "  W1 [shape=box, label=\"W1 [64x64]\"];\n" +
             "  b1 [shape=box, label=\"b1 [64]\"];\n" +
             "  z1 [shape=ellipse, label=\"z1 = W1 · x + b1 [64]\"];\n" +
@@ -107,7 +107,7 @@ namespace Demo
             "  z2 -> b2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/db2 += dL/dz2\"];\n" +
             "  z2 -> W2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dW2 += dL/dz2 · a1ᵀ\"];\n" +
             "  z2 -> a1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/da1 = W2ᵀ · dL/dz2\"];\n" +
-            "  a1 -> z1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz1 = dL/da1 * (z1 > 0 ? 1 : 0)\"];\n" +
+            "  a1 -> z1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz1 = z1 > 0 ? dL/da1 : 0\"];\n" +
             "  z1 -> b1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/db1 += dL/dz1\"];\n" +
             "  z1 -> W1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dW1 += dL/dz1 · xᵀ\"];\n" +
             "}\n";
@@ -186,7 +186,7 @@ namespace Demo
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), values.Slice(148, OutputSize));
+                loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), values.Slice(Z2GradientOffset, 10));
             }
 
             return (float)loss;
@@ -211,27 +211,27 @@ namespace Demo
         {
             // Layer 1: Dense 64 -> 64, ReLU
             // z1 = W1 · x + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
-            global::NetGen.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 4096), parameters.Slice(B1Offset, 64), buffer.Slice(0), SampleStride, batch, n: 64, k: 64);
+            global::NetGen.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 4096), parameters.Slice(B1Offset, 64), buffer.Slice(Z1Offset), SampleStride, batch, n: 64, k: 64);
 
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z1 = values.Slice(0, 64);
+                global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 64);
                 // a1 = relu(z1)
-                global::System.Span<float> a1 = values.Slice(64, 64);
+                global::System.Span<float> a1 = values.Slice(A1Offset, 64);
                 global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
             }
 
             // Layer 2: Dense 64 -> 10, Identity
             // z2 = W2 · a1 + b2 for every sample: Z = X · W2ᵀ + b2 over the batch
-            global::NetGen.DenseKernels.Forward(buffer.Slice(64), SampleStride, parameters.Slice(W2Offset, 640), parameters.Slice(B2Offset, 10), buffer.Slice(128), SampleStride, batch, n: 10, k: 64);
+            global::NetGen.DenseKernels.Forward(buffer.Slice(A1Offset), SampleStride, parameters.Slice(W2Offset, 640), parameters.Slice(B2Offset, 10), buffer.Slice(Z2Offset), SampleStride, batch, n: 10, k: 64);
 
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z2 = values.Slice(128, 10);
+                global::System.ReadOnlySpan<float> z2 = values.Slice(Z2Offset, 10);
                 // p = softmax(z2), computed as exp(z2 - max z2) / Σ so no exp can overflow
-                global::System.Span<float> p = values.Slice(138, 10);
+                global::System.Span<float> p = values.Slice(POffset, 10);
                 {
                     float max = z2[0];
                     for (int i = 1; i < 10; i++) max = global::System.MathF.Max(max, z2[i]);
@@ -250,8 +250,8 @@ namespace Demo
         /// <summary>The loss of one sample; writes dL/dz2 into <paramref name="dz2"/>.</summary>
         private static double SampleLoss(global::System.ReadOnlySpan<float> values, global::System.ReadOnlySpan<float> t, global::System.Span<float> dz2)
         {
-            global::System.ReadOnlySpan<float> z2 = values.Slice(128, 10);
-            global::System.ReadOnlySpan<float> p = values.Slice(138, 10);
+            global::System.ReadOnlySpan<float> z2 = values.Slice(Z2Offset, 10);
+            global::System.ReadOnlySpan<float> p = values.Slice(POffset, 10);
             double loss = 0;
             // L = -Σ t ln p = Σ t (lse - z) with lse = ln Σ e^z = max z + ln Σ e^(z - max z)
             double max = z2[0];
@@ -284,30 +284,30 @@ namespace Demo
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
                 global::System.ReadOnlySpan<float> t = targets.Slice(s * OutputSize, OutputSize);
-                loss += SampleLoss(values, t, values.Slice(148, 10));
+                loss += SampleLoss(values, t, values.Slice(Z2GradientOffset, 10));
             }
 
             // dL/db2 += dL/dz2
             // dL/dW2 += dL/dz2 · a1ᵀ   (summed over the batch: dW += dZᵀ · X)
-            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(148), SampleStride, buffer.Slice(64), SampleStride, gradient.Slice(W2Offset, 640), gradient.Slice(B2Offset, 10), batch, n: 10, k: 64);
+            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z2GradientOffset), SampleStride, buffer.Slice(A1Offset), SampleStride, gradient.Slice(W2Offset, 640), gradient.Slice(B2Offset, 10), batch, n: 10, k: 64);
 
             // dL/da1 = W2ᵀ · dL/dz2
             // (for every sample: dX = dZ · W2)
-            global::NetGen.DenseKernels.InputGradient(buffer.Slice(148), SampleStride, parameters.Slice(W2Offset, 640), buffer.Slice(158), SampleStride, batch, n: 10, k: 64);
+            global::NetGen.DenseKernels.InputGradient(buffer.Slice(Z2GradientOffset), SampleStride, parameters.Slice(W2Offset, 640), buffer.Slice(A1GradientOffset), SampleStride, batch, n: 10, k: 64);
 
-            // dL/dz1 = dL/da1 * (z1 > 0 ? 1 : 0)
+            // dL/dz1 = z1 > 0 ? dL/da1 : 0
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z1 = values.Slice(0, 64);
-                global::System.Span<float> da1 = values.Slice(158, 64);
-                global::System.Span<float> dz1 = values.Slice(222, 64);
+                global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 64);
+                global::System.Span<float> da1 = values.Slice(A1GradientOffset, 64);
+                global::System.Span<float> dz1 = values.Slice(Z1GradientOffset, 64);
                 for (int i = 0; i < 64; i++) dz1[i] = z1[i] > 0f ? da1[i] : 0f;
             }
 
             // dL/db1 += dL/dz1
             // dL/dW1 += dL/dz1 · xᵀ   (summed over the batch: dW += dZᵀ · X)
-            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(222), SampleStride, inputs, InputSize, gradient.Slice(W1Offset, 4096), gradient.Slice(B1Offset, 64), batch, n: 64, k: 64);
+            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z1GradientOffset), SampleStride, inputs, InputSize, gradient.Slice(W1Offset, 4096), gradient.Slice(B1Offset, 64), batch, n: 64, k: 64);
 
             return loss;
         }

@@ -41,27 +41,27 @@ namespace Demo
         /// <summary>Where b2 ([3]) starts in the flat parameter and gradient buffers.</summary>
         public const int B2Offset = 640;
 
-        // Scratch layout of one sample in a workspace (samples follow each other, SampleStride apart):
+        // Layout of one sample's region of a workspace (samples follow each other, SampleStride apart):
         // first the value of every graph node,
-        //   xDrop [16] at 0
-        //   xDropMask [16] at 16
-        //   z1 [32] at 32
-        //   a1 [32] at 64
-        //   a1Drop [32] at 96
-        //   a1DropMask [32] at 128
-        //   z2 [3] at 160
-        //   a2 [3] at 163
+        private const int XDropOffset = 0;             // xDrop [16]
+        private const int XDropMaskOffset = 16;        // xDropMask [16]
+        private const int Z1Offset = 32;               // z1 [32]
+        private const int A1Offset = 64;               // a1 [32]
+        private const int A1DropOffset = 96;           // a1Drop [32]
+        private const int A1DropMaskOffset = 128;      // a1DropMask [32]
+        private const int Z2Offset = 160;              // z2 [3]
+        private const int A2Offset = 163;              // a2 [3]
         private const int ValuesPerSample = 166;
 
-        // Then the gradient of the loss with respect to each node's value, for the backward pass.
-        //   dz2 [3] at 166
-        //   da1Drop [32] at 169
-        //   da1 [32] at 201
-        //   dz1 [32] at 233
+        // then the gradient of the loss with respect to each value the backward pass needs.
+        private const int Z2GradientOffset = 166;      // dz2 [3]
+        private const int A1DropGradientOffset = 169;  // da1Drop [32]
+        private const int A1GradientOffset = 201;      // da1 [32]
+        private const int Z1GradientOffset = 233;      // dz1 [32]
         private const int SampleStride = 265;
 
         // The prediction (a2) within a sample's values.
-        private const int PredictionOffset = 163;
+        private const int PredictionOffset = A2Offset;
 
         private static readonly global::NetGen.NetworkDescription s_description = new(
             "RegularizedNet", 16, global::NetGen.Loss.SoftmaxCrossEntropy, global::NetGen.Precision.Single,
@@ -95,7 +95,7 @@ namespace Demo
             "  node [fontname=\"Helvetica\", fontsize=11];\n" +
             "  edge [fontname=\"Helvetica\", fontsize=9];\n" +
             "  // forward pass\n" +
-            "  x [shape=ellipse, label=\"x [16] (input)\"];\n" +
+            "  x [shape=ellipse, label=\"x (input) [16]\"];\n" +
             "  xDrop [shape=ellipse, label=\"xDrop = dropout(x, 0.2) [16]\"];\n" +
             "  x -> xDrop;\n" +
             "  W1 [shape=box, label=\"W1 [32x16]\"];\n" +
@@ -116,12 +116,12 @@ namespace Demo
             "  L [shape=doublecircle, label=\"L = SoftmaxCrossEntropy\"];\n" +
             "  z2 -> L; t -> L;\n" +
             "  // backward pass: the chain rule, one step per operation\n" +
-            "  L -> z2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz2 = p Σt - t  (softmax and cross-entropy fused: p - t for one-hot t)\"];\n" +
+            "  L -> z2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz2 = a2 Σt - t  (softmax and cross-entropy fused: a2 - t for one-hot t)\"];\n" +
             "  z2 -> b2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/db2 += dL/dz2\"];\n" +
             "  z2 -> W2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dW2 += dL/dz2 · a1Dropᵀ\"];\n" +
             "  z2 -> a1Drop [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/da1Drop = W2ᵀ · dL/dz2\"];\n" +
             "  a1Drop -> a1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/da1 = dL/da1Drop * a1DropMask  (the forward pass's mask: 1 / (1 - rate) where kept, else 0)\"];\n" +
-            "  a1 -> z1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz1 = dL/da1 * (z1 > 0 ? 1 : 0)\"];\n" +
+            "  a1 -> z1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz1 = z1 > 0 ? dL/da1 : 0\"];\n" +
             "  z1 -> b1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/db1 += dL/dz1\"];\n" +
             "  z1 -> W1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dW1 += dL/dz1 · xDropᵀ\"];\n" +
             "}\n";
@@ -200,7 +200,7 @@ namespace Demo
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), values.Slice(166, OutputSize));
+                loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), values.Slice(Z2GradientOffset, 3));
             }
 
             return (float)loss;
@@ -231,8 +231,8 @@ namespace Demo
                 global::System.ReadOnlySpan<float> x = inputs.Slice(s * InputSize, InputSize);
                 int sample = sampleOffset + s;
                 // xDrop = x * xDropMask while training (xDropMask = 1 / (1 - 0.2) where kept, else 0); xDrop = x at inference
-                global::System.Span<float> xDrop = values.Slice(0, 16);
-                global::System.Span<float> xDropMask = values.Slice(16, 16);
+                global::System.Span<float> xDrop = values.Slice(XDropOffset, 16);
+                global::System.Span<float> xDropMask = values.Slice(XDropMaskOffset, 16);
                 if (training)
                 {
                     for (int i = 0; i < 16; i++)
@@ -250,14 +250,14 @@ namespace Demo
 
             // Layer 2: Dense 16 -> 32, ReLU
             // z1 = W1 · xDrop + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
-            global::NetGen.DenseKernels.Forward(buffer.Slice(0), SampleStride, parameters.Slice(W1Offset, 512), parameters.Slice(B1Offset, 32), buffer.Slice(32), SampleStride, batch, n: 32, k: 16);
+            global::NetGen.DenseKernels.Forward(buffer.Slice(XDropOffset), SampleStride, parameters.Slice(W1Offset, 512), parameters.Slice(B1Offset, 32), buffer.Slice(Z1Offset), SampleStride, batch, n: 32, k: 16);
 
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z1 = values.Slice(32, 32);
+                global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 32);
                 // a1 = relu(z1)
-                global::System.Span<float> a1 = values.Slice(64, 32);
+                global::System.Span<float> a1 = values.Slice(A1Offset, 32);
                 global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
             }
 
@@ -266,10 +266,10 @@ namespace Demo
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
                 int sample = sampleOffset + s;
-                global::System.ReadOnlySpan<float> a1 = values.Slice(64, 32);
+                global::System.ReadOnlySpan<float> a1 = values.Slice(A1Offset, 32);
                 // a1Drop = a1 * a1DropMask while training (a1DropMask = 1 / (1 - 0.5) where kept, else 0); a1Drop = a1 at inference
-                global::System.Span<float> a1Drop = values.Slice(96, 32);
-                global::System.Span<float> a1DropMask = values.Slice(128, 32);
+                global::System.Span<float> a1Drop = values.Slice(A1DropOffset, 32);
+                global::System.Span<float> a1DropMask = values.Slice(A1DropMaskOffset, 32);
                 if (training)
                 {
                     for (int i = 0; i < 32; i++)
@@ -287,14 +287,14 @@ namespace Demo
 
             // Layer 4: Dense 32 -> 3, Softmax
             // z2 = W2 · a1Drop + b2 for every sample: Z = X · W2ᵀ + b2 over the batch
-            global::NetGen.DenseKernels.Forward(buffer.Slice(96), SampleStride, parameters.Slice(W2Offset, 96), parameters.Slice(B2Offset, 3), buffer.Slice(160), SampleStride, batch, n: 3, k: 32);
+            global::NetGen.DenseKernels.Forward(buffer.Slice(A1DropOffset), SampleStride, parameters.Slice(W2Offset, 96), parameters.Slice(B2Offset, 3), buffer.Slice(Z2Offset), SampleStride, batch, n: 3, k: 32);
 
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z2 = values.Slice(160, 3);
+                global::System.ReadOnlySpan<float> z2 = values.Slice(Z2Offset, 3);
                 // a2 = softmax(z2), computed as exp(z2 - max z2) / Σ so no exp can overflow
-                global::System.Span<float> a2 = values.Slice(163, 3);
+                global::System.Span<float> a2 = values.Slice(A2Offset, 3);
                 {
                     float max = z2[0];
                     for (int i = 1; i < 3; i++) max = global::System.MathF.Max(max, z2[i]);
@@ -313,8 +313,8 @@ namespace Demo
         /// <summary>The loss of one sample; writes dL/dz2 into <paramref name="dz2"/>.</summary>
         private static double SampleLoss(global::System.ReadOnlySpan<float> values, global::System.ReadOnlySpan<float> t, global::System.Span<float> dz2)
         {
-            global::System.ReadOnlySpan<float> z2 = values.Slice(160, 3);
-            global::System.ReadOnlySpan<float> a2 = values.Slice(163, 3);
+            global::System.ReadOnlySpan<float> z2 = values.Slice(Z2Offset, 3);
+            global::System.ReadOnlySpan<float> a2 = values.Slice(A2Offset, 3);
             double loss = 0;
             // L = -Σ t ln p = Σ t (lse - z) with lse = ln Σ e^z = max z + ln Σ e^(z - max z)
             double max = z2[0];
@@ -328,7 +328,7 @@ namespace Demo
                 loss += t[k] * (lse - z2[k]);
                 targetSum += t[k];
             }
-            // dL/dz2 = p Σt - t            (softmax and cross-entropy fused: p - t for one-hot t)
+            // dL/dz2 = a2 Σt - t            (softmax and cross-entropy fused: a2 - t for one-hot t)
             for (int k = 0; k < 3; k++) dz2[k] = a2[k] * targetSum - t[k];
 
             return loss;
@@ -347,40 +347,40 @@ namespace Demo
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
                 global::System.ReadOnlySpan<float> t = targets.Slice(s * OutputSize, OutputSize);
-                loss += SampleLoss(values, t, values.Slice(166, 3));
+                loss += SampleLoss(values, t, values.Slice(Z2GradientOffset, 3));
             }
 
             // dL/db2 += dL/dz2
             // dL/dW2 += dL/dz2 · a1Dropᵀ   (summed over the batch: dW += dZᵀ · X)
-            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(166), SampleStride, buffer.Slice(96), SampleStride, gradient.Slice(W2Offset, 96), gradient.Slice(B2Offset, 3), batch, n: 3, k: 32);
+            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z2GradientOffset), SampleStride, buffer.Slice(A1DropOffset), SampleStride, gradient.Slice(W2Offset, 96), gradient.Slice(B2Offset, 3), batch, n: 3, k: 32);
 
             // dL/da1Drop = W2ᵀ · dL/dz2
             // (for every sample: dX = dZ · W2)
-            global::NetGen.DenseKernels.InputGradient(buffer.Slice(166), SampleStride, parameters.Slice(W2Offset, 96), buffer.Slice(169), SampleStride, batch, n: 3, k: 32);
+            global::NetGen.DenseKernels.InputGradient(buffer.Slice(Z2GradientOffset), SampleStride, parameters.Slice(W2Offset, 96), buffer.Slice(A1DropGradientOffset), SampleStride, batch, n: 3, k: 32);
 
             // dL/da1 = dL/da1Drop * a1DropMask      (the forward pass's mask: 1 / (1 - rate) where kept, else 0)
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> a1DropMask = values.Slice(128, 32);
-                global::System.Span<float> da1Drop = values.Slice(169, 32);
-                global::System.Span<float> da1 = values.Slice(201, 32);
+                global::System.ReadOnlySpan<float> a1DropMask = values.Slice(A1DropMaskOffset, 32);
+                global::System.Span<float> da1Drop = values.Slice(A1DropGradientOffset, 32);
+                global::System.Span<float> da1 = values.Slice(A1GradientOffset, 32);
                 for (int i = 0; i < 32; i++) da1[i] = da1Drop[i] * a1DropMask[i];
             }
 
-            // dL/dz1 = dL/da1 * (z1 > 0 ? 1 : 0)
+            // dL/dz1 = z1 > 0 ? dL/da1 : 0
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z1 = values.Slice(32, 32);
-                global::System.Span<float> da1 = values.Slice(201, 32);
-                global::System.Span<float> dz1 = values.Slice(233, 32);
+                global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 32);
+                global::System.Span<float> da1 = values.Slice(A1GradientOffset, 32);
+                global::System.Span<float> dz1 = values.Slice(Z1GradientOffset, 32);
                 for (int i = 0; i < 32; i++) dz1[i] = z1[i] > 0f ? da1[i] : 0f;
             }
 
             // dL/db1 += dL/dz1
             // dL/dW1 += dL/dz1 · xDropᵀ   (summed over the batch: dW += dZᵀ · X)
-            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(233), SampleStride, buffer.Slice(0), SampleStride, gradient.Slice(W1Offset, 512), gradient.Slice(B1Offset, 32), batch, n: 32, k: 16);
+            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z1GradientOffset), SampleStride, buffer.Slice(XDropOffset), SampleStride, gradient.Slice(W1Offset, 512), gradient.Slice(B1Offset, 32), batch, n: 32, k: 16);
 
             return loss;
         }

@@ -39,23 +39,23 @@ namespace Demo
         /// <summary>Where b2 ([1]) starts in the flat parameter and gradient buffers.</summary>
         public const int B2Offset = 8;
 
-        // Scratch layout of one sample in a workspace (samples follow each other, SampleStride apart):
+        // Layout of one sample's region of a workspace (samples follow each other, SampleStride apart):
         // first the value of every graph node,
-        //   z1 [2] at 0
-        //   a1 [2] at 2
-        //   z2 [1] at 4
-        //   a2 [1] at 5
+        private const int Z1Offset = 0;           // z1 [2]
+        private const int A1Offset = 2;           // a1 [2]
+        private const int Z2Offset = 4;           // z2 [1]
+        private const int A2Offset = 5;           // a2 [1]
         private const int ValuesPerSample = 6;
 
-        // Then the gradient of the loss with respect to each node's value, for the backward pass.
-        //   da2 [1] at 6
-        //   dz2 [1] at 7
-        //   da1 [2] at 8
-        //   dz1 [2] at 10
+        // then the gradient of the loss with respect to each value the backward pass needs.
+        private const int A2GradientOffset = 6;   // da2 [1]
+        private const int Z2GradientOffset = 7;   // dz2 [1]
+        private const int A1GradientOffset = 8;   // da1 [2]
+        private const int Z1GradientOffset = 10;  // dz1 [2]
         private const int SampleStride = 12;
 
         // The prediction (a2) within a sample's values.
-        private const int PredictionOffset = 5;
+        private const int PredictionOffset = A2Offset;
 
         private static readonly global::NetGen.NetworkDescription s_description = new(
             "XorNet", 2, global::NetGen.Loss.SquaredError, global::NetGen.Precision.Single,
@@ -87,7 +87,7 @@ namespace Demo
             "  node [fontname=\"Helvetica\", fontsize=11];\n" +
             "  edge [fontname=\"Helvetica\", fontsize=9];\n" +
             "  // forward pass\n" +
-            "  x [shape=ellipse, label=\"x [2] (input)\"];\n" +
+            "  x [shape=ellipse, label=\"x (input) [2]\"];\n" +
             "  W1 [shape=box, label=\"W1 [2x2]\"];\n" +
             "  b1 [shape=box, label=\"b1 [2]\"];\n" +
             "  z1 [shape=ellipse, label=\"z1 = W1 · x + b1 [2]\"];\n" +
@@ -188,7 +188,7 @@ namespace Demo
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
                 ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);
-                loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), values.Slice(6, OutputSize));
+                loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), values.Slice(A2GradientOffset, 1));
             }
 
             return (float)loss;
@@ -220,12 +220,12 @@ namespace Demo
             // z1 = W1 · x + b1
             global::System.ReadOnlySpan<float> W1 = parameters.Slice(W1Offset, 4);
             global::System.ReadOnlySpan<float> b1 = parameters.Slice(B1Offset, 2);
-            global::System.Span<float> z1 = values.Slice(0, 2);
+            global::System.Span<float> z1 = values.Slice(Z1Offset, 2);
             z1[0] = b1[0] + W1[0] * x[0] + W1[1] * x[1];
             z1[1] = b1[1] + W1[2] * x[0] + W1[3] * x[1];
 
             // a1 = sigmoid(z1)
-            global::System.Span<float> a1 = values.Slice(2, 2);
+            global::System.Span<float> a1 = values.Slice(A1Offset, 2);
             a1[0] = 1f / (1f + global::System.MathF.Exp(-z1[0]));
             a1[1] = 1f / (1f + global::System.MathF.Exp(-z1[1]));
 
@@ -233,18 +233,18 @@ namespace Demo
             // z2 = W2 · a1 + b2
             global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 2);
             global::System.ReadOnlySpan<float> b2 = parameters.Slice(B2Offset, 1);
-            global::System.Span<float> z2 = values.Slice(4, 1);
+            global::System.Span<float> z2 = values.Slice(Z2Offset, 1);
             z2[0] = b2[0] + W2[0] * a1[0] + W2[1] * a1[1];
 
             // a2 = sigmoid(z2)
-            global::System.Span<float> a2 = values.Slice(5, 1);
+            global::System.Span<float> a2 = values.Slice(A2Offset, 1);
             a2[0] = 1f / (1f + global::System.MathF.Exp(-z2[0]));
         }
 
         /// <summary>The loss of one sample; writes dL/da2 into <paramref name="da2"/>.</summary>
         private static double SampleLoss(global::System.ReadOnlySpan<float> values, global::System.ReadOnlySpan<float> t, global::System.Span<float> da2)
         {
-            global::System.ReadOnlySpan<float> a2 = values.Slice(5, 1);
+            global::System.ReadOnlySpan<float> a2 = values.Slice(A2Offset, 1);
             double loss = 0;
             // dL/da2 = a2 - t            (L = 1/2 Σ (a2 - t)²)
             for (int k = 0; k < 1; k++)
@@ -263,12 +263,12 @@ namespace Demo
         /// </summary>
         private static double BackwardSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.Span<float> values, global::System.ReadOnlySpan<float> t, global::System.Span<float> gradient)
         {
-            double loss = SampleLoss(values, t, values.Slice(6, 1));
+            double loss = SampleLoss(values, t, values.Slice(A2GradientOffset, 1));
 
             // dL/dz2 = dL/da2 * a2 * (1 - a2)
-            global::System.ReadOnlySpan<float> a2 = values.Slice(5, 1);
-            global::System.Span<float> da2 = values.Slice(6, 1);
-            global::System.Span<float> dz2 = values.Slice(7, 1);
+            global::System.ReadOnlySpan<float> a2 = values.Slice(A2Offset, 1);
+            global::System.Span<float> da2 = values.Slice(A2GradientOffset, 1);
+            global::System.Span<float> dz2 = values.Slice(Z2GradientOffset, 1);
             dz2[0] = da2[0] * a2[0] * (1f - a2[0]);
 
             // dL/db2 += dL/dz2
@@ -276,19 +276,19 @@ namespace Demo
             db2[0] += dz2[0];
 
             // dL/dW2 += dL/dz2 · a1ᵀ
-            global::System.ReadOnlySpan<float> a1 = values.Slice(2, 2);
+            global::System.ReadOnlySpan<float> a1 = values.Slice(A1Offset, 2);
             global::System.Span<float> dW2 = gradient.Slice(W2Offset, 2);
             dW2[0] += dz2[0] * a1[0];
             dW2[1] += dz2[0] * a1[1];
 
             // dL/da1 = W2ᵀ · dL/dz2
             global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 2);
-            global::System.Span<float> da1 = values.Slice(8, 2);
+            global::System.Span<float> da1 = values.Slice(A1GradientOffset, 2);
             da1[0] = W2[0] * dz2[0];
             da1[1] = W2[1] * dz2[0];
 
             // dL/dz1 = dL/da1 * a1 * (1 - a1)
-            global::System.Span<float> dz1 = values.Slice(10, 2);
+            global::System.Span<float> dz1 = values.Slice(Z1GradientOffset, 2);
             dz1[0] = da1[0] * a1[0] * (1f - a1[0]);
             dz1[1] = da1[1] * a1[1] * (1f - a1[1]);
 

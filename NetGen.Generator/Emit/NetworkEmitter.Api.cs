@@ -1,0 +1,127 @@
+using NetGen.Generator.Planning;
+
+namespace NetGen.Generator.Emit;
+
+/// <summary>The public <c>INetwork</c> members: argument checks, then the passes the plan chose.</summary>
+internal sealed partial class NetworkEmitter
+{
+    private void EmitPublicApi()
+    {
+        string ro = ReadOnlySpan;
+        string rw = Span;
+        string ws = Runtime + ".NetworkWorkspace<" + T + ">";
+        string check = "int batch = " + Runtime + ".NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);";
+
+        W.Line("/// <inheritdoc/>");
+        using (W.Block("public void Predict(" + ro + " input, " + rw + " output)"))
+        {
+            W.Line(Runtime + ".NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);");
+            if (Plan.PredictScratchOnHeap)
+            {
+                W.Line(rw + " values = t_predictValues ??= new " + T + "[SampleStride];");
+            }
+            else
+            {
+                W.Line(rw + " values = stackalloc " + T + "[SampleStride];");
+            }
+
+            W.Line(Plan.Batched
+                ? "ForwardBatch(_parameters, input, values, 1" + Inference + ");"
+                : "ForwardSample(_parameters, input, values" + Inference + ");");
+            W.Line("values.Slice(PredictionOffset, OutputSize).CopyTo(output);");
+        }
+
+        W.Line();
+        W.Line("/// <inheritdoc/>");
+        using (W.Block("public void Forward(" + ro + " inputs, " + rw + " outputs, " + ws + " workspace)"))
+        {
+            W.Line(check);
+            W.Line(Runtime + ".NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));");
+            W.Line(rw + " buffer = workspace.Buffer;");
+            if (Plan.Batched)
+            {
+                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + Inference + ");");
+            }
+
+            using (W.Block("for (int s = 0; s < batch; s++)"))
+            {
+                W.Line(rw + " values = buffer.Slice(s * SampleStride, SampleStride);");
+                if (!Plan.Batched)
+                {
+                    W.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values" + Inference + ");");
+                }
+
+                W.Line("values.Slice(PredictionOffset, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));");
+            }
+        }
+
+        W.Line();
+        string lossGradient = Slice(Plan.LossStep.InputNode, BufferKind.Gradient);
+        W.Line("/// <inheritdoc/>");
+        using (W.Block("public " + T + " ComputeLoss(" + ro + " inputs, " + ro + " targets, " + ws + " workspace)"))
+        {
+            W.Line(check);
+            W.Line(Runtime + ".NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));");
+            W.Line(rw + " buffer = workspace.Buffer;");
+            if (Plan.Batched)
+            {
+                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ");");
+            }
+
+            W.Line("double loss = 0;");
+            using (W.Block("for (int s = 0; s < batch; s++)"))
+            {
+                W.Line(rw + " values = buffer.Slice(s * SampleStride, SampleStride);");
+                if (!Plan.Batched)
+                {
+                    W.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values" + Training + ");");
+                }
+
+                W.Line("loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), " + lossGradient + ");");
+            }
+
+            W.Line();
+            W.Line("return (" + T + ")loss;");
+        }
+
+        W.Line();
+        W.Line("/// <inheritdoc/>");
+        using (W.Block("public " + T + " ForwardBackward(" + ro + " inputs, " + ro + " targets, " + rw + " gradient, " + ws + " workspace)"))
+        {
+            W.Line(check);
+            W.Line(Runtime + ".NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));");
+            W.Line(Runtime + ".NetworkArguments.CheckGradient(gradient.Length, ParameterCount);");
+            W.Line(rw + " buffer = workspace.Buffer;");
+            if (Plan.Batched)
+            {
+                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ");");
+                W.Line("return (" + T + ")BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch);");
+            }
+            else
+            {
+                W.Line("double loss = 0;");
+                using (W.Block("for (int s = 0; s < batch; s++)"))
+                {
+                    W.Line(ro + " x = inputs.Slice(s * InputSize, InputSize);");
+                    W.Line(rw + " values = buffer.Slice(s * SampleStride, SampleStride);");
+                    W.Line("ForwardSample(_parameters, x, values" + Training + ");");
+                    W.Line("loss += BackwardSample(_parameters, x, values, targets.Slice(s * OutputSize, OutputSize), gradient);");
+                }
+
+                W.Line();
+                W.Line("return (" + T + ")loss;");
+            }
+        }
+
+        W.Line();
+    }
+
+    /// <summary>The extra arguments of ForwardSample for an inference pass (dropout off), if the network has dropout.</summary>
+    private string Inference => Plan.HasDropout ? ", training: false, seed: 0, " + (Plan.Batched ? "sampleOffset" : "sample") + ": 0" : string.Empty;
+
+    /// <summary>The extra arguments of ForwardSample in a pass whose dropout follows the workspace's mode.</summary>
+    private string Training => Plan.HasDropout ? ", workspace.Training, workspace.DropoutSeed, workspace.SampleOffset + s" : string.Empty;
+
+    /// <summary>The extra arguments of ForwardBatch in a pass whose dropout follows the workspace's mode.</summary>
+    private string TrainingBatch => Plan.HasDropout ? ", workspace.Training, workspace.DropoutSeed, workspace.SampleOffset" : string.Empty;
+}

@@ -1,0 +1,198 @@
+using System;
+using System.Linq;
+using NetGen.Generator.Ops;
+using NetGen.Generator.Planning;
+
+namespace NetGen.Generator.Emit;
+
+/// <summary>The forward pass, the loss of one sample and the backward pass.</summary>
+internal sealed partial class NetworkEmitter
+{
+    private void EmitForward()
+    {
+        if (Plan.Batched)
+        {
+            W.Line("/// <summary>");
+            W.Line("/// The forward pass of a batch, layer by layer: matrix products for the dense layers, then");
+            W.Line("/// each sample's activations. Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.");
+            W.Line("/// </summary>");
+        }
+        else
+        {
+            W.Line("/// <summary>The forward pass of one sample: computes every node's value into <paramref name=\"values\"/>.</summary>");
+        }
+
+        string signature = Plan.Batched
+            ? "private static void ForwardBatch(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " inputs, " + Span + " buffer, int batch"
+            : "private static void ForwardSample(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " x, " + Span + " values";
+        if (Plan.HasDropout)
+        {
+            W.Line(Plan.Batched
+                ? "/// <param name=\"training\">True to drop units (masks from <paramref name=\"seed\"/> and each sample's index <paramref name=\"sampleOffset\"/> + s), false to pass values through.</param>"
+                : "/// <param name=\"training\">True to drop units (masks from <paramref name=\"seed\"/> and <paramref name=\"sample\"/>), false to pass values through.</param>");
+            signature += Plan.Batched ? ", bool training, ulong seed, int sampleOffset" : ", bool training, ulong seed, int sample";
+        }
+
+        using (W.Block(signature + ")"))
+        {
+            var method = new OpSite.DeclarationScope();
+            foreach (var node in Plan.Nodes.Where(n => !n.IsData))
+            {
+                W.Blank();
+                if (node.Heading is not null)
+                {
+                    W.Line("// " + node.Heading);
+                }
+
+                if (node.Strategy == Strategy.Kernel)
+                {
+                    node.Op.EmitForward(new OpSite(this, node, new OpSite.DeclarationScope()));
+                    continue;
+                }
+
+                using (PerSample(node, withSampleIndex: node.Op.NeedsSampleIndex))
+                {
+                    node.Op.EmitForward(new OpSite(this, node, Plan.Batched ? new OpSite.DeclarationScope() : method));
+                }
+            }
+        }
+
+        W.Line();
+    }
+
+    /// <summary>
+    /// In batched mode, opens a loop over the samples of the batch that declares <c>values</c> (the
+    /// sample's region) and, when the node reads the network input, <c>x</c>; in per-sample mode does nothing.
+    /// </summary>
+    private IDisposable PerSample(NodePlan node, bool withSampleIndex = false)
+    {
+        if (!Plan.Batched)
+        {
+            return new CodeWriter.Scope();
+        }
+
+        var scope = W.Block("for (int s = 0; s < batch; s++)");
+        W.Line(Span + " values = buffer.Slice(s * SampleStride, SampleStride);");
+        if (node.Inputs.Any(i => Plan.Nodes[i].IsData))
+        {
+            W.Line(ReadOnlySpan + " x = inputs.Slice(s * InputSize, InputSize);");
+        }
+
+        if (withSampleIndex)
+        {
+            W.Line("int sample = sampleOffset + s;");
+        }
+
+        return scope;
+    }
+
+    private void EmitSampleLoss()
+    {
+        var loss = Plan.LossStep;
+        var input = Plan.Nodes[loss.InputNode];
+        var prediction = Plan.Prediction;
+        W.Line("/// <summary>The loss of one sample; writes dL/d" + input.Name + " into <paramref name=\"d" + input.Name + "\"/>.</summary>");
+        using (W.Block("private static double SampleLoss(" + ReadOnlySpan + " values, " + ReadOnlySpan + " t, " + Span + " d" + input.Name + ")"))
+        {
+            W.Line(ReadOnlySpan + " " + input.Name + " = " + Slice(input.Id, BufferKind.Value) + ";");
+            if (prediction.Id != input.Id)
+            {
+                W.Line(ReadOnlySpan + " " + prediction.Name + " = " + Slice(prediction.Id, BufferKind.Value) + ";");
+            }
+
+            W.Line("double loss = 0;");
+            loss.Op.EmitSampleLoss(new LossSite(this, input.Name, prediction.Name, input.Size));
+            W.Line();
+            W.Line("return loss;");
+        }
+
+        W.Line();
+    }
+
+    private void EmitBackward()
+    {
+        string lossCall = "SampleLoss(values, t, " + Slice(Plan.LossStep.InputNode, BufferKind.Gradient) + ")";
+        W.Line("/// <summary>");
+        if (Plan.Batched)
+        {
+            W.Line("/// The backward pass of a batch, after <see cref=\"ForwardBatch\"/>: the chain rule from the loss back to every");
+            W.Line("/// parameter, one step per operation, each over the whole batch. Adds dL/dparameters (summed over the");
+            W.Line("/// samples) into <paramref name=\"gradient\"/>; returns the summed loss.");
+            W.Line("/// </summary>");
+            W.Line("[global::System.Diagnostics.CodeAnalysis.SuppressMessage(\"Style\", \"IDE0060\", Justification = \"Uniform signature.\")]");
+            using (W.Block("private static double BackwardBatch(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " inputs, " + Span + " buffer, " + ReadOnlySpan + " targets, " + Span + " gradient, int batch)"))
+            {
+                W.Line("double loss = 0;");
+                using (W.Block("for (int s = 0; s < batch; s++)"))
+                {
+                    W.Line(Span + " values = buffer.Slice(s * SampleStride, SampleStride);");
+                    W.Line(ReadOnlySpan + " t = targets.Slice(s * OutputSize, OutputSize);");
+                    W.Line("loss += " + lossCall + ";");
+                }
+
+                foreach (var step in Plan.Steps)
+                {
+                    var node = Plan.Nodes[step.Node];
+                    W.Blank();
+                    if (node.Strategy == Strategy.Kernel)
+                    {
+                        node.Op.EmitDerivative(new OpSite(this, node, new OpSite.DeclarationScope()), step.Wrt, step.Accumulate);
+                        continue;
+                    }
+
+                    W.Line("// " + node.Op.DerivativeFormula(node.Names, step.Wrt));
+                    using (PerSample(node))
+                    {
+                        node.Op.EmitDerivative(new OpSite(this, node, new OpSite.DeclarationScope()), step.Wrt, step.Accumulate);
+                    }
+                }
+
+                W.Line();
+                W.Line("return loss;");
+            }
+        }
+        else
+        {
+            W.Line("/// The backward pass of one sample, after <see cref=\"ForwardSample\"/>: the chain rule from the loss back");
+            W.Line("/// to every parameter, one step per operation. Adds dL/dparameters into <paramref name=\"gradient\"/>; returns the loss.");
+            W.Line("/// </summary>");
+            using (W.Block("private static double BackwardSample(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " x, " + Span + " values, " + ReadOnlySpan + " t, " + Span + " gradient)"))
+            {
+                W.Line("double loss = " + lossCall + ";");
+                var method = new OpSite.DeclarationScope();
+                foreach (var step in Plan.Steps)
+                {
+                    var node = Plan.Nodes[step.Node];
+                    W.Line();
+                    W.Line("// " + node.Op.DerivativeFormula(node.Names, step.Wrt));
+                    node.Op.EmitDerivative(new OpSite(this, node, method), step.Wrt, step.Accumulate);
+                }
+
+                W.Line();
+                W.Line("return loss;");
+            }
+        }
+
+        W.Line();
+    }
+
+    /// <summary>The loss unit's view of <c>SampleLoss</c>.</summary>
+    private sealed class LossSite(NetworkEmitter emitter, string input, string prediction, int size) : ILossSite
+    {
+        public string Input => input;
+
+        public string Prediction => prediction;
+
+        public int Size => size;
+
+        public string ElementType => emitter.T;
+
+        public Notation Notation => emitter.Notation;
+
+        public string Runtime(string type) => NetworkEmitter.Runtime + "." + type;
+
+        public void Line(string text) => emitter.W.Line(text);
+
+        public IDisposable Block(string header) => emitter.W.Block(header);
+    }
+}

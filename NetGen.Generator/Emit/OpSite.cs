@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using NetGen.Generator.Ops;
+using NetGen.Generator.Planning;
+
+namespace NetGen.Generator.Emit;
+
+/// <summary>
+/// Where one node's code goes, as its op sees it. Spans are declared on first use within a
+/// <see cref="DeclarationScope"/> (a method, or one iteration of a loop over the batch), so the code reads like
+/// the notes: each value is named once, where it is first needed.
+/// </summary>
+internal sealed class OpSite : IOpSite
+{
+    private readonly NetworkEmitter _emitter;
+    private readonly NodePlan _node;
+    private readonly DeclarationScope _scope;
+
+    public OpSite(NetworkEmitter emitter, NodePlan node, DeclarationScope scope)
+    {
+        _emitter = emitter;
+        _node = node;
+        _scope = scope;
+    }
+
+    private NetworkPlan Plan => _emitter.Plan;
+
+    private string ReadOnly => "global::System.ReadOnlySpan<" + ElementType + ">";
+
+    private string Writable => "global::System.Span<" + ElementType + ">";
+
+    public OpNames Names => _node.Names;
+
+    public int Size => _node.Size;
+
+    public Strategy Strategy => _node.Strategy;
+
+    public Notation Notation => Plan.IsDouble ? Notation.Double : Notation.Float;
+
+    public string ElementType => Plan.ElementType;
+
+    public int InputSize(int index) => InputNode(index).Size;
+
+    public bool InputIsData(int index) => InputNode(index).IsData;
+
+    public ParameterSite Parameter(int index) => ParameterPlan(index).Site;
+
+    public void Line(string text) => _emitter.Writer.Line(text);
+
+    public IDisposable Block(string header) => _emitter.Writer.Block(header);
+
+    public string Output() => Declare(_node, BufferKind.Value, Writable);
+
+    public string OutputValue() => Declare(_node, BufferKind.Value, ReadOnly);
+
+    public string InputValue(int index)
+    {
+        var input = InputNode(index);
+        return input.IsData ? input.Name : Declare(input, BufferKind.Value, ReadOnly);
+    }
+
+    public string Mask() => Declare(_node, BufferKind.Mask, Writable);
+
+    public string MaskValue() => Declare(_node, BufferKind.Mask, ReadOnly);
+
+    public string Gradient() => Declare(_node, BufferKind.Gradient, Writable);
+
+    public string InputGradient(int index) => Declare(InputNode(index), BufferKind.Gradient, Writable);
+
+    public string ParameterValue(int index)
+    {
+        var p = ParameterPlan(index);
+        return _scope.Declare(p.Name, ReadOnly, "parameters.Slice(" + p.OffsetConstant + ", " + p.Length + ")", _emitter.Writer);
+    }
+
+    public string ParameterGradient(int index)
+    {
+        var p = ParameterPlan(index);
+        return _scope.Declare("d" + p.Name, Writable, "gradient.Slice(" + p.OffsetConstant + ", " + p.Length + ")", _emitter.Writer);
+    }
+
+    public string BatchInput(int index)
+    {
+        var input = InputNode(index);
+        return input.IsData ? "inputs, InputSize" : "buffer.Slice(" + Buffer(input, BufferKind.Value).Constant + "), SampleStride";
+    }
+
+    public string BatchOutput() => "buffer.Slice(" + Buffer(_node, BufferKind.Value).Constant + ")";
+
+    public string BatchGradient() => "buffer.Slice(" + Buffer(_node, BufferKind.Gradient).Constant + ")";
+
+    public string BatchInputGradient(int index) => "buffer.Slice(" + Buffer(InputNode(index), BufferKind.Gradient).Constant + ")";
+
+    public string ParameterSlice(int index) => "parameters.Slice(" + ParameterPlan(index).OffsetConstant + ", " + ParameterPlan(index).Length + ")";
+
+    public string ParameterGradientSlice(int index) => "gradient.Slice(" + ParameterPlan(index).OffsetConstant + ", " + ParameterPlan(index).Length + ")";
+
+    public string Runtime(string type) => NetworkEmitter.Runtime + "." + type;
+
+    private NodePlan InputNode(int index) => Plan.Nodes[_node.Inputs[index]];
+
+    private ParameterPlan ParameterPlan(int index) => Plan.Parameters[_node.Parameters[index]];
+
+    private BufferPlan Buffer(NodePlan node, BufferKind kind) => _emitter.Buffer(node.Id, kind);
+
+    private string Declare(NodePlan node, BufferKind kind, string type)
+    {
+        var buffer = Buffer(node, kind);
+        string name = kind switch
+        {
+            BufferKind.Value => node.Name,
+            BufferKind.Mask => node.Name + "Mask",
+            BufferKind.Gradient => "d" + node.Name,
+            _ => throw new GeneratorBugException("no span for buffer kind " + kind),
+        };
+        return _scope.Declare(name, type, "values.Slice(" + buffer.Constant + ", " + buffer.Size + ")", _emitter.Writer);
+    }
+
+    /// <summary>The spans already declared in one C# scope.</summary>
+    internal sealed class DeclarationScope
+    {
+        private readonly HashSet<string> _declared = new();
+
+        public string Declare(string name, string type, string source, CodeWriter writer)
+        {
+            if (_declared.Add(name))
+            {
+                writer.Line(type + " " + name + " = " + source + ";");
+            }
+
+            return name;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace NetGen.Generator.Ops;
+
+/// <summary>
+/// Inverted dropout <c>h = a * mask</c> while training (mask = 1 / (1 - rate) for kept units, else 0) and
+/// the identity at inference. The mask is a pure function of (seed, sample, <see cref="MaskKey"/>, unit),
+/// drawn by the runtime's <c>DropoutMask</c>, so the dynamic graph draws the same one.
+/// </summary>
+/// <param name="Rate">The probability of dropping a unit, in [0, 1).</param>
+/// <param name="MaskKey">The layer index the masks are keyed on (the attribute's 1-based position).</param>
+internal sealed record DropoutOp(double Rate, int MaskKey) : Op
+{
+    public override string Name => "dropout";
+
+    public override SavedValues Saves => SavedValues.Mask;
+
+    public override bool HasMask => true;
+
+    public override bool NeedsSampleIndex => true;
+
+    public string RateText => Rate.ToString("R", CultureInfo.InvariantCulture);
+
+    public override ShapeResult Shape(IReadOnlyList<int> inputSizes) => ShapeResult.SameAsSingleInput(inputSizes, Name);
+
+    public override string ForwardFormula(OpNames names) => names.Output + " = dropout(" + names.Input(0) + ", " + RateText + ")";
+
+    public override void EmitForward(IOpSite site)
+    {
+        string input = site.InputValue(0);
+        string h = site.Names.Output;
+        string mask = h + "Mask";
+        double keep = 1 - Rate;
+        site.Line("// " + h + " = " + input + " * " + mask + " while training (" + mask + " = 1 / (1 - " + RateText + ") where kept, else 0); "
+            + h + " = " + input + " at inference");
+        site.Output();
+        site.Mask();
+        using (site.Block("if (training)"))
+        {
+            using (site.Block("for (int i = 0; i < " + site.Size + "; i++)"))
+            {
+                site.Line(mask + "[i] = " + site.Runtime("DropoutMask") + ".IsKept(seed, sample, " + MaskKey + ", i, "
+                    + KeepThreshold(Rate).ToString(CultureInfo.InvariantCulture) + "UL) ? " + site.Notation.Literal(1 / keep) + " : " + site.Notation.Literal(0) + ";");
+                site.Line(h + "[i] = " + input + "[i] * " + mask + "[i];");
+            }
+        }
+
+        using (site.Block("else"))
+        {
+            site.Line(input + ".CopyTo(" + h + ");");
+            site.Line(mask + ".Fill(" + site.Notation.Literal(1) + ");");
+        }
+    }
+
+    public override string DerivativeFormula(OpNames names, Wrt wrt) =>
+        "dL/d" + names.Input(0) + " = dL/d" + names.Output + " * " + names.Output + "Mask      (the forward pass's mask: 1 / (1 - rate) where kept, else 0)";
+
+    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate)
+    {
+        string mask = site.MaskValue();
+        string dh = site.Gradient();
+        string da = site.InputGradient(0);
+        site.Line("for (int i = 0; i < " + site.Size + "; i++) " + da + "[i]" + (accumulate ? " += " : " = ") + dh + "[i] * " + mask + "[i];");
+    }
+
+    /// <summary>The keep threshold of <c>NetGen.DropoutMask.KeepThreshold</c>, from the rule both share.</summary>
+    private static ulong KeepThreshold(double rate) => NetGen.Shared.DropoutRule.KeepThreshold(rate);
+}

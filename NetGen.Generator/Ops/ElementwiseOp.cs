@@ -1,0 +1,88 @@
+using System.Collections.Generic;
+
+namespace NetGen.Generator.Ops;
+
+/// <summary>
+/// An element-wise activation <c>a = f(z)</c>. A subclass defines <see cref="Forward"/> and
+/// <see cref="Derivative"/> once, as formulas; this class prints each as the comment and as the code.
+/// </summary>
+internal abstract record ElementwiseOp : Op
+{
+    /// <summary>Layers with at least this many units use the op's vector primitive, when it has one.</summary>
+    public const int VectorMinimum = 8;
+
+    public override ShapeResult Shape(IReadOnlyList<int> inputSizes) => ShapeResult.SameAsSingleInput(inputSizes, Name);
+
+    /// <summary><c>f(z)</c>.</summary>
+    public abstract Expr Forward(Expr z);
+
+    /// <summary><c>dL/dz</c> from <paramref name="upstream"/> = dL/da, the output <paramref name="a"/> and the input <paramref name="z"/>.</summary>
+    public abstract Expr Derivative(Expr upstream, Expr a, Expr z);
+
+    /// <summary>
+    /// The TensorPrimitives call computing the op over a span (<c>{0}</c> input, <c>{1}</c> output), or null.
+    /// </summary>
+    public virtual string? VectorPrimitive(Notation notation) => null;
+
+
+    public override string ForwardFormula(OpNames names) => names.Output + " = " + Name + "(" + names.Input(0) + ")";
+
+    public override string DerivativeFormula(OpNames names, Wrt wrt)
+    {
+        string a = names.Output, z = names.Input(0);
+        return "dL/d" + z + " = " + Derivative(Expr.Value("dL/d" + a, string.Empty), Expr.Value(a, string.Empty), Expr.Value(z, string.Empty)).Print(Notation.Formula);
+    }
+
+    public override void EmitForward(IOpSite site)
+    {
+        string z = site.InputValue(0);
+        site.Line("// " + ForwardFormula(site.Names));
+        string a = site.Output();
+        switch (site.Strategy)
+        {
+            case Strategy.Vector:
+                // A whole vector at a time (System.Numerics.Tensors): exp and tanh cost most of a small layer's time.
+                site.Line("global::System.Numerics.Tensors.TensorPrimitives."
+                    + string.Format(System.Globalization.CultureInfo.InvariantCulture, VectorPrimitive(site.Notation)!, z, a) + ";");
+                break;
+            case Strategy.Unrolled:
+                for (int i = 0; i < site.Size; i++)
+                {
+                    string k = "[" + i + "]";
+                    site.Line(a + k + " = " + Forward(Expr.Value(z, z + k)).Print(site.Notation) + ";");
+                }
+
+                break;
+            case Strategy.Loop:
+            case Strategy.Kernel:
+                using (site.Block("for (int i = 0; i < " + site.Size + "; i++)"))
+                {
+                    site.Line(a + "[i] = " + Forward(Expr.Value(z, z + "[i]")).Print(site.Notation) + ";");
+                }
+
+                break;
+        }
+    }
+
+    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate)
+    {
+        string a = (Saves & SavedValues.Output) != 0 ? site.OutputValue() : site.Names.Output;
+        string z = (Saves & SavedValues.Inputs) != 0 ? site.InputValue(0) : site.Names.Input(0);
+        string da = site.Gradient();
+        string dz = site.InputGradient(0);
+        string op = accumulate ? " += " : " = ";
+        if (site.Strategy == Strategy.Unrolled)
+        {
+            for (int i = 0; i < site.Size; i++)
+            {
+                string k = "[" + i + "]";
+                site.Line(dz + k + op + Derivative(Expr.Value(da, da + k), Expr.Value(a, a + k), Expr.Value(z, z + k)).Print(site.Notation) + ";");
+            }
+        }
+        else
+        {
+            site.Line("for (int i = 0; i < " + site.Size + "; i++) " + dz + "[i]" + op
+                + Derivative(Expr.Value(da, da + "[i]"), Expr.Value(a, a + "[i]"), Expr.Value(z, z + "[i]")).Print(site.Notation) + ";");
+        }
+    }
+}

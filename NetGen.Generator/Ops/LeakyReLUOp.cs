@@ -1,0 +1,18 @@
+namespace NetGen.Generator.Ops;
+
+/// <summary>The leaky rectifier <c>a = z &gt; 0 ? z : 0.01 z</c>.</summary>
+internal sealed record LeakyReLUOp : ElementwiseOp
+{
+    /// <summary>The slope for negative inputs (the runtime's dynamic graph uses the same 0.01).</summary>
+    public const double Slope = 0.01;
+
+    public static LeakyReLUOp Instance { get; } = new();
+
+    public override string Name => "leakyrelu";
+
+    public override SavedValues Saves => SavedValues.Inputs;
+
+    public override Expr Forward(Expr z) => Expr.IfPositive(z, z, Slope * z);
+
+    public override Expr Derivative(Expr upstream, Expr a, Expr z) => Expr.IfPositive(z, upstream, Slope * upstream);
+}

@@ -1,0 +1,166 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetGen.Shared;
+
+namespace NetGen.Generator.Ops;
+
+/// <summary>
+/// The affine map <c>z = W · a + b</c> of a dense layer (the bias add is fused): parameters <c>W</c>
+/// (<see cref="Units"/> rows of the input's size, row-major) and <c>b</c>. Tiny layers are unrolled into
+/// scalar statements; larger ones are one <c>DenseKernels</c> call over the batch per pass.
+/// </summary>
+/// <param name="Units">Outputs of the layer.</param>
+/// <param name="Initializer">How <c>W</c> starts (<see cref="NetworkRules.InitializerFor"/> of the activation that follows).</param>
+internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
+{
+    private const int Weights = 0;
+    private const int Bias = 1;
+
+    public override string Name => "linear";
+
+    public override SavedValues Saves => SavedValues.Inputs;
+
+    public override bool HasBatchKernel => true;
+
+    public override ShapeResult Shape(IReadOnlyList<int> inputSizes) =>
+        inputSizes.Count == 1 ? ShapeResult.Of(Units) : ShapeResult.Invalid("a dense layer reads one input, not " + inputSizes.Count);
+
+    public override IReadOnlyList<ParameterShape> Parameters(IReadOnlyList<int> inputSizes) => new[]
+    {
+        new ParameterShape("W", Units, inputSizes[0], IsVector: false, Initializer),
+        new ParameterShape("b", 1, Units, IsVector: true, Initializer: null),
+    };
+
+    public override string ForwardFormula(OpNames names) =>
+        names.Output + " = " + names.Parameters[Weights] + " · " + names.Input(0) + " + " + names.Parameters[Bias];
+
+    public override void EmitForward(IOpSite site)
+    {
+        var w = site.Parameter(Weights);
+        var b = site.Parameter(Bias);
+        string formula = ForwardFormula(site.Names);
+        if (site.Strategy == Strategy.Kernel)
+        {
+            site.Line("// " + formula + " for every sample: Z = X · " + w.Name + "ᵀ + " + b.Name + " over the batch");
+            site.Line(site.Runtime("DenseKernels") + ".Forward(" + site.BatchInput(0) + ", " + site.ParameterSlice(Weights) + ", " + site.ParameterSlice(Bias)
+                + ", " + site.BatchOutput() + ", SampleStride, batch, n: " + site.Size + ", k: " + site.InputSize(0) + ");");
+            return;
+        }
+
+        string a = site.InputValue(0);
+        site.Line("// " + formula);
+        string wv = site.ParameterValue(Weights);
+        string bv = site.ParameterValue(Bias);
+        string z = site.Output();
+        int n = site.InputSize(0);
+        for (int j = 0; j < site.Size; j++)
+        {
+            var terms = new List<string> { bv + "[" + j + "]" };
+            for (int i = 0; i < n; i++)
+            {
+                terms.Add(wv + "[" + ((j * n) + i) + "] * " + a + "[" + i + "]");
+            }
+
+            site.Line(z + "[" + j + "] = " + string.Join(" + ", terms) + ";");
+        }
+    }
+
+    public override string DerivativeFormula(OpNames names, Wrt wrt)
+    {
+        string z = names.Output, a = names.Input(0), w = names.Parameters[Weights], b = names.Parameters[Bias];
+        return wrt switch
+        {
+            { IsParameter: true, Index: Bias } => "dL/d" + b + " += dL/d" + z,
+            { IsParameter: true, Index: Weights } => "dL/d" + w + " += dL/d" + z + " · " + a + "ᵀ",
+            { IsParameter: false, Index: 0 } => "dL/d" + a + " = " + w + "ᵀ · dL/d" + z,
+            _ => throw new GeneratorBugException("a dense layer has no derivative towards " + wrt),
+        };
+    }
+
+    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate)
+    {
+        if (site.Strategy == Strategy.Kernel)
+        {
+            EmitDerivativeKernel(site, wrt, accumulate);
+            return;
+        }
+
+        int n = site.InputSize(0);
+        switch (wrt)
+        {
+            case { IsParameter: true, Index: Bias }:
+            {
+                string dz = site.Gradient();
+                string db = site.ParameterGradient(Bias);
+                for (int j = 0; j < site.Size; j++)
+                {
+                    site.Line(db + "[" + j + "] += " + dz + "[" + j + "];");
+                }
+
+                break;
+            }
+
+            case { IsParameter: true, Index: Weights }:
+            {
+                string a = site.InputValue(0);
+                string dz = site.Gradient();
+                string dw = site.ParameterGradient(Weights);
+                for (int j = 0; j < site.Size; j++)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        site.Line(dw + "[" + ((j * n) + i) + "] += " + dz + "[" + j + "] * " + a + "[" + i + "];");
+                    }
+                }
+
+                break;
+            }
+
+            case { IsParameter: false, Index: 0 }:
+            {
+                string w = site.ParameterValue(Weights);
+                string dz = site.Gradient();
+                string da = site.InputGradient(0);
+                for (int i = 0; i < n; i++)
+                {
+                    var terms = Enumerable.Range(0, site.Size).Select(j => w + "[" + ((j * n) + i) + "] * " + dz + "[" + j + "]");
+                    site.Line(da + "[" + i + "]" + (accumulate ? " += " : " = ") + string.Join(" + ", terms) + ";");
+                }
+
+                break;
+            }
+
+            default:
+                throw new GeneratorBugException("a dense layer has no derivative towards " + wrt);
+        }
+    }
+
+    /// <summary>
+    /// The batch kernels: <c>AccumulateWeightGradient</c> computes dW and db in one pass over dZ, so the
+    /// bias step prints nothing and the weight step prints both formulas.
+    /// </summary>
+    private void EmitDerivativeKernel(IOpSite site, Wrt wrt, bool accumulate)
+    {
+        switch (wrt)
+        {
+            case { IsParameter: true, Index: Bias }:
+                // The weight-gradient kernel accumulates the bias gradient in the same pass over dZ.
+                break;
+            case { IsParameter: true, Index: Weights }:
+                site.Line("// " + DerivativeFormula(site.Names, Wrt.Parameter(Bias)));
+                site.Line("// " + DerivativeFormula(site.Names, wrt) + "   (summed over the batch: dW += dZᵀ · X)");
+                site.Line(site.Runtime("DenseKernels") + ".AccumulateWeightGradient(" + site.BatchGradient() + ", SampleStride, " + site.BatchInput(0)
+                    + ", " + site.ParameterGradientSlice(Weights) + ", " + site.ParameterGradientSlice(Bias) + ", batch, n: " + site.Size + ", k: " + site.InputSize(0) + ");");
+                break;
+            case { IsParameter: false, Index: 0 }:
+                site.Line("// " + DerivativeFormula(site.Names, wrt));
+                site.Line("// (for every sample: dX = dZ · " + site.Parameter(Weights).Name + ")");
+                site.Line(site.Runtime("DenseKernels") + ".InputGradient(" + site.BatchGradient() + ", SampleStride, " + site.ParameterSlice(Weights)
+                    + ", " + site.BatchInputGradient(0) + ", SampleStride, batch, n: " + site.Size + ", k: " + site.InputSize(0)
+                    + (accumulate ? ", accumulate: true" : string.Empty) + ");");
+                break;
+            default:
+                throw new GeneratorBugException("a dense layer has no derivative towards " + wrt);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using NetGen.Generator.Derivation;
+using NetGen.Generator.Model;
+using NetGen.Generator.Ops;
+using NetGen.Shared;
+
+namespace NetGen.Generator.Planning;
+
+/// <summary>
+/// Stage 5's result: everything the emitter prints, decided. Names, constants, the memory layout of a
+/// sample's workspace region, and how each node and backward step is computed. The emitter reads
+/// nothing else: not the spec, not the graph.
+/// </summary>
+internal sealed record NetworkPlan(
+    string? Namespace,
+    string TypeName,
+    string HintName,
+    PrecisionKind Precision,
+    LossKind Loss,
+    string Diagram,
+    int InputSize,
+    int OutputSize,
+    int ParameterCount,
+    EquatableArray<ParameterPlan> Parameters,
+    EquatableArray<BufferPlan> Buffers,
+    int ValuesPerSample,
+    int SampleStride,
+    bool Batched,
+    bool HasDropout,
+    bool PredictScratchOnHeap,
+    EquatableArray<LayerPlan> Layers,
+    EquatableArray<NodePlan> Nodes,
+    EquatableArray<StepPlan> Steps,
+    LossPlan LossStep,
+    EquatableArray<string> Dot)
+{
+    public bool IsDouble => Precision == PrecisionKind.Double;
+
+    public string ElementType => IsDouble ? "double" : "float";
+
+    public NodePlan Prediction => Nodes[LossStep.PredictionNode];
+}
+
+/// <summary>A parameter tensor with the names generated code gives it.</summary>
+/// <param name="OffsetConstant">The public constant holding <see cref="Offset"/> (<c>W1Offset</c>).</param>
+/// <param name="PropertyName">The public span property (<c>W1</c>, <c>B1</c>).</param>
+/// <param name="Initializer">How it starts; null for zeros (biases).</param>
+internal sealed record ParameterPlan(string Name, int Offset, int Rows, int Columns, bool IsVector, string OffsetConstant, string PropertyName, WeightInitializer? Initializer)
+{
+    public int Length => Rows * Columns;
+
+    /// <summary><c>[2x2]</c> for a matrix, <c>[2]</c> for a vector.</summary>
+    public string Shape => IsVector ? "[" + Columns + "]" : "[" + Rows + "x" + Columns + "]";
+
+    public ParameterSite Site => new(Name, Length, OffsetConstant);
+}
+
+/// <summary>What a region of a sample's workspace holds.</summary>
+internal enum BufferKind
+{
+    Value,
+    Mask,
+    Gradient,
+}
+
+/// <summary>One region of a sample's workspace: a node's value, mask or gradient, at a named offset.</summary>
+/// <param name="Label">How the layout comment names it (<c>z1</c>, <c>a1DropMask</c>, <c>dz1</c>).</param>
+/// <param name="Constant">The private constant holding <see cref="Offset"/>.</param>
+internal sealed record BufferPlan(int Node, BufferKind Kind, string Label, int Offset, int Size, string Constant);
+
+/// <summary>One layer attribute, for the type's docs and its <c>NetworkDescription</c>.</summary>
+/// <param name="MainNode">The node the layer is described by: the linear node of a dense layer, the dropout node.</param>
+internal sealed record LayerPlan(int Index, LayerKind Kind, int InputSize, int OutputSize, ActivationKind Activation, string RateText, int MainNode);
+
+/// <summary>One forward node as the emitter computes it.</summary>
+/// <param name="Parameters">Indices into <see cref="NetworkPlan.Parameters"/>.</param>
+/// <param name="Heading">A comment line naming the layer that starts at this node, or null.</param>
+/// <param name="IsData">True for the network input: it is read where it is, never computed or stored.</param>
+internal sealed record NodePlan(
+    int Id,
+    string Name,
+    Op Op,
+    int Size,
+    EquatableArray<int> Inputs,
+    EquatableArray<int> Parameters,
+    OpNames Names,
+    Strategy Strategy,
+    string? Heading,
+    bool IsData);
+
+/// <summary>One backward step: the derivative of node <see cref="Node"/>'s op towards <see cref="Wrt"/>.</summary>
+internal sealed record StepPlan(int Node, Wrt Wrt, int Target, bool Accumulate);
+
+/// <summary>The loss: the node it differentiates (whose gradient <c>SampleLoss</c> writes) and the prediction.</summary>
+internal sealed record LossPlan(LossOp Op, int InputNode, int PredictionNode);

@@ -226,7 +226,8 @@ internal static class PropertyCheck
     {
         var compilation = GeneratorHarness.CreateCompilation(sources);
         var driver = GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var driverDiagnostics);
-        var result = driver.GetRunResult().Results.Single();
+        // The network generator's own result; the [Differentiable] generator has nothing to do in these sources.
+        var result = driver.GetRunResult().Results.Single(r => r.Generator.GetGeneratorType() == typeof(NetGen.Generator.NetworkGenerator));
         var cs8785 = driverDiagnostics.Concat(result.Diagnostics).FirstOrDefault(d => d.Id == "CS8785");
         if (result.Exception is not null || cs8785 is not null)
         {

@@ -150,11 +150,14 @@ internal static class DenseKernels<T, TOps, TVector>
     /// </summary>
     public static void Forward(ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k)
     {
-        if (m >= TransposedForwardSamples && n >= 4 * TOps.Count && k >= TOps.Count)
+        if (TOps.Count * Unsafe.SizeOf<T>() >= 64 && m >= TransposedForwardSamples && n >= 4 * TOps.Count && k >= TOps.Count)
         {
-            // Enough samples to pay for transposing W once: then Z = b + X · (Wᵀ) is the input-gradient product,
-            // whose tiles broadcast one x value against vectors of outputs and so need no horizontal sums, and
-            // whose packed panel of Wᵀ stays in L1 while the samples stream past.
+            // With 512-bit vectors and enough samples to pay for transposing W once: then Z = b + X · (Wᵀ) is the
+            // input-gradient product, whose tiles broadcast one x value against vectors of outputs and so need no
+            // horizontal sums (16 per tile, each several shuffles, which halved this product's speed at 512 bits),
+            // and whose packed panel of Wᵀ stays in L1 while the samples stream past. Narrower vectors keep the
+            // dot-product tiles, which were faster there (W3 inference, batch 256: 285,000 against 227,000
+            // samples/s at 256 bits).
             Span<T> transposed = KernelScratch<T>.GetTransposed(n * k);
             Transpose(w, n, k, transposed);
             for (int s = 0; s < m; s++)
@@ -457,8 +460,8 @@ internal static class DenseKernels<T, TOps, TVector>
     }
 
     /// <summary>
-    /// Samples from which <see cref="Forward"/> transposes W: transposing costs about a cycle per weight, the
-    /// product <c>m / (2 · lanes)</c> cycles per weight, so below this the dot-product tiles are faster.
+    /// Samples from which <see cref="Forward"/> transposes W (512-bit vectors only): transposing costs about a cycle
+    /// per weight, the product <c>m / (2 · lanes)</c> cycles per weight, so below this the dot-product tiles are faster.
     /// </summary>
     private const int TransposedForwardSamples = 128;
 

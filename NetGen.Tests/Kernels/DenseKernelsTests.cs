@@ -5,7 +5,7 @@ namespace NetGen.Tests.Kernels;
 /// width this machine runs (128, 256 and, with AVX-512, 512 bits: the widths add in different orders, so each
 /// is checked on its own), over shapes that hit every tile remainder, the block sizes (64 to 256 samples or
 /// weight rows, depending on the width), the packed and unpacked paths and the transposed forward product
-/// (128 samples or more).
+/// (512-bit vectors and 128 samples or more).
 /// </summary>
 public class DenseKernelsTests
 {

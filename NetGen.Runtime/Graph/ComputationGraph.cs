@@ -232,6 +232,66 @@ public sealed class ComputationGraph<T>
         return Register(new PowerNode<T>(this, name ?? AutoName("pow"), x, exponent));
     }
 
+    /// <summary>
+    /// The rows of <paramref name="parts"/> side by side, <c>y = [a | b | ...]</c> (same number of rows; columns add up);
+    /// its backward pass hands each part its slice of the gradient.
+    /// </summary>
+    public Node<T> Concat(IReadOnlyList<Node<T>> parts, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 0)
+        {
+            throw new ArgumentException("Concat needs at least one part.", nameof(parts));
+        }
+
+        foreach (var part in parts)
+        {
+            CheckOwned(part);
+            if (part.IsBatched != parts[0].IsBatched || part.Rows != parts[0].Rows)
+            {
+                throw new ArgumentException($"Concat needs parts with the same rows; {part} and {parts[0]} differ.", nameof(parts));
+            }
+        }
+
+        return Register(new ConcatNode<T>(this, name ?? AutoName("concat"), [.. parts]));
+    }
+
+    /// <summary>
+    /// Layer normalization of each row of <paramref name="x"/>: <c>x̂ = (x - μ) / √(σ² + ε)</c> with the row's mean μ and
+    /// (biased) variance σ², then <c>y = γ ⊙ x̂ + β</c> with the 1 × columns gain <paramref name="gain"/> and
+    /// <paramref name="bias"/> (either may be null: γ = 1, β = 0). Backward, per row with <c>g = dy ⊙ γ</c>:
+    /// <c>dx = (g - mean(g) - x̂ · mean(g ⊙ x̂)) / √(σ² + ε)</c>, <c>dγ += dy ⊙ x̂</c>, <c>dβ += dy</c>.
+    /// </summary>
+    /// <param name="x">The values to normalize.</param>
+    /// <param name="gain">γ, or null.</param>
+    /// <param name="bias">β, or null.</param>
+    /// <param name="epsilon">ε &gt; 0, added to the variance so a constant row does not divide by zero.</param>
+    /// <param name="name">The node's name.</param>
+    public Node<T> LayerNorm(Node<T> x, Node<T>? gain, Node<T>? bias, double epsilon = 1e-5, string? name = null)
+    {
+        CheckOwned(x);
+        foreach (var (vector, role) in new[] { (gain, nameof(gain)), (bias, nameof(bias)) })
+        {
+            if (vector is null)
+            {
+                continue;
+            }
+
+            CheckOwned(vector);
+            if (vector.IsBatched || vector.Length != x.Columns)
+            {
+                throw new ArgumentException($"The LayerNorm {role} {vector.Name} must have {x.Columns} elements, one per column of {x.Name}.", role);
+            }
+        }
+
+        if (!(epsilon > 0) || double.IsInfinity(epsilon))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "LayerNorm's epsilon must be a positive, finite number.");
+        }
+
+        return Register(new LayerNormNode<T>(this, name ?? AutoName("layernorm"), x, gain, bias, epsilon));
+    }
+
     /// <summary>The loss <c>Σ_rows 1/2 Σ (y - t)²</c> (a 1×1 node); <c>dy = y - t</c>.</summary>
     public Node<T> SquaredError(Node<T> prediction, Node<T> target, string? name = null) => Loss(Operation.SquaredError, prediction, target, name);
 

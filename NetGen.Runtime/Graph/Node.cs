@@ -51,6 +51,10 @@ public enum Operation
     BinaryCrossEntropy,
     /// <summary>Cross-entropy of <c>softmax(z)</c> over each row from the logits <c>z</c>, summed over rows.</summary>
     SoftmaxCrossEntropy,
+    /// <summary>The inputs' rows side by side: <c>y = [a | b | ...]</c>.</summary>
+    Concat,
+    /// <summary>Layer normalization of each row, <c>y = γ ⊙ (x - μ) / √(σ² + ε) + β</c>.</summary>
+    LayerNorm,
 }
 
 /// <summary>

@@ -10,6 +10,9 @@ and OMP_WAIT_POLICY=PASSIVE is set before torch loads so idle OpenMP workers do 
 Debian's torch calls whatever libblas.so.3 the alternatives system points to: without an optimized BLAS
 installed (apt-get install libopenblas0-pthread) that is the reference BLAS, 3-5x slower, which would make
 any comparison meaningless. The script prints the BLAS it loaded and refuses to run on the reference one.
+OpenBLAS 0.3.21 (Debian 12) does not recognize some newer CPUs and then runs its generic Prescott (SSE3)
+kernels, several times slower than its AVX-512 ones: the script then runs itself again with
+OPENBLAS_CORETYPE set to the closest family the CPU supports, and prints which kernels it measured.
 """
 import os
 import sys
@@ -18,7 +21,7 @@ import time
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import torch  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
+from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
 
 SECONDS = float(sys.argv[sys.argv.index("--seconds") + 1]) if "--seconds" in sys.argv else 1.5
 ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""  # workloads whose name starts with this
@@ -133,6 +136,29 @@ def loaded_blas():
     return sorted(paths)
 
 
+def openblas_kernels():
+    """The kernel family OpenBLAS chose for this CPU (threadpoolctl's 'architecture'), or None without OpenBLAS."""
+    for info in threadpool_info():
+        if info.get("internal_api") == "openblas":
+            return info.get("architecture")
+    return None
+
+
+def use_the_best_openblas_kernels():
+    """Re-runs this script with OPENBLAS_CORETYPE when OpenBLAS fell back to its generic kernels on a CPU it did not recognize."""
+    kernels = openblas_kernels()
+    if kernels != "Prescott" or "OPENBLAS_CORETYPE" in os.environ:
+        return kernels
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = next((line.split(":", 1)[1].split() for line in cpuinfo if line.startswith("flags")), [])
+    family = "SkylakeX" if "avx512f" in flags else "Haswell" if "avx2" in flags else None
+    if family is None:
+        return kernels
+    os.environ["OPENBLAS_CORETYPE"] = family
+    sys.stdout.flush()
+    os.execv(sys.executable, [sys.executable] + sys.argv)
+
+
 def check_blas():
     """Prints the BLAS in use; exits with 3 when it is the reference BLAS (or none is recognized)."""
     paths = loaded_blas()
@@ -146,8 +172,10 @@ def check_blas():
 
 
 def main():
+    kernels = use_the_best_openblas_kernels()
     blas = check_blas()
-    print(f"# torch {torch.__version__}, BLAS {blas}, seconds per measurement {SECONDS}", flush=True)
+    forced = f", forced with OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']}" if "OPENBLAS_CORETYPE" in os.environ else ""
+    print(f"# torch {torch.__version__}, BLAS {blas} ({kernels or 'not OpenBLAS'} kernels{forced}), seconds per measurement {SECONDS}", flush=True)
     for threads in THREADS:
         torch.set_num_threads(threads)
         with threadpool_limits(limits=threads):

@@ -1,6 +1,5 @@
-using System.Diagnostics;
 using System.Numerics.Tensors;
-using System.Text;
+using NetGen.Tests.Infrastructure;
 using NetGen.Sample;
 using NetGen.Sample.Runs;
 
@@ -137,38 +136,15 @@ public class DistributedTrainingTests
         try
         {
             // --allow-run-as-root: CI runs as root, which Open MPI refuses by default.
-            var start = new ProcessStartInfo(MpiExec!)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (string argument in new[]
-                     {
-                         "--allow-run-as-root", "--oversubscribe", "-n", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                         "dotnet", sample, "distributed", "--epochs", $"{Epochs}", "--batch-size", $"{GlobalBatch}", "--threads", "1",
-                         "--optimizer", "adam", "--learning-rate", "0.003", "--seed", $"{Seed}", "--output", folder,
-                     })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start)!;
-            var output = new StringBuilder();
-            process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new Xunit.Sdk.XunitException($"mpiexec did not finish in 3 minutes:\n{output}");
-            }
-
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"mpiexec exited with {process.ExitCode}:\n{output}");
+            string output = ExternalProcess.Run(MpiExec!,
+            [
+                "--allow-run-as-root", "--oversubscribe", "-n", $"{ranks}",
+                "dotnet", sample, "distributed", "--epochs", $"{Epochs}", "--batch-size", $"{GlobalBatch}", "--threads", "1",
+                "--optimizer", "adam", "--learning-rate", $"{LearningRate}", "--seed", $"{Seed}", "--output", folder,
+            ], timeout: TimeSpan.FromMinutes(3));
             var model = new DigitsNet();
             ModelFile.Load(model, Path.Combine(folder, "digits-distributed.ngm"));
-            return (output.ToString(), model);
+            return (output, model);
         }
         finally
         {

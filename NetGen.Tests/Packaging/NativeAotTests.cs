@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using NetGen.Tests.Infrastructure;
 
 namespace NetGen.Tests.Packaging;
 
@@ -13,7 +14,7 @@ public partial class NativeAotTests
     [Fact]
     public void GeneratedNetworksUseNoReflectionOrRuntimeCodeGeneration()
     {
-        var snapshots = Directory.GetFiles(Path.Combine(RepositoryRoot(), "NetGen.Tests", "Snapshots"), "*.verified.cs");
+        var snapshots = Directory.GetFiles(Path.Combine(ExternalProcess.RepositoryRoot(), "NetGen.Tests", "Snapshots"), "*.verified.cs");
         Assert.NotEmpty(snapshots);
         foreach (string file in snapshots)
         {
@@ -30,22 +31,11 @@ public partial class NativeAotTests
     [InlineData("NetGen.Sample/NetGen.Sample.csproj", "EnableTrimAnalyzer")]
     public void TheAnalyzersAreOn(string project, string property)
     {
-        var document = XDocument.Load(Path.Combine(RepositoryRoot(), project));
+        var document = XDocument.Load(Path.Combine(ExternalProcess.RepositoryRoot(), project));
         Assert.Contains(document.Descendants(property), e => e.Value == "true");
     }
 
     // Reflection, emitted IL, expression compilation, dynamic, and run-time type lookup.
     [GeneratedRegex(@"System\.Reflection|Reflection\.Emit|Activator\.|\.GetMethod\(|\.GetProperty\(|\.GetField\(|Type\.GetType\(|MakeGenericType|Expression\.Lambda|\.Compile\(\)|\bdynamic\b")]
     private static partial Regex ReflectionUse();
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NetGen.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("NetGen.sln not found above " + AppContext.BaseDirectory);
-    }
 }

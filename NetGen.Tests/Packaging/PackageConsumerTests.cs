@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using NetGen.Tests.Infrastructure;
 
 namespace NetGen.Tests.Packaging;
 
@@ -42,7 +41,7 @@ public class PackageConsumerTests
     [Fact]
     public void PackedPackageBuildsAndTrainsInAFreshProject()
     {
-        string root = FindRepositoryRoot();
+        string root = ExternalProcess.RepositoryRoot();
         string work = Path.Combine(Path.GetTempPath(), "netgen-consumer-" + Guid.NewGuid().ToString("N")[..8]);
         string feed = Path.Combine(work, "feed");
         string consumer = Path.Combine(work, "Consumer");
@@ -52,7 +51,7 @@ public class PackageConsumerTests
         try
         {
             // The solution, not the runtime project: every other project must decline to be packed.
-            Run("dotnet", $"pack -c Release -o \"{feed}\" -p:Version={version}", root);
+            ExternalProcess.Run("dotnet", ["pack", "-c", "Release", "-o", feed, $"-p:Version={version}"], root);
             string[] packages = Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName).ToArray()!;
             Assert.Equal([$"NetGen.{version}.nupkg"], packages);
             CheckPackageContents(Path.Combine(feed, packages[0]), version);
@@ -87,7 +86,7 @@ public class PackageConsumerTests
             File.WriteAllText(Path.Combine(work, "Directory.Packages.props"), "<Project />");
             File.WriteAllText(Path.Combine(consumer, "Program.cs"), ConsumerProgram);
 
-            string output = Run("dotnet", "run -c Release", consumer);
+            string output = ExternalProcess.Run("dotnet", ["run", "-c", "Release"], consumer);
             Assert.Contains("parameters 9", output, StringComparison.Ordinal);
             Assert.Contains("converged True", output, StringComparison.Ordinal);
             Assert.Contains("xor 0 1 1 0", output, StringComparison.Ordinal);
@@ -139,47 +138,5 @@ public class PackageConsumerTests
         // The generator is an analyzer, not a dependency; the runtime's one dependency is declared.
         var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")!.Value).ToArray();
         Assert.Equal(["System.Numerics.Tensors"], dependencies);
-    }
-
-    private static string Run(string file, string arguments, string directory)
-    {
-        var start = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new Xunit.Sdk.XunitException($"'{file} {arguments}' did not finish in 5 minutes:\n{output}");
-        }
-
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new Xunit.Sdk.XunitException($"'{file} {arguments}' exited with {process.ExitCode}:\n{output}");
-        }
-
-        return output.ToString();
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NetGen.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("NetGen.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -25,3 +25,13 @@ public partial class DigitsNet;
 [Dropout(0.1)]
 [Dense(10)]
 public partial class FashionNet;
+
+/// <summary>
+/// The playground's network for 2-D problems: two tanh hidden layers of 16 units and one sigmoid output, the
+/// probability of class 1, trained with binary cross-entropy.
+/// </summary>
+[Network(Inputs = 2, Loss = Loss.BinaryCrossEntropy)]
+[Dense(16, Activation.Tanh)]
+[Dense(16, Activation.Tanh)]
+[Dense(1, Activation.Sigmoid)]
+public partial class PlaygroundNet;

@@ -112,7 +112,9 @@ internal sealed class SampleCommandLine
     /// <param name="train">Runs a training command: its name, its settings and the data folder (fashion only).</param>
     /// <param name="predict">Runs <c>predict</c>.</param>
     /// <param name="graph">Runs <c>graph</c> for a network name.</param>
-    public SampleCommandLine(Func<int>? runDefault = null, Func<string, TrainSettings, string?, int>? train = null, Func<PredictRequest, int>? predict = null, Func<string, int>? graph = null)
+    /// <param name="playground">Runs <c>playground</c>.</param>
+    public SampleCommandLine(Func<int>? runDefault = null, Func<string, TrainSettings, string?, int>? train = null, Func<PredictRequest, int>? predict = null, Func<string, int>? graph = null,
+        Func<PlaygroundSettings, int>? playground = null)
     {
         graph ??= SampleActions.Graph;
         runDefault ??= SampleActions.RunDefault;
@@ -177,7 +179,13 @@ internal sealed class SampleCommandLine
         Distributed.AddTo(distributed);
         distributed.SetAction(result => train("distributed", Distributed.Bind(result), null));
         Root.Subcommands.Add(distributed);
+
+        Playground = new PlaygroundCommand(playground ?? (settings => PlaygroundRun.Run(settings, Console.Out)));
+        Root.Subcommands.Add(Playground.Command);
     }
+
+    /// <summary>The <c>playground</c> command and its options.</summary>
+    public PlaygroundCommand Playground { get; }
 
     /// <summary>The network argument of <c>graph</c>.</summary>
     public Argument<string> GraphNetwork { get; }

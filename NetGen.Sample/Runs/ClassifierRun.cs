@@ -119,15 +119,17 @@ internal static class ClassifierRun
     /// <summary>The exit code after Ctrl+C, as shells report an interrupted program (128 + SIGINT).</summary>
     public const int ExitCodeCanceled = 130;
 
-    /// <summary>Writes the model, the plot, the HTML report and the history as CSV; returns their paths.</summary>
+    /// <summary>Writes the model (NetGen's file and ONNX, for serving stacks), the plot, the HTML report and the history as CSV; returns their paths.</summary>
     public static IReadOnlyList<string> WriteOutputs(string name, INetwork<float> network, RunSummary summary, string folder)
     {
         Directory.CreateDirectory(folder);
         string model = Path.Combine(folder, $"{name}.ngm");
+        string onnxPath = Path.Combine(folder, $"{name}.onnx");
         string svgPath = Path.Combine(folder, $"{name}-training.svg");
         string htmlPath = Path.Combine(folder, $"{name}-report.html");
         string csvPath = Path.Combine(folder, $"{name}-history.csv");
         ModelFile.Save(network, model);
+        OnnxExport.Save(network, onnxPath);
         string svg = TrainingPlot.Svg(summary.Epochs, summary.Title);
         File.WriteAllText(svgPath, svg);
         File.WriteAllText(htmlPath, HtmlReport.Build(summary, svg));
@@ -138,6 +140,6 @@ internal static class ClassifierRun
         }
 
         File.WriteAllText(csvPath, csv.ToString());
-        return [model, svgPath, htmlPath, csvPath];
+        return [model, onnxPath, svgPath, htmlPath, csvPath];
     }
 }

@@ -4,7 +4,7 @@ namespace NetGen.Tests.Sample;
 
 public class PlainReportTests
 {
-    private static RunSummary Summary() => new()
+    internal static RunSummary Summary() => new()
     {
         Name = "toy",
         Title = "Toy",

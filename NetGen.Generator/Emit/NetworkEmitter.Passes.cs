@@ -95,15 +95,7 @@ internal sealed partial class NetworkEmitter
         using (W.Block("private static double SampleLoss(" + ReadOnlySpan + " values, " + ReadOnlySpan + " t, " + Span + " d" + input.Name + ")"))
         {
             W.Line(ReadOnlySpan + " " + input.Name + " = " + Slice(input.Id, BufferKind.Value) + ";");
-            if (prediction.Id != input.Id)
-            {
-                W.Line(ReadOnlySpan + " " + prediction.Name + " = " + Slice(prediction.Id, BufferKind.Value) + ";");
-            }
-
-            W.Line("double loss = 0;");
-            loss.Op.EmitSampleLoss(new LossSite(this, input.Name, prediction.Name, input.Size));
-            W.Line();
-            W.Line("return loss;");
+            loss.Op.EmitSampleLoss(new LossSite(this, input.Name, prediction.Name));
         }
 
         W.Line();
@@ -177,22 +169,14 @@ internal sealed partial class NetworkEmitter
     }
 
     /// <summary>The loss unit's view of <c>SampleLoss</c>.</summary>
-    private sealed class LossSite(NetworkEmitter emitter, string input, string prediction, int size) : ILossSite
+    private sealed class LossSite(NetworkEmitter emitter, string input, string prediction) : ILossSite
     {
         public string Input => input;
 
         public string Prediction => prediction;
 
-        public int Size => size;
-
-        public string ElementType => emitter.T;
-
-        public Notation Notation => emitter.Notation;
-
         public string Runtime(string type) => NetworkEmitter.Runtime + "." + type;
 
         public void Line(string text) => emitter.W.Line(text);
-
-        public IDisposable Block(string header) => emitter.W.Block(header);
     }
 }

@@ -9,19 +9,11 @@ internal sealed record BinaryCrossEntropyLoss : LossOp
 
     public override LossKind Kind => LossKind.BinaryCrossEntropy;
 
-    public override Op? PredictionActivation => SigmoidOp.Instance;
 
-    public override string Formula(string input, string prediction) => "dL/d" + input + " = " + prediction + " - t             (sigmoid and log loss fused)";
+    public override string RuntimeFunction => "BinaryCrossEntropyWithLogits";
 
-    public override void EmitSampleLoss(ILossSite site)
-    {
-        site.Line("// L = Σ max(z, 0) - z t + ln(1 + e^-|z|), the log loss of sigmoid(z) without computing ln of a rounded probability");
-        site.Line("// " + Formula(site.Input, site.Prediction));
-        using (site.Block("for (int k = 0; k < " + site.Size + "; k++)"))
-        {
-            site.Line("double z = " + site.Input + "[k];");
-            site.Line("loss += global::System.Math.Max(z, 0) - z * t[k] + global::System.Math.Log(1 + global::System.Math.Exp(-global::System.Math.Abs(z)));");
-            site.Line("d" + site.Input + "[k] = " + site.Prediction + "[k] - t[k];");
-        }
-    }
+    public override string Definition(string input) =>
+        "L = Σ max(" + input + ", 0) - " + input + " t + ln(1 + e^-|" + input + "|), the log loss of sigmoid(" + input + ") without ln of a rounded probability";
+
+    public override string Formula(string input, string prediction) => "dL/d" + input + " = " + prediction + " - t   (sigmoid and log loss fused)";
 }

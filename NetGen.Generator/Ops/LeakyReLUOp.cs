@@ -3,8 +3,8 @@ namespace NetGen.Generator.Ops;
 /// <summary>The leaky rectifier <c>a = z &gt; 0 ? z : 0.01 z</c>.</summary>
 internal sealed record LeakyReLUOp : ElementwiseOp
 {
-    /// <summary>The slope for negative inputs (the runtime's dynamic graph uses the same 0.01).</summary>
-    public const double Slope = 0.01;
+    /// <summary>The slope for negative inputs, shared with the dynamic graph.</summary>
+    public const double Slope = NetGen.Shared.NetworkRules.LeakyReLUSlope;
 
     public static LeakyReLUOp Instance { get; } = new();
 

@@ -18,8 +18,11 @@ internal abstract record LossOp
     /// </summary>
     public bool ReadsLogits => NetworkRules.ReadsLogits(Kind);
 
-    /// <summary>The activation whose value is the prediction when the loss reads the logits; null otherwise.</summary>
-    public abstract Op? PredictionActivation { get; }
+    /// <summary>
+    /// The op whose value is the prediction when the loss reads the logits (softmax, sigmoid), from the
+    /// rule the dynamic graph shares (<see cref="NetworkRules.PredictionActivation"/>); null otherwise.
+    /// </summary>
+    public Op? PredictionActivation => Activations.For(NetworkRules.PredictionActivation(Kind));
 
     /// <summary>
     /// The derivative that starts the backward pass, with <paramref name="input"/> the node the loss reads
@@ -27,8 +30,22 @@ internal abstract record LossOp
     /// </summary>
     public abstract string Formula(string input, string prediction);
 
-    /// <summary>Writes the body of <c>SampleLoss</c>: adds the loss to <c>loss</c> and writes its gradient into <c>d{input}</c>.</summary>
-    public abstract void EmitSampleLoss(ILossSite site);
+    /// <summary>
+    /// The loss's function in <c>NetGen.CompilerServices.SampleLoss</c>: the one implementation that generated
+    /// code, the dynamic graph and the public <c>Losses</c> all run.
+    /// </summary>
+    public abstract string RuntimeFunction { get; }
+
+    /// <summary>The loss itself, as the comment above the call says it.</summary>
+    public abstract string Definition(string input);
+
+    /// <summary>Writes the body of <c>SampleLoss</c>: returns the loss and writes its gradient into <c>d{input}</c>.</summary>
+    public void EmitSampleLoss(ILossSite site)
+    {
+        site.Line("// " + Definition(site.Input));
+        site.Line("// " + Formula(site.Input, site.Prediction));
+        site.Line("return " + site.Runtime("CompilerServices.SampleLoss") + "." + RuntimeFunction + "(" + site.Input + ", t, d" + site.Input + ");");
+    }
 
     /// <summary>The loss unit of <paramref name="kind"/>.</summary>
     public static LossOp For(LossKind kind) => kind switch
@@ -50,17 +67,8 @@ internal interface ILossSite
     /// <summary>The prediction (the same value unless the loss reads the logits).</summary>
     string Prediction { get; }
 
-    /// <summary>Outputs per sample.</summary>
-    int Size { get; }
-
-    string ElementType { get; }
-
-    Notation Notation { get; }
-
     /// <summary>The fully qualified name of a runtime type generated code calls.</summary>
     string Runtime(string type);
 
     void Line(string text);
-
-    System.IDisposable Block(string header);
 }

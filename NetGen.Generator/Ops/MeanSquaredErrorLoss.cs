@@ -9,20 +9,10 @@ internal sealed record MeanSquaredErrorLoss : LossOp
 
     public override LossKind Kind => LossKind.MeanSquaredError;
 
-    public override Op? PredictionActivation => null;
 
-    public override string Formula(string input, string prediction) => "dL/d" + input + " = 2 (" + input + " - t) / n      (L = 1/n Σ (" + input + " - t)²)";
+    public override string RuntimeFunction => "MeanSquaredError";
 
-    public override void EmitSampleLoss(ILossSite site)
-    {
-        site.Line("// " + Formula(site.Input, site.Prediction));
-        using (site.Block("for (int k = 0; k < " + site.Size + "; k++)"))
-        {
-            site.Line(site.ElementType + " error = " + site.Input + "[k] - t[k];");
-            site.Line("d" + site.Input + "[k] = " + site.Notation.Literal(2.0 / site.Size) + " * error;");
-            site.Line("loss += (double)error * error;");
-        }
+    public override string Definition(string input) => "L = 1/n Σ (" + input + " - t)² over the n outputs";
 
-        site.Line("loss /= " + site.Size + ";");
-    }
+    public override string Formula(string input, string prediction) => "dL/d" + input + " = 2 (" + input + " - t) / n";
 }

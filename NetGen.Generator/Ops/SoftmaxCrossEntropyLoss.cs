@@ -12,29 +12,12 @@ internal sealed record SoftmaxCrossEntropyLoss : LossOp
 
     public override LossKind Kind => LossKind.SoftmaxCrossEntropy;
 
-    public override Op? PredictionActivation => SoftmaxOp.Instance;
+
+    public override string RuntimeFunction => "SoftmaxCrossEntropyWithLogits";
+
+    public override string Definition(string input) =>
+        "L = -Σ t ln p = Σ t (lse - " + input + ") with lse = ln Σ e^" + input + ", computed with the max shift";
 
     public override string Formula(string input, string prediction) =>
-        "dL/d" + input + " = " + prediction + " Σt - t            (softmax and cross-entropy fused: " + prediction + " - t for one-hot t)";
-
-    public override void EmitSampleLoss(ILossSite site)
-    {
-        string z = site.Input;
-        int n = site.Size;
-        site.Line("// L = -Σ t ln p = Σ t (lse - z) with lse = ln Σ e^z = max z + ln Σ e^(z - max z)");
-        site.Line("double max = " + z + "[0];");
-        site.Line("for (int k = 1; k < " + n + "; k++) max = global::System.Math.Max(max, " + z + "[k]);");
-        site.Line("double sumExp = 0;");
-        site.Line("for (int k = 0; k < " + n + "; k++) sumExp += global::System.Math.Exp(" + z + "[k] - max);");
-        site.Line("double lse = max + global::System.Math.Log(sumExp);");
-        site.Line(site.ElementType + " targetSum = " + site.Notation.Literal(0) + ";");
-        using (site.Block("for (int k = 0; k < " + n + "; k++)"))
-        {
-            site.Line("loss += t[k] * (lse - " + z + "[k]);");
-            site.Line("targetSum += t[k];");
-        }
-
-        site.Line("// " + Formula(site.Input, site.Prediction));
-        site.Line("for (int k = 0; k < " + n + "; k++) d" + z + "[k] = " + site.Prediction + "[k] * targetSum - t[k];");
-    }
+        "dL/d" + input + " = " + prediction + " Σt - t   (softmax and cross-entropy fused: " + prediction + " - t for one-hot t)";
 }

@@ -9,18 +9,10 @@ internal sealed record SquaredErrorLoss : LossOp
 
     public override LossKind Kind => LossKind.SquaredError;
 
-    public override Op? PredictionActivation => null;
 
-    public override string Formula(string input, string prediction) => "dL/d" + input + " = " + input + " - t            (L = 1/2 Σ (" + input + " - t)²)";
+    public override string RuntimeFunction => "SquaredError";
 
-    public override void EmitSampleLoss(ILossSite site)
-    {
-        site.Line("// " + Formula(site.Input, site.Prediction));
-        using (site.Block("for (int k = 0; k < " + site.Size + "; k++)"))
-        {
-            site.Line(site.ElementType + " error = " + site.Input + "[k] - t[k];");
-            site.Line("d" + site.Input + "[k] = error;");
-            site.Line("loss += 0.5 * error * error;");
-        }
-    }
+    public override string Definition(string input) => "L = 1/2 Σ (" + input + " - t)²";
+
+    public override string Formula(string input, string prediction) => "dL/d" + input + " = " + input + " - t";
 }

@@ -13,12 +13,13 @@ public static class DropoutMask
     /// </summary>
     public static ulong KeepThreshold(double rate)
     {
-        if (!(rate >= 0 && rate < 1))
+        if (!Shared.DropoutRule.IsValidRate(rate))
         {
             throw new ArgumentOutOfRangeException(nameof(rate), rate, "A dropout rate must be in [0, 1).");
         }
 
-        return (ulong)Math.Round((1 - rate) * 4294967296.0);
+        // The rule the generator also uses for the constants it writes into generated code.
+        return Shared.DropoutRule.KeepThreshold(rate);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using NetGen.Shared;
 
 namespace NetGen.Graph;
 
@@ -71,7 +72,7 @@ public sealed class DynamicNetwork<T> : INetwork<T>
     /// <summary>
     /// Re-initializes every parameter exactly as a generated network does for the same seed: one
     /// <see cref="DeterministicRandom"/> drawn layer by layer, He uniform weights for ReLU and leaky ReLU layers,
-    /// Xavier/Glorot uniform for the others, zero biases.
+    /// Xavier/Glorot uniform for the others (the rule the generator applies, from one shared source), zero biases.
     /// </summary>
     public void InitializeParameters(int seed)
     {
@@ -85,13 +86,16 @@ public sealed class DynamicNetwork<T> : INetwork<T>
             }
 
             Span<T> view = _parameters.AsSpan(w.Offset, w.Length);
-            if (layer.Activation is Activation.ReLU or Activation.LeakyReLU)
+            switch (NetworkRules.InitializerFor(layer.Activation))
             {
-                Initializers.HeUniform(view, w.Columns, random);
-            }
-            else
-            {
-                Initializers.GlorotUniform(view, w.Columns, w.Rows, random);
+                case WeightInitializer.HeUniform:
+                    Initializers.HeUniform(view, w.Columns, random);
+                    break;
+                case WeightInitializer.GlorotUniform:
+                    Initializers.GlorotUniform(view, w.Columns, w.Rows, random);
+                    break;
+                default:
+                    throw new InvalidOperationException($"Layer {layer.Index} of {Description.Name}: no initializer.");
             }
         }
     }

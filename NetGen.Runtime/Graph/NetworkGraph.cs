@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NetGen.Shared;
 
 namespace NetGen.Graph;
 
@@ -117,37 +118,33 @@ public sealed class NetworkGraph<T>
 
         }
 
-        Node<T> prediction, loss;
+        // The same rules the generator checks and fuses by (NetGen.Shared.NetworkRules).
         var lastLayer = layers[^1];
-        switch (description.Loss)
+        if (NetworkRules.LossOutputMismatch(description.Loss, lastLayer.Activation) is { } problem)
         {
-            case NetGen.Loss.SoftmaxCrossEntropy:
-                if (logits is null || lastLayer.Activation is not (Activation.Identity or Activation.Softmax))
-                {
-                    throw new NotSupportedException($"{description.Name}: softmax cross-entropy needs a last dense layer with Identity or Softmax activation.");
-                }
-
-                prediction = lastLayer.Activation == Activation.Softmax ? a : graph.Softmax(logits, "p");
-                loss = graph.SoftmaxCrossEntropy(logits, t, "L");
-                break;
-            case NetGen.Loss.BinaryCrossEntropy:
-                if (logits is null || lastLayer.Activation != Activation.Sigmoid)
-                {
-                    throw new NotSupportedException($"{description.Name}: binary cross-entropy needs a last dense layer with Sigmoid activation.");
-                }
-
-                prediction = a;
-                loss = graph.BinaryCrossEntropy(logits, t, "L");
-                break;
-            case NetGen.Loss.MeanSquaredError:
-                prediction = a;
-                loss = graph.MeanSquaredError(a, t, "L");
-                break;
-            default:
-                prediction = a;
-                loss = graph.SquaredError(a, t, "L");
-                break;
+            throw new NotSupportedException($"{description.Name}: the loss {description.Loss} does not fit the last layer's {lastLayer.Activation} activation: {problem}.");
         }
+
+        Node<T> prediction = a;
+        Node<T> lossInput = a;
+        if (NetworkRules.ReadsLogits(description.Loss))
+        {
+            lossInput = logits ?? throw new NotSupportedException($"{description.Name}: the loss {description.Loss} reads the logits of the last dense layer, but layer {lastLayer.Index} is not dense.");
+            var predictionActivation = NetworkRules.PredictionActivation(description.Loss);
+            if (lastLayer.Activation != predictionActivation)
+            {
+                prediction = graph.Activation(logits, predictionActivation, "p");
+            }
+        }
+
+        var loss = description.Loss switch
+        {
+            NetGen.Loss.SquaredError => graph.SquaredError(lossInput, t, "L"),
+            NetGen.Loss.MeanSquaredError => graph.MeanSquaredError(lossInput, t, "L"),
+            NetGen.Loss.BinaryCrossEntropy => graph.BinaryCrossEntropy(lossInput, t, "L"),
+            NetGen.Loss.SoftmaxCrossEntropy => graph.SoftmaxCrossEntropy(lossInput, t, "L"),
+            _ => throw new NotSupportedException($"{description.Name}: '{description.Loss}' is not a known loss."),
+        };
 
         return new NetworkGraph<T>(description, graph, parameters, gradient, x, target: t, prediction, loss, parameterNodes);
     }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NetGen.CompilerServices;
 
 namespace NetGen.Graph;
 
@@ -27,13 +28,22 @@ internal sealed class LeafNode<T> : Node<T>
     }
 }
 
-/// <summary><c>z = a · Wᵀ (+ b)</c>: row r of z, unit j is the dot product of row j of W with row r of a.</summary>
+/// <summary>
+/// <c>z = a · Wᵀ (+ b)</c>: row r of z, unit j is the dot product of row j of W with row r of a. Forward and
+/// backward are the <see cref="DenseKernels"/> products generated networks call, so the generated-vs-dynamic
+/// benchmark compares the graph machinery, not two kernels.
+/// </summary>
 internal sealed class LinearNode<T> : Node<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Node<T> _a;
     private readonly Node<T> _w;
     private readonly Node<T>? _b;
+
+    // The kernels always take a bias and a bias gradient: zeros for a product without bias, and scratch
+    // for a bias gradient nobody wants (cleared before each use, so it cannot grow without bound).
+    private readonly T[] _zeroBias;
+    private readonly T[] _unusedBiasGradient;
 
     public LinearNode(ComputationGraph<T> graph, string name, Node<T> a, Node<T> w, Node<T>? b)
         : base(graph, name, b is null ? Operation.MatMul : Operation.Linear, b is null ? [a, w] : [a, w, b], a.Rows, w.Rows, a.IsBatched,
@@ -42,30 +52,36 @@ internal sealed class LinearNode<T> : Node<T>
         _a = a;
         _w = w;
         _b = b;
+        _zeroBias = b is null ? new T[w.Rows] : [];
+        _unusedBiasGradient = b is not { RequiresGradient: true } ? new T[w.Rows] : [];
     }
 
     internal override void Forward()
     {
-        int rows = Rows, units = Columns;
-        ReadOnlySpan<T> w = _w.Value;
-        ReadOnlySpan<T> b = _b is null ? default : _b.Value;
-        int inputs = _a.Columns;
-        for (int r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<T> a = _a.ValueRow(r);
-            Span<T> z = ValueRow(r);
-            for (int j = 0; j < units; j++)
-            {
-                T dot = TensorPrimitives.Dot(w.Slice(j * inputs, inputs), a);
-                z[j] = _b is null ? dot : b[j] + dot;
-            }
-        }
+        ReadOnlySpan<T> bias = _b is null ? _zeroBias : _b.Value;
+        DenseKernels.Forward(_a.Value, _a.Columns, _w.Value, bias, Value, Columns, Rows, n: Columns, k: _a.Columns);
     }
 
     internal override void Backward()
     {
         int rows = Rows, units = Columns, inputs = _a.Columns;
-        if (_b is { RequiresGradient: true })
+        if (_w.RequiresGradient)
+        {
+            // dL/dW += dL/dzᵀ · a and dL/db += Σ_rows dL/dz, in one pass over dz
+            Span<T> db;
+            if (_b is { RequiresGradient: true })
+            {
+                db = _b.Gradient;
+            }
+            else
+            {
+                Array.Clear(_unusedBiasGradient);
+                db = _unusedBiasGradient;
+            }
+
+            DenseKernels.AccumulateWeightGradient(Gradient, units, _a.Value, inputs, _w.Gradient, db, rows, n: units, k: inputs);
+        }
+        else if (_b is { RequiresGradient: true })
         {
             // dL/db += Σ_rows dL/dz
             Span<T> db = _b.Gradient;
@@ -75,35 +91,10 @@ internal sealed class LinearNode<T> : Node<T>
             }
         }
 
-        if (_w.RequiresGradient)
-        {
-            // dL/dW += dL/dzᵀ · a: row j of dW += dz[r, j] * (row r of a)
-            Span<T> dw = _w.Gradient;
-            for (int r = 0; r < rows; r++)
-            {
-                ReadOnlySpan<T> a = _a.ValueRow(r);
-                ReadOnlySpan<T> dz = GradientRow(r);
-                for (int j = 0; j < units; j++)
-                {
-                    Span<T> row = dw.Slice(j * inputs, inputs);
-                    TensorPrimitives.MultiplyAdd(a, dz[j], row, row);
-                }
-            }
-        }
-
         if (_a.RequiresGradient)
         {
-            // dL/da += dL/dz · W: row r of da += dz[r, j] * (row j of W)
-            ReadOnlySpan<T> w = _w.Value;
-            for (int r = 0; r < rows; r++)
-            {
-                Span<T> da = _a.GradientRow(r);
-                ReadOnlySpan<T> dz = GradientRow(r);
-                for (int j = 0; j < units; j++)
-                {
-                    TensorPrimitives.MultiplyAdd(w.Slice(j * inputs, inputs), dz[j], da, da);
-                }
-            }
+            // dL/da += dL/dz · W
+            DenseKernels.InputGradient(Gradient, units, _w.Value, _a.Gradient, inputs, rows, n: units, k: inputs, accumulate: true);
         }
     }
 }
@@ -153,13 +144,18 @@ internal sealed class AddBiasNode<T> : Node<T>
 internal sealed class ActivationNode<T> : Node<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private static readonly T Slope = T.CreateChecked(0.01);
+    private static readonly T Slope = T.CreateChecked(Shared.NetworkRules.LeakyReLUSlope);
     private readonly Node<T> _x;
     private readonly T[]? _scratch;
 
     public ActivationNode(ComputationGraph<T> graph, string name, Operation operation, Node<T> x)
         : base(graph, name, operation, [x], x.Rows, x.Columns, x.IsBatched, x.RequiresGradient)
     {
+        if (operation is not (Operation.Identity or Operation.Sigmoid or Operation.Tanh or Operation.ReLU or Operation.LeakyReLU or Operation.Softplus))
+        {
+            throw new ArgumentOutOfRangeException(nameof(operation), operation, "Not an element-wise activation.");
+        }
+
         _x = x;
         if (operation is Operation.Sigmoid or Operation.Tanh or Operation.Softplus)
         {
@@ -188,7 +184,7 @@ internal sealed class ActivationNode<T> : Node<T>
             case Operation.LeakyReLU:
                 Kernels.LeakyReLU(x, Slope, y);
                 break;
-            default:
+            case Operation.Softplus:
                 // softplus(x) = max(x, 0) + ln(1 + e^-|x|), which neither overflows nor loses small values
                 Span<T> s = _scratch.AsSpan(0, x.Length);
                 TensorPrimitives.Abs(x, s);
@@ -199,6 +195,8 @@ internal sealed class ActivationNode<T> : Node<T>
                 TensorPrimitives.Max(x, T.Zero, y);
                 TensorPrimitives.Add(y, s, y);
                 break;
+            default:
+                throw new InvalidOperationException($"{Name}: {Operation} is not an activation (the constructor admits none).");
         }
     }
 
@@ -246,7 +244,7 @@ internal sealed class ActivationNode<T> : Node<T>
                 // dx += x > 0 ? g : 0.01 g
                 Kernels.AddWherePositive(_x.Value, g, Slope, dx);
                 break;
-            default:
+            case Operation.Softplus:
             {
                 // softplus: dx += g * sigmoid(x)
                 Span<T> s = _scratch.AsSpan(0, g.Length);
@@ -254,6 +252,9 @@ internal sealed class ActivationNode<T> : Node<T>
                 TensorPrimitives.MultiplyAdd(g, s, dx, dx);
                 break;
             }
+
+            default:
+                throw new InvalidOperationException($"{Name}: {Operation} is not an activation (the constructor admits none).");
         }
     }
 }
@@ -383,6 +384,11 @@ internal sealed class BinaryNode<T> : Node<T>
     public BinaryNode(ComputationGraph<T> graph, string name, Operation operation, Node<T> a, Node<T> b)
         : base(graph, name, operation, [a, b], a.Rows, a.Columns, a.IsBatched, a.RequiresGradient || b.RequiresGradient)
     {
+        if (operation is not (Operation.Add or Operation.Subtract or Operation.Multiply))
+        {
+            throw new ArgumentOutOfRangeException(nameof(operation), operation, "Not an element-wise binary operation.");
+        }
+
         _a = a;
         _b = b;
     }
@@ -397,9 +403,11 @@ internal sealed class BinaryNode<T> : Node<T>
             case Operation.Subtract:
                 TensorPrimitives.Subtract(_a.Value, _b.Value, Value);
                 break;
-            default:
+            case Operation.Multiply:
                 TensorPrimitives.Multiply(_a.Value, _b.Value, Value);
                 break;
+            default:
+                throw new InvalidOperationException($"{Name}: {Operation} is not a binary operation (the constructor admits none).");
         }
     }
 
@@ -430,9 +438,11 @@ internal sealed class BinaryNode<T> : Node<T>
                 case Operation.Subtract:
                     TensorPrimitives.Subtract(db, g, db);
                     break;
-                default:
+                case Operation.Multiply:
                     TensorPrimitives.MultiplyAdd(g, _a.Value, db, db); // d(ab)/db = a
                     break;
+                default:
+                    throw new InvalidOperationException($"{Name}: {Operation} is not a binary operation (the constructor admits none).");
             }
         }
     }
@@ -485,28 +495,35 @@ internal sealed class PowerNode<T> : Node<T>
 
 /// <summary>
 /// A loss: a 1×1 node whose value is the SUM over the rows (samples) of the per-sample loss of a prediction
-/// (or logits) against targets, accumulated in double. Targets receive no gradient.
+/// (or logits) against targets, computed by <see cref="SampleLoss"/> (the code generated networks and the
+/// public <see cref="Losses"/> run), which also gives each row's gradient for the backward pass. Targets
+/// receive no gradient.
 /// </summary>
 internal sealed class LossNode<T> : Node<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Node<T> _y;
     private readonly Node<T> _t;
-    private readonly T[]? _probabilities;
-    private readonly T[]? _targetSums;
+    private readonly SampleLossFunction _loss;
+    private readonly T[] _rowGradients;
 
     public LossNode(ComputationGraph<T> graph, string name, Operation operation, Node<T> y, Node<T> t)
         : base(graph, name, operation, [y, t], 1, 1, false, y.RequiresGradient)
     {
         _y = y;
         _t = t;
-        if (operation == Operation.SoftmaxCrossEntropy)
+        _loss = operation switch
         {
-            int rows = y.IsBatched ? graph.BatchCapacity : y.Rows;
-            _probabilities = new T[rows * y.Columns];
-            _targetSums = new T[rows];
-        }
+            Operation.SquaredError => SampleLoss.SquaredError,
+            Operation.MeanSquaredError => SampleLoss.MeanSquaredError,
+            Operation.BinaryCrossEntropy => SampleLoss.BinaryCrossEntropyWithLogits,
+            Operation.SoftmaxCrossEntropy => SampleLoss.SoftmaxCrossEntropyWithLogits,
+            _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "Not a loss."),
+        };
+        _rowGradients = new T[(y.IsBatched ? graph.BatchCapacity : y.Rows) * y.Columns];
     }
+
+    private delegate double SampleLossFunction(ReadOnlySpan<T> outputs, ReadOnlySpan<T> targets, Span<T> gradient);
 
     internal override void Forward()
     {
@@ -514,63 +531,7 @@ internal sealed class LossNode<T> : Node<T>
         double loss = 0;
         for (int r = 0; r < rows; r++)
         {
-            ReadOnlySpan<T> y = _y.ValueRow(r);
-            ReadOnlySpan<T> t = _t.ValueRow(r);
-            switch (Operation)
-            {
-                case Operation.SquaredError:
-                    for (int k = 0; k < n; k++)
-                    {
-                        double e = double.CreateChecked(y[k] - t[k]);
-                        loss += 0.5 * e * e;
-                    }
-
-                    break;
-                case Operation.MeanSquaredError:
-                {
-                    double sum = 0;
-                    for (int k = 0; k < n; k++)
-                    {
-                        double e = double.CreateChecked(y[k] - t[k]);
-                        sum += e * e;
-                    }
-
-                    loss += sum / n;
-                    break;
-                }
-
-                case Operation.BinaryCrossEntropy:
-                    // Σ max(z, 0) - z t + ln(1 + e^-|z|): the log loss of sigmoid(z), from the logits
-                    for (int k = 0; k < n; k++)
-                    {
-                        double z = double.CreateChecked(y[k]);
-                        loss += Math.Max(z, 0) - (z * double.CreateChecked(t[k])) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
-                    }
-
-                    break;
-                default:
-                {
-                    // Σ t (lse - z), lse = max z + ln Σ e^(z - max z); p = softmax(z) kept for the backward pass
-                    double max = double.CreateChecked(TensorPrimitives.Max(y));
-                    double sumExp = 0;
-                    for (int k = 0; k < n; k++)
-                    {
-                        sumExp += Math.Exp(double.CreateChecked(y[k]) - max);
-                    }
-
-                    double lse = max + Math.Log(sumExp);
-                    T targetSum = T.Zero;
-                    for (int k = 0; k < n; k++)
-                    {
-                        loss += double.CreateChecked(t[k]) * (lse - double.CreateChecked(y[k]));
-                        targetSum += t[k];
-                    }
-
-                    _targetSums![r] = targetSum;
-                    Kernels.Softmax(y, _probabilities.AsSpan(r * n, n));
-                    break;
-                }
-            }
+            loss += _loss(_y.ValueRow(r), _t.ValueRow(r), _rowGradients.AsSpan(r * n, n));
         }
 
         Value[0] = T.CreateChecked(loss);
@@ -578,59 +539,11 @@ internal sealed class LossNode<T> : Node<T>
 
     internal override void Backward()
     {
-        if (!_y.RequiresGradient)
+        if (_y.RequiresGradient)
         {
-            return;
-        }
-
-        T g = Gradient[0];
-        int rows = _y.Rows, n = _y.Columns;
-        T mseScale = T.CreateChecked(2.0 / n);
-        for (int r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<T> y = _y.ValueRow(r);
-            ReadOnlySpan<T> t = _t.ValueRow(r);
-            Span<T> dy = _y.GradientRow(r);
-            switch (Operation)
-            {
-                case Operation.SquaredError:
-                    // dL/dy = y - t
-                    for (int k = 0; k < n; k++)
-                    {
-                        dy[k] += g * (y[k] - t[k]);
-                    }
-
-                    break;
-                case Operation.MeanSquaredError:
-                    // dL/dy = 2 (y - t) / n
-                    for (int k = 0; k < n; k++)
-                    {
-                        dy[k] += g * (mseScale * (y[k] - t[k]));
-                    }
-
-                    break;
-                case Operation.BinaryCrossEntropy:
-                    // dL/dz = sigmoid(z) - t, sigmoid and log loss fused
-                    for (int k = 0; k < n; k++)
-                    {
-                        T p = T.One / (T.One + T.Exp(-y[k]));
-                        dy[k] += g * (p - t[k]);
-                    }
-
-                    break;
-                default:
-                {
-                    // dL/dz = p Σt - t, softmax and cross-entropy fused
-                    ReadOnlySpan<T> p = _probabilities.AsSpan(r * n, n);
-                    T targetSum = _targetSums![r];
-                    for (int k = 0; k < n; k++)
-                    {
-                        dy[k] += g * ((p[k] * targetSum) - t[k]);
-                    }
-
-                    break;
-                }
-            }
+            // dL/dy += g * (each row's loss gradient, kept by the forward pass)
+            Span<T> dy = _y.Gradient;
+            TensorPrimitives.MultiplyAdd(_rowGradients.AsSpan(0, dy.Length), Gradient[0], dy, dy);
         }
     }
 }

@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using NetGen.CompilerServices;
 
 namespace NetGen;
 
@@ -17,6 +17,12 @@ namespace NetGen;
 /// Sums, exponentials and logarithms are evaluated in <see cref="double"/> whatever the element type
 /// is, so a <see cref="float"/> batch loses no precision in the accumulation. A gradient span that is empty
 /// (the default) means "no gradient wanted". None of the methods allocates.
+/// </para>
+/// <para>
+/// Each loss is computed by the same code generated networks and the dynamic graph run
+/// (<see cref="SampleLoss"/>), so a value from here equals the network's <c>ComputeLoss</c> to the bit when
+/// given the same outputs. Softmax cross-entropy skips zero targets (an absent class's -inf logit costs 0,
+/// not NaN) and binary cross-entropy evaluates <c>ln(1 + e^-|z|)</c> so that tiny terms survive.
 /// </para>
 /// </remarks>
 public static class Losses
@@ -43,18 +49,12 @@ public static class Losses
     {
         CheckBatch(outputs, targets, outputSize, gradient);
         double sum = 0;
-        for (int i = 0; i < outputs.Length; i++)
+        for (int start = 0; start < outputs.Length; start += outputSize)
         {
-            double difference = double.CreateTruncating(outputs[i]) - double.CreateTruncating(targets[i]);
-            sum += difference * difference;
+            sum += SampleLoss.SquaredError(outputs.Slice(start, outputSize), targets.Slice(start, outputSize), gradient.IsEmpty ? default : gradient.Slice(start, outputSize));
         }
 
-        if (!gradient.IsEmpty)
-        {
-            TensorPrimitives.Subtract(outputs, targets, gradient);
-        }
-
-        return T.CreateTruncating(0.5 * sum);
+        return T.CreateTruncating(sum);
     }
 
     /// <summary>
@@ -83,18 +83,12 @@ public static class Losses
     {
         CheckBatch(outputs, targets, outputSize, gradient);
         double sum = 0;
-        double gradientScale = 2.0 / outputSize;
-        for (int i = 0; i < outputs.Length; i++)
+        for (int start = 0; start < outputs.Length; start += outputSize)
         {
-            double difference = double.CreateTruncating(outputs[i]) - double.CreateTruncating(targets[i]);
-            sum += difference * difference;
-            if (!gradient.IsEmpty)
-            {
-                gradient[i] = T.CreateTruncating(gradientScale * difference);
-            }
+            sum += SampleLoss.MeanSquaredError(outputs.Slice(start, outputSize), targets.Slice(start, outputSize), gradient.IsEmpty ? default : gradient.Slice(start, outputSize));
         }
 
-        return T.CreateTruncating(sum / outputSize);
+        return T.CreateTruncating(sum);
     }
 
     /// <summary>
@@ -122,15 +116,9 @@ public static class Losses
     {
         CheckBatch(logits, targets, outputSize, gradient, nameof(logits));
         double sum = 0;
-        for (int i = 0; i < logits.Length; i++)
+        for (int start = 0; start < logits.Length; start += outputSize)
         {
-            double z = double.CreateTruncating(logits[i]);
-            double t = double.CreateTruncating(targets[i]);
-            sum += Math.Max(z, 0) - z * t + double.LogP1(Math.Exp(-Math.Abs(z)));
-            if (!gradient.IsEmpty)
-            {
-                gradient[i] = T.CreateTruncating(Sigmoid(z) - t);
-            }
+            sum += SampleLoss.BinaryCrossEntropyWithLogits(logits.Slice(start, outputSize), targets.Slice(start, outputSize), gradient.IsEmpty ? default : gradient.Slice(start, outputSize));
         }
 
         return T.CreateTruncating(sum);
@@ -163,38 +151,7 @@ public static class Losses
         double sum = 0;
         for (int start = 0; start < logits.Length; start += outputSize)
         {
-            var z = logits.Slice(start, outputSize);
-            var t = targets.Slice(start, outputSize);
-            double max = Max(z);
-            double sumOfExponentials = 0;
-            for (int i = 0; i < z.Length; i++)
-            {
-                sumOfExponentials += Math.Exp(double.CreateTruncating(z[i]) - max);
-            }
-
-            double logSumExp = max + Math.Log(sumOfExponentials);
-            double targetSum = 0;
-            for (int i = 0; i < z.Length; i++)
-            {
-                double target = double.CreateTruncating(t[i]);
-                targetSum += target;
-
-                // Skipping zero targets keeps a -inf logit of an absent class from turning 0 * inf into NaN.
-                if (target != 0)
-                {
-                    sum += target * (logSumExp - double.CreateTruncating(z[i]));
-                }
-            }
-
-            if (!gradient.IsEmpty)
-            {
-                var g = gradient.Slice(start, outputSize);
-                for (int i = 0; i < z.Length; i++)
-                {
-                    double probability = Math.Exp(double.CreateTruncating(z[i]) - max) / sumOfExponentials;
-                    g[i] = T.CreateTruncating(probability * targetSum - double.CreateTruncating(t[i]));
-                }
-            }
+            sum += SampleLoss.SoftmaxCrossEntropyWithLogits(logits.Slice(start, outputSize), targets.Slice(start, outputSize), gradient.IsEmpty ? default : gradient.Slice(start, outputSize));
         }
 
         return T.CreateTruncating(sum);
@@ -280,7 +237,7 @@ public static class Losses
         {
             var z = logits.Slice(start, outputSize);
             var p = probabilities.Slice(start, outputSize);
-            double max = Max(z);
+            double max = SampleLoss.ShiftFor(z);
             double sum = 0;
             for (int i = 0; i < z.Length; i++)
             {
@@ -298,7 +255,7 @@ public static class Losses
     /// <summary>The logistic sigmoid <c>1 / (1 + e^-z)</c>, evaluated without overflow for any <paramref name="z"/>.</summary>
     public static T Sigmoid<T>(T z)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => T.CreateTruncating(Sigmoid(double.CreateTruncating(z)));
+        => T.CreateTruncating(SampleLoss.Sigmoid(double.CreateTruncating(z)));
 
     /// <summary>Applies the logistic sigmoid to every element.</summary>
     /// <param name="values">The inputs.</param>
@@ -311,31 +268,6 @@ public static class Losses
         {
             destination[i] = Sigmoid(values[i]);
         }
-    }
-
-    private static double Sigmoid(double z)
-    {
-        // For z < 0, e^-z could overflow; e^z / (1 + e^z) is the same value and stays in range.
-        if (z >= 0)
-        {
-            return 1.0 / (1.0 + Math.Exp(-z));
-        }
-
-        double exponential = Math.Exp(z);
-        return exponential / (1.0 + exponential);
-    }
-
-    private static double Max<T>(ReadOnlySpan<T> values)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        double max = double.NegativeInfinity;
-        foreach (var value in values)
-        {
-            max = Math.Max(max, double.CreateTruncating(value));
-        }
-
-        // All logits -inf (or the max +inf) would make every shifted exponential NaN; no shift is needed then.
-        return double.IsFinite(max) ? max : 0;
     }
 
     /// <summary>The output size of a single sample: all of it, which must not be empty.</summary>

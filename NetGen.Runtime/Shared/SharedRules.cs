@@ -27,6 +27,9 @@ internal static class NetworkRules
     /// <summary>The largest parameter count one network may have (the flat buffer is one array).</summary>
     public const long MaxParameters = 1L << 30;
 
+    /// <summary>The slope of the leaky rectifier for negative inputs.</summary>
+    public const double LeakyReLUSlope = 0.01;
+
     /// <summary>
     /// The initializer of a dense layer's weights, from the activation that follows it: He for the ReLU
     /// family (whose units pass on only half of their input variance), Glorot for the others.
@@ -48,6 +51,19 @@ internal static class NetworkRules
     {
         LossKind.SoftmaxCrossEntropy or LossKind.BinaryCrossEntropy => true,
         LossKind.SquaredError or LossKind.MeanSquaredError => false,
+        _ => throw new System.ArgumentOutOfRangeException(nameof(loss), loss, "Not a known loss."),
+    };
+
+    /// <summary>
+    /// The activation that turns the logits into the prediction of a loss that <see cref="ReadsLogits"/>
+    /// (softmax, sigmoid); the identity for the others. When the last layer does not apply it (softmax
+    /// cross-entropy over identity logits), the graph adds it for <c>Predict</c>.
+    /// </summary>
+    public static ActivationKind PredictionActivation(LossKind loss) => loss switch
+    {
+        LossKind.SoftmaxCrossEntropy => ActivationKind.Softmax,
+        LossKind.BinaryCrossEntropy => ActivationKind.Sigmoid,
+        LossKind.SquaredError or LossKind.MeanSquaredError => ActivationKind.Identity,
         _ => throw new System.ArgumentOutOfRangeException(nameof(loss), loss, "Not a known loss."),
     };
 

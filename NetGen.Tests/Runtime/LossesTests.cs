@@ -148,4 +148,50 @@ public class LossesTests
         Assert.Equal("logits", error.ParamName);
         Assert.Contains("multiple of the 2 outputs", error.Message);
     }
+
+    // The zero-target and tiny-term rules, decided once for every caller (generated code, the dynamic graph and
+    // Losses all run NetGen.CompilerServices.SampleLoss): an absent class may have a -inf logit, and a confident
+    // right answer keeps its tiny cost instead of rounding it to zero.
+
+    [Fact]
+    public void SoftmaxCrossEntropy_SkipsZeroTargets_SoAMinusInfiniteLogitOfAnAbsentClassCostsNothing()
+    {
+        // By hand: lse(-inf, 0) = 0, so the loss is 1 * (0 - 0) = 0 and p = (0, 1), gradient p - t = (0, 0).
+        // Multiplying the zero target by lse - (-inf) = inf instead would give NaN.
+        double[] gradient = new double[2];
+        double loss = Losses.SoftmaxCrossEntropyWithLogits<double>([double.NegativeInfinity, 0], [0, 1], gradient);
+        Assert.Equal(0.0, loss);
+        Assert.Equal([0.0, 0.0], gradient);
+    }
+
+    [Fact]
+    public void BinaryCrossEntropy_KeepsTheTinyCostOfAConfidentRightAnswer()
+    {
+        // By hand: z = 40, t = 1: max(40, 0) - 40 + ln(1 + e^-40) = ln(1 + e^-40), which is e^-40 to double precision
+        // (ln(1 + x) = x - x²/2 + ..., and x² is 10^-35 below it). Computing 1 + e^-40 first rounds it to 1 and the loss to 0.
+        double loss = Losses.BinaryCrossEntropyWithLogits<double>([40], [1]);
+        Assert.Equal(Math.Exp(-40), loss);
+        Assert.NotEqual(0.0, loss);
+    }
+
+    [Fact]
+    public void TheDynamicGraphsLossNodeFollowsTheSameRules()
+    {
+        var graph = new NetGen.Graph.ComputationGraph<double>();
+        var logits = graph.Input("z", 2);
+        var targets = graph.Input("t", 2);
+        var crossEntropy = graph.SoftmaxCrossEntropy(logits, targets);
+        logits.Value[0] = double.NegativeInfinity;
+        logits.Value[1] = 0;
+        targets.Value[0] = 0;
+        targets.Value[1] = 1;
+        graph.Forward(crossEntropy);
+        Assert.Equal(0.0, crossEntropy.Value[0]);
+
+        var logLoss = graph.BinaryCrossEntropy(graph.Input("z40", 1), graph.Input("t1", 1));
+        logLoss.Inputs[0].Value[0] = 40;
+        logLoss.Inputs[1].Value[0] = 1;
+        graph.Forward(logLoss);
+        Assert.Equal(Math.Exp(-40), logLoss.Value[0]);
+    }
 }

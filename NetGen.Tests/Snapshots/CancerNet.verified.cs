@@ -246,18 +246,9 @@ partial class CancerNet : global::NetGen.INetwork<double>
     private static double SampleLoss(global::System.ReadOnlySpan<double> values, global::System.ReadOnlySpan<double> t, global::System.Span<double> dz2)
     {
         global::System.ReadOnlySpan<double> z2 = values.Slice(Z2Offset, 1);
-        global::System.ReadOnlySpan<double> a2 = values.Slice(A2Offset, 1);
-        double loss = 0;
-        // L = Σ max(z, 0) - z t + ln(1 + e^-|z|), the log loss of sigmoid(z) without computing ln of a rounded probability
-        // dL/dz2 = a2 - t             (sigmoid and log loss fused)
-        for (int k = 0; k < 1; k++)
-        {
-            double z = z2[k];
-            loss += global::System.Math.Max(z, 0) - z * t[k] + global::System.Math.Log(1 + global::System.Math.Exp(-global::System.Math.Abs(z)));
-            dz2[k] = a2[k] - t[k];
-        }
-
-        return loss;
+        // L = Σ max(z2, 0) - z2 t + ln(1 + e^-|z2|), the log loss of sigmoid(z2) without ln of a rounded probability
+        // dL/dz2 = a2 - t   (sigmoid and log loss fused)
+        return global::NetGen.CompilerServices.SampleLoss.BinaryCrossEntropyWithLogits(z2, t, dz2);
     }
 
     /// <summary>

@@ -314,24 +314,9 @@ namespace Demo
         private static double SampleLoss(global::System.ReadOnlySpan<float> values, global::System.ReadOnlySpan<float> t, global::System.Span<float> dz2)
         {
             global::System.ReadOnlySpan<float> z2 = values.Slice(Z2Offset, 3);
-            global::System.ReadOnlySpan<float> a2 = values.Slice(A2Offset, 3);
-            double loss = 0;
-            // L = -Σ t ln p = Σ t (lse - z) with lse = ln Σ e^z = max z + ln Σ e^(z - max z)
-            double max = z2[0];
-            for (int k = 1; k < 3; k++) max = global::System.Math.Max(max, z2[k]);
-            double sumExp = 0;
-            for (int k = 0; k < 3; k++) sumExp += global::System.Math.Exp(z2[k] - max);
-            double lse = max + global::System.Math.Log(sumExp);
-            float targetSum = 0f;
-            for (int k = 0; k < 3; k++)
-            {
-                loss += t[k] * (lse - z2[k]);
-                targetSum += t[k];
-            }
-            // dL/dz2 = a2 Σt - t            (softmax and cross-entropy fused: a2 - t for one-hot t)
-            for (int k = 0; k < 3; k++) dz2[k] = a2[k] * targetSum - t[k];
-
-            return loss;
+            // L = -Σ t ln p = Σ t (lse - z2) with lse = ln Σ e^z2, computed with the max shift
+            // dL/dz2 = a2 Σt - t   (softmax and cross-entropy fused: a2 - t for one-hot t)
+            return global::NetGen.CompilerServices.SampleLoss.SoftmaxCrossEntropyWithLogits(z2, t, dz2);
         }
 
         /// <summary>

@@ -104,7 +104,7 @@ namespace Demo
             "  L [shape=doublecircle, label=\"L = SquaredError\"];\n" +
             "  a2 -> L; t -> L;\n" +
             "  // backward pass: the chain rule, one step per operation\n" +
-            "  L -> a2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/da2 = a2 - t  (L = 1/2 Σ (a2 - t)²)\"];\n" +
+            "  L -> a2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/da2 = a2 - t\"];\n" +
             "  a2 -> z2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz2 = dL/da2 * a2 * (1 - a2)\"];\n" +
             "  z2 -> b2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/db2 += dL/dz2\"];\n" +
             "  z2 -> W2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dW2 += dL/dz2 · a1ᵀ\"];\n" +
@@ -245,16 +245,9 @@ namespace Demo
         private static double SampleLoss(global::System.ReadOnlySpan<float> values, global::System.ReadOnlySpan<float> t, global::System.Span<float> da2)
         {
             global::System.ReadOnlySpan<float> a2 = values.Slice(A2Offset, 1);
-            double loss = 0;
-            // dL/da2 = a2 - t            (L = 1/2 Σ (a2 - t)²)
-            for (int k = 0; k < 1; k++)
-            {
-                float error = a2[k] - t[k];
-                da2[k] = error;
-                loss += 0.5 * error * error;
-            }
-
-            return loss;
+            // L = 1/2 Σ (a2 - t)²
+            // dL/da2 = a2 - t
+            return global::NetGen.CompilerServices.SampleLoss.SquaredError(a2, t, da2);
         }
 
         /// <summary>

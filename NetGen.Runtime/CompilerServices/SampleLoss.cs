@@ -1,0 +1,155 @@
+using System.ComponentModel;
+using System.Numerics;
+
+namespace NetGen.CompilerServices;
+
+/// <summary>
+/// The one implementation of each loss, for one sample: generated networks call it from <c>SampleLoss</c>,
+/// the dynamic graph's loss node calls it per row, and the public <see cref="Losses"/> calls it after
+/// checking its arguments. Each returns the sample's loss in <see cref="double"/> and, unless
+/// <c>gradient</c> is empty, <b>writes</b> the loss's derivative with respect to <c>outputs</c> into it.
+/// </summary>
+/// <remarks>
+/// Not for direct use: arguments are not checked (the callers guarantee equal lengths). Sums,
+/// exponentials and logarithms are evaluated in double whatever the element type is.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class SampleLoss
+{
+    /// <summary><c>L = 1/2 Σ (y - t)²</c>; <c>dL/dy = y - t</c>.</summary>
+    public static double SquaredError<T>(ReadOnlySpan<T> outputs, ReadOnlySpan<T> targets, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double sum = 0;
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            double difference = double.CreateTruncating(outputs[i]) - double.CreateTruncating(targets[i]);
+            sum += difference * difference;
+            if (!gradient.IsEmpty)
+            {
+                gradient[i] = T.CreateTruncating(difference);
+            }
+        }
+
+        return 0.5 * sum;
+    }
+
+    /// <summary><c>L = 1/n Σ (y - t)²</c> over the sample's n outputs; <c>dL/dy = 2 (y - t) / n</c>.</summary>
+    public static double MeanSquaredError<T>(ReadOnlySpan<T> outputs, ReadOnlySpan<T> targets, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double sum = 0;
+        double gradientScale = 2.0 / outputs.Length;
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            double difference = double.CreateTruncating(outputs[i]) - double.CreateTruncating(targets[i]);
+            sum += difference * difference;
+            if (!gradient.IsEmpty)
+            {
+                gradient[i] = T.CreateTruncating(gradientScale * difference);
+            }
+        }
+
+        return sum / outputs.Length;
+    }
+
+    /// <summary>
+    /// The log loss of <c>sigmoid(z)</c> per output, summed, evaluated as <c>max(z, 0) - z t + ln(1 + e^-|z|)</c>
+    /// (no overflow, no <c>ln 0</c>; <see cref="LogOnePlus"/> keeps the last term when <c>e^-|z|</c> is tiny);
+    /// <c>dL/dz = sigmoid(z) - t</c>.
+    /// </summary>
+    public static double BinaryCrossEntropyWithLogits<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double sum = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            double z = double.CreateTruncating(logits[i]);
+            double t = double.CreateTruncating(targets[i]);
+            sum += Math.Max(z, 0) - (z * t) + LogOnePlus(Math.Exp(-Math.Abs(z)));
+            if (!gradient.IsEmpty)
+            {
+                gradient[i] = T.CreateTruncating(Sigmoid(z) - t);
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// <c>L = -Σ t ln p</c> with <c>p = softmax(z)</c>, evaluated as <c>Σ t (lse(z) - z)</c> with a max-shifted
+    /// log-sum-exp; zero targets are skipped, so the -inf logit of an absent class costs nothing instead of
+    /// <c>0 · inf = NaN</c>. <c>dL/dz = p Σt - t</c>, which is <c>p - t</c> for targets that sum to 1.
+    /// </summary>
+    public static double SoftmaxCrossEntropyWithLogits<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double max = ShiftFor(logits);
+        double sumOfExponentials = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            sumOfExponentials += Math.Exp(double.CreateTruncating(logits[i]) - max);
+        }
+
+        double logSumExp = max + Math.Log(sumOfExponentials);
+        double loss = 0;
+        double targetSum = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            double target = double.CreateTruncating(targets[i]);
+            targetSum += target;
+            if (target != 0)
+            {
+                loss += target * (logSumExp - double.CreateTruncating(logits[i]));
+            }
+        }
+
+        if (!gradient.IsEmpty)
+        {
+            for (int i = 0; i < logits.Length; i++)
+            {
+                double probability = Math.Exp(double.CreateTruncating(logits[i]) - max) / sumOfExponentials;
+                gradient[i] = T.CreateTruncating((probability * targetSum) - double.CreateTruncating(targets[i]));
+            }
+        }
+
+        return loss;
+    }
+
+    /// <summary>
+    /// <c>ln(1 + x)</c> accurate for tiny <paramref name="x"/> (x ≥ 0 here). .NET's <c>double.LogP1</c> computes
+    /// <c>Log(1 + x)</c>, which rounds <c>1 + e^-40</c> to 1 and the loss of a confident right answer to 0; this
+    /// is the classic correction <c>ln(u) · x / (u - 1)</c> with <c>u = 1 + x</c>, exact when <c>u</c> rounds to 1.
+    /// </summary>
+    internal static double LogOnePlus(double x)
+    {
+        double u = 1 + x;
+        return u == 1 ? x : Math.Log(u) * x / (u - 1);
+    }
+
+    /// <summary>The logistic sigmoid in double, without overflow for any <paramref name="z"/>.</summary>
+    internal static double Sigmoid(double z)
+    {
+        // For z < 0, e^-z could overflow; e^z / (1 + e^z) is the same value and stays in range.
+        if (z >= 0)
+        {
+            return 1.0 / (1.0 + Math.Exp(-z));
+        }
+
+        double exponential = Math.Exp(z);
+        return exponential / (1.0 + exponential);
+    }
+
+    /// <summary>The max-shift of a log-sum-exp: the largest value, or 0 when it is not finite (then no shift helps).</summary>
+    internal static double ShiftFor<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double max = double.NegativeInfinity;
+        foreach (var value in values)
+        {
+            max = Math.Max(max, double.CreateTruncating(value));
+        }
+
+        return double.IsFinite(max) ? max : 0;
+    }
+}

@@ -54,7 +54,7 @@ internal static class HtmlReport
         AppendConfusion(html, summary.Confusion, summary.ClassNames);
         html.Append("<p class=\"note\">Rows: actual class; columns: predicted class. Shading: share of the row.</p>\n</section>\n</div>\n");
 
-        html.Append("<h2>Per epoch</h2>\n<table class=\"epochs\">\n<tr><th>epoch</th><th>training loss</th><th>training accuracy</th><th>test loss</th><th>test accuracy</th><th>learning rate</th><th>samples/s</th><th>seconds</th></tr>\n");
+        html.Append("<h2>Per epoch</h2>\n<table class=\"epochs\">\n<tr><th>epoch</th><th>training loss</th><th>training accuracy</th><th>validation loss</th><th>validation accuracy</th><th>learning rate</th><th>samples/s</th><th>seconds</th></tr>\n");
         foreach (var e in summary.Epochs)
         {
             html.Append($"<tr><td>{e.Epoch}</td><td>{e.TrainingLoss:F4}</td><td>{Optional(e.TrainingAccuracy)}</td><td>{Optional(e.TestLoss)}</td><td>{Optional(e.TestAccuracy)}</td><td>{e.LearningRate:G3}</td><td>{e.SamplesPerSecond:N0}</td><td>{e.Seconds:F2}</td></tr>\n");

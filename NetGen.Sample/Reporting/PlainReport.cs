@@ -8,7 +8,7 @@ namespace NetGen.Sample.Reporting;
 /// </summary>
 internal static class PlainReport
 {
-    /// <summary>One line per epoch, e.g. <c>epoch  3/20  loss 0.3412  train acc 0.8790  test loss 0.3650  test acc 0.8712  lr 0.00095  41,000 samples/s  1.6 s</c>.</summary>
+    /// <summary>One line per epoch, e.g. <c>epoch  3/20  loss 0.3412  train acc 0.8790  val loss 0.3650  val acc 0.8712  lr 0.00095  41,000 samples/s  1.6 s</c>.</summary>
     public static string EpochLine(EpochRow row, int epochCount)
     {
         int width = epochCount.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
@@ -21,12 +21,12 @@ internal static class PlainReport
 
         if (row.TestLoss is { } testLoss)
         {
-            text.Append($"  test loss {testLoss:F4}");
+            text.Append($"  val loss {testLoss:F4}");
         }
 
         if (row.TestAccuracy is { } testAccuracy)
         {
-            text.Append($"  test acc {testAccuracy:F4}");
+            text.Append($"  val acc {testAccuracy:F4}");
         }
 
         text.Append($"  lr {row.LearningRate:G3}  {row.SamplesPerSecond:N0} samples/s  {row.Seconds:F2} s");

@@ -4,8 +4,8 @@ namespace NetGen.Sample.Reporting;
 /// <param name="Epoch">The 1-based epoch.</param>
 /// <param name="TrainingLoss">The mean training loss over the epoch's batches (dropout active).</param>
 /// <param name="TrainingAccuracy">Accuracy on (a fixed sample of) the training set after the epoch; null if not measured.</param>
-/// <param name="TestLoss">The mean loss on the held-out set after the epoch; null without one.</param>
-/// <param name="TestAccuracy">The accuracy on the held-out set after the epoch; null without one.</param>
+/// <param name="TestLoss">The mean loss on the validation split (held out of the training set) after the epoch; null without one.</param>
+/// <param name="TestAccuracy">The accuracy on the validation split after the epoch; null without one.</param>
 /// <param name="LearningRate">The learning rate of the epoch.</param>
 /// <param name="Seconds">The wall time of the epoch, evaluation included.</param>
 /// <param name="SamplesPerSecond">Training throughput of the epoch (batches only).</param>

@@ -17,16 +17,25 @@ internal sealed record ClassifierSpec(string Name, string Title, string Architec
 /// <summary>Trains a classifier with live progress, then reports, plots and saves it.</summary>
 internal static class ClassifierRun
 {
+    /// <summary>The share of the training set held out for validation.</summary>
+    public const double ValidationFraction = 0.1;
+
+    /// <summary>Epochs without a better validation loss after which training stops (and the best epoch's weights return).</summary>
+    public const int EarlyStoppingPatience = 5;
+
     /// <summary>The most training samples whose accuracy is measured after each epoch.</summary>
     public const int TrainingAccuracySamples = 10_000;
 
     /// <summary>Runs the whole thing; returns the process exit code.</summary>
-    public static int Run(ClassifierSpec spec, TrainSettings settings, Dataset<float> train, Dataset<float> test, TrainingDisplay display)
+    public static int Run(ClassifierSpec spec, TrainSettings settings, Dataset<float> trainingSet, Dataset<float> test, TrainingDisplay display)
     {
+        // As the notes do: curves and early stopping on a validation split of the training set; the test set is
+        // touched once, by the final network.
+        var (train, validation) = trainingSet.Split(ValidationFraction, seed: settings.Seed, stratify: trainingSet.HasLabels);
         var network = spec.Create(settings.Seed);
         int batches = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
         display.Line($"{spec.Title}: {spec.Architecture}, {network.ParameterCount:N0} parameters");
-        display.Line($"{train.Count:N0} training and {test.Count:N0} test samples; {settings.DescribeOptimizer()}{(spec.CosineSchedule ? " (cosine schedule)" : "")}, batch {settings.BatchSize}, {settings.Threads} thread{(settings.Threads == 1 ? "" : "s")}, seed {settings.Seed}");
+        display.Line($"{train.Count:N0} training, {validation.Count:N0} validation (for the curves and early stopping) and {test.Count:N0} test samples; {settings.DescribeOptimizer()}{(spec.CosineSchedule ? " (cosine schedule)" : "")}, batch {settings.BatchSize}, {settings.Threads} thread{(settings.Threads == 1 ? "" : "s")}, seed {settings.Seed}");
 
         var trainingSample = train.Count <= TrainingAccuracySamples ? train : train.Subset(Enumerable.Range(0, TrainingAccuracySamples).ToArray());
         var rows = new List<EpochRow>();
@@ -47,6 +56,7 @@ internal static class ClassifierRun
             var options = new TrainerOptions
             {
                 Threads = settings.Threads,
+                EarlyStopping = new EarlyStopping(EarlyStoppingPatience),
                 Schedule = spec.CosineSchedule ? LearningRateSchedule.Cosine(settings.Epochs, settings.LearningRate * 0.01) : null,
                 BatchProgressInterval = Math.Max(1, batches / 200),
                 BatchProgress = new CallbackProgress<BatchReport>(batch =>
@@ -66,7 +76,7 @@ internal static class ClassifierRun
             });
             try
             {
-                return trainer.Fit(train, settings.Epochs, validation: test, progress: epochProgress, cancellationToken: stop.Token);
+                return trainer.Fit(train, settings.Epochs, validation: validation, progress: epochProgress, cancellationToken: stop.Token);
             }
             catch (TrainingCanceledException canceled)
             {
@@ -97,10 +107,10 @@ internal static class ClassifierRun
             Settings =
             [
                 ("network", $"{spec.Architecture}, {network.ParameterCount:N0} parameters"),
-                ("data", $"{train.Count:N0} training, {test.Count:N0} test samples"),
+                ("data", $"{train.Count:N0} training, {validation.Count:N0} validation, {test.Count:N0} test samples"),
                 ("optimizer", settings.DescribeOptimizer() + (spec.CosineSchedule ? ", cosine schedule" : "")),
                 ("batch size", settings.BatchSize.ToString(CultureInfo.InvariantCulture)),
-                ("epochs", history.Epochs.Count.ToString(CultureInfo.InvariantCulture)),
+                ("epochs", history.Epochs.Count.ToString(CultureInfo.InvariantCulture) + (history.BestEpoch is { } best ? $" (weights of epoch {best}, the best validation loss{(history.StopReason is { } reason ? $"; stopped: {reason}" : "")})" : "")),
                 ("seed", settings.Seed.ToString(CultureInfo.InvariantCulture)),
             ],
             Epochs = rows,
@@ -130,10 +140,10 @@ internal static class ClassifierRun
         string csvPath = Path.Combine(folder, $"{name}-history.csv");
         ModelFile.Save(network, model);
         OnnxExport.Save(network, onnxPath);
-        string svg = TrainingPlot.Svg(summary.Epochs, summary.Title);
+        string svg = TrainingPlot.Svg(summary.Epochs, summary.Title, heldOutName: "validation");
         File.WriteAllText(svgPath, svg);
         File.WriteAllText(htmlPath, HtmlReport.Build(summary, svg));
-        var csv = new StringBuilder("epoch,training_loss,training_accuracy,test_loss,test_accuracy,learning_rate,seconds,samples_per_second\n");
+        var csv = new StringBuilder("epoch,training_loss,training_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,samples_per_second\n");
         foreach (var e in summary.Epochs)
         {
             csv.Append(CultureInfo.InvariantCulture, $"{e.Epoch},{e.TrainingLoss:R},{e.TrainingAccuracy:R},{e.TestLoss:R},{e.TestAccuracy:R},{e.LearningRate:R},{e.Seconds:F3},{e.SamplesPerSecond:F0}\n");

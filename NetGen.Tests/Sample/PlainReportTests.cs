@@ -22,7 +22,7 @@ public class PlainReportTests
     public void Epoch_lines_name_every_measurement()
     {
         string line = PlainReport.EpochLine(Summary().Epochs[0], epochCount: 20);
-        Assert.Equal("epoch  1/20  loss 0.5000  train acc 0.7000  test loss 0.6000  test acc 0.6500  lr 0.001  12,345 samples/s  1.50 s", line);
+        Assert.Equal("epoch  1/20  loss 0.5000  train acc 0.7000  val loss 0.6000  val acc 0.6500  lr 0.001  12,345 samples/s  1.50 s", line);
     }
 
     [Fact]

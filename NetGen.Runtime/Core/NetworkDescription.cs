@@ -23,19 +23,18 @@ public sealed class NetworkDescription
             throw new ArgumentException("A network needs at least one layer.", nameof(layers));
         }
 
-        int expectedInput = inputSize;
+        // Sizes by layer index; 0 is the network input. A layer reads earlier layers only, so the layers are
+        // in topological order and the network is a DAG by construction.
+        var sizes = new Dictionary<int, int> { [0] = inputSize };
+        var read = new HashSet<int>();
         int expectedOffset = 0;
         var tensors = new List<ParameterTensor>();
         foreach (var layer in list)
         {
-            if (layer.InputSize != expectedInput)
+            CheckWiring(layer, sizes);
+            foreach (int source in layer.Sources)
             {
-                throw new ArgumentException($"Layer {layer.Index} takes {layer.InputSize} inputs but the previous layer gives {expectedInput}.", nameof(layers));
-            }
-
-            if (layer.Kind == LayerDescription.DropoutKind && layer.OutputSize != layer.InputSize)
-            {
-                throw new ArgumentException($"Dropout layer {layer.Index} must have as many outputs as inputs.", nameof(layers));
+                read.Add(source);
             }
 
             foreach (var tensor in new[] { layer.Weights, layer.Bias }.OfType<ParameterTensor>())
@@ -49,9 +48,21 @@ public sealed class NetworkDescription
                 tensors.Add(tensor);
             }
 
-            expectedInput = layer.OutputSize;
+            if (!sizes.TryAdd(layer.Index, layer.OutputSize))
+            {
+                throw new ArgumentException($"Two layers have the index {layer.Index}.", nameof(layers));
+            }
         }
 
+        foreach (var layer in list.Take(list.Count - 1))
+        {
+            if (!read.Contains(layer.Index))
+            {
+                throw new ArgumentException($"No layer reads the output of layer {layer.Index} ({layer.Kind}); only the last layer's output may go unread.", nameof(layers));
+            }
+        }
+
+        int expectedInput = list[^1].OutputSize;
         Name = name;
         InputSize = inputSize;
         OutputSize = expectedInput;
@@ -89,6 +100,43 @@ public sealed class NetworkDescription
     /// <summary>True when the network is trained as a classifier (its outputs are class scores).</summary>
     public bool IsClassifier => Loss is Loss.SoftmaxCrossEntropy || (Loss is Loss.BinaryCrossEntropy);
 
+    private static void CheckWiring(LayerDescription layer, Dictionary<int, int> sizes)
+    {
+        var sources = layer.Sources;
+        var sourceSizes = new int[sources.Count];
+        for (int i = 0; i < sources.Count; i++)
+        {
+            if (!sizes.TryGetValue(sources[i], out sourceSizes[i]))
+            {
+                throw new ArgumentException($"Layer {layer.Index} reads layer {sources[i]}, which is not before it (0 is the network input).", "layers");
+            }
+        }
+
+        bool merges = layer.Kind is LayerDescription.AddKind or LayerDescription.MultiplyKind or LayerDescription.ConcatKind;
+        if (merges ? sources.Count < 2 : sources.Count != 1)
+        {
+            throw new ArgumentException($"Layer {layer.Index} ({layer.Kind}) reads {sources.Count} layers; {(merges ? "it merges at least two" : "it reads exactly one")}.", "layers");
+        }
+
+        int total = sourceSizes.Sum();
+        string? problem = layer.Kind switch
+        {
+            LayerDescription.ConcatKind when layer.InputSize != total || layer.OutputSize != total =>
+                $"concatenates {string.Join(" + ", sourceSizes)} = {total} values, so its input and output sizes must be {total}",
+            LayerDescription.AddKind or LayerDescription.MultiplyKind when sourceSizes.Any(size => size != layer.InputSize) || layer.OutputSize != layer.InputSize =>
+                $"combines element by element values of sizes {string.Join(", ", sourceSizes)}, which must all equal its input and output size {layer.InputSize}",
+            LayerDescription.DropoutKind or LayerDescription.LayerNormKind when layer.OutputSize != layer.InputSize =>
+                "must have as many outputs as inputs",
+            _ when !merges && sourceSizes[0] != layer.InputSize =>
+                $"takes {layer.InputSize} inputs but layer {sources[0]} gives {sourceSizes[0]}",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            throw new ArgumentException($"Layer {layer.Index} ({layer.Kind}) {problem}.", "layers");
+        }
+    }
+
     /// <summary>A table of the layers and the parameter layout, one line per layer.</summary>
     public override string ToString()
     {
@@ -106,14 +154,18 @@ public sealed class NetworkDescription
 
 /// <summary>One layer of a network.</summary>
 /// <param name="Index">1-based position of the layer among all layers, in attribute order (layer 1 reads the input).</param>
-/// <param name="Kind"><see cref="DenseKind"/> or <see cref="DropoutKind"/>.</param>
-/// <param name="InputSize">Inputs of the layer.</param>
+/// <param name="Kind"><see cref="DenseKind"/>, <see cref="DropoutKind"/>, <see cref="AddKind"/>, <see cref="MultiplyKind"/>,
+/// <see cref="ConcatKind"/> or <see cref="LayerNormKind"/>.</param>
+/// <param name="InputSize">Inputs of the layer (for <see cref="ConcatKind"/>, all of its inputs together).</param>
 /// <param name="OutputSize">Outputs (units) of the layer.</param>
-/// <param name="Activation">The activation applied to the layer's output (Identity for dropout).</param>
-/// <param name="Weights">A dense layer's weight matrix: <see cref="OutputSize"/> rows of <see cref="InputSize"/> columns, row-major; null for dropout.</param>
-/// <param name="Bias">A dense layer's bias vector, one per output; null for dropout.</param>
-/// <param name="DropoutRate">A dropout layer's probability of dropping a unit; 0 for dense layers.</param>
-public sealed record LayerDescription(int Index, string Kind, int InputSize, int OutputSize, Activation Activation, ParameterTensor? Weights, ParameterTensor? Bias, double DropoutRate = 0)
+/// <param name="Activation">The activation applied to the layer's output (Identity for the other kinds).</param>
+/// <param name="Weights">A dense layer's weight matrix: <see cref="OutputSize"/> rows of <see cref="InputSize"/> columns, row-major;
+/// a layer norm's gain γ (1 × size, initialized to 1); null for the other kinds.</param>
+/// <param name="Bias">A dense layer's bias vector, one per output, or a layer norm's β; null for the other kinds.</param>
+/// <param name="DropoutRate">A dropout layer's probability of dropping a unit; 0 for the other kinds.</param>
+/// <param name="Inputs">The indices of the layers this one reads (0 is the network input), for a network that is a DAG
+/// (residual connections, concatenations); null means the previous layer, as in a chain.</param>
+public sealed record LayerDescription(int Index, string Kind, int InputSize, int OutputSize, Activation Activation, ParameterTensor? Weights, ParameterTensor? Bias, double DropoutRate = 0, IReadOnlyList<int>? Inputs = null)
 {
     /// <summary>The <see cref="Kind"/> of a fully connected layer.</summary>
     public const string DenseKind = "Dense";
@@ -121,10 +173,37 @@ public sealed record LayerDescription(int Index, string Kind, int InputSize, int
     /// <summary>The <see cref="Kind"/> of a dropout layer.</summary>
     public const string DropoutKind = "Dropout";
 
+    /// <summary>The <see cref="Kind"/> of the element-wise sum of two or more layers of one size (a residual connection).</summary>
+    public const string AddKind = "Add";
+
+    /// <summary>The <see cref="Kind"/> of the element-wise product of two or more layers of one size.</summary>
+    public const string MultiplyKind = "Multiply";
+
+    /// <summary>The <see cref="Kind"/> of two or more layers' outputs side by side.</summary>
+    public const string ConcatKind = "Concat";
+
+    /// <summary>
+    /// The <see cref="Kind"/> of layer normalization, <c>y = γ ⊙ (x - μ) / √(σ² + ε) + β</c> over each sample's values,
+    /// with ε = <see cref="LayerNormEpsilon"/>.
+    /// </summary>
+    public const string LayerNormKind = "LayerNorm";
+
+    /// <summary>The ε a <see cref="LayerNormKind"/> layer adds to the variance.</summary>
+    public const double LayerNormEpsilon = 1e-5;
+
+    /// <summary>The indices of the layers this one reads: <see cref="Inputs"/>, or the previous layer.</summary>
+    public IReadOnlyList<int> Sources => Inputs ?? [Index - 1];
+
     /// <inheritdoc />
-    public override string ToString() => Weights is { } w && Bias is { } b
-        ? $"{Index}: {Kind} {InputSize} -> {OutputSize}, {Activation}; {w.Name} [{w.Rows}x{w.Columns}] at {w.Offset}, {b.Name} [{b.Length}] at {b.Offset}"
-        : $"{Index}: {Kind} {DropoutRate.ToString(System.Globalization.CultureInfo.InvariantCulture)} over {InputSize}";
+    public override string ToString()
+    {
+        string from = Inputs is null ? "" : " from " + string.Join(", ", Inputs.Select(i => i == 0 ? "input" : i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return Weights is { } w && Bias is { } b
+            ? $"{Index}: {Kind} {InputSize} -> {OutputSize}{(Kind == DenseKind ? ", " + Activation : "")}{from}; {w.Name} [{w.Rows}x{w.Columns}] at {w.Offset}, {b.Name} [{b.Length}] at {b.Offset}"
+            : Kind == DropoutKind
+                ? $"{Index}: {Kind} {DropoutRate.ToString(System.Globalization.CultureInfo.InvariantCulture)} over {InputSize}{from}"
+                : $"{Index}: {Kind} {InputSize} -> {OutputSize}{from}";
+    }
 }
 
 /// <summary>A named slice of the flat parameter (and gradient) buffer.</summary>

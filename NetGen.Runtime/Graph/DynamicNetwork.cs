@@ -72,7 +72,8 @@ public sealed class DynamicNetwork<T> : INetwork<T>
     /// <summary>
     /// Re-initializes every parameter exactly as a generated network does for the same seed: one
     /// <see cref="DeterministicRandom"/> drawn layer by layer, He uniform weights for ReLU and leaky ReLU layers,
-    /// Xavier/Glorot uniform for the others (the rule the generator applies, from one shared source), zero biases.
+    /// Xavier/Glorot uniform for the others (the rule the generator applies, from one shared source), zero biases;
+    /// a layer norm's gain starts at 1.
     /// </summary>
     public void InitializeParameters(int seed)
     {
@@ -86,6 +87,12 @@ public sealed class DynamicNetwork<T> : INetwork<T>
             }
 
             Span<T> view = _parameters.AsSpan(w.Offset, w.Length);
+            if (layer.Kind == LayerDescription.LayerNormKind)
+            {
+                view.Fill(T.One); // the gain starts as the identity; layer norm draws nothing
+                continue;
+            }
+
             switch (NetworkRules.InitializerFor(layer.Activation))
             {
                 case WeightInitializer.HeUniform:

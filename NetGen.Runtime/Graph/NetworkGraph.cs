@@ -59,7 +59,8 @@ public sealed class NetworkGraph<T>
     /// <summary>
     /// Builds the graph of <paramref name="description"/> for batches of up to <paramref name="batchCapacity"/> samples.
     /// Each dense layer is a <see cref="Operation.Linear"/> node followed by its activation; a dropout layer is a
-    /// <see cref="Operation.Dropout"/> node keyed on its <see cref="LayerDescription.Index"/>. With
+    /// <see cref="Operation.Dropout"/> node keyed on its <see cref="LayerDescription.Index"/>; add, multiply, concat and
+    /// layer-norm layers are the nodes of those names, reading the layers in <see cref="LayerDescription.Sources"/>. With
     /// <see cref="NetGen.Loss.SoftmaxCrossEntropy"/> the loss reads the last layer's logits (its softmax activation, if
     /// any, becomes the prediction); with <see cref="NetGen.Loss.BinaryCrossEntropy"/> the loss reads the logits of
     /// the last (sigmoid) layer.
@@ -88,12 +89,15 @@ public sealed class NetworkGraph<T>
         var x = graph.Input("x", description.InputSize);
         var t = graph.Input("t", description.OutputSize);
         var parameterNodes = new List<Node<T>>();
+        var outputs = new Dictionary<int, Node<T>> { [0] = x }; // by layer index; 0 is the input
         Node<T> a = x;
         Node<T>? logits = null;
         var layers = description.Layers;
         foreach (var layer in layers)
         {
             string index = layer.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var sources = layer.Sources.Select(s => outputs[s]).ToArray();
+            logits = null;
             switch (layer.Kind)
             {
                 case LayerDescription.DenseKind when layer.Weights is { } w && layer.Bias is { } b:
@@ -102,20 +106,39 @@ public sealed class NetworkGraph<T>
                     var bias = graph.Parameter(b.Name, b.Rows, b.Columns, parameters, b.Offset, gradient, b.Offset);
                     parameterNodes.Add(weights);
                     parameterNodes.Add(bias);
-                    var z = graph.Linear(a, weights, bias, "z" + index);
+                    var z = graph.Linear(sources[0], weights, bias, "z" + index);
                     logits = z;
                     a = layer.Activation == Activation.Identity ? z : graph.Activation(z, layer.Activation, "a" + index);
                     break;
                 }
 
                 case LayerDescription.DropoutKind:
-                    a = graph.Dropout(a, layer.DropoutRate, layer.Index, "d" + index);
-                    logits = null;
+                    a = graph.Dropout(sources[0], layer.DropoutRate, layer.Index, "d" + index);
+                    break;
+                case LayerDescription.LayerNormKind when layer.Weights is { } gain && layer.Bias is { } beta:
+                {
+                    var gainNode = graph.Parameter(gain.Name, gain.Rows, gain.Columns, parameters, gain.Offset, gradient, gain.Offset);
+                    var betaNode = graph.Parameter(beta.Name, beta.Rows, beta.Columns, parameters, beta.Offset, gradient, beta.Offset);
+                    parameterNodes.Add(gainNode);
+                    parameterNodes.Add(betaNode);
+                    a = graph.LayerNorm(sources[0], gainNode, betaNode, LayerDescription.LayerNormEpsilon, "n" + index);
+                    break;
+                }
+
+                case LayerDescription.AddKind:
+                    a = sources.Skip(1).Aggregate(sources[0], (sum, next) => graph.Add(sum, next, "s" + index));
+                    break;
+                case LayerDescription.MultiplyKind:
+                    a = sources.Skip(1).Aggregate(sources[0], (product, next) => graph.Multiply(product, next, "m" + index));
+                    break;
+                case LayerDescription.ConcatKind:
+                    a = graph.Concat(sources, "c" + index);
                     break;
                 default:
                     throw new NotSupportedException($"The dynamic graph cannot build layer {layer.Index} of {description.Name}, of kind '{layer.Kind}'.");
             }
 
+            outputs[layer.Index] = a;
         }
 
         // The same rules the generator checks and fuses by (NetGen.Shared.NetworkRules).

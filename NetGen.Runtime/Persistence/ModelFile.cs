@@ -245,6 +245,12 @@ public static class ModelFile
             {
                 text.Append(CultureInfo.InvariantCulture, $" {tensor.Name}[{tensor.Rows}x{tensor.Columns}]@{tensor.Offset}");
             }
+
+            if (layer.Inputs is { } inputs)
+            {
+                // Only a DAG's layers name their inputs, so a chain's text (and its saved files) stay as they were.
+                text.Append(CultureInfo.InvariantCulture, $" from {string.Join(",", inputs)}");
+            }
         }
 
         text.Append(CultureInfo.InvariantCulture, $"; loss {description.Loss}; precision {description.Precision}");

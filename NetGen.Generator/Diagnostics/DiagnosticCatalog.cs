@@ -104,7 +104,7 @@ internal static class DiagnosticCatalog
         NotPartial, NoLayers, InputsNotPositive, UnitsNotPositive, SoftmaxNotLast, LossDoesNotFitOutput,
         NestedType, GenericType, UnknownEnumValue, NetworkTooLarge, UnsupportedTypeKind, LayerWithoutNetwork,
         TooFewClasses, UnreadableAttribute, DropoutRateOutOfRange, DropoutLast, GeneratorBug,
-    }.Concat(DifferentiableDiagnostics.All).ToArray();
+    }.Concat(GraphDiagnostics.All).Concat(DifferentiableDiagnostics.All).ToArray();
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 

@@ -24,6 +24,7 @@ internal sealed partial class NetworkEmitter
             string description = layer.Kind switch
             {
                 LayerKind.Dropout => "Dropout " + layer.RateText + " over " + node.Size + " units (training only): " + node.Name + " = " + node.Names.Input(0) + " * mask",
+                LayerKind.Add => "Add " + layer.InputSize + ", a residual connection: " + formula,
                 LayerKind.Dense => "Dense " + layer.InputSize + " -&gt; " + layer.OutputSize + ", " + layer.Activation + ": " + formula + "; "
                     + string.Join(", ", node.Parameters.Select(p => Plan.Parameters[p]).Select(p => p.Name + " " + p.Shape + " at " + p.Offset)),
                 _ => throw new Ops.GeneratorBugException("no description for layer kind " + layer.Kind),
@@ -82,6 +83,10 @@ internal sealed partial class NetworkEmitter
         return new string(' ', 2 + width - buffer.Constant.Length - buffer.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
     }
 
+    /// <summary>The <c>Inputs</c> argument of a layer that names the layers it reads: <c>, new int[] { 1, 2 }</c>.</summary>
+    private static string Inputs(LayerPlan layer) =>
+        layer.Sources.Count == 0 ? string.Empty : ", new int[] { " + string.Join(", ", layer.Sources) + " }";
+
     private void EmitStateAndConstruction()
     {
         W.Line("private static readonly " + Runtime + ".NetworkDescription s_description = new(");
@@ -95,12 +100,16 @@ internal sealed partial class NetworkEmitter
             {
                 case LayerKind.Dropout:
                     W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerDescription.DropoutKind, " + layer.InputSize + ", " + layer.OutputSize + ", "
-                        + Runtime + ".Activation.Identity, null, null, " + layer.RateText + "),");
+                        + Runtime + ".Activation.Identity, null, null, " + layer.RateText + Inputs(layer) + "),");
                     break;
                 case LayerKind.Dense:
                     var tensors = node.Parameters.Select(p => Plan.Parameters[p]).Select(p => "new(\"" + p.Name + "\", " + p.Offset + ", " + p.Rows + ", " + p.Columns + ")");
                     W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerDescription.DenseKind, " + layer.InputSize + ", " + layer.OutputSize + ", "
-                        + Runtime + ".Activation." + layer.Activation + ", " + string.Join(", ", tensors) + "),");
+                        + Runtime + ".Activation." + layer.Activation + ", " + string.Join(", ", tensors) + (layer.Sources.Count > 0 ? ", 0" + Inputs(layer) : string.Empty) + "),");
+                    break;
+                case LayerKind.Add:
+                    W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerDescription.AddKind, " + layer.InputSize + ", " + layer.OutputSize + ", "
+                        + Runtime + ".Activation.Identity, null, null, 0" + Inputs(layer) + "),");
                     break;
                 default:
                     throw new Ops.GeneratorBugException("no description for layer kind " + layer.Kind);

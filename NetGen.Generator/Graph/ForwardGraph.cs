@@ -60,8 +60,9 @@ internal sealed record LossAttachment(LossOp Op, int InputNode, int PredictionNo
 /// <param name="Activation">A dense layer's activation (identity for dropout).</param>
 /// <param name="DropoutRate">A dropout layer's rate.</param>
 /// <param name="FirstNode">The first graph node the layer produced.</param>
-/// <param name="MainNode">The linear node of a dense layer, the dropout node of a dropout layer.</param>
-internal sealed record LayerInfo(int Index, LayerKind Kind, int InputSize, int OutputSize, ActivationKind Activation, double DropoutRate, int FirstNode, int MainNode);
+/// <param name="MainNode">The linear node of a dense layer, the dropout node of a dropout layer, the add node.</param>
+/// <param name="Sources">The layer indices it reads (0: the input), when it names them; empty for the layer above.</param>
+internal sealed record LayerInfo(int Index, LayerKind Kind, int InputSize, int OutputSize, ActivationKind Activation, double DropoutRate, int FirstNode, int MainNode, EquatableArray<int> Sources);
 
 /// <summary>Stage 3's result: the forward graph of a network, its parameter layout and its loss.</summary>
 internal sealed record ForwardGraph(

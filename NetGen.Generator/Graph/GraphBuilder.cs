@@ -9,7 +9,8 @@ namespace NetGen.Generator.Graph;
 /// <summary>
 /// Stage 3: turns a validated <see cref="NetworkSpec"/> into its forward graph. Dense layer <c>l</c>
 /// becomes a linear node <c>zl = Wl · a(l-1) + bl</c> and, unless its activation is the identity, an
-/// activation node <c>al = f(zl)</c>; a dropout layer becomes a dropout node over the value before it.
+/// activation node <c>al = f(zl)</c>; a dropout layer becomes a dropout node over the value before it; an add
+/// layer becomes <c>sk = a + b</c>. A layer reads the layer above it unless the spec names its sources.
 /// Each node's size and parameters come from its op's shape rule; the parameter layout is laid out
 /// here, once, in node order.
 /// </summary>
@@ -20,37 +21,50 @@ internal static class GraphBuilder
         var builder = new Builder();
         int previous = builder.Add("x", new InputOp(spec.Inputs));
 
+        // The node that holds each layer's output, by layer index (0: the input), for layers that read others.
+        var outputs = new List<int> { previous };
         var layers = new List<LayerInfo>();
         int lastLinear = -1;
         int dense = 0;
+        int adds = 0;
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             var layer = spec.Layers[i];
             int index = i + 1;
             int first = builder.Count;
-            int inputSize = builder.Nodes[previous].Size;
+            var sources = layer.Sources.Count > 0 ? layer.Sources : new[] { i }.ToEquatableArray();
+            int input = outputs[sources[0]];
+            int inputSize = builder.Nodes[input].Size;
             switch (layer.Kind)
             {
                 case LayerKind.Dropout:
-                    previous = builder.Add(builder.Nodes[previous].Name + "Drop", new DropoutOp(layer.DropoutRate, index), previous);
-                    layers.Add(new LayerInfo(index, layer.Kind, inputSize, inputSize, ActivationKind.Identity, layer.DropoutRate, first, previous));
+                    previous = builder.Add(builder.Nodes[input].Name + "Drop", new DropoutOp(layer.DropoutRate, index), new[] { input });
+                    layers.Add(new LayerInfo(index, layer.Kind, inputSize, inputSize, ActivationKind.Identity, layer.DropoutRate, first, previous, layer.Sources));
                     break;
                 case LayerKind.Dense:
                     // Tensors and values are numbered by dense layer (W1, b1, z1, a1, W2, ...), as in the notes.
                     dense++;
                     string number = dense.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    lastLinear = builder.Add("z" + number, new LinearOp(layer.Units, NetworkRules.InitializerFor(layer.Activation)), previous, number);
+                    lastLinear = builder.Add("z" + number, new LinearOp(layer.Units, NetworkRules.InitializerFor(layer.Activation)), new[] { input }, number);
                     previous = lastLinear;
                     if (Activations.For(layer.Activation) is { } activation)
                     {
-                        previous = builder.Add("a" + number, activation, previous);
+                        previous = builder.Add("a" + number, activation, new[] { previous });
                     }
 
-                    layers.Add(new LayerInfo(index, layer.Kind, inputSize, layer.Units, layer.Activation, 0, first, lastLinear));
+                    layers.Add(new LayerInfo(index, layer.Kind, inputSize, layer.Units, layer.Activation, 0, first, lastLinear, layer.Sources));
+                    break;
+                case LayerKind.Add:
+                    // s1 = a2 + a1: a residual connection; the values it adds are numbered by add layer.
+                    adds++;
+                    previous = builder.Add("s" + adds.ToString(System.Globalization.CultureInfo.InvariantCulture), AddOp.Instance, sources.Select(s => outputs[s]).ToArray());
+                    layers.Add(new LayerInfo(index, layer.Kind, inputSize, inputSize, ActivationKind.Identity, 0, first, previous, layer.Sources));
                     break;
                 default:
                     throw new GeneratorBugException("no graph for layer kind " + layer.Kind);
             }
+
+            outputs.Add(previous);
         }
 
         var loss = LossOp.For(spec.Loss);
@@ -60,7 +74,7 @@ internal static class GraphBuilder
             // Predictions are probabilities either way: with identity logits the graph adds the activation.
             int prediction = builder.Nodes[previous].Op == loss.PredictionActivation
                 ? previous
-                : builder.Add("p", loss.PredictionActivation!, lastLinear);
+                : builder.Add("p", loss.PredictionActivation!, new[] { lastLinear });
             attachment = new LossAttachment(loss, lastLinear, prediction);
         }
         else
@@ -83,9 +97,9 @@ internal static class GraphBuilder
         public int Count => Nodes.Count;
 
         /// <summary>Adds a node of <paramref name="op"/> reading <paramref name="inputs"/>; its parameters are named role + <paramref name="number"/>.</summary>
-        public int Add(string name, Op op, int input = -1, string number = "")
+        public int Add(string name, Op op, int[]? inputs = null, string number = "")
         {
-            int[] inputs = input < 0 ? System.Array.Empty<int>() : new[] { input };
+            inputs ??= System.Array.Empty<int>();
             var sizes = inputs.Select(i => Nodes[i].Size).ToArray();
             var shape = op.Shape(sizes);
             if (shape.Error is not null)

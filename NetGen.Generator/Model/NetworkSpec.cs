@@ -37,14 +37,23 @@ internal enum LayerKind
 {
     Dense,
     Dropout,
+    Add,
 }
 
-/// <summary>One layer as written in its attribute: a dense layer's units and activation, or a dropout rate.</summary>
+/// <summary>
+/// One layer as written in its attribute: a dense layer's units and activation, a dropout rate, or an add.
+/// <see cref="Sources"/> are the indices of the layers it reads (0 is the network input), resolved from the
+/// attributes' names; empty means the previous layer, as in a chain.
+/// </summary>
 internal sealed record LayerSpec(LayerKind Kind, int Units, ActivationKind Activation, double DropoutRate = 0)
 {
+    public EquatableArray<int> Sources { get; init; } = EquatableArray<int>.Empty;
+
     public static LayerSpec Dense(int units, ActivationKind activation) => new(LayerKind.Dense, units, activation);
 
     public static LayerSpec Dropout(double rate) => new(LayerKind.Dropout, 0, ActivationKind.Identity, rate);
+
+    public static LayerSpec Add() => new(LayerKind.Add, 0, ActivationKind.Identity);
 }
 
 /// <summary>

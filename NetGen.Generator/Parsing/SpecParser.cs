@@ -20,9 +20,10 @@ internal static class SpecParser
     public const string NetworkAttributeName = "NetGen.NetworkAttribute";
     public const string DenseAttributeName = "NetGen.DenseAttribute";
     public const string DropoutAttributeName = "NetGen.DropoutAttribute";
+    public const string AddAttributeName = "NetGen.AddAttribute";
 
     /// <summary>Every layer attribute: a class carrying any of them without [Network] gets NG0012.</summary>
-    public static readonly string[] LayerAttributeNames = { DenseAttributeName, DropoutAttributeName };
+    public static readonly string[] LayerAttributeNames = { DenseAttributeName, DropoutAttributeName, AddAttributeName };
 
     private const long MaxParameters = NetworkRules.MaxParameters;
 
@@ -89,11 +90,12 @@ internal static class SpecParser
 
         var layers = new List<LayerSpec>();
         var layerLocations = new List<LocationInfo?>();
+        var wiring = new List<GraphWiring>();
         foreach (var attribute in type.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
             string? attributeName = attribute.AttributeClass?.ToDisplayString();
-            if (attributeName is not (DenseAttributeName or DropoutAttributeName))
+            if (attributeName is not (DenseAttributeName or DropoutAttributeName or AddAttributeName))
             {
                 continue;
             }
@@ -101,6 +103,18 @@ internal static class SpecParser
             var location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)) ?? identifierLocation;
             int index = layers.Count + 1;
             layerLocations.Add(location);
+            wiring.Add(GraphWiring.Read(attribute));
+            if (attributeName == AddAttributeName)
+            {
+                if (attribute.AttributeConstructor is null || HasSyntaxErrors(attribute, cancellationToken) || !wiring[wiring.Count - 1].Readable)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, location, "Add", name));
+                }
+
+                layers.Add(LayerSpec.Add());
+                continue;
+            }
+
             if (attributeName == DropoutAttributeName)
             {
                 if (attribute.AttributeConstructor is null
@@ -159,6 +173,18 @@ internal static class SpecParser
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.SoftmaxNotLast, layerLocations[i], i + 1, name));
             }
+        }
+
+        // A network that names its wiring is resolved only once its layers are readable; a chain keeps the checks below.
+        bool hasErrors = diagnostics.Any(d => DiagnosticCatalog.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+        if (hasErrors && wiring.Any(w => w.IsGraph))
+        {
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        if (!hasErrors && !GraphWiring.Resolve(name, inputs, layers, wiring, layerLocations, diagnostics))
+        {
+            return new ParseResult(null, diagnostics.ToEquatableArray());
         }
 
         if (layers[layers.Count - 1].Kind == LayerKind.Dropout)
@@ -255,20 +281,27 @@ internal static class SpecParser
 
     private static void CheckSize(string name, int inputs, List<LayerSpec> layers, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
-        if (inputs <= 0 || layers.Any(l => l.Kind == LayerKind.Dense && l.Units <= 0))
+        if (inputs <= 0 || layers.Any(l => l.Kind == LayerKind.Dense && l.Units <= 0) || layers.Any(l => l.Sources.Any(s => s < 0)))
         {
             return;
         }
 
+        // Sizes by layer index (0 is the input): a dense layer's fan-in is the size of the layer it reads.
         long total = 0;
-        int fanIn = inputs;
-        foreach (var layer in layers.Where(l => l.Kind == LayerKind.Dense))
+        var sizes = new int[layers.Count + 1];
+        sizes[0] = inputs;
+        for (int i = 0; i < layers.Count; i++)
         {
-            total = NetworkRules.DenseLayout(total, fanIn, layer.Units, out _, out _);
-            fanIn = layer.Units;
-            if (total > MaxParameters)
+            var layer = layers[i];
+            int fanIn = sizes[layer.Sources.Count > 0 ? layer.Sources[0] : i];
+            sizes[i + 1] = layer.Kind == LayerKind.Dense ? layer.Units : fanIn;
+            if (layer.Kind == LayerKind.Dense)
             {
-                break;
+                total = NetworkRules.DenseLayout(total, fanIn, layer.Units, out _, out _);
+                if (total > MaxParameters)
+                {
+                    break;
+                }
             }
         }
 

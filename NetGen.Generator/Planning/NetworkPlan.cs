@@ -69,7 +69,8 @@ internal sealed record BufferPlan(int Node, BufferKind Kind, string Label, int O
 
 /// <summary>One layer attribute, for the type's docs and its <c>NetworkDescription</c>.</summary>
 /// <param name="MainNode">The node the layer is described by: the linear node of a dense layer, the dropout node.</param>
-internal sealed record LayerPlan(int Index, LayerKind Kind, int InputSize, int OutputSize, ActivationKind Activation, string RateText, int MainNode);
+/// <param name="Sources">The layer indices it reads (0: the input) when it names them; empty for the layer above.</param>
+internal sealed record LayerPlan(int Index, LayerKind Kind, int InputSize, int OutputSize, ActivationKind Activation, string RateText, int MainNode, EquatableArray<int> Sources);
 
 /// <summary>One forward node as the emitter computes it.</summary>
 /// <param name="Parameters">Indices into <see cref="NetworkPlan.Parameters"/>.</param>

@@ -61,16 +61,19 @@ internal static class Planner
         var headings = new Dictionary<int, string>();
         foreach (var layer in graph.Layers)
         {
-            headings[layer.FirstNode] = "Layer " + layer.Index + ": " + (layer.Kind == LayerKind.Dense
-                ? "Dense " + layer.InputSize + " -> " + layer.OutputSize + ", " + layer.Activation
-                : "Dropout " + Rate(layer.DropoutRate) + " over " + layer.OutputSize + " units");
+            headings[layer.FirstNode] = "Layer " + layer.Index + ": " + (layer.Kind switch
+            {
+                LayerKind.Dense => "Dense " + layer.InputSize + " -> " + layer.OutputSize + ", " + layer.Activation,
+                LayerKind.Dropout => "Dropout " + Rate(layer.DropoutRate) + " over " + layer.OutputSize + " units",
+                _ => "Add of " + string.Join(" and ", graph.Nodes[layer.MainNode].Inputs.Select(i => graph.Nodes[i].Name)) + ", a residual connection",
+            }) + (layer.Kind != LayerKind.Add && layer.Sources.Count > 0 && layer.Sources[0] != layer.Index - 1 ? ", reading " + graph.Nodes[graph.Nodes[layer.FirstNode].Inputs[0]].Name : string.Empty);
         }
 
         var nodes = graph.Nodes.Select(n => new NodePlan(
             n.Id, n.Name, n.Op, n.Size, n.Inputs, n.Parameters.Select(p => parameterIndex[p.Name]).ToEquatableArray(), n.Names(graph),
             strategies[n.Id], headings.TryGetValue(n.Id, out var heading) ? heading : null, IsData: n.Op is InputOp)).ToList();
 
-        var layers = graph.Layers.Select(l => new LayerPlan(l.Index, l.Kind, l.InputSize, l.OutputSize, l.Activation, Rate(l.DropoutRate), l.MainNode));
+        var layers = graph.Layers.Select(l => new LayerPlan(l.Index, l.Kind, l.InputSize, l.OutputSize, l.Activation, Rate(l.DropoutRate), l.MainNode, l.Sources));
         var steps = model.Backward.Steps.Select(s => new StepPlan(s.Node, s.Wrt, s.Target, s.Accumulate));
         var loss = new LossPlan(graph.Loss.Op, graph.Loss.InputNode, graph.Loss.PredictionNode);
 
@@ -96,6 +99,11 @@ internal static class Planner
         if (node.Op.HasBatchKernel)
         {
             return node.Parameters.All(p => p.Length <= unrollThreshold) && node.Parameters.Count > 0 ? Strategy.Unrolled : Strategy.Kernel;
+        }
+
+        if (node.Op is AddOp)
+        {
+            return node.Inputs.All(i => strategies[i] == Strategy.Unrolled) ? Strategy.Unrolled : Strategy.Loop;
         }
 
         if (node.Op is ElementwiseOp elementwise)
@@ -127,9 +135,12 @@ internal static class Planner
     private static string Diagram(ForwardGraph graph)
     {
         var parts = new List<string> { graph.TypeName + ": " + graph.InputSize + " inputs" };
-        parts.AddRange(graph.Layers.Select(l => l.Kind == LayerKind.Dropout
-            ? "Dropout " + Rate(l.DropoutRate)
-            : "Dense " + l.OutputSize + " (" + l.Activation + ")"));
+        parts.AddRange(graph.Layers.Select(l => l.Kind switch
+        {
+            LayerKind.Dropout => "Dropout " + Rate(l.DropoutRate),
+            LayerKind.Dense => "Dense " + l.OutputSize + " (" + l.Activation + ")",
+            _ => "Add (" + string.Join(" + ", graph.Nodes[l.MainNode].Inputs.Select(i => graph.Nodes[i].Name)) + ")",
+        }));
         return string.Join(" -> ", parts);
     }
 

@@ -40,6 +40,12 @@ public sealed class DenseAttribute(int units, Activation activation = Activation
 
     /// <summary>The activation applied to the layer's output.</summary>
     public Activation Activation { get; } = activation;
+
+    /// <summary>The layer's name, for later layers to read it by (<c>From</c>, <see cref="AddAttribute"/>).</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The name of the layer this one reads; by default, the layer above it.</summary>
+    public string? From { get; set; }
 }
 
 /// <summary>Element-wise activation functions of a layer.</summary>
@@ -102,4 +108,10 @@ public sealed class DropoutAttribute(double rate) : Attribute
 {
     /// <summary>The probability of dropping a unit.</summary>
     public double Rate { get; } = rate;
+
+    /// <summary>The layer's name, for later layers to read it by (<c>From</c>, <see cref="AddAttribute"/>).</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The name of the layer this one reads; by default, the layer above it.</summary>
+    public string? From { get; set; }
 }

@@ -99,15 +99,21 @@ public static class OnnxExport
 
         var model = new OnnxModel(description.Name);
         string current = InputName;
+        var outputs = new Dictionary<int, string> { [0] = InputName }; // each layer's output by layer index; 0 is the input
         foreach (var layer in description.Layers)
         {
+            var sources = layer.Sources.Select(s => outputs[s]).ToArray();
             current = layer.Kind switch
             {
-                LayerDescription.DenseKind => AddDense(model, description, layer, parameters, current),
+                LayerDescription.DenseKind => AddDense(model, description, layer, parameters, sources[0]),
                 // Inverted dropout scales while training, so at inference it is the identity: no node.
-                LayerDescription.DropoutKind => current,
-                _ => throw new NotSupportedException($"ONNX export does not support layer {layer.Index} of {description.Name}, of kind '{layer.Kind}'; it supports {LayerDescription.DenseKind} and {LayerDescription.DropoutKind} layers."),
+                LayerDescription.DropoutKind => sources[0],
+                LayerDescription.AddKind => Fold(model, "Add", $"add{layer.Index}", sources),
+                LayerDescription.MultiplyKind => Fold(model, "Mul", $"mul{layer.Index}", sources),
+                LayerDescription.ConcatKind => model.AddNode("Concat", $"concat{layer.Index}", sources, $"c{layer.Index}", OnnxAttribute.Int("axis", 1)),
+                _ => throw new NotSupportedException($"ONNX export does not support layer {layer.Index} of {description.Name}, of kind '{layer.Kind}'; it supports {LayerDescription.DenseKind}, {LayerDescription.DropoutKind}, {LayerDescription.AddKind}, {LayerDescription.MultiplyKind} and {LayerDescription.ConcatKind} layers."),
             };
+            outputs[layer.Index] = current;
         }
 
         if (description.Loss == Loss.SoftmaxCrossEntropy && description.Layers[^1].Activation != Activation.Softmax)
@@ -154,6 +160,18 @@ public static class OnnxExport
             Activation.Softmax => model.AddNode("Softmax", activationName, [z], a, OnnxAttribute.Int("axis", 1)),
             _ => throw new NotSupportedException($"ONNX export does not support activation '{layer.Activation}' of layer {layer.Index} of {description.Name}."),
         };
+    }
+
+    /// <summary>A binary ONNX op applied left to right over two or more inputs (<c>Add</c> and <c>Mul</c> take two).</summary>
+    private static string Fold(OnnxModel model, string opType, string name, string[] inputs)
+    {
+        string result = inputs[0];
+        for (int i = 1; i < inputs.Length; i++)
+        {
+            result = model.AddNode(opType, name + "_" + i, [result, inputs[i]], name + "_" + i + "_out");
+        }
+
+        return result;
     }
 
     private static float[] ToSingle<T>(ReadOnlySpan<T> values)

@@ -116,7 +116,7 @@ public class OnnxExportTests
         var description = new NetworkDescription("Strange", dense.InputSize, dense.Loss, dense.Precision, layers);
 
         var error = Assert.Throws<NotSupportedException>(() => OnnxExport.BuildGraph(description, new float[description.ParameterCount]));
-        Assert.Equal("ONNX export does not support layer 2 of Strange, of kind 'Convolution'; it supports Dense and Dropout layers.", error.Message);
+        Assert.Equal("ONNX export does not support layer 2 of Strange, of kind 'Convolution'; it supports Dense, Dropout, Add, Multiply and Concat layers.", error.Message);
     }
 
     [Fact]

@@ -56,6 +56,20 @@ public class SnapshotTests
         public partial class RegularizedNet;
         """, "RegularizedNet.g.cs"), "RegularizedNet");
 
+    [Fact]
+    public void ResidualConnection() => Snapshot.Match(Generate("""
+        using NetGen;
+
+        namespace Demo;
+
+        [Network(Inputs = 3, Loss = Loss.SquaredError)]
+        [Dense(4, Activation.Tanh, Name = "h1")]
+        [Dense(4, Activation.Sigmoid)]
+        [Add("h1")]                      // s1 = a2 + a1: the skip connection
+        [Dense(2)]
+        public partial class ResidualNet;
+        """, "ResidualNet.g.cs"), "ResidualNet");
+
     private static string Generate(string source, string hintName)
     {
         var result = GeneratorHarness.Run(source);

@@ -412,3 +412,32 @@ public partial class NoDropoutNetDouble;
 [Dropout(0)]
 [Dense(2)]
 public partial class InputDropoutNet;
+
+/// <summary>A residual block small enough to unroll: layer 3 adds h1 to the second layer's output.</summary>
+[Network(Inputs = 3, Loss = Loss.SquaredError, Precision = Precision.Double)]
+[Dense(4, Activation.Tanh, Name = "h1")]
+[Dense(4, Activation.Sigmoid)]
+[Add("h1")]
+[Dense(2)]
+public partial class ResidualNetDouble;
+
+/// <summary>A batched residual classifier: a skip over two layers, and a layer that reads the input past its neighbour.</summary>
+[Network(Inputs = 20, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(32, Activation.ReLU, Name = "h1")]
+[Dense(32, Activation.Tanh)]
+[Dropout(0.25)]
+[Dense(32, Activation.ReLU, Name = "h3")]
+[Add("h1", "h3", Name = "sum")]
+[Dense(12, Activation.Sigmoid, Name = "side", From = "h1")]
+[Dense(12, Activation.ReLU, From = "sum")]
+[Add("side")]
+[Dense(5)]
+public partial class SkipNetDouble;
+
+/// <summary>The residual block in single precision.</summary>
+[Network(Inputs = 3, Loss = Loss.SquaredError)]
+[Dense(4, Activation.Tanh, Name = "h1")]
+[Dense(4, Activation.Sigmoid)]
+[Add("h1")]
+[Dense(2)]
+public partial class ResidualNet;

@@ -1,0 +1,45 @@
+using Microsoft.CodeAnalysis;
+
+namespace NetGen.Generator.Diagnostics;
+
+/// <summary>
+/// NG0020-NG0049: the diagnostics of a network's wiring (layer names, <c>From</c>, <c>[Add]</c>), part of
+/// <see cref="DiagnosticCatalog.All"/>. Each is reported on the attribute that makes the mistake.
+/// </summary>
+internal static class GraphDiagnostics
+{
+    public static readonly DiagnosticDescriptor UnknownLayerName = DiagnosticCatalog.Create(
+        "NG0020", "Unknown layer name",
+        "Layer {0} of '{1}' reads '{2}', but no layer above it is named '{2}'; name that layer with Name = \"{2}\" (a layer reads only layers above it, so a network has no cycle)",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor DuplicateLayerName = DiagnosticCatalog.Create(
+        "NG0021", "Duplicate layer name",
+        "Layer {0} of '{1}' is named '{2}', like layer {3}; give each layer its own name",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor AddSizeMismatch = DiagnosticCatalog.Create(
+        "NG0022", "Add of values of different sizes",
+        "The [Add] layer {0} of '{1}' sums {2}; every value it adds must have the same number of units",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnreadLayer = DiagnosticCatalog.Create(
+        "NG0023", "A layer's output is never read",
+        "Nothing reads the output of layer {0} of '{1}': the layer after it reads another one (From); read it with From or [Add], or remove it",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor AddOfNothing = DiagnosticCatalog.Create(
+        "NG0024", "Add names no layer",
+        "The [Add] layer {0} of '{1}' names no layer; [Add(\"h1\")] adds layer h1 to the previous layer, [Add(\"a\", \"b\")] adds a and b",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor LastLayerNotDense = DiagnosticCatalog.Create(
+        "NG0025", "The last layer must be dense",
+        "The last layer of '{0}' is an [Add]; end the network with a [Dense] layer, whose outputs the loss reads",
+        DiagnosticSeverity.Error);
+
+    public static DiagnosticDescriptor[] All { get; } = new[]
+    {
+        UnknownLayerName, DuplicateLayerName, AddSizeMismatch, UnreadLayer, AddOfNothing, LastLayerNotDense,
+    };
+}

@@ -1,0 +1,65 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace NetGen.Generator.Ops;
+
+/// <summary>
+/// The element-wise sum of two or more values of one size, <c>s = a + b</c>: a residual (skip) connection. Its
+/// derivative towards every input is the upstream gradient itself, so each input receives <c>dL/ds</c>; an
+/// input that other nodes also read adds it to theirs (the deriver marks those steps as accumulating).
+/// </summary>
+internal sealed record AddOp : Op
+{
+    public static AddOp Instance { get; } = new();
+
+    public override string Name => "add";
+
+    public override SavedValues Saves => SavedValues.None;
+
+    public override ShapeResult Shape(IReadOnlyList<int> inputSizes) =>
+        inputSizes.Count < 2 ? ShapeResult.Invalid("add takes at least two inputs, not " + inputSizes.Count)
+        : inputSizes.Any(size => size != inputSizes[0]) ? ShapeResult.Invalid("add needs inputs of one size, not " + string.Join(", ", inputSizes))
+        : ShapeResult.Of(inputSizes[0]);
+
+    public override string ForwardFormula(OpNames names) => names.Output + " = " + string.Join(" + ", names.Inputs);
+
+    public override void EmitForward(IOpSite site)
+    {
+        var inputs = Enumerable.Range(0, site.Names.Inputs.Count).Select(site.InputValue).ToList();
+        site.Line("// " + ForwardFormula(site.Names));
+        string s = site.Output();
+        if (site.Strategy == Strategy.Unrolled)
+        {
+            for (int i = 0; i < site.Size; i++)
+            {
+                string k = "[" + i + "]";
+                site.Line(s + k + " = " + string.Join(" + ", inputs.Select(x => x + k)) + ";");
+            }
+
+            return;
+        }
+
+        site.Line("for (int i = 0; i < " + site.Size + "; i++) " + s + "[i] = " + string.Join(" + ", inputs.Select(x => x + "[i]")) + ";");
+    }
+
+    public override string DerivativeFormula(OpNames names, Wrt wrt) =>
+        "dL/d" + names.Input(wrt.Index) + " = dL/d" + names.Output + "      (d(" + string.Join(" + ", names.Inputs) + ")/d" + names.Input(wrt.Index) + " = 1)";
+
+    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate)
+    {
+        string ds = site.Gradient();
+        string dx = site.InputGradient(wrt.Index);
+        string op = accumulate ? " += " : " = ";
+        if (site.Strategy == Strategy.Unrolled)
+        {
+            for (int i = 0; i < site.Size; i++)
+            {
+                site.Line(dx + "[" + i + "]" + op + ds + "[" + i + "];");
+            }
+
+            return;
+        }
+
+        site.Line("for (int i = 0; i < " + site.Size + "; i++) " + dx + "[i]" + op + ds + "[i];");
+    }
+}

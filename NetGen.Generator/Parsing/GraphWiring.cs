@@ -1,0 +1,172 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using NetGen.Generator.Diagnostics;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Parsing;
+
+/// <summary>
+/// How one layer attribute wires into the graph: its <c>Name</c>, the layer it reads (<c>From</c>), and for
+/// <c>[Add]</c> the layers it adds. <see cref="Resolve"/> turns the names into layer indices, once every
+/// attribute has been read, and reports each wiring mistake on the attribute that makes it. A layer can read
+/// only layers above it, so a network cannot have a cycle.
+/// </summary>
+internal sealed class GraphWiring
+{
+    private GraphWiring(string? name, string? from, string[]? adds, bool readable)
+    {
+        Name = name;
+        From = from;
+        Adds = adds;
+        Readable = readable;
+    }
+
+    public string? Name { get; }
+
+    public string? From { get; }
+
+    /// <summary>The names an <c>[Add]</c> lists; null for other layers.</summary>
+    public string[]? Adds { get; }
+
+    /// <summary>False when a name could not be read as a string (a half-typed argument).</summary>
+    public bool Readable { get; }
+
+    /// <summary>True when the layer takes part in anything but a plain chain.</summary>
+    public bool IsGraph => Name is not null || From is not null || Adds is not null;
+
+    public static GraphWiring Read(AttributeData attribute)
+    {
+        string? name = null, from = null;
+        bool readable = true;
+        foreach (var argument in attribute.NamedArguments)
+        {
+            switch (argument.Key)
+            {
+                case "Name":
+                    name = argument.Value.Value as string;
+                    readable &= name is not null;
+                    break;
+                case "From":
+                    from = argument.Value.Value as string;
+                    readable &= from is not null;
+                    break;
+            }
+        }
+
+        string[]? adds = null;
+        if (attribute.AttributeClass?.ToDisplayString() == SpecParser.AddAttributeName)
+        {
+            adds = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
+                ? attribute.ConstructorArguments[0].Values.Select(v => v.Value as string ?? string.Empty).ToArray()
+                : new string[0];
+            readable &= adds.All(a => a.Length > 0);
+        }
+
+        return new GraphWiring(name, from, adds, readable);
+    }
+
+    /// <summary>
+    /// Resolves names to layer indices (0 is the network input) and stores them in each layer's
+    /// <see cref="LayerSpec.Sources"/>; reports unknown and duplicate names (NG0020, NG0021), adds of values of
+    /// different sizes (NG0022), layers nothing reads (NG0023), an add of nothing (NG0024) and a network that does
+    /// not end in a dense layer (NG0025). A chain (no names at all) is left as it is. Returns false on any error.
+    /// </summary>
+    public static bool Resolve(string network, int inputs, List<LayerSpec> layers, List<GraphWiring> wiring, List<LocationInfo?> locations, List<DiagnosticInfo> diagnostics)
+    {
+        if (!wiring.Any(w => w.IsGraph))
+        {
+            return true;
+        }
+
+        int errors = diagnostics.Count;
+        var byName = new Dictionary<string, int>(System.StringComparer.Ordinal);
+        var sizes = new int[layers.Count + 1];
+        var read = new bool[layers.Count + 1];
+        sizes[0] = inputs;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            int index = i + 1;
+            var layer = layers[i];
+            var w = wiring[i];
+            var location = locations[i];
+            var names = w.Adds is { } adds ? (adds.Length == 1 ? new[] { (string?)null, adds[0] } : adds.Select(a => (string?)a).ToArray())
+                : new[] { w.From };
+            if (w.Adds is { Length: 0 })
+            {
+                diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.AddOfNothing, location, index, network));
+                read[index - 1] = true; // it meant to add to the layer above: that layer is not the mistake
+                sizes[index] = -1;
+                continue;
+            }
+
+            var sources = new List<int>();
+            foreach (string? source in names)
+            {
+                if (source is null)
+                {
+                    sources.Add(index - 1);
+                }
+                else if (byName.TryGetValue(source, out int found))
+                {
+                    sources.Add(found);
+                }
+                else
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.UnknownLayerName, location, index, network, source));
+                    sources.Add(-1);
+                }
+            }
+
+            if (w.Name is { } own && !byName.ContainsKey(own))
+            {
+                byName[own] = index;
+            }
+            else if (w.Name is { } taken)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.DuplicateLayerName, location, index, network, taken, byName[taken]));
+            }
+
+            foreach (int source in sources.Where(s => s >= 0))
+            {
+                read[source] = true;
+            }
+
+            if (sources.Any(s => s < 0 || sizes[s] < 0))
+            {
+                sizes[index] = -1;
+                continue;
+            }
+
+            var inputSizes = sources.Select(s => sizes[s]).ToArray();
+            if (layer.Kind == LayerKind.Add && inputSizes.Any(size => size != inputSizes[0]))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.AddSizeMismatch, location, index, network,
+                    string.Join(" + ", sources.Select((s, k) => Describe(s, wiring) + " (" + inputSizes[k] + ")"))));
+                sizes[index] = -1;
+                continue;
+            }
+
+            sizes[index] = layer.Kind == LayerKind.Dense ? layer.Units : inputSizes[0];
+            layers[i] = layer with { Sources = sources.ToEquatableArray() };
+        }
+
+        for (int i = 1; i < layers.Count; i++)
+        {
+            if (!read[i] && sizes[i] >= 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.UnreadLayer, locations[i - 1], i, network));
+            }
+        }
+
+        if (layers[layers.Count - 1].Kind == LayerKind.Add)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.LastLayerNotDense, locations[layers.Count - 1], network));
+        }
+
+        return diagnostics.Count == errors;
+    }
+
+    private static string Describe(int source, List<GraphWiring> wiring) =>
+        source == 0 ? "the input" : wiring[source - 1].Name is { } name ? "'" + name + "'" : "layer " + source;
+}

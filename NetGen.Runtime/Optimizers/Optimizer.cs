@@ -133,9 +133,10 @@ public abstract class Optimizer<T>
     /// <summary>
     /// The arrays that hold the per-parameter state (velocity, moment estimates), each as long as the parameter
     /// buffer, so a <see cref="TrainingCheckpoint{T}"/> can save and restore them; empty for optimizers without state.
-    /// Optimizers with state override this, or their checkpoints resume without it.
+    /// Abstract, so that an optimizer written outside NetGen states what its state is: a default of "no state"
+    /// would let its checkpoints resume silently from zero state.
     /// </summary>
-    protected internal virtual IReadOnlyList<T[]> StateBuffers => [];
+    protected internal abstract IReadOnlyList<T[]> StateBuffers { get; }
 
     /// <summary>Sets the step count, the learning rate and the state as a checkpoint saved them.</summary>
     internal void RestoreState(int parameterCount, long stepCount, double learningRate, IReadOnlyList<T[]> buffers)

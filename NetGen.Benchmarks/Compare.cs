@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using NetGen;
+using NetGen.CompilerServices;
 
 namespace NetGen.Benchmarks;
 

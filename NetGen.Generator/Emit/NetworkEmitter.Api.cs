@@ -10,12 +10,12 @@ internal sealed partial class NetworkEmitter
         string ro = ReadOnlySpan;
         string rw = Span;
         string ws = Runtime + ".NetworkWorkspace<" + T + ">";
-        string check = "int batch = " + Runtime + ".NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);";
+        string check = "int batch = " + CompilerServices + ".NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);";
 
         W.Line("/// <inheritdoc/>");
         using (W.Block("public void Predict(" + ro + " input, " + rw + " output)"))
         {
-            W.Line(Runtime + ".NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);");
+            W.Line(CompilerServices + ".NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);");
             if (Plan.PredictScratchOnHeap)
             {
                 W.Line(rw + " values = t_predictValues ??= new " + T + "[SampleStride];");
@@ -36,8 +36,8 @@ internal sealed partial class NetworkEmitter
         using (W.Block("public void Forward(" + ro + " inputs, " + rw + " outputs, " + ws + " workspace)"))
         {
             W.Line(check);
-            W.Line(Runtime + ".NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));");
-            W.Line(rw + " buffer = workspace.Buffer;");
+            W.Line(CompilerServices + ".NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));");
+            W.Line(rw + " buffer = " + CompilerServices + ".WorkspaceAccess.Buffer(workspace);");
             if (Plan.Batched)
             {
                 W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + Inference + ");");
@@ -61,8 +61,8 @@ internal sealed partial class NetworkEmitter
         using (W.Block("public " + T + " ComputeLoss(" + ro + " inputs, " + ro + " targets, " + ws + " workspace)"))
         {
             W.Line(check);
-            W.Line(Runtime + ".NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));");
-            W.Line(rw + " buffer = workspace.Buffer;");
+            W.Line(CompilerServices + ".NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));");
+            W.Line(rw + " buffer = " + CompilerServices + ".WorkspaceAccess.Buffer(workspace);");
             if (Plan.Batched)
             {
                 W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ");");
@@ -89,9 +89,9 @@ internal sealed partial class NetworkEmitter
         using (W.Block("public " + T + " ForwardBackward(" + ro + " inputs, " + ro + " targets, " + rw + " gradient, " + ws + " workspace)"))
         {
             W.Line(check);
-            W.Line(Runtime + ".NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));");
-            W.Line(Runtime + ".NetworkArguments.CheckGradient(gradient.Length, ParameterCount);");
-            W.Line(rw + " buffer = workspace.Buffer;");
+            W.Line(CompilerServices + ".NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));");
+            W.Line(CompilerServices + ".NetworkArguments.CheckGradient(gradient.Length, ParameterCount);");
+            W.Line(rw + " buffer = " + CompilerServices + ".WorkspaceAccess.Buffer(workspace);");
             if (Plan.Batched)
             {
                 W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ");");

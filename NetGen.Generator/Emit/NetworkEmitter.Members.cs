@@ -180,10 +180,10 @@ internal sealed partial class NetworkEmitter
                 switch (tensor.Initializer)
                 {
                     case WeightInitializer.HeUniform:
-                        W.Line(Runtime + ".Initializers.HeUniform(" + view + ", fanIn: " + tensor.Columns + ", random);");
+                        W.Line(CompilerServices + ".Initializers.HeUniform(" + view + ", fanIn: " + tensor.Columns + ", random);");
                         break;
                     case WeightInitializer.GlorotUniform:
-                        W.Line(Runtime + ".Initializers.GlorotUniform(" + view + ", fanIn: " + tensor.Columns + ", fanOut: " + tensor.Rows + ", random);");
+                        W.Line(CompilerServices + ".Initializers.GlorotUniform(" + view + ", fanIn: " + tensor.Columns + ", fanOut: " + tensor.Rows + ", random);");
                         break;
                     case null:
                         // Zeros, from the Clear above.

@@ -175,7 +175,7 @@ internal sealed partial class NetworkEmitter
 
         public string Prediction => prediction;
 
-        public string Runtime(string type) => NetworkEmitter.Runtime + "." + type;
+        public string CompilerService(string type) => NetworkEmitter.CompilerServices + "." + type;
 
         public void Line(string text) => emitter.W.Line(text);
     }

@@ -17,6 +17,9 @@ namespace NetGen.Generator.Emit;
 internal sealed partial class NetworkEmitter
 {
     public const string Runtime = "global::NetGen";
+
+    /// <summary>The runtime's namespace of what only generated code calls (hidden from IntelliSense).</summary>
+    public const string CompilerServices = Runtime + ".CompilerServices";
     private const string SpanType = "global::System.Span";
     private const string ReadOnlySpanType = "global::System.ReadOnlySpan";
 

@@ -95,7 +95,7 @@ internal sealed class OpSite : IOpSite
 
     public string ParameterGradientSlice(int index) => "gradient.Slice(" + ParameterPlan(index).OffsetConstant + ", " + ParameterPlan(index).Length + ")";
 
-    public string Runtime(string type) => NetworkEmitter.Runtime + "." + type;
+    public string CompilerService(string type) => NetworkEmitter.CompilerServices + "." + type;
 
     private NodePlan InputNode(int index) => Plan.Nodes[_node.Inputs[index]];
 

@@ -40,7 +40,7 @@ internal sealed record DropoutOp(double Rate, int MaskKey) : Op
         {
             using (site.Block("for (int i = 0; i < " + site.Size + "; i++)"))
             {
-                site.Line(mask + "[i] = " + site.Runtime("DropoutMask") + ".IsKept(seed, sample, " + MaskKey + ", i, "
+                site.Line(mask + "[i] = " + site.CompilerService("DropoutMask") + ".IsKept(seed, sample, " + MaskKey + ", i, "
                     + KeepThreshold(Rate).ToString(CultureInfo.InvariantCulture) + "UL) ? " + site.Notation.Literal(1 / keep) + " : " + site.Notation.Literal(0) + ";");
                 site.Line(h + "[i] = " + input + "[i] * " + mask + "[i];");
             }
@@ -64,6 +64,6 @@ internal sealed record DropoutOp(double Rate, int MaskKey) : Op
         site.Line("for (int i = 0; i < " + site.Size + "; i++) " + da + "[i]" + (accumulate ? " += " : " = ") + dh + "[i] * " + mask + "[i];");
     }
 
-    /// <summary>The keep threshold of <c>NetGen.DropoutMask.KeepThreshold</c>, from the rule both share.</summary>
+    /// <summary>The keep threshold of <c>NetGen.CompilerServices.DropoutMask.KeepThreshold</c>, from the rule both share.</summary>
     private static ulong KeepThreshold(double rate) => NetGen.Shared.DropoutRule.KeepThreshold(rate);
 }

@@ -96,6 +96,9 @@ internal interface IOpSite
     /// <summary><c>gradient.Slice(W1Offset, 4)</c>.</summary>
     string ParameterGradientSlice(int index);
 
-    /// <summary>The fully qualified name of a runtime type generated code calls (<c>global::NetGen.DenseKernels</c>).</summary>
-    string Runtime(string type);
+    /// <summary>
+    /// The fully qualified name of a type in the runtime's <c>NetGen.CompilerServices</c> namespace, which holds
+    /// what only generated code calls (<c>global::NetGen.CompilerServices.DenseKernels</c>).
+    /// </summary>
+    string CompilerService(string type);
 }

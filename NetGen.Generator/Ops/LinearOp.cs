@@ -42,7 +42,7 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
         if (site.Strategy == Strategy.Kernel)
         {
             site.Line("// " + formula + " for every sample: Z = X · " + w.Name + "ᵀ + " + b.Name + " over the batch");
-            site.Line(site.Runtime("DenseKernels") + ".Forward(" + site.BatchInput(0) + ", " + site.ParameterSlice(Weights) + ", " + site.ParameterSlice(Bias)
+            site.Line(site.CompilerService("DenseKernels") + ".Forward(" + site.BatchInput(0) + ", " + site.ParameterSlice(Weights) + ", " + site.ParameterSlice(Bias)
                 + ", " + site.BatchOutput() + ", SampleStride, batch, n: " + site.Size + ", k: " + site.InputSize(0) + ");");
             return;
         }
@@ -149,13 +149,13 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
             case { IsParameter: true, Index: Weights }:
                 site.Line("// " + DerivativeFormula(site.Names, Wrt.Parameter(Bias)));
                 site.Line("// " + DerivativeFormula(site.Names, wrt) + "   (summed over the batch: dW += dZᵀ · X)");
-                site.Line(site.Runtime("DenseKernels") + ".AccumulateWeightGradient(" + site.BatchGradient() + ", SampleStride, " + site.BatchInput(0)
+                site.Line(site.CompilerService("DenseKernels") + ".AccumulateWeightGradient(" + site.BatchGradient() + ", SampleStride, " + site.BatchInput(0)
                     + ", " + site.ParameterGradientSlice(Weights) + ", " + site.ParameterGradientSlice(Bias) + ", batch, n: " + site.Size + ", k: " + site.InputSize(0) + ");");
                 break;
             case { IsParameter: false, Index: 0 }:
                 site.Line("// " + DerivativeFormula(site.Names, wrt));
                 site.Line("// (for every sample: dX = dZ · " + site.Parameter(Weights).Name + ")");
-                site.Line(site.Runtime("DenseKernels") + ".InputGradient(" + site.BatchGradient() + ", SampleStride, " + site.ParameterSlice(Weights)
+                site.Line(site.CompilerService("DenseKernels") + ".InputGradient(" + site.BatchGradient() + ", SampleStride, " + site.ParameterSlice(Weights)
                     + ", " + site.BatchInputGradient(0) + ", SampleStride, batch, n: " + site.Size + ", k: " + site.InputSize(0)
                     + (accumulate ? ", accumulate: true" : string.Empty) + ");");
                 break;

@@ -44,7 +44,7 @@ internal abstract record LossOp
     {
         site.Line("// " + Definition(site.Input));
         site.Line("// " + Formula(site.Input, site.Prediction));
-        site.Line("return " + site.Runtime("CompilerServices.SampleLoss") + "." + RuntimeFunction + "(" + site.Input + ", t, d" + site.Input + ");");
+        site.Line("return " + site.CompilerService("SampleLoss") + "." + RuntimeFunction + "(" + site.Input + ", t, d" + site.Input + ");");
     }
 
     /// <summary>The loss unit of <paramref name="kind"/>.</summary>
@@ -67,8 +67,8 @@ internal interface ILossSite
     /// <summary>The prediction (the same value unless the loss reads the logits).</summary>
     string Prediction { get; }
 
-    /// <summary>The fully qualified name of a runtime type generated code calls.</summary>
-    string Runtime(string type);
+    /// <summary>The fully qualified name of a type in <c>NetGen.CompilerServices</c> (see <see cref="IOpSite.CompilerService"/>).</summary>
+    string CompilerService(string type);
 
     void Line(string text);
 }

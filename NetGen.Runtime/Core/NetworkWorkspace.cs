@@ -1,4 +1,4 @@
-using System.ComponentModel;
+using NetGen.CompilerServices;
 
 namespace NetGen;
 
@@ -56,11 +56,9 @@ public sealed class NetworkWorkspace<T>
     /// </summary>
     public int SampleOffset { get; set; }
 
-    /// <summary>The whole scratch buffer. Generated code owns its layout.</summary>
-    [EditorBrowsable(EditorBrowsableState.Advanced)]
-    public Span<T> Buffer => _buffer;
-
-    /// <summary>The scratch region of sample <paramref name="sample"/> of the batch.</summary>
-    [EditorBrowsable(EditorBrowsableState.Advanced)]
-    public Span<T> Sample(int sample) => _buffer.AsSpan(sample * ElementsPerSample, ElementsPerSample);
+    /// <summary>
+    /// The whole scratch buffer, whose layout the network that created the workspace owns. Generated code
+    /// reaches it through <see cref="WorkspaceAccess.Buffer"/>.
+    /// </summary>
+    internal Span<T> Buffer => _buffer;
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using NetGen.CompilerServices;
 using NetGen.Shared;
 
 namespace NetGen.Graph;

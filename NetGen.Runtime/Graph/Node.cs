@@ -1,4 +1,5 @@
 using System.Numerics;
+using NetGen.CompilerServices;
 
 namespace NetGen.Graph;
 

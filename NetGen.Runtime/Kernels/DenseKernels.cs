@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace NetGen;
+namespace NetGen.CompilerServices;
 
 /// <summary>
 /// Register-blocked matrix kernels of a dense layer over a minibatch, the work of batched training:
@@ -23,7 +23,7 @@ namespace NetGen;
 /// and that width, never on the thread that runs them; different widths add in a different order and may
 /// differ in the last bits. Arguments are validated once per call; the loops then read without bounds checks.
 /// </remarks>
-[EditorBrowsable(EditorBrowsableState.Advanced)]
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class DenseKernels
 {
     /// <summary>

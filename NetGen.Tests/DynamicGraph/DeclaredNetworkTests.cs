@@ -1,3 +1,4 @@
+using NetGen.CompilerServices;
 using NetGen.Graph;
 using NetGen.Tests.Gradients;
 using NetGen.Tests.Networks;

@@ -1,3 +1,4 @@
+using NetGen.CompilerServices;
 using NetGen.Tests.Networks;
 
 namespace NetGen.Tests.Gradients;
@@ -49,7 +50,7 @@ public class DropoutTests
         int dropped = 0, kept = 0;
         for (int s = 0; s < Batch; s++)
         {
-            var mask = workspace.Sample(s).Slice(240, 80);
+            var mask = WorkspaceAccess.Buffer(workspace).Slice((s * workspace.ElementsPerSample) + 240, 80);
             foreach (double m in mask)
             {
                 Assert.True(m == 0 || m == 2, $"mask value {m}");
@@ -84,7 +85,7 @@ public class DropoutTests
         ulong threshold = DropoutMask.KeepThreshold(0.5);
         for (int s = 0; s < Batch; s++)
         {
-            var mask = workspace.Sample(s).Slice(240, 80);
+            var mask = WorkspaceAccess.Buffer(workspace).Slice((s * workspace.ElementsPerSample) + 240, 80);
             for (int unit = 0; unit < 80; unit++)
             {
                 Assert.Equal(DropoutMask.IsKept(12345, 64 + s, 2, unit, threshold) ? 2.0 : 0.0, mask[unit]);

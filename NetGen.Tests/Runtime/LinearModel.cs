@@ -1,4 +1,5 @@
 using System.Numerics;
+using NetGen.CompilerServices;
 using Xunit;
 
 namespace NetGen.Tests.Runtime;
@@ -77,7 +78,7 @@ internal sealed class LinearModel<T> : INetwork<T>
     public T ComputeLoss(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, NetworkWorkspace<T> workspace)
     {
         int batch = CheckBatch(inputs, targets.Length, workspace);
-        var logits = workspace.Buffer[..(batch * OutputSize)];
+        var logits = WorkspaceAccess.Buffer(workspace)[..(batch * OutputSize)];
         Logits(inputs, logits);
         return Losses.Compute<T>(Description.Loss, logits, targets, OutputSize);
     }
@@ -91,8 +92,8 @@ internal sealed class LinearModel<T> : INetwork<T>
             Assert.Fail($"The gradient has {gradient.Length} values, not {ParameterCount}.");
         }
 
-        var logits = workspace.Buffer[..(batch * OutputSize)];
-        var logitGradients = workspace.Buffer.Slice(workspace.BatchCapacity * OutputSize, batch * OutputSize);
+        var logits = WorkspaceAccess.Buffer(workspace)[..(batch * OutputSize)];
+        var logitGradients = WorkspaceAccess.Buffer(workspace).Slice(workspace.BatchCapacity * OutputSize, batch * OutputSize);
         Logits(inputs, logits);
         T loss = Losses.Compute<T>(Description.Loss, logits, targets, OutputSize, logitGradients);
 

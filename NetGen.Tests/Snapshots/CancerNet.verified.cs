@@ -139,8 +139,8 @@ partial class CancerNet : global::NetGen.INetwork<double>
     {
         var random = new global::NetGen.DeterministicRandom(seed);
         global::System.Array.Clear(_parameters);
-        global::NetGen.Initializers.GlorotUniform(new global::System.Span<double>(_parameters, W1Offset, 480), fanIn: 30, fanOut: 16, random);
-        global::NetGen.Initializers.GlorotUniform(new global::System.Span<double>(_parameters, W2Offset, 16), fanIn: 16, fanOut: 1, random);
+        global::NetGen.CompilerServices.Initializers.GlorotUniform(new global::System.Span<double>(_parameters, W1Offset, 480), fanIn: 30, fanOut: 16, random);
+        global::NetGen.CompilerServices.Initializers.GlorotUniform(new global::System.Span<double>(_parameters, W2Offset, 16), fanIn: 16, fanOut: 1, random);
         // Biases start at zero.
     }
 
@@ -153,7 +153,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
     /// <inheritdoc/>
     public void Predict(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
     {
-        global::NetGen.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
+        global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
         global::System.Span<double> values = stackalloc double[SampleStride];
         ForwardBatch(_parameters, input, values, 1);
         values.Slice(PredictionOffset, OutputSize).CopyTo(output);
@@ -162,9 +162,9 @@ partial class CancerNet : global::NetGen.INetwork<double>
     /// <inheritdoc/>
     public void Forward(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, global::NetGen.NetworkWorkspace<double> workspace)
     {
-        int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
-        global::NetGen.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
-        global::System.Span<double> buffer = workspace.Buffer;
+        int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
+        global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
+        global::System.Span<double> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
         ForwardBatch(_parameters, inputs, buffer, batch);
         for (int s = 0; s < batch; s++)
         {
@@ -176,9 +176,9 @@ partial class CancerNet : global::NetGen.INetwork<double>
     /// <inheritdoc/>
     public double ComputeLoss(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::NetGen.NetworkWorkspace<double> workspace)
     {
-        int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
-        global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
-        global::System.Span<double> buffer = workspace.Buffer;
+        int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
+        global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
+        global::System.Span<double> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
         ForwardBatch(_parameters, inputs, buffer, batch);
         double loss = 0;
         for (int s = 0; s < batch; s++)
@@ -193,10 +193,10 @@ partial class CancerNet : global::NetGen.INetwork<double>
     /// <inheritdoc/>
     public double ForwardBackward(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, global::NetGen.NetworkWorkspace<double> workspace)
     {
-        int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
-        global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
-        global::NetGen.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
-        global::System.Span<double> buffer = workspace.Buffer;
+        int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
+        global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
+        global::NetGen.CompilerServices.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
+        global::System.Span<double> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
         ForwardBatch(_parameters, inputs, buffer, batch);
         return (double)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch);
     }
@@ -209,7 +209,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
     {
         // Layer 1: Dense 30 -> 16, Tanh
         // z1 = W1 · x + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
-        global::NetGen.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 480), parameters.Slice(B1Offset, 16), buffer.Slice(Z1Offset), SampleStride, batch, n: 16, k: 30);
+        global::NetGen.CompilerServices.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 480), parameters.Slice(B1Offset, 16), buffer.Slice(Z1Offset), SampleStride, batch, n: 16, k: 30);
 
         for (int s = 0; s < batch; s++)
         {
@@ -338,7 +338,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
 
         // dL/db1 += dL/dz1
         // dL/dW1 += dL/dz1 · xᵀ   (summed over the batch: dW += dZᵀ · X)
-        global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z1GradientOffset), SampleStride, inputs, InputSize, gradient.Slice(W1Offset, 480), gradient.Slice(B1Offset, 16), batch, n: 16, k: 30);
+        global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z1GradientOffset), SampleStride, inputs, InputSize, gradient.Slice(W1Offset, 480), gradient.Slice(B1Offset, 16), batch, n: 16, k: 30);
 
         return loss;
     }

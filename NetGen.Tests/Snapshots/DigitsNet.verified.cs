@@ -141,8 +141,8 @@ namespace Demo
         {
             var random = new global::NetGen.DeterministicRandom(seed);
             global::System.Array.Clear(_parameters);
-            global::NetGen.Initializers.HeUniform(new global::System.Span<float>(_parameters, W1Offset, 4096), fanIn: 64, random);
-            global::NetGen.Initializers.GlorotUniform(new global::System.Span<float>(_parameters, W2Offset, 640), fanIn: 64, fanOut: 10, random);
+            global::NetGen.CompilerServices.Initializers.HeUniform(new global::System.Span<float>(_parameters, W1Offset, 4096), fanIn: 64, random);
+            global::NetGen.CompilerServices.Initializers.GlorotUniform(new global::System.Span<float>(_parameters, W2Offset, 640), fanIn: 64, fanOut: 10, random);
             // Biases start at zero.
         }
 
@@ -155,7 +155,7 @@ namespace Demo
         /// <inheritdoc/>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::NetGen.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
+            global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
             global::System.Span<float> values = stackalloc float[SampleStride];
             ForwardBatch(_parameters, input, values, 1);
             values.Slice(PredictionOffset, OutputSize).CopyTo(output);
@@ -164,9 +164,9 @@ namespace Demo
         /// <inheritdoc/>
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
-            global::NetGen.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
-            global::System.Span<float> buffer = workspace.Buffer;
+            int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
+            global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
+            global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
             ForwardBatch(_parameters, inputs, buffer, batch);
             for (int s = 0; s < batch; s++)
             {
@@ -178,9 +178,9 @@ namespace Demo
         /// <inheritdoc/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
-            global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
-            global::System.Span<float> buffer = workspace.Buffer;
+            int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
+            global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
+            global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
             ForwardBatch(_parameters, inputs, buffer, batch);
             double loss = 0;
             for (int s = 0; s < batch; s++)
@@ -195,10 +195,10 @@ namespace Demo
         /// <inheritdoc/>
         public float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
-            global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
-            global::NetGen.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
-            global::System.Span<float> buffer = workspace.Buffer;
+            int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
+            global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
+            global::NetGen.CompilerServices.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
+            global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
             ForwardBatch(_parameters, inputs, buffer, batch);
             return (float)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch);
         }
@@ -211,7 +211,7 @@ namespace Demo
         {
             // Layer 1: Dense 64 -> 64, ReLU
             // z1 = W1 · x + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
-            global::NetGen.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 4096), parameters.Slice(B1Offset, 64), buffer.Slice(Z1Offset), SampleStride, batch, n: 64, k: 64);
+            global::NetGen.CompilerServices.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 4096), parameters.Slice(B1Offset, 64), buffer.Slice(Z1Offset), SampleStride, batch, n: 64, k: 64);
 
             for (int s = 0; s < batch; s++)
             {
@@ -224,7 +224,7 @@ namespace Demo
 
             // Layer 2: Dense 64 -> 10, Identity
             // z2 = W2 · a1 + b2 for every sample: Z = X · W2ᵀ + b2 over the batch
-            global::NetGen.DenseKernels.Forward(buffer.Slice(A1Offset), SampleStride, parameters.Slice(W2Offset, 640), parameters.Slice(B2Offset, 10), buffer.Slice(Z2Offset), SampleStride, batch, n: 10, k: 64);
+            global::NetGen.CompilerServices.DenseKernels.Forward(buffer.Slice(A1Offset), SampleStride, parameters.Slice(W2Offset, 640), parameters.Slice(B2Offset, 10), buffer.Slice(Z2Offset), SampleStride, batch, n: 10, k: 64);
 
             for (int s = 0; s < batch; s++)
             {
@@ -274,11 +274,11 @@ namespace Demo
 
             // dL/db2 += dL/dz2
             // dL/dW2 += dL/dz2 · a1ᵀ   (summed over the batch: dW += dZᵀ · X)
-            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z2GradientOffset), SampleStride, buffer.Slice(A1Offset), SampleStride, gradient.Slice(W2Offset, 640), gradient.Slice(B2Offset, 10), batch, n: 10, k: 64);
+            global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z2GradientOffset), SampleStride, buffer.Slice(A1Offset), SampleStride, gradient.Slice(W2Offset, 640), gradient.Slice(B2Offset, 10), batch, n: 10, k: 64);
 
             // dL/da1 = W2ᵀ · dL/dz2
             // (for every sample: dX = dZ · W2)
-            global::NetGen.DenseKernels.InputGradient(buffer.Slice(Z2GradientOffset), SampleStride, parameters.Slice(W2Offset, 640), buffer.Slice(A1GradientOffset), SampleStride, batch, n: 10, k: 64);
+            global::NetGen.CompilerServices.DenseKernels.InputGradient(buffer.Slice(Z2GradientOffset), SampleStride, parameters.Slice(W2Offset, 640), buffer.Slice(A1GradientOffset), SampleStride, batch, n: 10, k: 64);
 
             // dL/dz1 = z1 > 0 ? dL/da1 : 0
             for (int s = 0; s < batch; s++)
@@ -292,7 +292,7 @@ namespace Demo
 
             // dL/db1 += dL/dz1
             // dL/dW1 += dL/dz1 · xᵀ   (summed over the batch: dW += dZᵀ · X)
-            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z1GradientOffset), SampleStride, inputs, InputSize, gradient.Slice(W1Offset, 4096), gradient.Slice(B1Offset, 64), batch, n: 64, k: 64);
+            global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z1GradientOffset), SampleStride, inputs, InputSize, gradient.Slice(W1Offset, 4096), gradient.Slice(B1Offset, 64), batch, n: 64, k: 64);
 
             return loss;
         }

@@ -155,8 +155,8 @@ namespace Demo
         {
             var random = new global::NetGen.DeterministicRandom(seed);
             global::System.Array.Clear(_parameters);
-            global::NetGen.Initializers.HeUniform(new global::System.Span<float>(_parameters, W1Offset, 512), fanIn: 16, random);
-            global::NetGen.Initializers.GlorotUniform(new global::System.Span<float>(_parameters, W2Offset, 96), fanIn: 32, fanOut: 3, random);
+            global::NetGen.CompilerServices.Initializers.HeUniform(new global::System.Span<float>(_parameters, W1Offset, 512), fanIn: 16, random);
+            global::NetGen.CompilerServices.Initializers.GlorotUniform(new global::System.Span<float>(_parameters, W2Offset, 96), fanIn: 32, fanOut: 3, random);
             // Biases start at zero.
         }
 
@@ -169,7 +169,7 @@ namespace Demo
         /// <inheritdoc/>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::NetGen.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
+            global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
             global::System.Span<float> values = stackalloc float[SampleStride];
             ForwardBatch(_parameters, input, values, 1, training: false, seed: 0, sampleOffset: 0);
             values.Slice(PredictionOffset, OutputSize).CopyTo(output);
@@ -178,9 +178,9 @@ namespace Demo
         /// <inheritdoc/>
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
-            global::NetGen.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
-            global::System.Span<float> buffer = workspace.Buffer;
+            int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
+            global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
+            global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
             ForwardBatch(_parameters, inputs, buffer, batch, training: false, seed: 0, sampleOffset: 0);
             for (int s = 0; s < batch; s++)
             {
@@ -192,9 +192,9 @@ namespace Demo
         /// <inheritdoc/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
-            global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
-            global::System.Span<float> buffer = workspace.Buffer;
+            int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
+            global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
+            global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
             ForwardBatch(_parameters, inputs, buffer, batch, workspace.Training, workspace.DropoutSeed, workspace.SampleOffset);
             double loss = 0;
             for (int s = 0; s < batch; s++)
@@ -209,10 +209,10 @@ namespace Demo
         /// <inheritdoc/>
         public float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
-            global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
-            global::NetGen.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
-            global::System.Span<float> buffer = workspace.Buffer;
+            int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
+            global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
+            global::NetGen.CompilerServices.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
+            global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
             ForwardBatch(_parameters, inputs, buffer, batch, workspace.Training, workspace.DropoutSeed, workspace.SampleOffset);
             return (float)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch);
         }
@@ -237,7 +237,7 @@ namespace Demo
                 {
                     for (int i = 0; i < 16; i++)
                     {
-                        xDropMask[i] = global::NetGen.DropoutMask.IsKept(seed, sample, 1, i, 3435973837UL) ? 1.25f : 0f;
+                        xDropMask[i] = global::NetGen.CompilerServices.DropoutMask.IsKept(seed, sample, 1, i, 3435973837UL) ? 1.25f : 0f;
                         xDrop[i] = x[i] * xDropMask[i];
                     }
                 }
@@ -250,7 +250,7 @@ namespace Demo
 
             // Layer 2: Dense 16 -> 32, ReLU
             // z1 = W1 · xDrop + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
-            global::NetGen.DenseKernels.Forward(buffer.Slice(XDropOffset), SampleStride, parameters.Slice(W1Offset, 512), parameters.Slice(B1Offset, 32), buffer.Slice(Z1Offset), SampleStride, batch, n: 32, k: 16);
+            global::NetGen.CompilerServices.DenseKernels.Forward(buffer.Slice(XDropOffset), SampleStride, parameters.Slice(W1Offset, 512), parameters.Slice(B1Offset, 32), buffer.Slice(Z1Offset), SampleStride, batch, n: 32, k: 16);
 
             for (int s = 0; s < batch; s++)
             {
@@ -274,7 +274,7 @@ namespace Demo
                 {
                     for (int i = 0; i < 32; i++)
                     {
-                        a1DropMask[i] = global::NetGen.DropoutMask.IsKept(seed, sample, 3, i, 2147483648UL) ? 2f : 0f;
+                        a1DropMask[i] = global::NetGen.CompilerServices.DropoutMask.IsKept(seed, sample, 3, i, 2147483648UL) ? 2f : 0f;
                         a1Drop[i] = a1[i] * a1DropMask[i];
                     }
                 }
@@ -287,7 +287,7 @@ namespace Demo
 
             // Layer 4: Dense 32 -> 3, Softmax
             // z2 = W2 · a1Drop + b2 for every sample: Z = X · W2ᵀ + b2 over the batch
-            global::NetGen.DenseKernels.Forward(buffer.Slice(A1DropOffset), SampleStride, parameters.Slice(W2Offset, 96), parameters.Slice(B2Offset, 3), buffer.Slice(Z2Offset), SampleStride, batch, n: 3, k: 32);
+            global::NetGen.CompilerServices.DenseKernels.Forward(buffer.Slice(A1DropOffset), SampleStride, parameters.Slice(W2Offset, 96), parameters.Slice(B2Offset, 3), buffer.Slice(Z2Offset), SampleStride, batch, n: 3, k: 32);
 
             for (int s = 0; s < batch; s++)
             {
@@ -337,11 +337,11 @@ namespace Demo
 
             // dL/db2 += dL/dz2
             // dL/dW2 += dL/dz2 · a1Dropᵀ   (summed over the batch: dW += dZᵀ · X)
-            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z2GradientOffset), SampleStride, buffer.Slice(A1DropOffset), SampleStride, gradient.Slice(W2Offset, 96), gradient.Slice(B2Offset, 3), batch, n: 3, k: 32);
+            global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z2GradientOffset), SampleStride, buffer.Slice(A1DropOffset), SampleStride, gradient.Slice(W2Offset, 96), gradient.Slice(B2Offset, 3), batch, n: 3, k: 32);
 
             // dL/da1Drop = W2ᵀ · dL/dz2
             // (for every sample: dX = dZ · W2)
-            global::NetGen.DenseKernels.InputGradient(buffer.Slice(Z2GradientOffset), SampleStride, parameters.Slice(W2Offset, 96), buffer.Slice(A1DropGradientOffset), SampleStride, batch, n: 3, k: 32);
+            global::NetGen.CompilerServices.DenseKernels.InputGradient(buffer.Slice(Z2GradientOffset), SampleStride, parameters.Slice(W2Offset, 96), buffer.Slice(A1DropGradientOffset), SampleStride, batch, n: 3, k: 32);
 
             // dL/da1 = dL/da1Drop * a1DropMask      (the forward pass's mask: 1 / (1 - rate) where kept, else 0)
             for (int s = 0; s < batch; s++)
@@ -365,7 +365,7 @@ namespace Demo
 
             // dL/db1 += dL/dz1
             // dL/dW1 += dL/dz1 · xDropᵀ   (summed over the batch: dW += dZᵀ · X)
-            global::NetGen.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z1GradientOffset), SampleStride, buffer.Slice(XDropOffset), SampleStride, gradient.Slice(W1Offset, 512), gradient.Slice(B1Offset, 32), batch, n: 32, k: 16);
+            global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z1GradientOffset), SampleStride, buffer.Slice(XDropOffset), SampleStride, gradient.Slice(W1Offset, 512), gradient.Slice(B1Offset, 32), batch, n: 32, k: 16);
 
             return loss;
         }

@@ -143,8 +143,8 @@ namespace Demo
         {
             var random = new global::NetGen.DeterministicRandom(seed);
             global::System.Array.Clear(_parameters);
-            global::NetGen.Initializers.GlorotUniform(new global::System.Span<float>(_parameters, W1Offset, 4), fanIn: 2, fanOut: 2, random);
-            global::NetGen.Initializers.GlorotUniform(new global::System.Span<float>(_parameters, W2Offset, 2), fanIn: 2, fanOut: 1, random);
+            global::NetGen.CompilerServices.Initializers.GlorotUniform(new global::System.Span<float>(_parameters, W1Offset, 4), fanIn: 2, fanOut: 2, random);
+            global::NetGen.CompilerServices.Initializers.GlorotUniform(new global::System.Span<float>(_parameters, W2Offset, 2), fanIn: 2, fanOut: 1, random);
             // Biases start at zero.
         }
 
@@ -157,7 +157,7 @@ namespace Demo
         /// <inheritdoc/>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::NetGen.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
+            global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
             global::System.Span<float> values = stackalloc float[SampleStride];
             ForwardSample(_parameters, input, values);
             values.Slice(PredictionOffset, OutputSize).CopyTo(output);
@@ -166,9 +166,9 @@ namespace Demo
         /// <inheritdoc/>
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
-            global::NetGen.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
-            global::System.Span<float> buffer = workspace.Buffer;
+            int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
+            global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
+            global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
@@ -180,9 +180,9 @@ namespace Demo
         /// <inheritdoc/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
-            global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
-            global::System.Span<float> buffer = workspace.Buffer;
+            int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
+            global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
+            global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
             double loss = 0;
             for (int s = 0; s < batch; s++)
             {
@@ -197,10 +197,10 @@ namespace Demo
         /// <inheritdoc/>
         public float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetGen.NetworkWorkspace<float> workspace)
         {
-            int batch = global::NetGen.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
-            global::NetGen.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
-            global::NetGen.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
-            global::System.Span<float> buffer = workspace.Buffer;
+            int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
+            global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
+            global::NetGen.CompilerServices.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
+            global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
             double loss = 0;
             for (int s = 0; s < batch; s++)
             {

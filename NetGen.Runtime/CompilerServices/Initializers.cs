@@ -1,8 +1,10 @@
+using System.ComponentModel;
 using System.Numerics;
 
-namespace NetGen;
+namespace NetGen.CompilerServices;
 
 /// <summary>Weight initializers. Generated networks call these from <c>InitializeParameters</c>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Initializers
 {
     /// <summary>

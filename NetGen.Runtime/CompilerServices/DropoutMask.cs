@@ -1,10 +1,13 @@
-namespace NetGen;
+using System.ComponentModel;
+
+namespace NetGen.CompilerServices;
 
 /// <summary>
 /// Dropout masks as a pure function of (seed, sample, layer, unit): generated code and the dynamic
 /// graph draw identical masks without sharing any state, so the masks do not depend on which
 /// thread processes which sample, and a gradient check can replay them exactly.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class DropoutMask
 {
     /// <summary>

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace NetGen;
+namespace NetGen.CompilerServices;
 
 /// <summary>
 /// Argument checks shared by all generated networks, so every network reports a wrong buffer the

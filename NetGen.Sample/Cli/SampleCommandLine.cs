@@ -113,8 +113,9 @@ internal sealed class SampleCommandLine
     /// <param name="predict">Runs <c>predict</c>.</param>
     /// <param name="graph">Runs <c>graph</c> for a network name.</param>
     /// <param name="playground">Runs <c>playground</c>.</param>
+    /// <param name="grid">Runs <c>grid</c>.</param>
     public SampleCommandLine(Func<int>? runDefault = null, Func<string, TrainSettings, string?, int>? train = null, Func<PredictRequest, int>? predict = null, Func<string, int>? graph = null,
-        Func<PlaygroundSettings, int>? playground = null)
+        Func<PlaygroundSettings, int>? playground = null, Func<int>? grid = null)
     {
         graph ??= SampleActions.Graph;
         runDefault ??= SampleActions.RunDefault;
@@ -179,6 +180,10 @@ internal sealed class SampleCommandLine
         Distributed.AddTo(distributed);
         distributed.SetAction(result => train("distributed", Distributed.Bind(result), null));
         Root.Subcommands.Add(distributed);
+
+        var gridCommand = new Command("grid", "Choose the digits classifier's hidden-layer width (16, 32 or 64 ReLU units) and epoch count by 10-fold cross-validation on the training images, retrain the best on all of them and print its test accuracy (the README's cross-validation example).");
+        gridCommand.SetAction(_ => (grid ?? SampleActions.Grid)());
+        Root.Subcommands.Add(gridCommand);
 
         Playground = new PlaygroundCommand(playground ?? (settings => PlaygroundRun.Run(settings, Console.Out)));
         Root.Subcommands.Add(Playground.Command);

@@ -23,10 +23,10 @@ namespace NetGen;
 public sealed record EpochReport(int Epoch, int EpochCount, double TrainingLoss, double? ValidationLoss, double? ValidationAccuracy, TimeSpan Elapsed, double? LearningRate = null)
 {
     /// <summary>
-    /// The gradient and weight norms of every layer with weights, first layer first (see <see cref="LayerNorm"/>);
+    /// The gradient and weight norms of every layer with weights, first layer first (see <see cref="LayerGradientNorm"/>);
     /// empty when <see cref="TrainerOptions.NormTracking"/> is <see cref="NormTracking.Off"/>.
     /// </summary>
-    public IReadOnlyList<LayerNorm> LayerNorms { get; init; } = [];
+    public IReadOnlyList<LayerGradientNorm> LayerGradientNorms { get; init; } = [];
 
     /// <summary>One line such as <c>epoch 3/10: loss 0.4123, validation loss 0.4410, accuracy 84.20%, lr 0.001, 1.25 s</c>.</summary>
     public override string ToString()
@@ -66,7 +66,7 @@ public sealed record BatchReport(int Epoch, int EpochCount, int Batch, int Batch
     /// <summary>
     /// This batch's gradient and weight norms per layer with <see cref="NormTracking.PerBatch"/>; empty otherwise.
     /// </summary>
-    public IReadOnlyList<LayerNorm> LayerNorms { get; init; } = [];
+    public IReadOnlyList<LayerGradientNorm> LayerGradientNorms { get; init; } = [];
 
     /// <summary>Training throughput of the epoch so far.</summary>
     public double SamplesPerSecond => Elapsed > TimeSpan.Zero ? SamplesDone / Elapsed.TotalSeconds : 0;
@@ -83,19 +83,19 @@ public sealed record BatchReport(int Epoch, int EpochCount, int Batch, int Batch
 /// over the epoch's batches; for a <see cref="BatchReport"/>, that batch's norm.
 /// </param>
 /// <param name="WeightNorm">The L2 norm of the layer's weights after the epoch (or batch).</param>
-public readonly record struct LayerNorm(int Layer, string Name, double GradientNorm, double WeightNorm)
+public readonly record struct LayerGradientNorm(int Layer, string Name, double GradientNorm, double WeightNorm)
 {
     /// <summary>The layer as text, e.g. <c>W1: gradient 0.0123, weights 4.56</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name}: gradient {GradientNorm:G4}, weights {WeightNorm:G4}");
 }
 
-/// <summary>How often a <see cref="Trainer{T}"/> measures the per-layer norms of <see cref="LayerNorm"/>.</summary>
+/// <summary>How often a <see cref="Trainer{T}"/> measures the per-layer norms of <see cref="LayerGradientNorm"/>.</summary>
 public enum NormTracking
 {
-    /// <summary>Not at all: <see cref="EpochReport.LayerNorms"/> is empty.</summary>
+    /// <summary>Not at all: <see cref="EpochReport.LayerGradientNorms"/> is empty.</summary>
     Off,
 
-    /// <summary>Every batch, reported per epoch in <see cref="EpochReport.LayerNorms"/> (the default; costs one pass over the gradient per batch).</summary>
+    /// <summary>Every batch, reported per epoch in <see cref="EpochReport.LayerGradientNorms"/> (the default; costs one pass over the gradient per batch).</summary>
     PerEpoch,
 
     /// <summary>As <see cref="PerEpoch"/>, and each <see cref="BatchReport"/> also carries its batch's norms.</summary>

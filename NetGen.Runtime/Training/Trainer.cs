@@ -248,7 +248,7 @@ public sealed class Trainer<T> : IDisposable
                 {
                     batchProgress.Report(new BatchReport(epoch, epochs, batch, batchCount, batchLoss / count, first + count, Stopwatch.GetElapsedTime(startTimestamp))
                     {
-                        LayerNorms = Options.NormTracking == NormTracking.PerBatch ? MeasureNorms(_lastBatchGradientNorms, 1) : [],
+                        LayerGradientNorms = Options.NormTracking == NormTracking.PerBatch ? MeasureNorms(_lastBatchGradientNorms, 1) : [],
                     });
                 }
             }
@@ -299,7 +299,7 @@ public sealed class Trainer<T> : IDisposable
 
             var report = new EpochReport(epoch, epochs, trainingLoss, validationLoss, validationAccuracy, Stopwatch.GetElapsedTime(startTimestamp), learningRate)
             {
-                LayerNorms = Options.NormTracking == NormTracking.Off ? [] : MeasureNorms(_gradientNormSums, state.BatchesDone),
+                LayerGradientNorms = Options.NormTracking == NormTracking.Off ? [] : MeasureNorms(_gradientNormSums, state.BatchesDone),
             };
             history.Add(report);
             progress?.Report(report);
@@ -406,14 +406,14 @@ public sealed class Trainer<T> : IDisposable
     }
 
     /// <summary>The per-layer norms: the gradient norms summed over <paramref name="batches"/> batches, averaged; the weights' norms now.</summary>
-    private LayerNorm[] MeasureNorms(double[] gradientNormSums, int batches)
+    private LayerGradientNorm[] MeasureNorms(double[] gradientNormSums, int batches)
     {
-        var norms = new LayerNorm[_normTensors.Length];
+        var norms = new LayerGradientNorm[_normTensors.Length];
         for (int i = 0; i < norms.Length; i++)
         {
             var tensor = _normTensors[i];
             double weightNorm = double.CreateTruncating(TensorPrimitives.Norm<T>(Network.Parameters.Slice(tensor.Offset, tensor.Length)));
-            norms[i] = new LayerNorm(_normLayers[i].Index, tensor.Name, gradientNormSums[i] / batches, weightNorm);
+            norms[i] = new LayerGradientNorm(_normLayers[i].Index, tensor.Name, gradientNormSums[i] / batches, weightNorm);
         }
 
         return norms;

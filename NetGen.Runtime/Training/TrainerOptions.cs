@@ -94,7 +94,7 @@ public sealed record TrainerOptions
     }
 
     /// <summary>
-    /// How often the per-layer gradient and weight norms are measured (<see cref="EpochReport.LayerNorms"/>);
+    /// How often the per-layer gradient and weight norms are measured (<see cref="EpochReport.LayerGradientNorms"/>);
     /// <see cref="NormTracking.PerEpoch"/> by default. Measuring reads the gradient once more per batch and allocates
     /// nothing per batch (per-batch reports allocate their copy).
     /// </summary>

@@ -281,12 +281,12 @@ public class TrainerOptionsTests
         var model = ZeroLine();
         var history = new Trainer<double>(model, new Sgd<double>(0.5), batchSize: 20).Fit(NoisyLine(), epochs: 2);
 
-        var first = Assert.Single(history.Epochs[0].LayerNorms);
+        var first = Assert.Single(history.Epochs[0].LayerGradientNorms);
         Assert.Equal(1, first.Layer);
         Assert.Equal("W1", first.Name);
         Assert.Equal(3.401, first.GradientNorm, 1e-12);
         Assert.Equal(1.7005, first.WeightNorm, 1e-12);
-        var second = Assert.Single(history.Epochs[1].LayerNorms);
+        var second = Assert.Single(history.Epochs[1].LayerGradientNorms);
         Assert.Equal(0.07424249999999996, second.GradientNorm, 1e-12);
         Assert.Equal(1.66337875, second.WeightNorm, 1e-12);
         Assert.Equal("W1: gradient 0.07424, weights 1.663", second.ToString());
@@ -300,13 +300,13 @@ public class TrainerOptionsTests
         var history = new Trainer<double>(ZeroLine(), new Sgd<double>(0.1), batchSize: 3, seed: 4, options: options).Fit(NoisyLine(), epochs: 1);
 
         Assert.Equal(7, batches.Count);
-        Assert.All(batches, b => Assert.Single(b.LayerNorms));
-        double mean = batches.Sum(b => b.LayerNorms[0].GradientNorm) / 7;
-        Assert.Equal(mean, history.Last!.LayerNorms[0].GradientNorm, 1e-15);
-        Assert.Equal(batches[^1].LayerNorms[0].WeightNorm, history.Last.LayerNorms[0].WeightNorm);
+        Assert.All(batches, b => Assert.Single(b.LayerGradientNorms));
+        double mean = batches.Sum(b => b.LayerGradientNorms[0].GradientNorm) / 7;
+        Assert.Equal(mean, history.Last!.LayerGradientNorms[0].GradientNorm, 1e-15);
+        Assert.Equal(batches[^1].LayerGradientNorms[0].WeightNorm, history.Last.LayerGradientNorms[0].WeightNorm);
 
         var off = new Trainer<double>(ZeroLine(), new Sgd<double>(0.1), options: new TrainerOptions { NormTracking = NormTracking.Off }).Fit(NoisyLine(), epochs: 1);
-        Assert.Empty(off.Last!.LayerNorms);
+        Assert.Empty(off.Last!.LayerGradientNorms);
         Assert.Throws<ArgumentOutOfRangeException>(() => new TrainerOptions { NormTracking = (NormTracking)3 });
     }
 

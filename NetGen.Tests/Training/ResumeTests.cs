@@ -90,7 +90,7 @@ public class ResumeTests
             // The interrupted epoch's loss includes the batches before the stop, so every resumed epoch reports what the uninterrupted run did.
             Assert.Equal(expected.History.Epochs.Skip(checkpoint.Epoch - 1).Select(e => (e.TrainingLoss, e.ValidationLoss, e.LearningRate)),
                 history.Epochs.Select(e => (e.TrainingLoss, e.ValidationLoss, e.LearningRate)));
-            Assert.Equal(expected.History.Last!.LayerNorms, history.Last!.LayerNorms);
+            Assert.Equal(expected.History.Last!.LayerGradientNorms, history.Last!.LayerGradientNorms);
         }
         finally
         {

@@ -175,6 +175,33 @@ internal static class Compare
         Console.WriteLine($"{workload.Name}, {threads} thread(s): gradient {Ms(phases[0]):F3} ms, mean {Ms(phases[1]):F3} ms, optimizer step {Ms(phases[2]):F3} ms per batch in three phases; {1000 / fused:F3} ms fused (ComputeAndStep)");
     }
 
+    /// <summary>
+    /// `loop --only NAME [--threads T] [--seconds S]`: runs one workload's step (generated code) in a loop and prints
+    /// its rate, for a profiler to attach to (`perf record` with <c>DOTNET_PerfMapEnabled=1</c>).
+    /// </summary>
+    public static int Loop(string[] args)
+    {
+        string? only = Option(args, "--only");
+        var workload = Workloads.FirstOrDefault(w => only is not null && w.Name.StartsWith(only, StringComparison.Ordinal));
+        if (workload.Name is null)
+        {
+            Console.Error.WriteLine($"loop needs --only and one of: {string.Join(", ", Workloads.Select(w => w.Name))}");
+            return 2;
+        }
+
+        int threads = int.Parse(Option(args, "--threads") ?? "1", CultureInfo.InvariantCulture);
+        s_seconds = double.Parse(Option(args, "--seconds") ?? "10", CultureInfo.InvariantCulture);
+        double rate = Measure(workload, Engine.Generated, threads);
+        Console.WriteLine($"{workload.Name}, {threads} thread(s): {rate:N0} samples/s");
+        return 0;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
     private static double Measure((string Name, Func<INetwork<float>> Network, Func<Optimizer<float>> Optimizer, int Batch, bool Train) workload, Engine engine, int threads)
     {
         using var c = new WorkloadCase(workload.Network(), engine, workload.Optimizer(), workload.Batch, threads);

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetGen.CompilerServices;
 
@@ -95,6 +96,20 @@ public static class DenseKernels
         }
     }
 
+    /// <summary><c>target[i, j] = source[j, i]</c> with vectors of <paramref name="vectorBits"/> bits (the forward product's transpose of W, for tests).</summary>
+    internal static void Transpose<T>(int vectorBits, ReadOnlySpan<T> source, int rows, int columns, Span<T> target)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLength(source.Length, rows * columns, nameof(source));
+        CheckLength(target.Length, rows * columns, nameof(target));
+        switch (vectorBits)
+        {
+            case 512: DenseKernels<T, Vector512Ops<T>, Vector512<T>>.Transpose(source, rows, columns, target); break;
+            case 256: DenseKernels<T, Vector256Ops<T>, Vector256<T>>.Transpose(source, rows, columns, target); break;
+            default: DenseKernels<T, Vector128Ops<T>, Vector128<T>>.Transpose(source, rows, columns, target); break;
+        }
+    }
+
     private static void CheckMatrix(int length, int rows, int columns, int stride, string name)
     {
         if (rows < 0 || columns < 0 || stride < columns)
@@ -158,14 +173,14 @@ internal static class DenseKernels<T, TOps, TVector>
             // and whose packed panel of Wᵀ stays in L1 while the samples stream past. Narrower vectors keep the
             // dot-product tiles, which were faster there (W3 inference, batch 256: 285,000 against 227,000
             // samples/s at 256 bits).
-            Span<T> transposed = KernelScratch<T>.GetTransposed(n * k);
-            Transpose(w, n, k, transposed);
+            // Wᵀ is never built whole: each panel is transposed from W straight into the packed scratch (16 x 16
+            // blocks in registers), so W is read once and no transposed copy goes through memory.
             for (int s = 0; s < m; s++)
             {
                 b[..n].CopyTo(z.Slice(s * zStride, n));
             }
 
-            InputGradient(x, xStride, transposed, z, zStride, m, k, n, accumulate: true);
+            InputGradient(x, xStride, w, z, zStride, m, k, n, accumulate: true, transposedW: true);
             return;
         }
 
@@ -371,6 +386,14 @@ internal static class DenseKernels<T, TOps, TVector>
     /// <c>dx[s, i] = Σ_j dz[s, j] w[j, i]</c> (or <c>+=</c> when <paramref name="accumulate"/>) over <paramref name="m"/> samples.
     /// </summary>
     public static void InputGradient(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate = false)
+        => InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, accumulate, transposedW: false);
+
+    /// <summary>
+    /// <see cref="InputGradient(ReadOnlySpan{T}, int, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool)"/>, or with
+    /// <paramref name="transposedW"/> the same product with <c>w</c> given transposed, as [k x n] (the forward product
+    /// <c>X · Wᵀ</c>): then every panel is packed by transposing its block, which needs the packed path (16+ samples).
+    /// </summary>
+    private static void InputGradient(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate, bool transposedW)
     {
         ref T rdz = ref MemoryMarshal.GetReference(dz);
         ref T rw = ref MemoryMarshal.GetReference(w);
@@ -384,7 +407,7 @@ internal static class DenseKernels<T, TOps, TVector>
         // accumulating), so the blocking and packing do not change the result.
         int width = TOps.Count;
         int panel = 4 * width;
-        bool pack = m >= 16 && k >= width;
+        bool pack = transposedW || (m >= 16 && k >= width);
         ref T wPacked = ref MemoryMarshal.GetReference(pack ? KernelScratch<T>.Get(PanelRows * panel) : default);
         // Panels of 4 vectors of columns, then the columns left over one vector at a time.
         int i = 0;
@@ -397,7 +420,14 @@ internal static class DenseKernels<T, TOps, TVector>
                 bool add = accumulate || j0 > 0;
                 ref T wPanel = ref Unsafe.Add(ref rw, (j0 * k) + i);
                 int wPanelStride = k;
-                if (pack)
+                if (transposedW)
+                {
+                    // Block [columns i.., rows j0..] of the product's operand is rows i.. and columns j0.. of w as given.
+                    TransposeBlock(ref Unsafe.Add(ref rw, (i * n) + j0), n, vectors * width, count, ref wPacked, vectors * width);
+                    wPanel = ref wPacked;
+                    wPanelStride = vectors * width;
+                }
+                else if (pack)
                 {
                     PackRows(ref wPanel, k, count, vectors, ref wPacked);
                     wPanel = ref wPacked;
@@ -451,7 +481,7 @@ internal static class DenseKernels<T, TOps, TVector>
                 ref T g = ref Unsafe.Add(ref rdz, s * dzStride);
                 for (int j = 0; j < n; j++)
                 {
-                    sum = T.FusedMultiplyAdd(Unsafe.Add(ref g, j), Unsafe.Add(ref rw, (j * k) + i), sum);
+                    sum = T.FusedMultiplyAdd(Unsafe.Add(ref g, j), transposedW ? Unsafe.Add(ref rw, (i * n) + j) : Unsafe.Add(ref rw, (j * k) + i), sum);
                 }
 
                 ds = sum;
@@ -463,35 +493,130 @@ internal static class DenseKernels<T, TOps, TVector>
     /// Samples from which <see cref="Forward"/> transposes W (512-bit vectors only): transposing costs about a cycle
     /// per weight, the product <c>m / (2 · lanes)</c> cycles per weight, so below this the dot-product tiles are faster.
     /// </summary>
-    private const int TransposedForwardSamples = 128;
+    private const int TransposedForwardSamples = 32;
+
+    /// <summary><c>target[i, j] = source[j, i]</c> for a <paramref name="rows"/> x <paramref name="columns"/> source.</summary>
+    internal static void Transpose(ReadOnlySpan<T> source, int rows, int columns, Span<T> target) =>
+        TransposeBlock(ref MemoryMarshal.GetReference(source), columns, rows, columns, ref MemoryMarshal.GetReference(target), rows);
 
     /// <summary>
-    /// <c>target[i, j] = source[j, i]</c> for a <paramref name="rows"/> x <paramref name="columns"/> source, in blocks of
-    /// one cache line by one cache line: each target line is written whole at once, and the block's source lines
-    /// stay in L1 (rows a power of two apart would otherwise evict each other line by line).
+    /// <c>target[c * targetStride + r] = source[r * sourceStride + c]</c> for a <paramref name="rows"/> x
+    /// <paramref name="columns"/> block. Floats with AVX-512 go 16 x 16 at a time through registers (16 loads, 64
+    /// shuffles, 16 stores per 256 elements: a scalar loop costs about 5 cycles per element on the strided reads, a
+    /// sixth of W4's training step when the forward product transposed its three large W per chunk); the rest, and the
+    /// edges, element by element in blocks of one cache line by one cache line, so the block's source lines stay in L1.
     /// </summary>
-    private static void Transpose(ReadOnlySpan<T> source, int rows, int columns, Span<T> target)
+    private static void TransposeBlock(ref T source, int sourceStride, int rows, int columns, ref T target, int targetStride)
+    {
+        int fullRows = 0, fullColumns = 0;
+        if (typeof(T) == typeof(float) && Avx512F.IsSupported && TOps.Count == 16)
+        {
+            fullRows = rows & ~15;
+            fullColumns = columns & ~15;
+            ref float from = ref Unsafe.As<T, float>(ref source);
+            ref float to = ref Unsafe.As<T, float>(ref target);
+            for (int r0 = 0; r0 < fullRows; r0 += 16)
+            {
+                for (int c0 = 0; c0 < fullColumns; c0 += 16)
+                {
+                    Transpose16x16(ref Unsafe.Add(ref from, (r0 * sourceStride) + c0), sourceStride, ref Unsafe.Add(ref to, (c0 * targetStride) + r0), targetStride);
+                }
+            }
+        }
+
+        // What the register blocks left: the columns past the last full block of every row, then the rows past it.
+        TransposeScalar(ref source, sourceStride, ref target, targetStride, 0, fullRows, fullColumns, columns);
+        TransposeScalar(ref source, sourceStride, ref target, targetStride, fullRows, rows, 0, columns);
+    }
+
+    private static void TransposeScalar(ref T source, int sourceStride, ref T target, int targetStride, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         int line = 64 / Unsafe.SizeOf<T>();
-        ref T rs = ref MemoryMarshal.GetReference(source);
-        ref T rt = ref MemoryMarshal.GetReference(target);
-        for (int j0 = 0; j0 < rows; j0 += line)
+        for (int r0 = rowStart; r0 < rowEnd; r0 += line)
         {
-            int jCount = Math.Min(line, rows - j0);
-            for (int i0 = 0; i0 < columns; i0 += line)
+            int rowCount = Math.Min(line, rowEnd - r0);
+            for (int c0 = columnStart; c0 < columnEnd; c0 += line)
             {
-                int iEnd = Math.Min(i0 + line, columns);
-                for (int i = i0; i < iEnd; i++)
+                int blockEnd = Math.Min(c0 + line, columnEnd);
+                for (int c = c0; c < blockEnd; c++)
                 {
-                    ref T from = ref Unsafe.Add(ref rs, (j0 * columns) + i);
-                    ref T to = ref Unsafe.Add(ref rt, (i * rows) + j0);
-                    for (int j = 0; j < jCount; j++)
+                    ref T from = ref Unsafe.Add(ref source, (r0 * sourceStride) + c);
+                    ref T to = ref Unsafe.Add(ref target, (c * targetStride) + r0);
+                    for (int r = 0; r < rowCount; r++)
                     {
-                        Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j * columns);
+                        Unsafe.Add(ref to, r) = Unsafe.Add(ref from, r * sourceStride);
                     }
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Transposes one 16 x 16 block of floats in registers: pairs of rows interleaved (unpack), then pairs of pairs
+    /// (shufps), then 128-bit quarters twice (shuff32x4), the textbook sequence for AVX-512.
+    /// </summary>
+    private static void Transpose16x16(ref float source, int sourceStride, ref float target, int targetStride)
+    {
+        var r0 = Vector512.LoadUnsafe(ref source, 0);
+        var r1 = Vector512.LoadUnsafe(ref source, (nuint)sourceStride);
+        var r2 = Vector512.LoadUnsafe(ref source, (nuint)(2 * sourceStride));
+        var r3 = Vector512.LoadUnsafe(ref source, (nuint)(3 * sourceStride));
+        var r4 = Vector512.LoadUnsafe(ref source, (nuint)(4 * sourceStride));
+        var r5 = Vector512.LoadUnsafe(ref source, (nuint)(5 * sourceStride));
+        var r6 = Vector512.LoadUnsafe(ref source, (nuint)(6 * sourceStride));
+        var r7 = Vector512.LoadUnsafe(ref source, (nuint)(7 * sourceStride));
+        var r8 = Vector512.LoadUnsafe(ref source, (nuint)(8 * sourceStride));
+        var r9 = Vector512.LoadUnsafe(ref source, (nuint)(9 * sourceStride));
+        var r10 = Vector512.LoadUnsafe(ref source, (nuint)(10 * sourceStride));
+        var r11 = Vector512.LoadUnsafe(ref source, (nuint)(11 * sourceStride));
+        var r12 = Vector512.LoadUnsafe(ref source, (nuint)(12 * sourceStride));
+        var r13 = Vector512.LoadUnsafe(ref source, (nuint)(13 * sourceStride));
+        var r14 = Vector512.LoadUnsafe(ref source, (nuint)(14 * sourceStride));
+        var r15 = Vector512.LoadUnsafe(ref source, (nuint)(15 * sourceStride));
+
+        var t0 = Avx512F.UnpackLow(r0, r1); var t1 = Avx512F.UnpackHigh(r0, r1);
+        var t2 = Avx512F.UnpackLow(r2, r3); var t3 = Avx512F.UnpackHigh(r2, r3);
+        var t4 = Avx512F.UnpackLow(r4, r5); var t5 = Avx512F.UnpackHigh(r4, r5);
+        var t6 = Avx512F.UnpackLow(r6, r7); var t7 = Avx512F.UnpackHigh(r6, r7);
+        var t8 = Avx512F.UnpackLow(r8, r9); var t9 = Avx512F.UnpackHigh(r8, r9);
+        var t10 = Avx512F.UnpackLow(r10, r11); var t11 = Avx512F.UnpackHigh(r10, r11);
+        var t12 = Avx512F.UnpackLow(r12, r13); var t13 = Avx512F.UnpackHigh(r12, r13);
+        var t14 = Avx512F.UnpackLow(r14, r15); var t15 = Avx512F.UnpackHigh(r14, r15);
+
+        r0 = Avx512F.Shuffle(t0, t2, 0x44); r1 = Avx512F.Shuffle(t0, t2, 0xEE);
+        r2 = Avx512F.Shuffle(t1, t3, 0x44); r3 = Avx512F.Shuffle(t1, t3, 0xEE);
+        r4 = Avx512F.Shuffle(t4, t6, 0x44); r5 = Avx512F.Shuffle(t4, t6, 0xEE);
+        r6 = Avx512F.Shuffle(t5, t7, 0x44); r7 = Avx512F.Shuffle(t5, t7, 0xEE);
+        r8 = Avx512F.Shuffle(t8, t10, 0x44); r9 = Avx512F.Shuffle(t8, t10, 0xEE);
+        r10 = Avx512F.Shuffle(t9, t11, 0x44); r11 = Avx512F.Shuffle(t9, t11, 0xEE);
+        r12 = Avx512F.Shuffle(t12, t14, 0x44); r13 = Avx512F.Shuffle(t12, t14, 0xEE);
+        r14 = Avx512F.Shuffle(t13, t15, 0x44); r15 = Avx512F.Shuffle(t13, t15, 0xEE);
+
+        t0 = Avx512F.Shuffle4x128(r0, r4, 0x88); t1 = Avx512F.Shuffle4x128(r1, r5, 0x88);
+        t2 = Avx512F.Shuffle4x128(r2, r6, 0x88); t3 = Avx512F.Shuffle4x128(r3, r7, 0x88);
+        t4 = Avx512F.Shuffle4x128(r0, r4, 0xDD); t5 = Avx512F.Shuffle4x128(r1, r5, 0xDD);
+        t6 = Avx512F.Shuffle4x128(r2, r6, 0xDD); t7 = Avx512F.Shuffle4x128(r3, r7, 0xDD);
+        t8 = Avx512F.Shuffle4x128(r8, r12, 0x88); t9 = Avx512F.Shuffle4x128(r9, r13, 0x88);
+        t10 = Avx512F.Shuffle4x128(r10, r14, 0x88); t11 = Avx512F.Shuffle4x128(r11, r15, 0x88);
+        t12 = Avx512F.Shuffle4x128(r8, r12, 0xDD); t13 = Avx512F.Shuffle4x128(r9, r13, 0xDD);
+        t14 = Avx512F.Shuffle4x128(r10, r14, 0xDD); t15 = Avx512F.Shuffle4x128(r11, r15, 0xDD);
+
+        Avx512F.Shuffle4x128(t0, t8, 0x88).StoreUnsafe(ref target, 0);
+        Avx512F.Shuffle4x128(t1, t9, 0x88).StoreUnsafe(ref target, (nuint)targetStride);
+        Avx512F.Shuffle4x128(t2, t10, 0x88).StoreUnsafe(ref target, (nuint)(2 * targetStride));
+        Avx512F.Shuffle4x128(t3, t11, 0x88).StoreUnsafe(ref target, (nuint)(3 * targetStride));
+        Avx512F.Shuffle4x128(t4, t12, 0x88).StoreUnsafe(ref target, (nuint)(4 * targetStride));
+        Avx512F.Shuffle4x128(t5, t13, 0x88).StoreUnsafe(ref target, (nuint)(5 * targetStride));
+        Avx512F.Shuffle4x128(t6, t14, 0x88).StoreUnsafe(ref target, (nuint)(6 * targetStride));
+        Avx512F.Shuffle4x128(t7, t15, 0x88).StoreUnsafe(ref target, (nuint)(7 * targetStride));
+        Avx512F.Shuffle4x128(t0, t8, 0xDD).StoreUnsafe(ref target, (nuint)(8 * targetStride));
+        Avx512F.Shuffle4x128(t1, t9, 0xDD).StoreUnsafe(ref target, (nuint)(9 * targetStride));
+        Avx512F.Shuffle4x128(t2, t10, 0xDD).StoreUnsafe(ref target, (nuint)(10 * targetStride));
+        Avx512F.Shuffle4x128(t3, t11, 0xDD).StoreUnsafe(ref target, (nuint)(11 * targetStride));
+        Avx512F.Shuffle4x128(t4, t12, 0xDD).StoreUnsafe(ref target, (nuint)(12 * targetStride));
+        Avx512F.Shuffle4x128(t5, t13, 0xDD).StoreUnsafe(ref target, (nuint)(13 * targetStride));
+        Avx512F.Shuffle4x128(t6, t14, 0xDD).StoreUnsafe(ref target, (nuint)(14 * targetStride));
+        Avx512F.Shuffle4x128(t7, t15, 0xDD).StoreUnsafe(ref target, (nuint)(15 * targetStride));
     }
 
     /// <summary>Copies <paramref name="rows"/> rows of <paramref name="vectors"/> vectors, <paramref name="stride"/> apart, into contiguous <paramref name="target"/>.</summary>

@@ -11,9 +11,6 @@ internal static class KernelScratch<T>
     [ThreadStatic]
     private static T[]? t_buffer;
 
-    [ThreadStatic]
-    private static T[]? t_transposed;
-
     /// <summary>Scratch of at least <paramref name="length"/> elements, valid until this thread's next call.</summary>
     public static Span<T> Get(int length)
     {
@@ -21,18 +18,6 @@ internal static class KernelScratch<T>
         if (buffer is null || buffer.Length < length)
         {
             t_buffer = buffer = new T[length];
-        }
-
-        return buffer.AsSpan(0, length);
-    }
-
-    /// <summary>A second buffer, for a transposed operand that lives while <see cref="Get"/>'s packs it further.</summary>
-    public static Span<T> GetTransposed(int length)
-    {
-        var buffer = t_transposed;
-        if (buffer is null || buffer.Length < length)
-        {
-            t_transposed = buffer = new T[length];
         }
 
         return buffer.AsSpan(0, length);

@@ -183,6 +183,26 @@ public class DenseKernelsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void TransposeMovesEveryElement(int bits)
+    {
+        // Full 16 x 16 register blocks, their edges on either side, and shapes with no full block at all.
+        foreach (var (rows, columns) in new[] { (1, 1), (3, 5), (16, 16), (17, 33), (32, 15), (15, 32), (48, 40), (512, 784) })
+        {
+            var source = Enumerable.Range(0, rows * columns).Select(v => (float)v).ToArray();
+            var target = new float[rows * columns];
+            DenseKernels.Transpose<float>(bits, source, rows, columns, target);
+            for (int j = 0; j < rows; j++)
+            {
+                for (int i = 0; i < columns; i++)
+                {
+                    Assert.True(target[(i * rows) + j] == source[(j * columns) + i], $"{rows} x {columns}: element ({j}, {i}) moved to the wrong place");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void ThePublicKernelsRunTheProcessWidth()
     {

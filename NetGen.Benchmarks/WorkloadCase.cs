@@ -61,7 +61,7 @@ public sealed class WorkloadCase : IDisposable
     public int Batch { get; }
 
     /// <summary>One training step: forward and backward over the batch, mean gradient, optimizer update.</summary>
-    public float Train() => (float)_gradientEngine.ComputeAndStep(_inputs, _targets, _gradient, _batchSize, _optimizer, _net.Parameters, training: true, dropoutSeed: 0, out _);
+    public float Train() => (float)_gradientEngine.ComputeAndStep(_inputs, _targets, _gradient, _batchSize, _optimizer, training: true, dropoutSeed: 0, out _);
 
     /// <summary><see cref="Train"/> in three phases, each on its own: <see cref="ComputeGradient"/>, <see cref="ScaleGradient"/>, <see cref="StepOptimizer"/>.</summary>
     public float TrainInPhases()
@@ -79,7 +79,7 @@ public sealed class WorkloadCase : IDisposable
     public void ScaleGradient() => TensorPrimitives.Divide(_gradient, _batchSize, _gradient);
 
     /// <summary>The third phase of <see cref="Train"/>: the optimizer step.</summary>
-    public void StepOptimizer() => _gradientEngine.Step(_optimizer, _net.Parameters, _gradient);
+    public void StepOptimizer() => _gradientEngine.Step(_optimizer, _gradient);
 
     /// <summary>Inference of the whole batch (<c>Predict</c> for a batch of one, <c>Forward</c> otherwise).</summary>
     public float Infer()

@@ -178,7 +178,7 @@ public sealed class DistributedTrainer<T> : IDisposable
         }
 
         TensorPrimitives.Divide(_gradient, T.CreateTruncating(samples.Length), _gradient);
-        _engine.Step(Optimizer, Network.Parameters, _gradient);
+        _engine.Step(Optimizer, _gradient);
         return loss;
     }
 }

@@ -23,9 +23,15 @@ namespace NetGen;
 /// on a semaphore. Nothing is allocated per batch. When the batch is small compared with the cost of waking workers, the caller
 /// computes every chunk itself, in the same order and with the same arithmetic.
 /// </para>
+/// <para>
+/// The optimizer steps update the parameters of the network the engine was created for: every thread reads
+/// <see cref="INetwork{T}.Parameters"/> itself and updates its own share, so no thread holds another's span or a
+/// pointer into the buffer. Internal: the trainers (<see cref="Trainer{T}"/> and NetGen.Mpi's distributed one) are
+/// its public face.
+/// </para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed unsafe class ParallelGradient<T> : IDisposable
+internal sealed class ParallelGradient<T> : IDisposable
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The largest number of chunks a minibatch is cut into.</summary>
@@ -77,10 +83,9 @@ public sealed unsafe class ParallelGradient<T> : IDisposable
     private ReadOnlyMemory<T> _targets;
     private Memory<T> _gradient;
 
-    // The job of an optimizer step: the caller keeps both buffers pinned (fixed) until every thread is done.
+    // The job of an optimizer step on the network's parameters (each thread reads them from the network).
     private Optimizer<T>? _optimizer;
-    private T* _stepParameters;
-    private T* _stepGradient;
+    private ReadOnlyMemory<T> _stepGradient;
     private int _stepLength;
     private long _stepNumber;
     // The fused job (ComputeAndStep): the divisor of the summed gradient, how many threads have reduced their
@@ -188,54 +193,44 @@ public sealed unsafe class ParallelGradient<T> : IDisposable
     /// one job: each thread reduces, divides and updates its own share of the parameters, so there is no serial pass
     /// over the gradient between the batch and the step and the share stays in that core's cache. The step is
     /// taken only when the loss and every gradient value are finite. The same bits as <see cref="Compute"/>,
-    /// <c>TensorPrimitives.Divide</c> and <see cref="Step"/> one after another, on any number of threads.
+    /// <c>TensorPrimitives.Divide</c> and <see cref="Step"/> one after another, on any number of threads. The
+    /// parameters updated are the network's.
     /// </summary>
     /// <param name="inputs">The batch's inputs, sample after sample.</param>
     /// <param name="targets">The batch's targets.</param>
     /// <param name="gradient">Receives the mean gradient; length <see cref="INetwork.ParameterCount"/>.</param>
     /// <param name="divisor">What the summed gradient is divided by.</param>
     /// <param name="optimizer">The optimizer; its state is sized on the first step.</param>
-    /// <param name="parameters">The parameters to update; as long as <paramref name="gradient"/>.</param>
     /// <param name="training">True to apply dropout.</param>
     /// <param name="dropoutSeed">The seed of this batch's dropout masks.</param>
     /// <param name="stepped">False when the loss or the gradient was not finite, and so no parameter changed.</param>
     /// <returns>The summed loss of the batch.</returns>
-    public double ComputeAndStep(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, Memory<T> gradient, T divisor, Optimizer<T> optimizer, Span<T> parameters, bool training, ulong dropoutSeed, out bool stepped)
+    public double ComputeAndStep(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, Memory<T> gradient, T divisor, Optimizer<T> optimizer, bool training, ulong dropoutSeed, out bool stepped)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
-        if (parameters.Length != gradient.Length)
-        {
-            throw new ArgumentException($"'parameters' has {parameters.Length} values but 'gradient' has {gradient.Length}; they must have the same length.", nameof(parameters));
-        }
-
         bool parallel = BeginBatch(inputs, targets, gradient, training, dropoutSeed);
-        long step = optimizer.PrepareStep(parameters.Length);
+        long step = optimizer.PrepareStep(gradient.Length);
         _divisor = divisor;
         _sharesReduced = 0;
         _nonFiniteShares = 0;
-        fixed (T* parameterPointer = parameters)
+        _optimizer = optimizer;
+        _stepLength = gradient.Length;
+        _stepNumber = step;
+        try
         {
-            _optimizer = optimizer;
-            _stepParameters = parameterPointer;
-            _stepLength = parameters.Length;
-            _stepNumber = step;
-            try
+            if (parallel)
             {
-                if (parallel)
-                {
-                    RunOnAllThreads(Job.GradientAndStep);
-                }
-                else
-                {
-                    RunChunks();
-                    ReduceDivideAndStep(0, 1);
-                }
+                RunOnAllThreads(Job.GradientAndStep);
             }
-            finally
+            else
             {
-                _optimizer = null;
-                _stepParameters = null;
+                RunChunks();
+                ReduceDivideAndStep(0, 1);
             }
+        }
+        finally
+        {
+            _optimizer = null;
         }
 
         stepped = _nonFiniteShares == 0 && double.IsFinite(ChunkLossSum());
@@ -304,48 +299,43 @@ public sealed unsafe class ParallelGradient<T> : IDisposable
     }
 
     /// <summary>
-    /// Takes one step of <paramref name="optimizer"/> with the workers, each thread updating slices of the
-    /// parameters: the same bits as <see cref="Optimizer{T}.Step"/> on the caller, since every element is updated
-    /// on its own (and the slices start at multiples of the vector width). Small networks are updated on the caller.
+    /// Takes one step of <paramref name="optimizer"/> on the network's parameters with the workers, each thread
+    /// updating slices of them: the same bits as <see cref="Optimizer{T}.Step"/> on the caller, since every element
+    /// is updated on its own (and the slices start at multiples of the vector width). Small networks are updated on
+    /// the caller.
     /// </summary>
     /// <param name="optimizer">The optimizer; its state is sized on the first step.</param>
-    /// <param name="parameters">The parameters to update.</param>
-    /// <param name="gradient">The gradient; as long as <paramref name="parameters"/>.</param>
-    /// <exception cref="ArgumentException">The lengths differ, or differ from the optimizer's state.</exception>
-    public void Step(Optimizer<T> optimizer, Span<T> parameters, ReadOnlySpan<T> gradient)
+    /// <param name="gradient">The gradient; length <see cref="INetwork.ParameterCount"/>.</param>
+    /// <exception cref="ArgumentException">The gradient's length differs from the parameters', or from the optimizer's state.</exception>
+    public void Step(Optimizer<T> optimizer, ReadOnlyMemory<T> gradient)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(optimizer);
-        if (_workers.Length == 0 || parameters.Length < MinParallelStep)
+        int parameterCount = _network.ParameterCount;
+        if (_workers.Length == 0 || parameterCount < MinParallelStep)
         {
-            optimizer.Step(parameters, gradient);
+            optimizer.Step(_network.Parameters, gradient.Span);
             return;
         }
 
-        if (gradient.Length != parameters.Length)
+        if (gradient.Length != parameterCount)
         {
-            throw new ArgumentException($"'gradient' has {gradient.Length} values but 'parameters' has {parameters.Length}; they must have the same length.", nameof(gradient));
+            throw new ArgumentException($"The gradient has {gradient.Length} values; the network has {parameterCount} parameters.", nameof(gradient));
         }
 
-        long step = optimizer.BeginStep(parameters.Length);
-        fixed (T* parameterPointer = parameters)
-        fixed (T* gradientPointer = gradient)
+        long step = optimizer.BeginStep(parameterCount);
+        _optimizer = optimizer;
+        _stepGradient = gradient;
+        _stepLength = parameterCount;
+        _stepNumber = step;
+        try
         {
-            _optimizer = optimizer;
-            _stepParameters = parameterPointer;
-            _stepGradient = gradientPointer;
-            _stepLength = parameters.Length;
-            _stepNumber = step;
-            try
-            {
-                RunOnAllThreads(Job.Step);
-            }
-            finally
-            {
-                _optimizer = null;
-                _stepParameters = null;
-                _stepGradient = null;
-            }
+            RunOnAllThreads(Job.Step);
+        }
+        finally
+        {
+            _optimizer = null;
+            _stepGradient = default;
         }
     }
 
@@ -483,7 +473,7 @@ public sealed unsafe class ParallelGradient<T> : IDisposable
         else
         {
             var (start, length) = Share(thread, threads, _stepLength);
-            _optimizer!.UpdateSlice(new Span<T>(_stepParameters + start, length), new ReadOnlySpan<T>(_stepGradient + start, length), start, _stepNumber);
+            _optimizer!.UpdateSlice(_network.Parameters.Slice(start, length), _stepGradient.Span.Slice(start, length), start, _stepNumber);
         }
     }
 
@@ -592,7 +582,7 @@ public sealed unsafe class ParallelGradient<T> : IDisposable
 
         if (Volatile.Read(ref _nonFiniteShares) == 0 && double.IsFinite(ChunkLossSum()))
         {
-            _optimizer!.UpdateSlice(new Span<T>(_stepParameters + start, length), share, start, _stepNumber);
+            _optimizer!.UpdateSlice(_network.Parameters.Slice(start, length), share, start, _stepNumber);
         }
     }
 

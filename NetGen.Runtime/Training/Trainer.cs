@@ -19,7 +19,7 @@ namespace NetGen;
 /// All buffers (the gathered batch, the gradient, the network workspaces, the best-parameters copy of early
 /// stopping) are allocated by the constructor; a training step allocates nothing. With
 /// <see cref="TrainerOptions.Threads"/> above 1, each minibatch's gradient is computed by persistent worker threads
-/// (see <see cref="ParallelGradient{T}"/>), and a seed gives bit-identical weights whatever the thread count. The
+/// (chunks of a size that depends on the batch and the network only, summed in chunk order), and a seed gives bit-identical weights whatever the thread count. The
 /// trainer itself is not thread-safe; dispose it to stop its workers.
 /// </para>
 /// <para>
@@ -444,7 +444,6 @@ public sealed class Trainer<T> : IDisposable
                 _gradient,
                 T.CreateTruncating(samples.Length),
                 Optimizer,
-                Network.Parameters,
                 training: true,
                 dropoutSeed,
                 out bool stepped);
@@ -473,7 +472,7 @@ public sealed class Trainer<T> : IDisposable
         TensorPrimitives.Divide(_gradient, T.CreateTruncating(samples.Length), _gradient);
         TrackGradientNorms();
         GradientClipping.ClipByGlobalNorm<T>(_gradient, Options.MaxGradientNorm.Value);
-        _engine.Step(Optimizer, Network.Parameters, _gradient);
+        _engine.Step(Optimizer, _gradient);
         return loss;
     }
 

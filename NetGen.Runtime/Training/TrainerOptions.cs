@@ -77,7 +77,7 @@ public sealed record TrainerOptions
     /// <summary>
     /// Threads that compute each minibatch's gradient, the calling thread included; 1 (the default) trains on the
     /// calling thread only. Results are bit-identical for any value. Small networks use fewer threads than asked
-    /// where threads would cost more than they save (see <see cref="ParallelGradient{T}"/>).
+    /// where threads would cost more than they save (below 200,000 parameters x samples per batch).
     /// </summary>
     public int Threads
     {

@@ -3,7 +3,8 @@ using Microsoft.CodeAnalysis;
 namespace NetGen.Generator.Diagnostics;
 
 /// <summary>
-/// NG0020-NG0049: the diagnostics of a network's wiring (layer names, <c>From</c>, <c>[Add]</c>), part of
+/// NG0020-NG0049: the diagnostics of a network's wiring (layer names, <c>From</c>, the merges <c>[Add]</c> and
+/// <c>[Concat]</c>), part of
 /// <see cref="DiagnosticCatalog.All"/>. Each is reported on the attribute that makes the mistake.
 /// </summary>
 internal static class GraphDiagnostics
@@ -25,7 +26,7 @@ internal static class GraphDiagnostics
 
     public static readonly DiagnosticDescriptor UnreadLayer = DiagnosticCatalog.Create(
         "NG0023", "A layer's output is never read",
-        "Nothing reads the output of layer {0} of '{1}': the layer after it reads another one (From); read it with From or [Add], or remove it",
+        "Nothing reads the output of layer {0} of '{1}': the layer after it reads another one (From); read it with From or a merge ([Add], [Concat]), or remove it",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor AddOfNothing = DiagnosticCatalog.Create(
@@ -35,11 +36,21 @@ internal static class GraphDiagnostics
 
     public static readonly DiagnosticDescriptor LastLayerNotDense = DiagnosticCatalog.Create(
         "NG0025", "The last layer must be dense",
-        "The last layer of '{0}' is an [Add]; end the network with a [Dense] layer, whose outputs the loss reads",
+        "The last layer of '{0}' is {1}; end the network with a [Dense] layer, whose outputs the loss reads",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor MergeOfNothing = DiagnosticCatalog.Create(
+        "NG0026", "Merge names no layer",
+        "The [{0}] layer {1} of '{2}' names no layer; [{0}(\"h1\")] merges the previous layer and h1, [{0}(\"a\", \"b\")] merges a and b",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor ValueTooLarge = DiagnosticCatalog.Create(
+        "NG0027", "Layer value too large",
+        "The [{0}] layer {1} of '{2}' would hold {3} values per sample; NetGen supports at most {4} values in one layer",
         DiagnosticSeverity.Error);
 
     public static DiagnosticDescriptor[] All { get; } = new[]
     {
-        UnknownLayerName, DuplicateLayerName, AddSizeMismatch, UnreadLayer, AddOfNothing, LastLayerNotDense,
+        UnknownLayerName, DuplicateLayerName, AddSizeMismatch, UnreadLayer, AddOfNothing, LastLayerNotDense, MergeOfNothing, ValueTooLarge,
     };
 }

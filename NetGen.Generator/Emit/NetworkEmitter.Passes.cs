@@ -132,7 +132,7 @@ internal sealed partial class NetworkEmitter
                         continue;
                     }
 
-                    W.Line("// " + node.Op.DerivativeFormula(node.Names, step.Wrt));
+                    W.Line("// " + node.Op.StepFormula(node.Names, step.Wrt, step.Accumulate));
                     using (PerSample(node))
                     {
                         node.Op.EmitDerivative(new OpSite(this, node, new OpSite.DeclarationScope()), step.Wrt, step.Accumulate);
@@ -156,7 +156,7 @@ internal sealed partial class NetworkEmitter
                 {
                     var node = Plan.Nodes[step.Node];
                     W.Line();
-                    W.Line("// " + node.Op.DerivativeFormula(node.Names, step.Wrt));
+                    W.Line("// " + node.Op.StepFormula(node.Names, step.Wrt, step.Accumulate));
                     node.Op.EmitDerivative(new OpSite(this, node, method), step.Wrt, step.Accumulate);
                 }
 

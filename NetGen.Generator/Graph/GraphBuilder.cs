@@ -10,7 +10,7 @@ namespace NetGen.Generator.Graph;
 /// Stage 3: turns a validated <see cref="NetworkSpec"/> into its forward graph. Dense layer <c>l</c>
 /// becomes a linear node <c>zl = Wl · a(l-1) + bl</c> and, unless its activation is the identity, an
 /// activation node <c>al = f(zl)</c>; a dropout layer becomes a dropout node over the value before it; an add
-/// layer becomes <c>sk = a + b</c>. A layer reads the layer above it unless the spec names its sources.
+/// layer becomes <c>sk = a + b</c>, a concat layer <c>ck = [a | b]</c>. A layer reads the layer above it unless the spec names its sources.
 /// Each node's size and parameters come from its op's shape rule; the parameter layout is laid out
 /// here, once, in node order.
 /// </summary>
@@ -27,6 +27,7 @@ internal static class GraphBuilder
         int lastLinear = -1;
         int dense = 0;
         int adds = 0;
+        int concats = 0;
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             var layer = spec.Layers[i];
@@ -60,6 +61,18 @@ internal static class GraphBuilder
                     previous = builder.Add("s" + adds.ToString(System.Globalization.CultureInfo.InvariantCulture), AddOp.Instance, sources.Select(s => outputs[s]).ToArray());
                     layers.Add(new LayerInfo(index, layer.Kind, inputSize, inputSize, ActivationKind.Identity, 0, first, previous, layer.Sources));
                     break;
+                case LayerKind.Concat:
+                {
+                    // c1 = [a2 | a1]: numbered by concat layer.
+                    concats++;
+                    var parts = sources.Select(s => outputs[s]).ToArray();
+                    var op = new ConcatOp(parts.Select(p => builder.Nodes[p].Size).ToEquatableArray());
+                    previous = builder.Add("c" + concats.ToString(System.Globalization.CultureInfo.InvariantCulture), op, parts);
+                    int size = builder.Nodes[previous].Size;
+                    layers.Add(new LayerInfo(index, layer.Kind, size, size, ActivationKind.Identity, 0, first, previous, layer.Sources));
+                    break;
+                }
+
                 default:
                     throw new GeneratorBugException("no graph for layer kind " + layer.Kind);
             }

@@ -38,10 +38,18 @@ internal enum LayerKind
     Dense,
     Dropout,
     Add,
+    Concat,
+}
+
+/// <summary>What the stages ask of a layer kind.</summary>
+internal static class LayerKinds
+{
+    /// <summary>True for the kinds that merge two or more layers named in their attribute's arguments.</summary>
+    public static bool IsMerge(this LayerKind kind) => kind is LayerKind.Add or LayerKind.Concat;
 }
 
 /// <summary>
-/// One layer as written in its attribute: a dense layer's units and activation, a dropout rate, or an add.
+/// One layer as written in its attribute: a dense layer's units and activation, a dropout rate, or a merge (add, concat).
 /// <see cref="Sources"/> are the indices of the layers it reads (0 is the network input), resolved from the
 /// attributes' names; empty means the previous layer, as in a chain.
 /// </summary>
@@ -54,6 +62,9 @@ internal sealed record LayerSpec(LayerKind Kind, int Units, ActivationKind Activ
     public static LayerSpec Dropout(double rate) => new(LayerKind.Dropout, 0, ActivationKind.Identity, rate);
 
     public static LayerSpec Add() => new(LayerKind.Add, 0, ActivationKind.Identity);
+
+    /// <summary>A layer that merges the values it names (<see cref="LayerKind.Add"/>, <see cref="LayerKind.Concat"/>).</summary>
+    public static LayerSpec Merge(LayerKind kind) => new(kind, 0, ActivationKind.Identity);
 }
 
 /// <summary>

@@ -153,7 +153,7 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
                     + ", " + site.ParameterGradientSlice(Weights) + ", " + site.ParameterGradientSlice(Bias) + ", batch, n: " + site.Size + ", k: " + site.InputSize(0) + ");");
                 break;
             case { IsParameter: false, Index: 0 }:
-                site.Line("// " + DerivativeFormula(site.Names, wrt));
+                site.Line("// " + StepFormula(site.Names, wrt, accumulate));
                 site.Line("// (for every sample: dX = dZ · " + site.Parameter(Weights).Name + ")");
                 site.Line(site.CompilerService("DenseKernels") + ".InputGradient(" + site.BatchGradient() + ", SampleStride, " + site.ParameterSlice(Weights)
                     + ", " + site.BatchInputGradient(0) + ", SampleStride, batch, n: " + site.Size + ", k: " + site.InputSize(0)

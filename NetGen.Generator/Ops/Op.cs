@@ -42,6 +42,12 @@ internal abstract record Op
     /// <summary>True when the op has a form that runs over a whole batch at once (the dense kernels).</summary>
     public virtual bool HasBatchKernel => false;
 
+    /// <summary>
+    /// True when the op is unrolled exactly when every value it reads was (add, concat): it moves or combines
+    /// values one element at a time, so it follows its inputs' form; otherwise it loops.
+    /// </summary>
+    public virtual bool StrategyFollowsInputs => false;
+
     /// <summary>The forward form for docs and diagrams: <c>a1 = sigmoid(z1)</c>.</summary>
     public abstract string ForwardFormula(OpNames names);
 
@@ -50,6 +56,17 @@ internal abstract record Op
 
     /// <summary>The chain rule through this op towards <paramref name="wrt"/>: <c>dL/dz1 = dL/da1 * a1 * (1 - a1)</c>.</summary>
     public abstract string DerivativeFormula(OpNames names, Wrt wrt);
+
+    /// <summary>
+    /// The comment of one backward step: <see cref="DerivativeFormula"/>, with <c>+=</c> for an input whose gradient
+    /// already holds another consumer's contribution (a value read twice gets one term per use, as in the notes).
+    /// </summary>
+    public string StepFormula(OpNames names, Wrt wrt, bool accumulate)
+    {
+        string formula = DerivativeFormula(names, wrt);
+        int assignment = formula.IndexOf(" = ", System.StringComparison.Ordinal);
+        return accumulate && !wrt.IsParameter && assignment > 0 ? formula.Substring(0, assignment) + " += " + formula.Substring(assignment + 3) : formula;
+    }
 
     /// <summary>
     /// Writes the gradient with respect to <paramref name="wrt"/> (assigning it, or adding to it when

@@ -8,17 +8,17 @@ namespace NetGen.Generator.Parsing;
 
 /// <summary>
 /// How one layer attribute wires into the graph: its <c>Name</c>, the layer it reads (<c>From</c>), and for
-/// <c>[Add]</c> the layers it adds. <see cref="Resolve"/> turns the names into layer indices, once every
+/// a merge (<c>[Add]</c>, <c>[Concat]</c>) the layers it merges. <see cref="Resolve"/> turns the names into layer indices, once every
 /// attribute has been read, and reports each wiring mistake on the attribute that makes it. A layer can read
 /// only layers above it, so a network cannot have a cycle.
 /// </summary>
 internal sealed class GraphWiring
 {
-    private GraphWiring(string? name, string? from, string[]? adds, bool readable)
+    private GraphWiring(string? name, string? from, string[]? operands, bool readable)
     {
         Name = name;
         From = from;
-        Adds = adds;
+        Operands = operands;
         Readable = readable;
     }
 
@@ -26,14 +26,14 @@ internal sealed class GraphWiring
 
     public string? From { get; }
 
-    /// <summary>The names an <c>[Add]</c> lists; null for other layers.</summary>
-    public string[]? Adds { get; }
+    /// <summary>The names a merge (<c>[Add]</c>, <c>[Concat]</c>) lists; null for other layers.</summary>
+    public string[]? Operands { get; }
 
     /// <summary>False when a name could not be read as a string (a half-typed argument).</summary>
     public bool Readable { get; }
 
     /// <summary>True when the layer takes part in anything but a plain chain.</summary>
-    public bool IsGraph => Name is not null || From is not null || Adds is not null;
+    public bool IsGraph => Name is not null || From is not null || Operands is not null;
 
     public static GraphWiring Read(AttributeData attribute)
     {
@@ -54,23 +54,24 @@ internal sealed class GraphWiring
             }
         }
 
-        string[]? adds = null;
-        if (attribute.AttributeClass?.ToDisplayString() == SpecParser.AddAttributeName)
+        string[]? operands = null;
+        if (System.Array.IndexOf(SpecParser.MergeAttributeNames, attribute.AttributeClass?.ToDisplayString()) >= 0)
         {
-            adds = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
+            operands = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
                 ? attribute.ConstructorArguments[0].Values.Select(v => v.Value as string ?? string.Empty).ToArray()
                 : new string[0];
-            readable &= adds.All(a => a.Length > 0);
+            readable &= operands.All(a => a.Length > 0);
         }
 
-        return new GraphWiring(name, from, adds, readable);
+        return new GraphWiring(name, from, operands, readable);
     }
 
     /// <summary>
     /// Resolves names to layer indices (0 is the network input) and stores them in each layer's
     /// <see cref="LayerSpec.Sources"/>; reports unknown and duplicate names (NG0020, NG0021), adds of values of
-    /// different sizes (NG0022), layers nothing reads (NG0023), an add of nothing (NG0024) and a network that does
-    /// not end in a dense layer (NG0025). A chain (no names at all) is left as it is. Returns false on any error.
+    /// different sizes (NG0022), layers nothing reads (NG0023), an add or another merge of nothing (NG0024, NG0026),
+    /// a concatenation too large (NG0027) and a network that does not end in a dense layer (NG0025). A chain (no
+    /// names at all) is left as it is. Returns false on any error.
     /// </summary>
     public static bool Resolve(string network, int inputs, List<LayerSpec> layers, List<GraphWiring> wiring, List<LocationInfo?> locations, List<DiagnosticInfo> diagnostics)
     {
@@ -81,7 +82,7 @@ internal sealed class GraphWiring
 
         int errors = diagnostics.Count;
         var byName = new Dictionary<string, int>(System.StringComparer.Ordinal);
-        var sizes = new int[layers.Count + 1];
+        var sizes = new long[layers.Count + 1];
         var read = new bool[layers.Count + 1];
         sizes[0] = inputs;
         for (int i = 0; i < layers.Count; i++)
@@ -90,12 +91,14 @@ internal sealed class GraphWiring
             var layer = layers[i];
             var w = wiring[i];
             var location = locations[i];
-            var names = w.Adds is { } adds ? (adds.Length == 1 ? new[] { (string?)null, adds[0] } : adds.Select(a => (string?)a).ToArray())
+            var names = w.Operands is { } operands ? (operands.Length == 1 ? new[] { (string?)null, operands[0] } : operands.Select(a => (string?)a).ToArray())
                 : new[] { w.From };
-            if (w.Adds is { Length: 0 })
+            if (w.Operands is { Length: 0 })
             {
-                diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.AddOfNothing, location, index, network));
-                read[index - 1] = true; // it meant to add to the layer above: that layer is not the mistake
+                diagnostics.Add(layer.Kind == LayerKind.Add
+                    ? DiagnosticInfo.Create(GraphDiagnostics.AddOfNothing, location, index, network)
+                    : DiagnosticInfo.Create(GraphDiagnostics.MergeOfNothing, location, layer.Kind, index, network));
+                read[index - 1] = true; // it meant to merge the layer above: that layer is not the mistake
                 sizes[index] = -1;
                 continue;
             }
@@ -147,7 +150,20 @@ internal sealed class GraphWiring
                 continue;
             }
 
-            sizes[index] = layer.Kind == LayerKind.Dense ? layer.Units : inputSizes[0];
+            long size = layer.Kind switch
+            {
+                LayerKind.Dense => layer.Units,
+                LayerKind.Concat => inputSizes.Sum(),
+                _ => inputSizes[0],
+            };
+            if (size > NetGen.Shared.NetworkRules.MaxParameters)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.ValueTooLarge, location, layer.Kind, index, network, size, NetGen.Shared.NetworkRules.MaxParameters));
+                sizes[index] = -1;
+                continue;
+            }
+
+            sizes[index] = size;
             layers[i] = layer with { Sources = sources.ToEquatableArray() };
         }
 
@@ -159,9 +175,10 @@ internal sealed class GraphWiring
             }
         }
 
-        if (layers[layers.Count - 1].Kind == LayerKind.Add)
+        if (layers[layers.Count - 1].Kind is not (LayerKind.Dense or LayerKind.Dropout))
         {
-            diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.LastLayerNotDense, locations[layers.Count - 1], network));
+            var last = layers[layers.Count - 1].Kind;
+            diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.LastLayerNotDense, locations[layers.Count - 1], network, (last == LayerKind.Add ? "an [" : "a [") + last + "]"));
         }
 
         return diagnostics.Count == errors;

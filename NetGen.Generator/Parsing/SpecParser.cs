@@ -21,9 +21,13 @@ internal static class SpecParser
     public const string DenseAttributeName = "NetGen.DenseAttribute";
     public const string DropoutAttributeName = "NetGen.DropoutAttribute";
     public const string AddAttributeName = "NetGen.AddAttribute";
+    public const string ConcatAttributeName = "NetGen.ConcatAttribute";
 
     /// <summary>Every layer attribute: a class carrying any of them without [Network] gets NG0012.</summary>
-    public static readonly string[] LayerAttributeNames = { DenseAttributeName, DropoutAttributeName, AddAttributeName };
+    public static readonly string[] LayerAttributeNames = { DenseAttributeName, DropoutAttributeName, AddAttributeName, ConcatAttributeName };
+
+    /// <summary>The attributes that merge the layers their arguments name.</summary>
+    public static readonly string[] MergeAttributeNames = { AddAttributeName, ConcatAttributeName };
 
     private const long MaxParameters = NetworkRules.MaxParameters;
 
@@ -95,7 +99,7 @@ internal static class SpecParser
         {
             cancellationToken.ThrowIfCancellationRequested();
             string? attributeName = attribute.AttributeClass?.ToDisplayString();
-            if (attributeName is not (DenseAttributeName or DropoutAttributeName or AddAttributeName))
+            if (attributeName is null || System.Array.IndexOf(LayerAttributeNames, attributeName) < 0)
             {
                 continue;
             }
@@ -104,14 +108,15 @@ internal static class SpecParser
             int index = layers.Count + 1;
             layerLocations.Add(location);
             wiring.Add(GraphWiring.Read(attribute));
-            if (attributeName == AddAttributeName)
+            if (System.Array.IndexOf(MergeAttributeNames, attributeName) >= 0)
             {
+                var kind = attributeName == AddAttributeName ? LayerKind.Add : LayerKind.Concat;
                 if (attribute.AttributeConstructor is null || HasSyntaxErrors(attribute, cancellationToken) || !wiring[wiring.Count - 1].Readable)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, location, "Add", name));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, location, kind.ToString(), name));
                 }
 
-                layers.Add(LayerSpec.Add());
+                layers.Add(LayerSpec.Merge(kind));
                 continue;
             }
 
@@ -294,7 +299,12 @@ internal static class SpecParser
         {
             var layer = layers[i];
             int fanIn = sizes[layer.Sources.Count > 0 ? layer.Sources[0] : i];
-            sizes[i + 1] = layer.Kind == LayerKind.Dense ? layer.Units : fanIn;
+            sizes[i + 1] = layer.Kind switch
+            {
+                LayerKind.Dense => layer.Units,
+                LayerKind.Concat => layer.Sources.Sum(s => sizes[s]), // at most 2^30 (NG0027), so no overflow
+                _ => fanIn,
+            };
             if (layer.Kind == LayerKind.Dense)
             {
                 total = NetworkRules.DenseLayout(total, fanIn, layer.Units, out _, out _);

@@ -61,12 +61,15 @@ internal static class Planner
         var headings = new Dictionary<int, string>();
         foreach (var layer in graph.Layers)
         {
+            string operands = string.Join(" and ", graph.Nodes[layer.MainNode].Inputs.Select(i => graph.Nodes[i].Name));
             headings[layer.FirstNode] = "Layer " + layer.Index + ": " + (layer.Kind switch
             {
                 LayerKind.Dense => "Dense " + layer.InputSize + " -> " + layer.OutputSize + ", " + layer.Activation,
                 LayerKind.Dropout => "Dropout " + Rate(layer.DropoutRate) + " over " + layer.OutputSize + " units",
-                _ => "Add of " + string.Join(" and ", graph.Nodes[layer.MainNode].Inputs.Select(i => graph.Nodes[i].Name)) + ", a residual connection",
-            }) + (layer.Kind != LayerKind.Add && layer.Sources.Count > 0 && layer.Sources[0] != layer.Index - 1 ? ", reading " + graph.Nodes[graph.Nodes[layer.FirstNode].Inputs[0]].Name : string.Empty);
+                LayerKind.Add => "Add of " + operands + ", a residual connection",
+                LayerKind.Concat => "Concat of " + operands + ", " + layer.OutputSize + " values side by side",
+                _ => throw new GeneratorBugException("no heading for layer kind " + layer.Kind),
+            }) + (!layer.Kind.IsMerge() && layer.Sources.Count > 0 && layer.Sources[0] != layer.Index - 1 ? ", reading " + graph.Nodes[graph.Nodes[layer.FirstNode].Inputs[0]].Name : string.Empty);
         }
 
         var nodes = graph.Nodes.Select(n => new NodePlan(
@@ -101,7 +104,7 @@ internal static class Planner
             return node.Parameters.All(p => p.Length <= unrollThreshold) && node.Parameters.Count > 0 ? Strategy.Unrolled : Strategy.Kernel;
         }
 
-        if (node.Op is AddOp)
+        if (node.Op.StrategyFollowsInputs)
         {
             return node.Inputs.All(i => strategies[i] == Strategy.Unrolled) ? Strategy.Unrolled : Strategy.Loop;
         }
@@ -139,7 +142,9 @@ internal static class Planner
         {
             LayerKind.Dropout => "Dropout " + Rate(l.DropoutRate),
             LayerKind.Dense => "Dense " + l.OutputSize + " (" + l.Activation + ")",
-            _ => "Add (" + string.Join(" + ", graph.Nodes[l.MainNode].Inputs.Select(i => graph.Nodes[i].Name)) + ")",
+            LayerKind.Add => "Add (" + string.Join(" + ", graph.Nodes[l.MainNode].Inputs.Select(i => graph.Nodes[i].Name)) + ")",
+            LayerKind.Concat => "Concat [" + string.Join(" | ", graph.Nodes[l.MainNode].Inputs.Select(i => graph.Nodes[i].Name)) + "] (" + l.OutputSize + ")",
+            _ => throw new GeneratorBugException("no diagram for layer kind " + l.Kind),
         }));
         return string.Join(" -> ", parts);
     }

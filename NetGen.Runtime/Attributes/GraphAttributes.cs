@@ -25,3 +25,29 @@ public sealed class AddAttribute(params string[] inputs) : Attribute
     /// <summary>The layer's name, for later layers to read it by (<c>From</c>, <c>[Add]</c>).</summary>
     public string? Name { get; set; }
 }
+
+/// <summary>
+/// Layers side by side: the value is the first named layer's outputs, then the next one's, and so on, so its size
+/// is the sum of theirs. With one name it puts the previous layer first and that layer after it,
+/// <c>[Concat("h1")]</c>; with several it concatenates those layers in the order given.
+/// </summary>
+/// <example>
+/// <code>
+/// [Network(Inputs = 16, Loss = Loss.SquaredError)]
+/// [Dense(8, Activation.Tanh, Name = "h1")]
+/// [Dense(4, Activation.ReLU)]
+/// [Concat("h1")]                   // c1 = [a2 | a1], 12 values
+/// [Dense(1)]
+/// public partial class WideNet;
+/// </code>
+/// </example>
+/// <param name="inputs">The names of the layers to concatenate (after the previous layer when only one is named).</param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ConcatAttribute(params string[] inputs) : Attribute
+{
+    /// <summary>The names of the layers this one concatenates.</summary>
+    public IReadOnlyList<string> Inputs { get; } = inputs;
+
+    /// <summary>The layer's name, for later layers to read it by (<c>From</c>, <see cref="AddAttribute"/>, ...).</summary>
+    public string? Name { get; set; }
+}

@@ -51,7 +51,7 @@ public class GraphDiagnosticTests
         [Dense(4, Activation.Tanh)]
         [Dense(1, From = "h1")]
         public partial class Net;
-        """, "NG0023", "Dense(4, Activation.Tanh)", "Nothing reads the output of layer 2 of 'Net': the layer after it reads another one (From); read it with From or [Add], or remove it");
+        """, "NG0023", "Dense(4, Activation.Tanh)", "Nothing reads the output of layer 2 of 'Net': the layer after it reads another one (From); read it with From or a merge ([Add], [Concat]), or remove it");
 
     [Fact]
     public void NG0024_AddOfNothing() => AssertSingle("""
@@ -70,6 +70,52 @@ public class GraphDiagnosticTests
         [Add("h1")]
         public partial class Net;
         """, "NG0025", "Add(\"h1\")", "The last layer of 'Net' is an [Add]; end the network with a [Dense] layer, whose outputs the loss reads");
+
+    [Fact]
+    public void NG0025_LastLayerIsAConcat() => AssertSingle("""
+        [Network(Inputs = 2)]
+        [Dense(4, Activation.Tanh, Name = "h1")]
+        [Dense(3, Activation.Tanh)]
+        [Concat("h1")]
+        public partial class Net;
+        """, "NG0025", "Concat(\"h1\")", "The last layer of 'Net' is a [Concat]; end the network with a [Dense] layer, whose outputs the loss reads");
+
+    [Fact]
+    public void NG0026_ConcatOfNothing() => AssertSingle("""
+        [Network(Inputs = 2)]
+        [Dense(4, Activation.Tanh)]
+        [Concat(Name = "c")]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0026", "Concat(Name = \"c\")", "The [Concat] layer 2 of 'Net' names no layer; [Concat(\"h1\")] merges the previous layer and h1, [Concat(\"a\", \"b\")] merges a and b");
+
+    [Fact]
+    public void NG0027_ConcatTooLarge() => AssertSingle("""
+        [Network(Inputs = 1)]
+        [Dense(1 << 29, Name = "wide")]
+        [Concat("wide", "wide", "wide")]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0027", "Concat(\"wide\", \"wide\", \"wide\")", "The [Concat] layer 2 of 'Net' would hold 1610612736 values per sample; NetGen supports at most 1073741824 values in one layer");
+
+    [Fact]
+    public void AConcatReadsTheLayerAboveFirstThenTheNamedOne()
+    {
+        var result = GeneratorHarness.Run(Usings + """
+            [Network(Inputs = 2)]
+            [Dense(3, Activation.Tanh, Name = "h1")]
+            [Dense(4, Activation.Sigmoid)]
+            [Concat("h1")]
+            [Dense(1)]
+            public partial class Net;
+            """);
+        result.AssertNoExceptions();
+        Assert.Empty(result.Diagnostics);
+        string source = result.Source("Demo.Net.g.cs");
+        Assert.Contains("// c1 = [a2 | a1]", source, StringComparison.Ordinal);
+        Assert.Contains("new(3, global::NetGen.LayerDescription.ConcatKind, 7, 7, global::NetGen.Activation.Identity, null, null, 0, new int[] { 2, 1 }),", source, StringComparison.Ordinal);
+        Assert.Contains("new(4, global::NetGen.LayerDescription.DenseKind, 7, 1,", source, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void AChainWithNamesCompilesUnchanged()

@@ -70,6 +70,20 @@ public class SnapshotTests
         public partial class ResidualNet;
         """, "ResidualNet.g.cs"), "ResidualNet");
 
+    [Fact]
+    public void Concatenation() => Snapshot.Match(Generate("""
+        using NetGen;
+
+        namespace Demo;
+
+        [Network(Inputs = 3, Loss = Loss.SquaredError)]
+        [Dense(2, Activation.Tanh, Name = "h1")]
+        [Dense(2, Activation.Sigmoid)]
+        [Concat("h1")]                   // c1 = [a2 | a1]: both layers side by side
+        [Dense(1)]
+        public partial class ConcatNet;
+        """, "ConcatNet.g.cs"), "ConcatNet");
+
     private static string Generate(string source, string hintName)
     {
         var result = GeneratorHarness.Run(source);

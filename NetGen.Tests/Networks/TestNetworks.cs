@@ -441,3 +441,33 @@ public partial class SkipNetDouble;
 [Add("h1")]
 [Dense(2)]
 public partial class ResidualNet;
+
+/// <summary>A concatenation small enough to unroll: the second layer's outputs, then h1's.</summary>
+[Network(Inputs = 3, Loss = Loss.SquaredError, Precision = Precision.Double)]
+[Dense(4, Activation.Tanh, Name = "h1")]
+[Dense(3, Activation.Sigmoid, Name = "h2")]
+[Concat("h2", "h1")]
+[Dense(2)]
+public partial class ConcatNetDouble;
+
+/// <summary>A batched classifier that concatenates two branches of different widths and a layer with itself.</summary>
+[Network(Inputs = 12, Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Dense(24, Activation.ReLU, Name = "trunk")]
+[Dense(16, Activation.Tanh, Name = "left")]
+[Dense(9, Activation.Sigmoid, Name = "right", From = "trunk")]
+[Concat("left", "right", "right", Name = "both")]
+[Dense(10, Activation.LeakyReLU)]
+[Concat("both")]
+[Dense(4)]
+public partial class BranchConcatNetDouble;
+
+/// <summary>The batched concatenation in single precision.</summary>
+[Network(Inputs = 12, Loss = Loss.SoftmaxCrossEntropy)]
+[Dense(24, Activation.ReLU, Name = "trunk")]
+[Dense(16, Activation.Tanh, Name = "left")]
+[Dense(9, Activation.Sigmoid, Name = "right", From = "trunk")]
+[Concat("left", "right", "right", Name = "both")]
+[Dense(10, Activation.LeakyReLU)]
+[Concat("both")]
+[Dense(4)]
+public partial class BranchConcatNet;

@@ -133,7 +133,7 @@ namespace Demo
             "  a2 -> z2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz2 = dL/da2 * a2 * (1 - a2)\"];\n" +
             "  z2 -> b2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/db2 += dL/dz2\"];\n" +
             "  z2 -> W2 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dW2 += dL/dz2 · a1ᵀ\"];\n" +
-            "  z2 -> a1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/da1 = W2ᵀ · dL/dz2\"];\n" +
+            "  z2 -> a1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/da1 += W2ᵀ · dL/dz2\"];\n" +
             "  a1 -> z1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dz1 = dL/da1 * (1 - a1 * a1)\"];\n" +
             "  z1 -> b1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/db1 += dL/dz1\"];\n" +
             "  z1 -> W1 [style=dashed, color=firebrick, fontcolor=firebrick, label=\"dL/dW1 += dL/dz1 · xᵀ\"];\n" +
@@ -391,7 +391,7 @@ namespace Demo
             dW2[14] += dz2[3] * a1[2];
             dW2[15] += dz2[3] * a1[3];
 
-            // dL/da1 = W2ᵀ · dL/dz2
+            // dL/da1 += W2ᵀ · dL/dz2
             global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 16);
             da1[0] += W2[0] * dz2[0] + W2[4] * dz2[1] + W2[8] * dz2[2] + W2[12] * dz2[3];
             da1[1] += W2[1] * dz2[0] + W2[5] * dz2[1] + W2[9] * dz2[2] + W2[13] * dz2[3];

@@ -1,0 +1,90 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Ops;
+
+/// <summary>
+/// Values side by side, <c>c = [a | b]</c>: the first input's elements, then the next one's. Each element of
+/// <c>c</c> is one element of one input, so the derivative towards an input is the identity on its slice:
+/// <c>dL/da = dL/dc[0..|a|)</c>, <c>dL/db = dL/dc[|a|..|a| + |b|)</c>.
+/// </summary>
+/// <param name="Sizes">The sizes of the inputs, in order: where each one's slice starts.</param>
+internal sealed record ConcatOp(EquatableArray<int> Sizes) : Op
+{
+    public override string Name => "concat";
+
+    public override SavedValues Saves => SavedValues.None;
+
+    public override bool StrategyFollowsInputs => true;
+
+    public override ShapeResult Shape(IReadOnlyList<int> inputSizes) =>
+        inputSizes.Count < 2 ? ShapeResult.Invalid("concat takes at least two inputs, not " + inputSizes.Count)
+        : !inputSizes.SequenceEqual(Sizes) ? ShapeResult.Invalid("concat was built for inputs of " + string.Join(", ", Sizes) + ", not " + string.Join(", ", inputSizes))
+        : inputSizes.Sum(size => (long)size) > int.MaxValue ? ShapeResult.Invalid("concat of " + string.Join(" + ", inputSizes) + " values does not fit one span")
+        : ShapeResult.Of(inputSizes.Sum());
+
+    public override string ForwardFormula(OpNames names) => names.Output + " = [" + string.Join(" | ", names.Inputs) + "]";
+
+    public override void EmitForward(IOpSite site)
+    {
+        var inputs = Enumerable.Range(0, site.Names.Inputs.Count).Select(site.InputValue).ToList();
+        site.Line("// " + ForwardFormula(site.Names));
+        string c = site.Output();
+        int offset = 0;
+        for (int k = 0; k < inputs.Count; k++)
+        {
+            int size = site.InputSize(k);
+            if (site.Strategy == Strategy.Unrolled)
+            {
+                for (int i = 0; i < size; i++)
+                {
+                    site.Line(c + "[" + (offset + i) + "] = " + inputs[k] + "[" + i + "];");
+                }
+            }
+            else
+            {
+                site.Line(inputs[k] + ".CopyTo(" + c + ".Slice(" + offset + ", " + size + "));");
+            }
+
+            offset += size;
+        }
+    }
+
+    public override string DerivativeFormula(OpNames names, Wrt wrt)
+    {
+        int offset = Offset(wrt.Index);
+        string x = names.Input(wrt.Index), c = names.Output;
+        return "dL/d" + x + " = dL/d" + c + "[" + offset + ".." + (offset + Sizes[wrt.Index]) + ")      (" + c + "[" + (offset == 0 ? string.Empty : offset + " + ") + "i] = " + x + "[i])";
+    }
+
+    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate)
+    {
+        string dc = site.Gradient();
+        string dx = site.InputGradient(wrt.Index);
+        int offset = Offset(wrt.Index);
+        int size = Sizes[wrt.Index];
+        string op = accumulate ? " += " : " = ";
+        if (site.Strategy == Strategy.Unrolled)
+        {
+            for (int i = 0; i < size; i++)
+            {
+                site.Line(dx + "[" + i + "]" + op + dc + "[" + (offset + i) + "];");
+            }
+
+            return;
+        }
+
+        if (accumulate)
+        {
+            site.Line("for (int i = 0; i < " + size + "; i++) " + dx + "[i] += " + dc + "[" + (offset == 0 ? "i" : offset + " + i") + "];");
+        }
+        else
+        {
+            site.Line(dc + ".Slice(" + offset + ", " + size + ").CopyTo(" + dx + ");");
+        }
+    }
+
+    /// <summary>Where input <paramref name="index"/>'s slice starts.</summary>
+    private int Offset(int index) => Sizes.Take(index).Sum();
+}

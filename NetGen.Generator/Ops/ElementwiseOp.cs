@@ -24,6 +24,13 @@ internal abstract record ElementwiseOp : Op
     /// </summary>
     public virtual string? VectorPrimitive(Notation notation) => null;
 
+    /// <summary>
+    /// The run-time call computing <see cref="Derivative"/> over a span when the op runs as vectors (<c>{0}</c> the
+    /// op's input z, <c>{1}</c> dL/da, <c>{2}</c> dL/dz, <c>{3}</c> <c>true</c> to add into dL/dz), or null for a loop.
+    /// The call must compute the same formula element by element.
+    /// </summary>
+    public virtual string? VectorDerivative(Notation notation) => null;
+
 
     public override string ForwardFormula(OpNames names) => names.Output + " = " + Name + "(" + names.Input(0) + ")";
 
@@ -71,7 +78,12 @@ internal abstract record ElementwiseOp : Op
         string da = site.Gradient();
         string dz = site.InputGradient(0);
         string op = accumulate ? " += " : " = ";
-        if (site.Strategy == Strategy.Unrolled)
+        if (site.Strategy == Strategy.Vector && VectorDerivative(site.Notation) is { } call)
+        {
+            // A vector at a time at the kernels' width (a scalar loop with a branch per unit cost W4 a fifteenth of its step).
+            site.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, call, z, da, dz, accumulate ? "true" : "false") + ";");
+        }
+        else if (site.Strategy == Strategy.Unrolled)
         {
             for (int i = 0; i < site.Size; i++)
             {

@@ -14,4 +14,7 @@ internal sealed record ReLUOp : ElementwiseOp
     public override Expr Derivative(Expr upstream, Expr a, Expr z) => Expr.IfPositive(z, upstream, 0);
 
     public override string? VectorPrimitive(Notation notation) => "Max({0}, " + notation.Literal(0) + ", {1})";
+
+    public override string? VectorDerivative(Notation notation) =>
+        "global::NetGen.CompilerServices.ActivationKernels.RectifierDerivative({0}, {1}, " + notation.Literal(0) + ", {2}, accumulate: {3})";
 }

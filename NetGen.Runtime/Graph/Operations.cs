@@ -179,10 +179,10 @@ internal sealed class ActivationNode<T> : Node<T>
                 TensorPrimitives.Tanh(x, y);
                 break;
             case Operation.ReLU:
-                Kernels.ReLU(x, y);
+                ActivationKernels.Rectifier(x, T.Zero, y);
                 break;
             case Operation.LeakyReLU:
-                Kernels.LeakyReLU(x, Slope, y);
+                ActivationKernels.Rectifier(x, Slope, y);
                 break;
             case Operation.Softplus:
                 // softplus(x) = max(x, 0) + ln(1 + e^-|x|), which neither overflows nor loses small values
@@ -238,11 +238,11 @@ internal sealed class ActivationNode<T> : Node<T>
 
             case Operation.ReLU:
                 // dx += x > 0 ? g : 0
-                Kernels.AddWherePositive(_x.Value, g, T.Zero, dx);
+                ActivationKernels.RectifierDerivative(_x.Value, g, T.Zero, dx, accumulate: true);
                 break;
             case Operation.LeakyReLU:
                 // dx += x > 0 ? g : 0.01 g
-                Kernels.AddWherePositive(_x.Value, g, Slope, dx);
+                ActivationKernels.RectifierDerivative(_x.Value, g, Slope, dx, accumulate: true);
                 break;
             case Operation.Softplus:
             {
@@ -551,69 +551,6 @@ internal sealed class LossNode<T> : Node<T>
 /// <summary>Vector kernels TensorPrimitives does not provide.</summary>
 internal static class Kernels
 {
-    /// <summary>y = max(x, 0).</summary>
-    public static void ReLU<T>(ReadOnlySpan<T> x, Span<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (; i + Vector<T>.Count <= x.Length; i += Vector<T>.Count)
-            {
-                var v = new Vector<T>(x.Slice(i));
-                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero), v, Vector<T>.Zero).CopyTo(y.Slice(i));
-            }
-        }
-
-        for (; i < x.Length; i++)
-        {
-            y[i] = x[i] > T.Zero ? x[i] : T.Zero;
-        }
-    }
-
-    /// <summary>y = x &gt; 0 ? x : slope x.</summary>
-    public static void LeakyReLU<T>(ReadOnlySpan<T> x, T slope, Span<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var s = new Vector<T>(slope);
-            for (; i + Vector<T>.Count <= x.Length; i += Vector<T>.Count)
-            {
-                var v = new Vector<T>(x.Slice(i));
-                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero), v, s * v).CopyTo(y.Slice(i));
-            }
-        }
-
-        for (; i < x.Length; i++)
-        {
-            y[i] = x[i] > T.Zero ? x[i] : slope * x[i];
-        }
-    }
-
-    /// <summary>dx += x &gt; 0 ? g : slope g.</summary>
-    public static void AddWherePositive<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, T slope, Span<T> dx)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var s = new Vector<T>(slope);
-            for (; i + Vector<T>.Count <= x.Length; i += Vector<T>.Count)
-            {
-                var vg = new Vector<T>(g.Slice(i));
-                var mask = Vector.GreaterThan(new Vector<T>(x.Slice(i)), Vector<T>.Zero);
-                (new Vector<T>(dx.Slice(i)) + Vector.ConditionalSelect(mask, vg, s * vg)).CopyTo(dx.Slice(i));
-            }
-        }
-
-        for (; i < x.Length; i++)
-        {
-            dx[i] += x[i] > T.Zero ? g[i] : slope * g[i];
-        }
-    }
-
     /// <summary>y = softmax(x) over one row, computed as e^(x - max x) / Σ so that no exponential overflows.</summary>
     public static void Softmax<T>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -287,7 +287,7 @@ namespace Demo
                 global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 64);
                 global::System.Span<float> da1 = values.Slice(A1GradientOffset, 64);
                 global::System.Span<float> dz1 = values.Slice(Z1GradientOffset, 64);
-                for (int i = 0; i < 64; i++) dz1[i] = z1[i] > 0f ? da1[i] : 0f;
+                global::NetGen.CompilerServices.ActivationKernels.RectifierDerivative(z1, da1, 0f, dz1, accumulate: false);
             }
 
             // dL/db1 += dL/dz1

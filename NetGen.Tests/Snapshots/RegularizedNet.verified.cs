@@ -360,7 +360,7 @@ namespace Demo
                 global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 32);
                 global::System.Span<float> da1 = values.Slice(A1GradientOffset, 32);
                 global::System.Span<float> dz1 = values.Slice(Z1GradientOffset, 32);
-                for (int i = 0; i < 32; i++) dz1[i] = z1[i] > 0f ? da1[i] : 0f;
+                global::NetGen.CompilerServices.ActivationKernels.RectifierDerivative(z1, da1, 0f, dz1, accumulate: false);
             }
 
             // dL/db1 += dL/dz1

@@ -1,0 +1,116 @@
+using System.ComponentModel;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NetGen.CompilerServices;
+
+/// <summary>
+/// Element-wise activations that System.Numerics.Tensors does not provide, at the vector width the kernels use
+/// (<c>Vector512</c>, <c>Vector256</c> or <c>Vector128</c>, capped by <c>NETGEN_MAX_VECTOR_BITS</c>): the rectifiers
+/// and their derivative. Generated code calls the derivative for ReLU layers of 8 or more units; the dynamic graph
+/// calls both, so the two run the same loops. Each element is computed on its own, so every width gives the same bits.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Advanced)]
+public static class ActivationKernels
+{
+    /// <summary><c>y = x &gt; 0 ? x : negativeSlope · x</c> (ReLU for a slope of 0, which gives 0 for every x ≤ 0).</summary>
+    public static void Rectifier<T>(ReadOnlySpan<T> x, T negativeSlope, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Rectifier(VectorWidth.Bits, x, negativeSlope, y);
+
+    /// <summary>
+    /// <c>dz = z &gt; 0 ? upstream : negativeSlope · upstream</c>, or <c>+=</c> when <paramref name="accumulate"/>: the
+    /// derivative of <see cref="Rectifier{T}(ReadOnlySpan{T}, T, Span{T})"/> at <paramref name="z"/> times dL/da. With a
+    /// slope of 0 the result is 0 wherever z ≤ 0, whatever the upstream value (as <c>z &gt; 0 ? da : 0</c>).
+    /// </summary>
+    public static void RectifierDerivative<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> upstream, T negativeSlope, Span<T> dz, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => RectifierDerivative(VectorWidth.Bits, z, upstream, negativeSlope, dz, accumulate);
+
+    /// <summary><see cref="Rectifier{T}(ReadOnlySpan{T}, T, Span{T})"/> with vectors of <paramref name="vectorBits"/> bits.</summary>
+    internal static void Rectifier<T>(int vectorBits, ReadOnlySpan<T> x, T negativeSlope, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check(y.Length, x.Length, nameof(y));
+        switch (vectorBits)
+        {
+            case 512: ActivationKernels<T, Vector512Ops<T>, Vector512<T>>.Rectifier(x, negativeSlope, y); break;
+            case 256: ActivationKernels<T, Vector256Ops<T>, Vector256<T>>.Rectifier(x, negativeSlope, y); break;
+            default: ActivationKernels<T, Vector128Ops<T>, Vector128<T>>.Rectifier(x, negativeSlope, y); break;
+        }
+    }
+
+    /// <summary><see cref="RectifierDerivative{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, T, Span{T}, bool)"/> with vectors of <paramref name="vectorBits"/> bits.</summary>
+    internal static void RectifierDerivative<T>(int vectorBits, ReadOnlySpan<T> z, ReadOnlySpan<T> upstream, T negativeSlope, Span<T> dz, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check(upstream.Length, z.Length, nameof(upstream));
+        Check(dz.Length, z.Length, nameof(dz));
+        switch (vectorBits)
+        {
+            case 512: ActivationKernels<T, Vector512Ops<T>, Vector512<T>>.RectifierDerivative(z, upstream, negativeSlope, dz, accumulate); break;
+            case 256: ActivationKernels<T, Vector256Ops<T>, Vector256<T>>.RectifierDerivative(z, upstream, negativeSlope, dz, accumulate); break;
+            default: ActivationKernels<T, Vector128Ops<T>, Vector128<T>>.RectifierDerivative(z, upstream, negativeSlope, dz, accumulate); break;
+        }
+    }
+
+    private static void Check(int length, int required, string name)
+    {
+        if (length != required)
+        {
+            throw new ArgumentException($"'{name}' has {length} elements; the activation's input has {required}.", name);
+        }
+    }
+}
+
+/// <summary>The bodies of <see cref="ActivationKernels"/> for one vector type (see <see cref="DenseKernels{T, TOps, TVector}"/>).</summary>
+internal static class ActivationKernels<T, TOps, TVector>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TOps : struct, IVectorOps<T, TVector>
+    where TVector : struct
+{
+    public static void Rectifier(ReadOnlySpan<T> x, T negativeSlope, Span<T> y)
+    {
+        ref T rx = ref MemoryMarshal.GetReference(x);
+        ref T ry = ref MemoryMarshal.GetReference(y);
+        int n = x.Length, width = TOps.Count, i = 0;
+        bool leaky = negativeSlope != T.Zero;
+        var slope = TOps.Broadcast(negativeSlope);
+        for (; i + width <= n; i += width)
+        {
+            var v = TOps.Load(ref rx, i);
+            TOps.Store(TOps.SelectWherePositive(v, v, leaky ? TOps.Multiply(slope, v) : TOps.Zero), ref ry, i);
+        }
+
+        for (; i < n; i++)
+        {
+            T v = Unsafe.Add(ref rx, i);
+            Unsafe.Add(ref ry, i) = v > T.Zero ? v : leaky ? negativeSlope * v : T.Zero;
+        }
+    }
+
+    public static void RectifierDerivative(ReadOnlySpan<T> z, ReadOnlySpan<T> upstream, T negativeSlope, Span<T> dz, bool accumulate)
+    {
+        ref T rz = ref MemoryMarshal.GetReference(z);
+        ref T rg = ref MemoryMarshal.GetReference(upstream);
+        ref T rd = ref MemoryMarshal.GetReference(dz);
+        int n = z.Length, width = TOps.Count, i = 0;
+        bool leaky = negativeSlope != T.Zero;
+        var slope = TOps.Broadcast(negativeSlope);
+        for (; i + width <= n; i += width)
+        {
+            var g = TOps.Load(ref rg, i);
+            var d = TOps.SelectWherePositive(TOps.Load(ref rz, i), g, leaky ? TOps.Multiply(slope, g) : TOps.Zero);
+            TOps.Store(accumulate ? TOps.Add(TOps.Load(ref rd, i), d) : d, ref rd, i);
+        }
+
+        for (; i < n; i++)
+        {
+            T g = Unsafe.Add(ref rg, i);
+            T d = Unsafe.Add(ref rz, i) > T.Zero ? g : leaky ? negativeSlope * g : T.Zero;
+            Unsafe.Add(ref rd, i) = accumulate ? Unsafe.Add(ref rd, i) + d : d;
+        }
+    }
+}

@@ -4,7 +4,7 @@ namespace NetGen.Generator.Diagnostics;
 
 /// <summary>
 /// NG0020-NG0049: the diagnostics of a network's wiring (layer names, <c>From</c>, the merges <c>[Add]</c> and
-/// <c>[Concat]</c>), part of
+/// <c>[Concat]</c>, <c>[Multiply]</c>), part of
 /// <see cref="DiagnosticCatalog.All"/>. Each is reported on the attribute that makes the mistake.
 /// </summary>
 internal static class GraphDiagnostics
@@ -26,7 +26,7 @@ internal static class GraphDiagnostics
 
     public static readonly DiagnosticDescriptor UnreadLayer = DiagnosticCatalog.Create(
         "NG0023", "A layer's output is never read",
-        "Nothing reads the output of layer {0} of '{1}': the layer after it reads another one (From); read it with From or a merge ([Add], [Concat]), or remove it",
+        "Nothing reads the output of layer {0} of '{1}': the layer after it reads another one (From); read it with From or a merge ([Add], [Concat], [Multiply]), or remove it",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor AddOfNothing = DiagnosticCatalog.Create(
@@ -49,8 +49,14 @@ internal static class GraphDiagnostics
         "The [{0}] layer {1} of '{2}' would hold {3} values per sample; NetGen supports at most {4} values in one layer",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor MultiplySizeMismatch = DiagnosticCatalog.Create(
+        "NG0028", "Multiply of values of different sizes",
+        "The [Multiply] layer {0} of '{1}' multiplies {2}; every value it multiplies element by element must have the same number of units",
+        DiagnosticSeverity.Error);
+
     public static DiagnosticDescriptor[] All { get; } = new[]
     {
         UnknownLayerName, DuplicateLayerName, AddSizeMismatch, UnreadLayer, AddOfNothing, LastLayerNotDense, MergeOfNothing, ValueTooLarge,
+        MultiplySizeMismatch,
     };
 }

@@ -26,6 +26,7 @@ internal sealed partial class NetworkEmitter
                 LayerKind.Dropout => "Dropout " + layer.RateText + " over " + node.Size + " units (training only): " + node.Name + " = " + node.Names.Input(0) + " * mask",
                 LayerKind.Add => "Add " + layer.InputSize + ", a residual connection: " + formula,
                 LayerKind.Concat => "Concat " + layer.OutputSize + ": " + formula,
+                LayerKind.Multiply => "Multiply " + layer.InputSize + ", element by element: " + formula,
                 LayerKind.Dense => "Dense " + layer.InputSize + " -&gt; " + layer.OutputSize + ", " + layer.Activation + ": " + formula + "; "
                     + string.Join(", ", node.Parameters.Select(p => Plan.Parameters[p]).Select(p => p.Name + " " + p.Shape + " at " + p.Offset)),
                 _ => throw new Ops.GeneratorBugException("no description for layer kind " + layer.Kind),
@@ -110,6 +111,7 @@ internal sealed partial class NetworkEmitter
                     break;
                 case LayerKind.Add:
                 case LayerKind.Concat:
+                case LayerKind.Multiply:
                     W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerDescription." + layer.Kind + "Kind, " + layer.InputSize + ", " + layer.OutputSize + ", "
                         + Runtime + ".Activation.Identity, null, null, 0" + Inputs(layer) + "),");
                     break;

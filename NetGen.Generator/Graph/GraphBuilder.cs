@@ -10,7 +10,7 @@ namespace NetGen.Generator.Graph;
 /// Stage 3: turns a validated <see cref="NetworkSpec"/> into its forward graph. Dense layer <c>l</c>
 /// becomes a linear node <c>zl = Wl · a(l-1) + bl</c> and, unless its activation is the identity, an
 /// activation node <c>al = f(zl)</c>; a dropout layer becomes a dropout node over the value before it; an add
-/// layer becomes <c>sk = a + b</c>, a concat layer <c>ck = [a | b]</c>. A layer reads the layer above it unless the spec names its sources.
+/// layer becomes <c>sk = a + b</c>, a concat layer <c>ck = [a | b]</c>, a multiply layer <c>mk = a ⊙ b</c>. A layer reads the layer above it unless the spec names its sources.
 /// Each node's size and parameters come from its op's shape rule; the parameter layout is laid out
 /// here, once, in node order.
 /// </summary>
@@ -28,6 +28,7 @@ internal static class GraphBuilder
         int dense = 0;
         int adds = 0;
         int concats = 0;
+        int products = 0;
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             var layer = spec.Layers[i];
@@ -73,6 +74,12 @@ internal static class GraphBuilder
                     break;
                 }
 
+                case LayerKind.Multiply:
+                    // m1 = a2 ⊙ a1: numbered by multiply layer.
+                    products++;
+                    previous = builder.Add("m" + products.ToString(System.Globalization.CultureInfo.InvariantCulture), MultiplyOp.Instance, sources.Select(s => outputs[s]).ToArray());
+                    layers.Add(new LayerInfo(index, layer.Kind, inputSize, inputSize, ActivationKind.Identity, 0, first, previous, layer.Sources));
+                    break;
                 default:
                     throw new GeneratorBugException("no graph for layer kind " + layer.Kind);
             }

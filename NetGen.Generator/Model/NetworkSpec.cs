@@ -39,13 +39,14 @@ internal enum LayerKind
     Dropout,
     Add,
     Concat,
+    Multiply,
 }
 
 /// <summary>What the stages ask of a layer kind.</summary>
 internal static class LayerKinds
 {
     /// <summary>True for the kinds that merge two or more layers named in their attribute's arguments.</summary>
-    public static bool IsMerge(this LayerKind kind) => kind is LayerKind.Add or LayerKind.Concat;
+    public static bool IsMerge(this LayerKind kind) => kind is LayerKind.Add or LayerKind.Concat or LayerKind.Multiply;
 }
 
 /// <summary>

@@ -8,7 +8,7 @@ namespace NetGen.Generator.Parsing;
 
 /// <summary>
 /// How one layer attribute wires into the graph: its <c>Name</c>, the layer it reads (<c>From</c>), and for
-/// a merge (<c>[Add]</c>, <c>[Concat]</c>) the layers it merges. <see cref="Resolve"/> turns the names into layer indices, once every
+/// a merge (<c>[Add]</c>, <c>[Concat]</c>, <c>[Multiply]</c>) the layers it merges. <see cref="Resolve"/> turns the names into layer indices, once every
 /// attribute has been read, and reports each wiring mistake on the attribute that makes it. A layer can read
 /// only layers above it, so a network cannot have a cycle.
 /// </summary>
@@ -26,7 +26,7 @@ internal sealed class GraphWiring
 
     public string? From { get; }
 
-    /// <summary>The names a merge (<c>[Add]</c>, <c>[Concat]</c>) lists; null for other layers.</summary>
+    /// <summary>The names a merge (<c>[Add]</c>, <c>[Concat]</c>, <c>[Multiply]</c>) lists; null for other layers.</summary>
     public string[]? Operands { get; }
 
     /// <summary>False when a name could not be read as a string (a half-typed argument).</summary>
@@ -68,8 +68,8 @@ internal sealed class GraphWiring
 
     /// <summary>
     /// Resolves names to layer indices (0 is the network input) and stores them in each layer's
-    /// <see cref="LayerSpec.Sources"/>; reports unknown and duplicate names (NG0020, NG0021), adds of values of
-    /// different sizes (NG0022), layers nothing reads (NG0023), an add or another merge of nothing (NG0024, NG0026),
+    /// <see cref="LayerSpec.Sources"/>; reports unknown and duplicate names (NG0020, NG0021), adds and products of
+    /// values of different sizes (NG0022, NG0028), layers nothing reads (NG0023), an add or another merge of nothing (NG0024, NG0026),
     /// a concatenation too large (NG0027) and a network that does not end in a dense layer (NG0025). A chain (no
     /// names at all) is left as it is. Returns false on any error.
     /// </summary>
@@ -142,10 +142,10 @@ internal sealed class GraphWiring
             }
 
             var inputSizes = sources.Select(s => sizes[s]).ToArray();
-            if (layer.Kind == LayerKind.Add && inputSizes.Any(size => size != inputSizes[0]))
+            if (layer.Kind is LayerKind.Add or LayerKind.Multiply && inputSizes.Any(size => size != inputSizes[0]))
             {
-                diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.AddSizeMismatch, location, index, network,
-                    string.Join(" + ", sources.Select((s, k) => Describe(s, wiring) + " (" + inputSizes[k] + ")"))));
+                diagnostics.Add(DiagnosticInfo.Create(layer.Kind == LayerKind.Add ? GraphDiagnostics.AddSizeMismatch : GraphDiagnostics.MultiplySizeMismatch, location, index, network,
+                    string.Join(layer.Kind == LayerKind.Add ? " + " : " ⊙ ", sources.Select((s, k) => Describe(s, wiring) + " (" + inputSizes[k] + ")"))));
                 sizes[index] = -1;
                 continue;
             }

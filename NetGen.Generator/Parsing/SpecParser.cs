@@ -22,12 +22,13 @@ internal static class SpecParser
     public const string DropoutAttributeName = "NetGen.DropoutAttribute";
     public const string AddAttributeName = "NetGen.AddAttribute";
     public const string ConcatAttributeName = "NetGen.ConcatAttribute";
+    public const string MultiplyAttributeName = "NetGen.MultiplyAttribute";
 
     /// <summary>Every layer attribute: a class carrying any of them without [Network] gets NG0012.</summary>
-    public static readonly string[] LayerAttributeNames = { DenseAttributeName, DropoutAttributeName, AddAttributeName, ConcatAttributeName };
+    public static readonly string[] LayerAttributeNames = { DenseAttributeName, DropoutAttributeName, AddAttributeName, ConcatAttributeName, MultiplyAttributeName };
 
     /// <summary>The attributes that merge the layers their arguments name.</summary>
-    public static readonly string[] MergeAttributeNames = { AddAttributeName, ConcatAttributeName };
+    public static readonly string[] MergeAttributeNames = { AddAttributeName, ConcatAttributeName, MultiplyAttributeName };
 
     private const long MaxParameters = NetworkRules.MaxParameters;
 
@@ -110,7 +111,12 @@ internal static class SpecParser
             wiring.Add(GraphWiring.Read(attribute));
             if (System.Array.IndexOf(MergeAttributeNames, attributeName) >= 0)
             {
-                var kind = attributeName == AddAttributeName ? LayerKind.Add : LayerKind.Concat;
+                var kind = attributeName switch
+                {
+                    AddAttributeName => LayerKind.Add,
+                    ConcatAttributeName => LayerKind.Concat,
+                    _ => LayerKind.Multiply,
+                };
                 if (attribute.AttributeConstructor is null || HasSyntaxErrors(attribute, cancellationToken) || !wiring[wiring.Count - 1].Readable)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, location, kind.ToString(), name));

@@ -68,6 +68,7 @@ internal static class Planner
                 LayerKind.Dropout => "Dropout " + Rate(layer.DropoutRate) + " over " + layer.OutputSize + " units",
                 LayerKind.Add => "Add of " + operands + ", a residual connection",
                 LayerKind.Concat => "Concat of " + operands + ", " + layer.OutputSize + " values side by side",
+                LayerKind.Multiply => "Multiply of " + operands + ", element by element",
                 _ => throw new GeneratorBugException("no heading for layer kind " + layer.Kind),
             }) + (!layer.Kind.IsMerge() && layer.Sources.Count > 0 && layer.Sources[0] != layer.Index - 1 ? ", reading " + graph.Nodes[graph.Nodes[layer.FirstNode].Inputs[0]].Name : string.Empty);
         }
@@ -144,6 +145,7 @@ internal static class Planner
             LayerKind.Dense => "Dense " + l.OutputSize + " (" + l.Activation + ")",
             LayerKind.Add => "Add (" + string.Join(" + ", graph.Nodes[l.MainNode].Inputs.Select(i => graph.Nodes[i].Name)) + ")",
             LayerKind.Concat => "Concat [" + string.Join(" | ", graph.Nodes[l.MainNode].Inputs.Select(i => graph.Nodes[i].Name)) + "] (" + l.OutputSize + ")",
+            LayerKind.Multiply => "Multiply (" + string.Join(" ⊙ ", graph.Nodes[l.MainNode].Inputs.Select(i => graph.Nodes[i].Name)) + ")",
             _ => throw new GeneratorBugException("no diagram for layer kind " + l.Kind),
         }));
         return string.Join(" -> ", parts);

@@ -51,3 +51,29 @@ public sealed class ConcatAttribute(params string[] inputs) : Attribute
     /// <summary>The layer's name, for later layers to read it by (<c>From</c>, <see cref="AddAttribute"/>, ...).</summary>
     public string? Name { get; set; }
 }
+
+/// <summary>
+/// The element-wise product of layers of one size, <c>m = a ⊙ b</c> (a gate: one layer scales another unit by unit).
+/// With one name it multiplies the previous layer by that layer, <c>[Multiply("gate")]</c>; with several it multiplies
+/// those layers.
+/// </summary>
+/// <example>
+/// <code>
+/// [Network(Inputs = 16, Loss = Loss.SquaredError)]
+/// [Dense(8, Activation.Sigmoid, Name = "gate")]
+/// [Dense(8, Activation.Tanh, From = "gate")]
+/// [Multiply("gate")]               // m1 = a2 ⊙ a1
+/// [Dense(1)]
+/// public partial class GatedNet;
+/// </code>
+/// </example>
+/// <param name="inputs">The names of the layers to multiply (the previous layer is multiplied too when only one is named).</param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class MultiplyAttribute(params string[] inputs) : Attribute
+{
+    /// <summary>The names of the layers this one multiplies.</summary>
+    public IReadOnlyList<string> Inputs { get; } = inputs;
+
+    /// <summary>The layer's name, for later layers to read it by (<c>From</c>, <see cref="AddAttribute"/>, ...).</summary>
+    public string? Name { get; set; }
+}

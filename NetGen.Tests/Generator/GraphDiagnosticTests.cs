@@ -51,7 +51,7 @@ public class GraphDiagnosticTests
         [Dense(4, Activation.Tanh)]
         [Dense(1, From = "h1")]
         public partial class Net;
-        """, "NG0023", "Dense(4, Activation.Tanh)", "Nothing reads the output of layer 2 of 'Net': the layer after it reads another one (From); read it with From or a merge ([Add], [Concat]), or remove it");
+        """, "NG0023", "Dense(4, Activation.Tanh)", "Nothing reads the output of layer 2 of 'Net': the layer after it reads another one (From); read it with From or a merge ([Add], [Concat], [Multiply]), or remove it");
 
     [Fact]
     public void NG0024_AddOfNothing() => AssertSingle("""
@@ -97,6 +97,25 @@ public class GraphDiagnosticTests
         [Dense(1)]
         public partial class Net;
         """, "NG0027", "Concat(\"wide\", \"wide\", \"wide\")", "The [Concat] layer 2 of 'Net' would hold 1610612736 values per sample; NetGen supports at most 1073741824 values in one layer");
+
+    [Fact]
+    public void NG0028_MultiplyOfDifferentSizes() => AssertSingle("""
+        [Network(Inputs = 2)]
+        [Dense(4, Activation.Sigmoid, Name = "gate")]
+        [Dense(3, Activation.Tanh, From = "gate")]
+        [Multiply("gate")]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0028", "Multiply(\"gate\")", "The [Multiply] layer 3 of 'Net' multiplies layer 2 (3) ⊙ 'gate' (4); every value it multiplies element by element must have the same number of units");
+
+    [Fact]
+    public void NG0026_MultiplyOfNothing() => AssertSingle("""
+        [Network(Inputs = 2)]
+        [Dense(4, Activation.Tanh)]
+        [Multiply]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0026", "Multiply", "The [Multiply] layer 2 of 'Net' names no layer; [Multiply(\"h1\")] merges the previous layer and h1, [Multiply(\"a\", \"b\")] merges a and b");
 
     [Fact]
     public void AConcatReadsTheLayerAboveFirstThenTheNamedOne()

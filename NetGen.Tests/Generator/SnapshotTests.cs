@@ -84,6 +84,20 @@ public class SnapshotTests
         public partial class ConcatNet;
         """, "ConcatNet.g.cs"), "ConcatNet");
 
+    [Fact]
+    public void ElementwiseProduct() => Snapshot.Match(Generate("""
+        using NetGen;
+
+        namespace Demo;
+
+        [Network(Inputs = 3, Loss = Loss.SquaredError)]
+        [Dense(2, Activation.Sigmoid, Name = "gate")]
+        [Dense(2, Activation.Tanh, From = "gate")]
+        [Multiply("gate")]               // m1 = a2 ⊙ a1: the gate scales each unit
+        [Dense(1)]
+        public partial class GatedNet;
+        """, "GatedNet.g.cs"), "GatedNet");
+
     private static string Generate(string source, string hintName)
     {
         var result = GeneratorHarness.Run(source);

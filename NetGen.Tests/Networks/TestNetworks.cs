@@ -471,3 +471,31 @@ public partial class BranchConcatNetDouble;
 [Concat("both")]
 [Dense(4)]
 public partial class BranchConcatNet;
+
+/// <summary>A gate small enough to unroll: a sigmoid layer scales a tanh layer unit by unit.</summary>
+[Network(Inputs = 3, Loss = Loss.SquaredError, Precision = Precision.Double)]
+[Dense(4, Activation.Sigmoid, Name = "gate")]
+[Dense(4, Activation.Tanh)]
+[Multiply("gate")]
+[Dense(2)]
+public partial class GatedNetDouble;
+
+/// <summary>A batched product of three values, one of them twice (a square: one derivative term per use), then a residual sum.</summary>
+[Network(Inputs = 10, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+[Dense(20, Activation.Tanh, Name = "h1")]
+[Dense(20, Activation.Sigmoid, Name = "gate")]
+[Dense(20, Activation.Softplus, From = "h1", Name = "h3")]
+[Multiply("h1", "gate", "h3", "h3", Name = "product")]
+[Add("product", "h1")]
+[Dense(3, Activation.Identity)]
+public partial class ProductNetDouble;
+
+/// <summary>The batched product in single precision.</summary>
+[Network(Inputs = 10, Loss = Loss.MeanSquaredError)]
+[Dense(20, Activation.Tanh, Name = "h1")]
+[Dense(20, Activation.Sigmoid, Name = "gate")]
+[Dense(20, Activation.Softplus, From = "h1", Name = "h3")]
+[Multiply("h1", "gate", "h3", "h3", Name = "product")]
+[Add("product", "h1")]
+[Dense(3, Activation.Identity)]
+public partial class ProductNet;

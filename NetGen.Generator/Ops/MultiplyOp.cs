@@ -1,0 +1,76 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace NetGen.Generator.Ops;
+
+/// <summary>
+/// The element-wise product of two or more values of one size, <c>m = a ⊙ b</c> (a gate). Its derivative towards
+/// one input is the upstream gradient times the other inputs, <c>dL/da = dL/dm ⊙ b</c>, so the backward pass reads
+/// the inputs' values. A value multiplied by itself gets one such term per use (<c>a ⊙ a</c>: <c>2 a dL/dm</c>).
+/// </summary>
+internal sealed record MultiplyOp : Op
+{
+    public static MultiplyOp Instance { get; } = new();
+
+    public override string Name => "multiply";
+
+    public override SavedValues Saves => SavedValues.Inputs;
+
+    public override bool StrategyFollowsInputs => true;
+
+    public override ShapeResult Shape(IReadOnlyList<int> inputSizes) =>
+        inputSizes.Count < 2 ? ShapeResult.Invalid("multiply takes at least two inputs, not " + inputSizes.Count)
+        : inputSizes.Any(size => size != inputSizes[0]) ? ShapeResult.Invalid("multiply needs inputs of one size, not " + string.Join(", ", inputSizes))
+        : ShapeResult.Of(inputSizes[0]);
+
+    public override string ForwardFormula(OpNames names) => names.Output + " = " + string.Join(" ⊙ ", names.Inputs);
+
+    public override void EmitForward(IOpSite site)
+    {
+        var inputs = Enumerable.Range(0, site.Names.Inputs.Count).Select(site.InputValue).ToList();
+        site.Line("// " + ForwardFormula(site.Names) + "   (element by element)");
+        string m = site.Output();
+        if (site.Strategy == Strategy.Unrolled)
+        {
+            for (int i = 0; i < site.Size; i++)
+            {
+                string k = "[" + i + "]";
+                site.Line(m + k + " = " + string.Join(" * ", inputs.Select(x => x + k)) + ";");
+            }
+
+            return;
+        }
+
+        site.Line("for (int i = 0; i < " + site.Size + "; i++) " + m + "[i] = " + string.Join(" * ", inputs.Select(x => x + "[i]")) + ";");
+    }
+
+    public override string DerivativeFormula(OpNames names, Wrt wrt)
+    {
+        var others = Others(names.Inputs.Count, wrt.Index).Select(names.Input).ToList();
+        return "dL/d" + names.Input(wrt.Index) + " = dL/d" + names.Output + " ⊙ " + string.Join(" ⊙ ", others)
+            + "      (∂(" + string.Join(" ⊙ ", names.Inputs) + ")/∂" + names.Input(wrt.Index) + " = " + string.Join(" ⊙ ", others) + ")";
+    }
+
+    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate)
+    {
+        var others = Others(site.Names.Inputs.Count, wrt.Index).Select(site.InputValue).ToList();
+        string dm = site.Gradient();
+        string dx = site.InputGradient(wrt.Index);
+        string op = accumulate ? " += " : " = ";
+        if (site.Strategy == Strategy.Unrolled)
+        {
+            for (int i = 0; i < site.Size; i++)
+            {
+                string k = "[" + i + "]";
+                site.Line(dx + k + op + dm + k + " * " + string.Join(" * ", others.Select(x => x + k)) + ";");
+            }
+
+            return;
+        }
+
+        site.Line("for (int i = 0; i < " + site.Size + "; i++) " + dx + "[i]" + op + dm + "[i] * " + string.Join(" * ", others.Select(x => x + "[i]")) + ";");
+    }
+
+    /// <summary>The inputs other than <paramref name="index"/>: the factors of its derivative.</summary>
+    private static IEnumerable<int> Others(int count, int index) => Enumerable.Range(0, count).Where(k => k != index);
+}

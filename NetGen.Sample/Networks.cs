@@ -27,6 +27,17 @@ public partial class DigitsNet;
 public partial class FashionNet;
 
 /// <summary>
+/// A residual network for 28x28 images: 784 -> 256 ReLU -> 256 ReLU, plus a skip connection that adds the first
+/// hidden layer's output to the second's, -> 10 logits. The sample trains it on the digits enlarged to 28x28.
+/// </summary>
+[Network(Inputs = 784, Loss = Loss.SoftmaxCrossEntropy)]
+[Dense(256, Activation.ReLU, Name = "h1")]
+[Dense(256, Activation.ReLU)]
+[Add("h1")]                          // a2 + a1: the skip connection
+[Dense(10)]
+public partial class ResidualNet;
+
+/// <summary>
 /// The playground's network for 2-D problems: two tanh hidden layers of 16 units and one sigmoid output, the
 /// probability of class 1, trained with binary cross-entropy.
 /// </summary>

@@ -39,6 +39,13 @@ internal static class SampleActions
                 return ClassifierRun.Run(spec, settings, train, test, TrainingDisplay.ForConsole());
             }
 
+            case "residual":
+            {
+                var (train, test) = SampleData.LoadEnlargedDigits();
+                var spec = new ClassifierSpec("residual", "Handwritten digits (UCI) enlarged to 28x28", "784-256-256(+skip)-10 residual MLP (ReLU)", seed => new ResidualNet(seed), SampleData.DigitClasses, CosineSchedule: false);
+                return ClassifierRun.Run(spec, settings, train, test, TrainingDisplay.ForConsole());
+            }
+
             case "distributed":
                 return DistributedRun.Run(settings, Console.Out, Console.Error);
 
@@ -82,6 +89,7 @@ internal static class SampleActions
         {
             "digits" => (DigitsNet.NetworkDescription, DigitsNet.ComputationGraphDot),
             "fashion" => (FashionNet.NetworkDescription, FashionNet.ComputationGraphDot),
+            "residual" => (ResidualNet.NetworkDescription, ResidualNet.ComputationGraphDot),
             _ => (XorNet.NetworkDescription, XorNet.ComputationGraphDot),
         };
         foreach (var line in description.ToString().TrimEnd().Split('\n'))

@@ -126,6 +126,7 @@ internal sealed class SampleCommandLine
         Digits = new TrainingOptions(new CommandDefaults(30, 32, 1, "adam", 0.003, 42));
         Fashion = new TrainingOptions(new CommandDefaults(20, 128, Environment.ProcessorCount, "adam", 0.001, 42));
         Distributed = new TrainingOptions(new CommandDefaults(10, 64, 1, "adam", 0.003, 42));
+        Residual = new TrainingOptions(new CommandDefaults(10, 32, 1, "adam", 0.001, 42));
 
         Root = new RootCommand(
             "NetGen sample: neural networks compiled to C# at build time, trained at run time. Without a command, trains XOR and the digits classifier (a few seconds).");
@@ -165,8 +166,8 @@ internal sealed class SampleCommandLine
             result.GetValue(PredictInput) ?? "0", result.GetValue(PredictOutput) ?? DefaultOutput, result.GetValue(PredictData) ?? SampleData.FashionFolder)));
 
         var graphCommand = new Command("graph", "Print a network's layers and its computation graph in Graphviz DOT, as the generator derived it: the forward pass and every backward step with its derivative (render with: dot -Tsvg).");
-        GraphNetwork = new Argument<string>("network") { Description = "xor, digits or fashion.", DefaultValueFactory = _ => "xor" };
-        GraphNetwork.AcceptOnlyFromAmong([.. PredictRun.NetworkNames.Keys]);
+        GraphNetwork = new Argument<string>("network") { Description = "xor, digits, fashion or residual.", DefaultValueFactory = _ => "xor" };
+        GraphNetwork.AcceptOnlyFromAmong([.. PredictRun.NetworkNames.Keys, "residual"]);
         graphCommand.Arguments.Add(GraphNetwork);
         graphCommand.SetAction(result => graph(result.GetValue(GraphNetwork) ?? "xor"));
 
@@ -180,6 +181,11 @@ internal sealed class SampleCommandLine
         Distributed.AddTo(distributed);
         distributed.SetAction(result => train("distributed", Distributed.Bind(result), null));
         Root.Subcommands.Add(distributed);
+
+        var residual = new Command("residual", "Train a residual network, 784-256-256(+skip)-10 (a skip connection adds the first hidden layer to the second), on the embedded digits enlarged to 28x28, and print its held-out accuracy.");
+        Residual.AddTo(residual);
+        residual.SetAction(result => train("residual", Residual.Bind(result), null));
+        Root.Subcommands.Add(residual);
 
         var gridCommand = new Command("grid", "Choose the digits classifier's hidden-layer width (16, 32 or 64 ReLU units) and epoch count by 10-fold cross-validation on the training images, retrain the best on all of them and print its test accuracy (the README's cross-validation example).");
         gridCommand.SetAction(_ => (grid ?? SampleActions.Grid)());
@@ -209,6 +215,9 @@ internal sealed class SampleCommandLine
 
     /// <summary>The options of <c>distributed</c>.</summary>
     public TrainingOptions Distributed { get; }
+
+    /// <summary>The options of <c>residual</c>.</summary>
+    public TrainingOptions Residual { get; }
 
     /// <summary><c>fashion --data</c>.</summary>
     public Option<string> FashionData { get; }

@@ -42,6 +42,58 @@ internal static class SampleData
         return (train, test, scaler);
     }
 
+    /// <summary>The side of the enlarged digits: 28x28 pixels, the geometry of MNIST and Fashion-MNIST.</summary>
+    public const int EnlargedSide = 28;
+
+    /// <summary>
+    /// The embedded digits (<see cref="LoadDigits"/>: the same split and scaling) enlarged from 8x8 to 28x28 pixels by
+    /// bilinear interpolation, so that a 784-input network made for MNIST-sized images trains on them in seconds.
+    /// </summary>
+    public static (Dataset<float> Train, Dataset<float> Test) LoadEnlargedDigits()
+    {
+        var (train, test, _) = LoadDigits();
+        return (Enlarge(train, EnlargedSide), Enlarge(test, EnlargedSide));
+    }
+
+    /// <summary>
+    /// Each sample's square image (its features, row by row) resampled to <paramref name="side"/>x<paramref name="side"/>
+    /// pixels by bilinear interpolation with the corners aligned; targets and labels are kept.
+    /// </summary>
+    public static Dataset<float> Enlarge(Dataset<float> images, int side)
+    {
+        int from = (int)Math.Round(Math.Sqrt(images.FeatureCount));
+        if (from * from != images.FeatureCount)
+        {
+            throw new ArgumentException($"The samples have {images.FeatureCount} features, which is not a square image.", nameof(images));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(side, 2);
+        var features = new float[images.Count * side * side];
+        double scale = (from - 1) / (double)(side - 1);
+        for (int s = 0; s < images.Count; s++)
+        {
+            var source = images.Features(s);
+            var target = features.AsSpan(s * side * side, side * side);
+            for (int row = 0; row < side; row++)
+            {
+                double y = row * scale;
+                int y0 = Math.Min((int)y, from - 2);
+                double fy = y - y0;
+                for (int column = 0; column < side; column++)
+                {
+                    double x = column * scale;
+                    int x0 = Math.Min((int)x, from - 2);
+                    double fx = x - x0;
+                    double top = (source[(y0 * from) + x0] * (1 - fx)) + (source[(y0 * from) + x0 + 1] * fx);
+                    double bottom = (source[((y0 + 1) * from) + x0] * (1 - fx)) + (source[((y0 + 1) * from) + x0 + 1] * fx);
+                    target[(row * side) + column] = (float)((top * (1 - fy)) + (bottom * fy));
+                }
+            }
+        }
+
+        return new Dataset<float>(features, side * side, images.AllTargets.ToArray(), images.TargetCount, images.HasLabels ? images.Labels.ToArray() : null, images.ClassCount);
+    }
+
     /// <summary>The Fashion-MNIST files missing from <paramref name="folder"/>; empty when all four are there.</summary>
     public static IReadOnlyList<string> MissingFashionFiles(string folder) =>
         FashionFiles.Where(file => !File.Exists(Path.Combine(folder, file))).ToList();

@@ -45,6 +45,20 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void Residual_trains_the_residual_network_and_graph_draws_it()
+    {
+        var recorder = new Recorder();
+        Assert.Equal(0, recorder.Build().Invoke(["residual", "--epochs", "2"]));
+        Assert.Equal("residual", recorder.Command);
+        Assert.Equal(2, recorder.Settings!.Epochs);
+
+        string? asked = null;
+        var cli = new SampleCommandLine(graph: name => { asked = name; return 0; });
+        Assert.Equal(0, cli.Root.Parse("graph residual").Invoke());
+        Assert.Equal("residual", asked);
+    }
+
+    [Fact]
     public void Graph_prints_the_networks_description_and_its_dot_graph()
     {
         string? asked = null;
@@ -78,6 +92,7 @@ public class CommandLineTests
         Assert.Equal(new TrainSettings(30, 32, 1, "adam", 0.003, 42, "netgen-output"), cli.Digits.Bind(cli.Root.Parse("digits")));
         Assert.Equal(new TrainSettings(5000, 1, 1, "sgd", 0.5, 2, "netgen-output"), cli.Xor.Bind(cli.Root.Parse("xor")));
         Assert.Equal(new TrainSettings(20, 128, Environment.ProcessorCount, "adam", 0.001, 42, "netgen-output"), cli.Fashion.Bind(cli.Root.Parse("fashion")));
+        Assert.Equal(new TrainSettings(10, 32, 1, "adam", 0.001, 42, "netgen-output"), cli.Residual.Bind(cli.Root.Parse("residual")));
         Assert.Equal(SampleData.FashionFolder, cli.Root.Parse("fashion").GetValue(cli.FashionData));
     }
 
@@ -143,7 +158,7 @@ public class CommandLineTests
     [Fact]
     public void Every_command_has_help()
     {
-        foreach (string command in new[] { "xor", "digits", "fashion", "predict" })
+        foreach (string command in new[] { "xor", "digits", "fashion", "residual", "predict" })
         {
             var output = new StringWriter();
             int exit = new Recorder().Build().Root.Parse([command, "--help"]).Invoke(new System.CommandLine.InvocationConfiguration { Output = output });

@@ -78,7 +78,7 @@ public sealed class DistributedTrainer<T> : IDisposable
         _shardTargets = new T[(long)_shardCapacity * network.OutputSize];
         _gradient = new T[network.ParameterCount];
         _engine = new ParallelGradient<T>(network, _shardCapacity, threads);
-        _hasDropout = network.Description.Layers.Any(l => l.Kind == LayerDescription.DropoutKind);
+        _hasDropout = network.Description.Layers.Any(l => l.Kind == LayerKind.Dropout);
         communicator.Broadcast(network.Parameters, root: 0);
     }
 

@@ -101,18 +101,18 @@ internal sealed partial class NetworkEmitter
             switch (layer.Kind)
             {
                 case LayerKind.Dropout:
-                    W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerDescription.DropoutKind, " + layer.InputSize + ", " + layer.OutputSize + ", "
+                    W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerKind.Dropout, " + layer.InputSize + ", " + layer.OutputSize + ", "
                         + Runtime + ".Activation.Identity, null, null, " + layer.RateText + Inputs(layer) + "),");
                     break;
                 case LayerKind.Dense:
                     var tensors = node.Parameters.Select(p => Plan.Parameters[p]).Select(p => "new(\"" + p.Name + "\", " + p.Offset + ", " + p.Rows + ", " + p.Columns + ")");
-                    W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerDescription.DenseKind, " + layer.InputSize + ", " + layer.OutputSize + ", "
+                    W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerKind.Dense, " + layer.InputSize + ", " + layer.OutputSize + ", "
                         + Runtime + ".Activation." + layer.Activation + ", " + string.Join(", ", tensors) + (layer.Sources.Count > 0 ? ", 0" + Inputs(layer) : string.Empty) + "),");
                     break;
                 case LayerKind.Add:
                 case LayerKind.Concat:
                 case LayerKind.Multiply:
-                    W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerDescription." + layer.Kind + "Kind, " + layer.InputSize + ", " + layer.OutputSize + ", "
+                    W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerKind." + layer.Kind + ", " + layer.InputSize + ", " + layer.OutputSize + ", "
                         + Runtime + ".Activation.Identity, null, null, 0" + Inputs(layer) + "),");
                     break;
                 default:

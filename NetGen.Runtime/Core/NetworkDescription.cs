@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Text;
+using NetGen.Shared;
 
 namespace NetGen;
 
@@ -27,7 +28,7 @@ public sealed class NetworkDescription
         // in topological order and the network is a DAG by construction.
         var sizes = new Dictionary<int, int> { [0] = inputSize };
         var read = new HashSet<int>();
-        int expectedOffset = 0;
+        long parameterCount = 0;
         var tensors = new List<ParameterTensor>();
         foreach (var layer in list)
         {
@@ -37,16 +38,14 @@ public sealed class NetworkDescription
                 read.Add(source);
             }
 
-            foreach (var tensor in new[] { layer.Weights, layer.Bias }.OfType<ParameterTensor>())
+            // The layout the generator used, from the rule both compile (SharedRules.cs).
+            parameterCount = CheckLayout(layer, parameterCount);
+            if (parameterCount > NetworkRules.MaxParameters)
             {
-                if (tensor.Offset != expectedOffset)
-                {
-                    throw new ArgumentException($"Tensor {tensor.Name} starts at {tensor.Offset}, expected {expectedOffset}.", nameof(layers));
-                }
-
-                expectedOffset += tensor.Length;
-                tensors.Add(tensor);
+                throw new ArgumentException($"The network has more than {NetworkRules.MaxParameters} parameters, the most one flat buffer holds.", nameof(layers));
             }
+
+            tensors.AddRange(new[] { layer.Weights, layer.Bias }.OfType<ParameterTensor>());
 
             if (!sizes.TryAdd(layer.Index, layer.OutputSize))
             {
@@ -70,7 +69,7 @@ public sealed class NetworkDescription
         Precision = precision;
         Layers = new ReadOnlyCollection<LayerDescription>(list);
         Tensors = new ReadOnlyCollection<ParameterTensor>(tensors);
-        ParameterCount = expectedOffset;
+        ParameterCount = (int)parameterCount;
     }
 
     /// <summary>The network's type name.</summary>
@@ -100,6 +99,56 @@ public sealed class NetworkDescription
     /// <summary>True when the network is trained as a classifier (its outputs are class scores).</summary>
     public bool IsClassifier => Loss is Loss.SoftmaxCrossEntropy || (Loss is Loss.BinaryCrossEntropy);
 
+    /// <summary>
+    /// Checks that the layer's tensors are where the shared layout rule puts them, starting at
+    /// <paramref name="offset"/>, and returns the offset after the layer.
+    /// </summary>
+    private static long CheckLayout(LayerDescription layer, long offset)
+    {
+        switch (layer.Kind)
+        {
+            case LayerKind.Dense:
+            {
+                long end = NetworkRules.DenseLayout(offset, layer.InputSize, layer.OutputSize, out long weights, out long bias);
+                CheckTensor(layer, layer.Weights, "weight matrix", weights, layer.OutputSize, layer.InputSize);
+                CheckTensor(layer, layer.Bias, "bias", bias, 1, layer.OutputSize);
+                return end;
+            }
+
+            case LayerKind.LayerNorm:
+            {
+                long end = NetworkRules.LayerNormLayout(offset, layer.InputSize, out long gain, out long bias);
+                CheckTensor(layer, layer.Weights, "gain", gain, 1, layer.InputSize);
+                CheckTensor(layer, layer.Bias, "bias", bias, 1, layer.InputSize);
+                return end;
+            }
+
+            case LayerKind.Dropout or LayerKind.Add or LayerKind.Multiply or LayerKind.Concat:
+                if (layer.Weights is not null || layer.Bias is not null)
+                {
+                    throw new ArgumentException($"Layer {layer.Index} ({layer.Kind}) has no parameters, but its description gives it tensors.", "layers");
+                }
+
+                return offset;
+            default:
+                throw new ArgumentException($"Layer {layer.Index} has kind {(int)layer.Kind}, which is not a {nameof(LayerKind)}.", "layers");
+        }
+    }
+
+    private static void CheckTensor(LayerDescription layer, ParameterTensor? tensor, string role, long offset, int rows, int columns)
+    {
+        if (tensor is not { } t)
+        {
+            throw new ArgumentException($"Layer {layer.Index} ({layer.Kind}) needs its {role} tensor.", "layers");
+        }
+
+        if (t.Offset != offset || t.Rows != rows || t.Columns != columns)
+        {
+            throw new ArgumentException(
+                $"Tensor {t.Name} ({role} of layer {layer.Index}, {layer.Kind}) is [{t.Rows}x{t.Columns}] at {t.Offset}; the parameter layout puts a [{rows}x{columns}] tensor at {offset}.", "layers");
+        }
+    }
+
     private static void CheckWiring(LayerDescription layer, Dictionary<int, int> sizes)
     {
         var sources = layer.Sources;
@@ -112,7 +161,7 @@ public sealed class NetworkDescription
             }
         }
 
-        bool merges = layer.Kind is LayerDescription.AddKind or LayerDescription.MultiplyKind or LayerDescription.ConcatKind;
+        bool merges = layer.Kind is LayerKind.Add or LayerKind.Multiply or LayerKind.Concat;
         if (merges ? sources.Count < 2 : sources.Count != 1)
         {
             throw new ArgumentException($"Layer {layer.Index} ({layer.Kind}) reads {sources.Count} layers; {(merges ? "it merges at least two" : "it reads exactly one")}.", "layers");
@@ -121,11 +170,11 @@ public sealed class NetworkDescription
         int total = sourceSizes.Sum();
         string? problem = layer.Kind switch
         {
-            LayerDescription.ConcatKind when layer.InputSize != total || layer.OutputSize != total =>
+            LayerKind.Concat when layer.InputSize != total || layer.OutputSize != total =>
                 $"concatenates {string.Join(" + ", sourceSizes)} = {total} values, so its input and output sizes must be {total}",
-            LayerDescription.AddKind or LayerDescription.MultiplyKind when sourceSizes.Any(size => size != layer.InputSize) || layer.OutputSize != layer.InputSize =>
+            LayerKind.Add or LayerKind.Multiply when sourceSizes.Any(size => size != layer.InputSize) || layer.OutputSize != layer.InputSize =>
                 $"combines element by element values of sizes {string.Join(", ", sourceSizes)}, which must all equal its input and output size {layer.InputSize}",
-            LayerDescription.DropoutKind or LayerDescription.LayerNormKind when layer.OutputSize != layer.InputSize =>
+            LayerKind.Dropout or LayerKind.LayerNorm when layer.OutputSize != layer.InputSize =>
                 "must have as many outputs as inputs",
             _ when !merges && sourceSizes[0] != layer.InputSize =>
                 $"takes {layer.InputSize} inputs but layer {sources[0]} gives {sourceSizes[0]}",
@@ -154,9 +203,8 @@ public sealed class NetworkDescription
 
 /// <summary>One layer of a network.</summary>
 /// <param name="Index">1-based position of the layer among all layers, in attribute order (layer 1 reads the input).</param>
-/// <param name="Kind"><see cref="DenseKind"/>, <see cref="DropoutKind"/>, <see cref="AddKind"/>, <see cref="MultiplyKind"/>,
-/// <see cref="ConcatKind"/> or <see cref="LayerNormKind"/>.</param>
-/// <param name="InputSize">Inputs of the layer (for <see cref="ConcatKind"/>, all of its inputs together).</param>
+/// <param name="Kind">What the layer computes.</param>
+/// <param name="InputSize">Inputs of the layer (for <see cref="LayerKind.Concat"/>, all of its inputs together).</param>
 /// <param name="OutputSize">Outputs (units) of the layer.</param>
 /// <param name="Activation">The activation applied to the layer's output (Identity for the other kinds).</param>
 /// <param name="Weights">A dense layer's weight matrix: <see cref="OutputSize"/> rows of <see cref="InputSize"/> columns, row-major;
@@ -165,30 +213,9 @@ public sealed class NetworkDescription
 /// <param name="DropoutRate">A dropout layer's probability of dropping a unit; 0 for the other kinds.</param>
 /// <param name="Inputs">The indices of the layers this one reads (0 is the network input), for a network that is a DAG
 /// (residual connections, concatenations); null means the previous layer, as in a chain.</param>
-public sealed record LayerDescription(int Index, string Kind, int InputSize, int OutputSize, Activation Activation, ParameterTensor? Weights, ParameterTensor? Bias, double DropoutRate = 0, IReadOnlyList<int>? Inputs = null)
+public sealed record LayerDescription(int Index, LayerKind Kind, int InputSize, int OutputSize, Activation Activation, ParameterTensor? Weights, ParameterTensor? Bias, double DropoutRate = 0, IReadOnlyList<int>? Inputs = null)
 {
-    /// <summary>The <see cref="Kind"/> of a fully connected layer.</summary>
-    public const string DenseKind = "Dense";
-
-    /// <summary>The <see cref="Kind"/> of a dropout layer.</summary>
-    public const string DropoutKind = "Dropout";
-
-    /// <summary>The <see cref="Kind"/> of the element-wise sum of two or more layers of one size (a residual connection).</summary>
-    public const string AddKind = "Add";
-
-    /// <summary>The <see cref="Kind"/> of the element-wise product of two or more layers of one size.</summary>
-    public const string MultiplyKind = "Multiply";
-
-    /// <summary>The <see cref="Kind"/> of two or more layers' outputs side by side.</summary>
-    public const string ConcatKind = "Concat";
-
-    /// <summary>
-    /// The <see cref="Kind"/> of layer normalization, <c>y = γ ⊙ (x - μ) / √(σ² + ε) + β</c> over each sample's values,
-    /// with ε = <see cref="LayerNormEpsilon"/>.
-    /// </summary>
-    public const string LayerNormKind = "LayerNorm";
-
-    /// <summary>The ε a <see cref="LayerNormKind"/> layer adds to the variance.</summary>
+    /// <summary>The ε a <see cref="LayerKind.LayerNorm"/> layer adds to the variance.</summary>
     public const double LayerNormEpsilon = 1e-5;
 
     /// <summary>The indices of the layers this one reads: <see cref="Inputs"/>, or the previous layer.</summary>
@@ -199,11 +226,36 @@ public sealed record LayerDescription(int Index, string Kind, int InputSize, int
     {
         string from = Inputs is null ? "" : " from " + string.Join(", ", Inputs.Select(i => i == 0 ? "input" : i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return Weights is { } w && Bias is { } b
-            ? $"{Index}: {Kind} {InputSize} -> {OutputSize}{(Kind == DenseKind ? ", " + Activation : "")}{from}; {w.Name} [{w.Rows}x{w.Columns}] at {w.Offset}, {b.Name} [{b.Length}] at {b.Offset}"
-            : Kind == DropoutKind
+            ? $"{Index}: {Kind} {InputSize} -> {OutputSize}{(Kind == LayerKind.Dense ? ", " + Activation : "")}{from}; {w.Name} [{w.Rows}x{w.Columns}] at {w.Offset}, {b.Name} [{b.Length}] at {b.Offset}"
+            : Kind == LayerKind.Dropout
                 ? $"{Index}: {Kind} {DropoutRate.ToString(System.Globalization.CultureInfo.InvariantCulture)} over {InputSize}{from}"
                 : $"{Index}: {Kind} {InputSize} -> {OutputSize}{from}";
     }
+}
+
+/// <summary>What a layer computes (<see cref="LayerDescription.Kind"/>).</summary>
+public enum LayerKind
+{
+    /// <summary>A fully connected layer <c>z = W · a + b</c> followed by its activation.</summary>
+    Dense,
+
+    /// <summary>Inverted dropout of the layer it reads, while training.</summary>
+    Dropout,
+
+    /// <summary>The element-wise sum of two or more layers of one size (a residual connection).</summary>
+    Add,
+
+    /// <summary>The element-wise product of two or more layers of one size.</summary>
+    Multiply,
+
+    /// <summary>Two or more layers' outputs side by side.</summary>
+    Concat,
+
+    /// <summary>
+    /// Layer normalization, <c>y = γ ⊙ (x - μ) / √(σ² + ε) + β</c> over each sample's values, with
+    /// ε = <see cref="LayerDescription.LayerNormEpsilon"/>.
+    /// </summary>
+    LayerNorm,
 }
 
 /// <summary>A named slice of the flat parameter (and gradient) buffer.</summary>

@@ -105,13 +105,13 @@ public static class OnnxExport
             var sources = layer.Sources.Select(s => outputs[s]).ToArray();
             current = layer.Kind switch
             {
-                LayerDescription.DenseKind => AddDense(model, description, layer, parameters, sources[0]),
+                LayerKind.Dense => AddDense(model, description, layer, parameters, sources[0]),
                 // Inverted dropout scales while training, so at inference it is the identity: no node.
-                LayerDescription.DropoutKind => sources[0],
-                LayerDescription.AddKind => Fold(model, "Add", $"add{layer.Index}", sources),
-                LayerDescription.MultiplyKind => Fold(model, "Mul", $"mul{layer.Index}", sources),
-                LayerDescription.ConcatKind => model.AddNode("Concat", $"concat{layer.Index}", sources, $"c{layer.Index}", OnnxAttribute.Int("axis", 1)),
-                _ => throw new NotSupportedException($"ONNX export does not support layer {layer.Index} of {description.Name}, of kind '{layer.Kind}'; it supports {LayerDescription.DenseKind}, {LayerDescription.DropoutKind}, {LayerDescription.AddKind}, {LayerDescription.MultiplyKind} and {LayerDescription.ConcatKind} layers."),
+                LayerKind.Dropout => sources[0],
+                LayerKind.Add => Fold(model, "Add", $"add{layer.Index}", sources),
+                LayerKind.Multiply => Fold(model, "Mul", $"mul{layer.Index}", sources),
+                LayerKind.Concat => model.AddNode("Concat", $"concat{layer.Index}", sources, $"c{layer.Index}", OnnxAttribute.Int("axis", 1)),
+                _ => throw new NotSupportedException($"ONNX export does not support layer {layer.Index} of {description.Name}, of kind '{layer.Kind}'; it supports {LayerKind.Dense}, {LayerKind.Dropout}, {LayerKind.Add}, {LayerKind.Multiply} and {LayerKind.Concat} layers."),
             };
             outputs[layer.Index] = current;
         }

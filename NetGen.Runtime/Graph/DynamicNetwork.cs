@@ -88,7 +88,7 @@ public sealed class DynamicNetwork<T> : INetwork<T>
             }
 
             Span<T> view = _parameters.AsSpan(w.Offset, w.Length);
-            if (layer.Kind == LayerDescription.LayerNormKind)
+            if (layer.Kind == LayerKind.LayerNorm)
             {
                 view.Fill(T.One); // the gain starts as the identity; layer norm draws nothing
                 continue;

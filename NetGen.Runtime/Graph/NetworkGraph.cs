@@ -100,7 +100,7 @@ public sealed class NetworkGraph<T>
             logits = null;
             switch (layer.Kind)
             {
-                case LayerDescription.DenseKind when layer.Weights is { } w && layer.Bias is { } b:
+                case LayerKind.Dense when layer.Weights is { } w && layer.Bias is { } b:
                 {
                     var weights = graph.Parameter(w.Name, w.Rows, w.Columns, parameters, w.Offset, gradient, w.Offset);
                     var bias = graph.Parameter(b.Name, b.Rows, b.Columns, parameters, b.Offset, gradient, b.Offset);
@@ -112,10 +112,10 @@ public sealed class NetworkGraph<T>
                     break;
                 }
 
-                case LayerDescription.DropoutKind:
+                case LayerKind.Dropout:
                     a = graph.Dropout(sources[0], layer.DropoutRate, layer.Index, "d" + index);
                     break;
-                case LayerDescription.LayerNormKind when layer.Weights is { } gain && layer.Bias is { } beta:
+                case LayerKind.LayerNorm when layer.Weights is { } gain && layer.Bias is { } beta:
                 {
                     var gainNode = graph.Parameter(gain.Name, gain.Rows, gain.Columns, parameters, gain.Offset, gradient, gain.Offset);
                     var betaNode = graph.Parameter(beta.Name, beta.Rows, beta.Columns, parameters, beta.Offset, gradient, beta.Offset);
@@ -125,13 +125,13 @@ public sealed class NetworkGraph<T>
                     break;
                 }
 
-                case LayerDescription.AddKind:
+                case LayerKind.Add:
                     a = sources.Skip(1).Aggregate(sources[0], (sum, next) => graph.Add(sum, next, "s" + index));
                     break;
-                case LayerDescription.MultiplyKind:
+                case LayerKind.Multiply:
                     a = sources.Skip(1).Aggregate(sources[0], (product, next) => graph.Multiply(product, next, "m" + index));
                     break;
-                case LayerDescription.ConcatKind:
+                case LayerKind.Concat:
                     a = graph.Concat(sources, "c" + index);
                     break;
                 default:

@@ -232,7 +232,7 @@ public static class ModelFile
         foreach (var layer in description.Layers)
         {
             text.Append(CultureInfo.InvariantCulture, $"; {layer.Kind} {layer.InputSize}->{layer.OutputSize}");
-            if (layer.Kind == LayerDescription.DropoutKind)
+            if (layer.Kind == LayerKind.Dropout)
             {
                 text.Append(CultureInfo.InvariantCulture, $" rate {layer.DropoutRate:R}");
             }

@@ -96,6 +96,18 @@ internal static class NetworkRules
         biasOffset = offset + ((long)fanIn * units);
         return biasOffset + units;
     }
+
+    /// <summary>
+    /// The parameter layout of a layer normalization over <paramref name="size"/> values: its gain γ
+    /// (1 row of <paramref name="size"/>) at <paramref name="offset"/>, then its shift β. Returns the offset
+    /// after the layer.
+    /// </summary>
+    public static long LayerNormLayout(long offset, int size, out long gainOffset, out long biasOffset)
+    {
+        gainOffset = offset;
+        biasOffset = offset + size;
+        return biasOffset + size;
+    }
 }
 
 /// <summary>The dropout keep rule, shared by the generated code's constants and <c>DropoutMask</c>.</summary>

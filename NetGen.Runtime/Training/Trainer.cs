@@ -97,7 +97,7 @@ public sealed class Trainer<T> : IDisposable
         _gradient = new T[network.ParameterCount];
         _workspace = network.CreateWorkspace(batchSize);
         _engine = new ParallelGradient<T>(network, batchSize, Options.Threads);
-        _hasDropout = network.Description.Layers.Any(l => l.Kind == LayerDescription.DropoutKind);
+        _hasDropout = network.Description.Layers.Any(l => l.Kind == LayerKind.Dropout);
         _normLayers = network.Description.Layers.Where(l => l.Weights is not null).ToArray();
         _normTensors = _normLayers.Select(l => l.Weights!.Value).ToArray();
         _gradientNormSums = new double[_normTensors.Length];

@@ -16,7 +16,7 @@ public class DagNetworkTests
         var description = Describe("Residual", 784, Loss.SoftmaxCrossEntropy, Precision.Single,
             Dense(1, 784, 256, Activation.ReLU, null),
             Dense(2, 256, 256, Activation.ReLU, null),
-            Merge(3, LayerDescription.AddKind, 256, [1, 2]),
+            Merge(3, LayerKind.Add, 256, [1, 2]),
             Dense(4, 256, 10, Activation.Identity, [3]));
         var net = new DynamicNetwork<float>(description, seed: 3);
         var data = TeacherData(samples: 384, features: 784, classes: 10, seed: 5);
@@ -37,9 +37,9 @@ public class DagNetworkTests
             Dense(1, 6, 5, Activation.Tanh, null),
             Norm(2, 5, [1]),
             Dense(3, 5, 5, Activation.Sigmoid, [2]),
-            Merge(4, LayerDescription.MultiplyKind, 5, [1, 3]),
-            Merge(5, LayerDescription.AddKind, 5, [2, 4]),
-            Merge(6, LayerDescription.ConcatKind, 11, [5, 0]),
+            Merge(4, LayerKind.Multiply, 5, [1, 3]),
+            Merge(5, LayerKind.Add, 5, [2, 4]),
+            Merge(6, LayerKind.Concat, 11, [5, 0]),
             Dense(7, 11, 3, Activation.Identity, [6]));
         var net = new DynamicNetwork<double>(description, seed: 9);
         var random = new DeterministicRandom(4);
@@ -71,11 +71,11 @@ public class DagNetworkTests
         var residual = Describe("Net", 4, Loss.SquaredError, Precision.Double,
             Dense(1, 4, 4, Activation.Tanh, null),
             Dense(2, 4, 4, Activation.Tanh, null),
-            Merge(3, LayerDescription.AddKind, 4, [1, 2]));
+            Merge(3, LayerKind.Add, 4, [1, 2]));
         var other = Describe("Net", 4, Loss.SquaredError, Precision.Double,
             Dense(1, 4, 4, Activation.Tanh, null),
             Dense(2, 4, 4, Activation.Tanh, null),
-            Merge(3, LayerDescription.AddKind, 4, [0, 2]));
+            Merge(3, LayerKind.Add, 4, [0, 2]));
         Assert.Contains("Add 4->4 Identity from 1,2", ModelFile.DescribeArchitecture(residual), StringComparison.Ordinal);
         Assert.DoesNotContain("from", ModelFile.DescribeArchitecture(Describe("Chain", 4, Loss.SquaredError, Precision.Double, Dense(1, 4, 4, Activation.Tanh, null))), StringComparison.Ordinal);
 
@@ -100,7 +100,7 @@ public class DagNetworkTests
     {
         var mismatch = Assert.Throws<ArgumentException>(() => Describe("Bad", 4, Loss.SquaredError, Precision.Double,
             Dense(1, 4, 3, Activation.Tanh, null),
-            Merge(2, LayerDescription.AddKind, 3, [0, 1])));
+            Merge(2, LayerKind.Add, 3, [0, 1])));
         Assert.Contains("Layer 2 (Add) combines element by element values of sizes 4, 3", mismatch.Message, StringComparison.Ordinal);
 
         var forward = Assert.Throws<ArgumentException>(() => Describe("Bad", 4, Loss.SquaredError, Precision.Double,
@@ -129,7 +129,7 @@ public class DagNetworkTests
         _offset += w.Length;
         var b = new ParameterTensor("b" + index, _offset, 1, units);
         _offset += b.Length;
-        return new LayerDescription(index, LayerDescription.DenseKind, inputs, units, activation, w, b, 0, from);
+        return new LayerDescription(index, LayerKind.Dense, inputs, units, activation, w, b, 0, from);
     };
 
     private static Func<LayerDescription> Norm(int index, int size, int[] from) => () =>
@@ -138,10 +138,10 @@ public class DagNetworkTests
         _offset += size;
         var bias = new ParameterTensor("beta" + index, _offset, 1, size);
         _offset += size;
-        return new LayerDescription(index, LayerDescription.LayerNormKind, size, size, Activation.Identity, gain, bias, 0, from);
+        return new LayerDescription(index, LayerKind.LayerNorm, size, size, Activation.Identity, gain, bias, 0, from);
     };
 
-    private static Func<LayerDescription> Merge(int index, string kind, int size, int[] from) =>
+    private static Func<LayerDescription> Merge(int index, LayerKind kind, int size, int[] from) =>
         () => new LayerDescription(index, kind, size, size, Activation.Identity, null, null, 0, from);
 
     /// <summary>Inputs in [0, 1) labeled by the largest output of a fixed random linear map: learnable, not trivial.</summary>

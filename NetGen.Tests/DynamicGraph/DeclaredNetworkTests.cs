@@ -128,9 +128,9 @@ public class DeclaredNetworkTests(ITestOutputHelper output)
         // A description with dropout layers, built by hand (the generator need not support dropout for this).
         var description = new NetworkDescription("DropoutNet", 3, Loss.SquaredError, Precision.Double,
         [
-            new LayerDescription(1, LayerDescription.DenseKind, 3, 6, Activation.Tanh, new("W1", 0, 6, 3), new("b1", 18, 1, 6)),
-            new LayerDescription(2, LayerDescription.DropoutKind, 6, 6, Activation.Identity, null, null, 0.5),
-            new LayerDescription(3, LayerDescription.DenseKind, 6, 2, Activation.Sigmoid, new("W3", 24, 2, 6), new("b3", 36, 1, 2)),
+            new LayerDescription(1, LayerKind.Dense, 3, 6, Activation.Tanh, new("W1", 0, 6, 3), new("b1", 18, 1, 6)),
+            new LayerDescription(2, LayerKind.Dropout, 6, 6, Activation.Identity, null, null, 0.5),
+            new LayerDescription(3, LayerKind.Dense, 6, 2, Activation.Sigmoid, new("W3", 24, 2, 6), new("b3", 36, 1, 2)),
         ]);
         var net = new DynamicNetwork<double>(description, seed: 5);
         var (inputs, targets) = GradientTests.MakeBatch<double>(net, seed: 8);

@@ -71,7 +71,7 @@ public class RandomArchitectureTests(ITestOutputHelper output)
         {
             var assembly = GeneratorHarness.CompileAndLoad(probe);
             var net = (INetwork)Activator.CreateInstance(assembly.GetType("Probe.DropoutProbe", throwOnError: true)!, 0)!;
-            return net.Description.Layers.Any(l => l.Kind == LayerDescription.DropoutKind);
+            return net.Description.Layers.Any(l => l.Kind == LayerKind.Dropout);
         }
         catch (Xunit.Sdk.XunitException)
         {

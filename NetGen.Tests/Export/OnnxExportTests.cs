@@ -53,7 +53,7 @@ public class OnnxExportTests
         Assert.All(Enum.GetValues<Activation>(), a => Assert.Contains(descriptions, d => d.Layers.Any(l => l.Activation == a)));
         Assert.All(Enum.GetValues<Loss>(), loss => Assert.Contains(descriptions, d => d.Loss == loss));
         Assert.Contains(descriptions, d => d.Precision == Precision.Double);
-        Assert.Contains(descriptions, d => d.Layers.Any(l => l.Kind == LayerDescription.DropoutKind));
+        Assert.Contains(descriptions, d => d.Layers.Any(l => l.Kind == LayerKind.Dropout));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public class OnnxExportTests
 
         // The graph as documented: a Gemm per dense layer, the head's softmax, and no dropout node.
         var graph = OnnxExport.BuildGraph(network.Description, (ReadOnlySpan<float>)network.Parameters);
-        int denseLayers = network.Description.Layers.Count(l => l.Kind == LayerDescription.DenseKind);
+        int denseLayers = network.Description.Layers.Count(l => l.Kind == LayerKind.Dense);
         Assert.Equal(denseLayers, graph.Nodes.Count(n => n.OpType == "Gemm"));
         Assert.Equal(network.Description.Tensors.Select(t => t.Name), graph.Initializers.Select(i => i.Name));
         Assert.Equal(["Gemm", "Relu", "Gemm", "Relu", "Gemm", "Softmax"], graph.Nodes.Select(n => n.OpType));
@@ -108,15 +108,16 @@ public class OnnxExportTests
     }
 
     [Fact]
-    public void AnUnknownLayerKindIsRejectedNamingTheLayer()
+    public void AnUnsupportedLayerKindIsRejectedNamingTheLayer()
     {
-        var dense = new G_Tanh_SquaredError_Tanh_Single(seed: 0).Description;
-        var layers = dense.Layers.ToList();
-        layers[1] = layers[1] with { Kind = "Convolution" };
-        var description = new NetworkDescription("Strange", dense.InputSize, dense.Loss, dense.Precision, layers);
+        var description = new NetworkDescription("Normed", 2, Loss.SquaredError, Precision.Single,
+        [
+            new LayerDescription(1, LayerKind.Dense, 2, 3, Activation.Tanh, new("W1", 0, 3, 2), new("b1", 6, 1, 3)),
+            new LayerDescription(2, LayerKind.LayerNorm, 3, 3, Activation.Identity, new("gamma2", 9, 1, 3), new("beta2", 12, 1, 3)),
+        ]);
 
         var error = Assert.Throws<NotSupportedException>(() => OnnxExport.BuildGraph(description, new float[description.ParameterCount]));
-        Assert.Equal("ONNX export does not support layer 2 of Strange, of kind 'Convolution'; it supports Dense, Dropout, Add, Multiply and Concat layers.", error.Message);
+        Assert.Equal("ONNX export does not support layer 2 of Normed, of kind 'LayerNorm'; it supports Dense, Dropout, Add, Multiply and Concat layers.", error.Message);
     }
 
     [Fact]

@@ -132,8 +132,8 @@ public class GraphDiagnosticTests
         Assert.Empty(result.Diagnostics);
         string source = result.Source("Demo.Net.g.cs");
         Assert.Contains("// c1 = [a2 | a1]", source, StringComparison.Ordinal);
-        Assert.Contains("new(3, global::NetGen.LayerDescription.ConcatKind, 7, 7, global::NetGen.Activation.Identity, null, null, 0, new int[] { 2, 1 }),", source, StringComparison.Ordinal);
-        Assert.Contains("new(4, global::NetGen.LayerDescription.DenseKind, 7, 1,", source, StringComparison.Ordinal);
+        Assert.Contains("new(3, global::NetGen.LayerKind.Concat, 7, 7, global::NetGen.Activation.Identity, null, null, 0, new int[] { 2, 1 }),", source, StringComparison.Ordinal);
+        Assert.Contains("new(4, global::NetGen.LayerKind.Dense, 7, 1,", source, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -120,7 +120,7 @@ public class DropoutTests
     public void DescriptionListsDropoutLayers()
     {
         var layers = DropoutNetDouble.NetworkDescription.Layers;
-        Assert.Equal(["Dense", "Dropout", "Dense", "Dropout", "Dense"], layers.Select(l => l.Kind));
+        Assert.Equal([LayerKind.Dense, LayerKind.Dropout, LayerKind.Dense, LayerKind.Dropout, LayerKind.Dense], layers.Select(l => l.Kind));
         Assert.Equal(0.5, layers[1].DropoutRate);
         Assert.Equal(0.25, layers[3].DropoutRate);
         Assert.Null(layers[1].Weights);

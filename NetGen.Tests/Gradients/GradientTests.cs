@@ -63,7 +63,7 @@ public class GradientTests
             .OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             var description = ((INetwork)Activator.CreateInstance(type, 0)!).Description;
-            if (description.Layers.Any(l => l.Kind is not (LayerDescription.DenseKind or LayerDescription.DropoutKind)))
+            if (description.Layers.Any(l => l.Kind is not (LayerKind.Dense or LayerKind.Dropout)))
             {
                 data.Add(type.Name);
             }

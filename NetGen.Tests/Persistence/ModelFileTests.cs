@@ -112,9 +112,9 @@ public sealed class ModelFileTests : IDisposable
     {
         LayerDescription[] Layers(Activation activation, double rate) =>
         [
-            new(1, LayerDescription.DenseKind, 2, 3, activation, new("W1", 0, 3, 2), new("b1", 6, 1, 3)),
-            new(2, LayerDescription.DropoutKind, 3, 3, Activation.Identity, null, null, rate),
-            new(3, LayerDescription.DenseKind, 3, 1, Activation.Sigmoid, new("W2", 9, 1, 3), new("b2", 12, 1, 1)),
+            new(1, LayerKind.Dense, 2, 3, activation, new("W1", 0, 3, 2), new("b1", 6, 1, 3)),
+            new(2, LayerKind.Dropout, 3, 3, Activation.Identity, null, null, rate),
+            new(3, LayerKind.Dense, 3, 1, Activation.Sigmoid, new("W2", 9, 1, 3), new("b2", 12, 1, 1)),
         ];
 
         var baseline = new NetworkDescription("A", 2, Loss.SquaredError, Precision.Single, Layers(Activation.Tanh, 0.25));

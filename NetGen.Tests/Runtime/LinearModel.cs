@@ -26,7 +26,7 @@ internal sealed class LinearModel<T> : INetwork<T>
         var weights = new ParameterTensor("W1", 0, outputSize, inputSize);
         var bias = new ParameterTensor("b1", weights.Length, 1, outputSize);
         Description = new NetworkDescription("LinearModel", inputSize, loss, typeof(T) == typeof(float) ? Precision.Single : Precision.Double,
-            [new LayerDescription(1, "Dense", inputSize, outputSize, Activation.Identity, weights, bias)]);
+            [new LayerDescription(1, LayerKind.Dense, inputSize, outputSize, Activation.Identity, weights, bias)]);
         _parameters = new T[Description.ParameterCount];
         InitializeParameters(seed);
     }

@@ -58,8 +58,8 @@ partial class CancerNet : global::NetGen.INetwork<double>
         "CancerNet", 30, global::NetGen.Loss.BinaryCrossEntropy, global::NetGen.Precision.Double,
         new global::NetGen.LayerDescription[]
         {
-            new(1, global::NetGen.LayerDescription.DenseKind, 30, 16, global::NetGen.Activation.Tanh, new("W1", 0, 16, 30), new("b1", 480, 1, 16)),
-            new(2, global::NetGen.LayerDescription.DenseKind, 16, 1, global::NetGen.Activation.Sigmoid, new("W2", 496, 1, 16), new("b2", 512, 1, 1)),
+            new(1, global::NetGen.LayerKind.Dense, 30, 16, global::NetGen.Activation.Tanh, new("W1", 0, 16, 30), new("b1", 480, 1, 16)),
+            new(2, global::NetGen.LayerKind.Dense, 16, 1, global::NetGen.Activation.Sigmoid, new("W2", 496, 1, 16), new("b2", 512, 1, 1)),
         });
 
     private readonly double[] _parameters = new double[ParameterCount];

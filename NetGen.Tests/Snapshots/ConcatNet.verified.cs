@@ -73,10 +73,10 @@ namespace Demo
             "ConcatNet", 3, global::NetGen.Loss.SquaredError, global::NetGen.Precision.Single,
             new global::NetGen.LayerDescription[]
             {
-                new(1, global::NetGen.LayerDescription.DenseKind, 3, 2, global::NetGen.Activation.Tanh, new("W1", 0, 2, 3), new("b1", 6, 1, 2), 0, new int[] { 0 }),
-                new(2, global::NetGen.LayerDescription.DenseKind, 2, 2, global::NetGen.Activation.Sigmoid, new("W2", 8, 2, 2), new("b2", 12, 1, 2), 0, new int[] { 1 }),
-                new(3, global::NetGen.LayerDescription.ConcatKind, 4, 4, global::NetGen.Activation.Identity, null, null, 0, new int[] { 2, 1 }),
-                new(4, global::NetGen.LayerDescription.DenseKind, 4, 1, global::NetGen.Activation.Identity, new("W3", 14, 1, 4), new("b3", 18, 1, 1), 0, new int[] { 3 }),
+                new(1, global::NetGen.LayerKind.Dense, 3, 2, global::NetGen.Activation.Tanh, new("W1", 0, 2, 3), new("b1", 6, 1, 2), 0, new int[] { 0 }),
+                new(2, global::NetGen.LayerKind.Dense, 2, 2, global::NetGen.Activation.Sigmoid, new("W2", 8, 2, 2), new("b2", 12, 1, 2), 0, new int[] { 1 }),
+                new(3, global::NetGen.LayerKind.Concat, 4, 4, global::NetGen.Activation.Identity, null, null, 0, new int[] { 2, 1 }),
+                new(4, global::NetGen.LayerKind.Dense, 4, 1, global::NetGen.Activation.Identity, new("W3", 14, 1, 4), new("b3", 18, 1, 1), 0, new int[] { 3 }),
             });
 
         private readonly float[] _parameters = new float[ParameterCount];

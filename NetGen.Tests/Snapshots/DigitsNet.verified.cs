@@ -60,8 +60,8 @@ namespace Demo
             "DigitsNet", 64, global::NetGen.Loss.SoftmaxCrossEntropy, global::NetGen.Precision.Single,
             new global::NetGen.LayerDescription[]
             {
-                new(1, global::NetGen.LayerDescription.DenseKind, 64, 64, global::NetGen.Activation.ReLU, new("W1", 0, 64, 64), new("b1", 4096, 1, 64)),
-                new(2, global::NetGen.LayerDescription.DenseKind, 64, 10, global::NetGen.Activation.Identity, new("W2", 4160, 10, 64), new("b2", 4800, 1, 10)),
+                new(1, global::NetGen.LayerKind.Dense, 64, 64, global::NetGen.Activation.ReLU, new("W1", 0, 64, 64), new("b1", 4096, 1, 64)),
+                new(2, global::NetGen.LayerKind.Dense, 64, 10, global::NetGen.Activation.Identity, new("W2", 4160, 10, 64), new("b2", 4800, 1, 10)),
             });
 
         private readonly float[] _parameters = new float[ParameterCount];

@@ -67,10 +67,10 @@ namespace Demo
             "RegularizedNet", 16, global::NetGen.Loss.SoftmaxCrossEntropy, global::NetGen.Precision.Single,
             new global::NetGen.LayerDescription[]
             {
-                new(1, global::NetGen.LayerDescription.DropoutKind, 16, 16, global::NetGen.Activation.Identity, null, null, 0.2),
-                new(2, global::NetGen.LayerDescription.DenseKind, 16, 32, global::NetGen.Activation.ReLU, new("W1", 0, 32, 16), new("b1", 512, 1, 32)),
-                new(3, global::NetGen.LayerDescription.DropoutKind, 32, 32, global::NetGen.Activation.Identity, null, null, 0.5),
-                new(4, global::NetGen.LayerDescription.DenseKind, 32, 3, global::NetGen.Activation.Softmax, new("W2", 544, 3, 32), new("b2", 640, 1, 3)),
+                new(1, global::NetGen.LayerKind.Dropout, 16, 16, global::NetGen.Activation.Identity, null, null, 0.2),
+                new(2, global::NetGen.LayerKind.Dense, 16, 32, global::NetGen.Activation.ReLU, new("W1", 0, 32, 16), new("b1", 512, 1, 32)),
+                new(3, global::NetGen.LayerKind.Dropout, 32, 32, global::NetGen.Activation.Identity, null, null, 0.5),
+                new(4, global::NetGen.LayerKind.Dense, 32, 3, global::NetGen.Activation.Softmax, new("W2", 544, 3, 32), new("b2", 640, 1, 3)),
             });
 
         private readonly float[] _parameters = new float[ParameterCount];

@@ -73,10 +73,10 @@ namespace Demo
             "ResidualNet", 3, global::NetGen.Loss.SquaredError, global::NetGen.Precision.Single,
             new global::NetGen.LayerDescription[]
             {
-                new(1, global::NetGen.LayerDescription.DenseKind, 3, 4, global::NetGen.Activation.Tanh, new("W1", 0, 4, 3), new("b1", 12, 1, 4), 0, new int[] { 0 }),
-                new(2, global::NetGen.LayerDescription.DenseKind, 4, 4, global::NetGen.Activation.Sigmoid, new("W2", 16, 4, 4), new("b2", 32, 1, 4), 0, new int[] { 1 }),
-                new(3, global::NetGen.LayerDescription.AddKind, 4, 4, global::NetGen.Activation.Identity, null, null, 0, new int[] { 2, 1 }),
-                new(4, global::NetGen.LayerDescription.DenseKind, 4, 2, global::NetGen.Activation.Identity, new("W3", 36, 2, 4), new("b3", 44, 1, 2), 0, new int[] { 3 }),
+                new(1, global::NetGen.LayerKind.Dense, 3, 4, global::NetGen.Activation.Tanh, new("W1", 0, 4, 3), new("b1", 12, 1, 4), 0, new int[] { 0 }),
+                new(2, global::NetGen.LayerKind.Dense, 4, 4, global::NetGen.Activation.Sigmoid, new("W2", 16, 4, 4), new("b2", 32, 1, 4), 0, new int[] { 1 }),
+                new(3, global::NetGen.LayerKind.Add, 4, 4, global::NetGen.Activation.Identity, null, null, 0, new int[] { 2, 1 }),
+                new(4, global::NetGen.LayerKind.Dense, 4, 2, global::NetGen.Activation.Identity, new("W3", 36, 2, 4), new("b3", 44, 1, 2), 0, new int[] { 3 }),
             });
 
         private readonly float[] _parameters = new float[ParameterCount];

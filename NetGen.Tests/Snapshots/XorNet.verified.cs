@@ -61,8 +61,8 @@ namespace Demo
             "XorNet", 2, global::NetGen.Loss.SquaredError, global::NetGen.Precision.Single,
             new global::NetGen.LayerDescription[]
             {
-                new(1, global::NetGen.LayerDescription.DenseKind, 2, 2, global::NetGen.Activation.Sigmoid, new("W1", 0, 2, 2), new("b1", 4, 1, 2)),
-                new(2, global::NetGen.LayerDescription.DenseKind, 2, 1, global::NetGen.Activation.Sigmoid, new("W2", 6, 1, 2), new("b2", 8, 1, 1)),
+                new(1, global::NetGen.LayerKind.Dense, 2, 2, global::NetGen.Activation.Sigmoid, new("W1", 0, 2, 2), new("b1", 4, 1, 2)),
+                new(2, global::NetGen.LayerKind.Dense, 2, 1, global::NetGen.Activation.Sigmoid, new("W2", 6, 1, 2), new("b2", 8, 1, 1)),
             });
 
         private readonly float[] _parameters = new float[ParameterCount];

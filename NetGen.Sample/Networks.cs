@@ -46,3 +46,28 @@ public partial class ResidualNet;
 [Dense(16, Activation.Tanh)]
 [Dense(1, Activation.Sigmoid)]
 public partial class PlaygroundNet;
+
+/// <summary>
+/// A deep MLP with sigmoid hidden units for the vanishing-gradients comparison: 64 inputs, six sigmoid layers of 32
+/// units, 10 logits. Each sigmoid multiplies the gradient by at most 0.25 on its way down.
+/// </summary>
+[Network(Inputs = 64, Loss = Loss.SoftmaxCrossEntropy)]
+[Dense(32, Activation.Sigmoid)]
+[Dense(32, Activation.Sigmoid)]
+[Dense(32, Activation.Sigmoid)]
+[Dense(32, Activation.Sigmoid)]
+[Dense(32, Activation.Sigmoid)]
+[Dense(32, Activation.Sigmoid)]
+[Dense(10)]
+public partial class DeepSigmoidNet;
+
+/// <summary>The same shape as <see cref="DeepSigmoidNet"/> with ReLU hidden units, whose derivative is 1 where they are active.</summary>
+[Network(Inputs = 64, Loss = Loss.SoftmaxCrossEntropy)]
+[Dense(32, Activation.ReLU)]
+[Dense(32, Activation.ReLU)]
+[Dense(32, Activation.ReLU)]
+[Dense(32, Activation.ReLU)]
+[Dense(32, Activation.ReLU)]
+[Dense(32, Activation.ReLU)]
+[Dense(10)]
+public partial class DeepReLUNet;

@@ -114,8 +114,9 @@ internal sealed class SampleCommandLine
     /// <param name="graph">Runs <c>graph</c> for a network name.</param>
     /// <param name="playground">Runs <c>playground</c>.</param>
     /// <param name="grid">Runs <c>grid</c>.</param>
+    /// <param name="vanishingGradients">Runs <c>vanishing</c>.</param>
     public SampleCommandLine(Func<int>? runDefault = null, Func<string, TrainSettings, string?, int>? train = null, Func<PredictRequest, int>? predict = null, Func<string, int>? graph = null,
-        Func<PlaygroundSettings, int>? playground = null, Func<int>? grid = null)
+        Func<PlaygroundSettings, int>? playground = null, Func<int>? grid = null, Func<TrainSettings, int>? vanishingGradients = null)
     {
         graph ??= SampleActions.Graph;
         runDefault ??= SampleActions.RunDefault;
@@ -127,6 +128,7 @@ internal sealed class SampleCommandLine
         Fashion = new TrainingOptions(new CommandDefaults(20, 128, Environment.ProcessorCount, "adam", 0.001, 42));
         Distributed = new TrainingOptions(new CommandDefaults(10, 64, 1, "adam", 0.003, 42));
         Residual = new TrainingOptions(new CommandDefaults(10, 32, 1, "adam", 0.001, 42));
+        Vanishing = new TrainingOptions(new CommandDefaults(30, 32, 1, "sgd", 0.1, 42));
 
         Root = new RootCommand(
             "NetGen sample: neural networks compiled to C# at build time, trained at run time. Without a command, trains XOR and the digits classifier (a few seconds).");
@@ -187,6 +189,11 @@ internal sealed class SampleCommandLine
         residual.SetAction(result => train("residual", Residual.Bind(result), null));
         Root.Subcommands.Add(residual);
 
+        var vanishing = new Command("vanishing", "Train a deep sigmoid MLP and a ReLU MLP of the same shape (64-32x6-10) on the digits side by side and write one figure of each layer's gradient norm per epoch (log scale): the sigmoid network's early layers get gradients decades smaller.");
+        Vanishing.AddTo(vanishing);
+        vanishing.SetAction(result => (vanishingGradients ?? (settings => VanishingGradientsRun.Run(settings, Console.Out)))(Vanishing.Bind(result)));
+        Root.Subcommands.Add(vanishing);
+
         var gridCommand = new Command("grid", "Choose the digits classifier's hidden-layer width (16, 32 or 64 ReLU units) and epoch count by 10-fold cross-validation on the training images, retrain the best on all of them and print its test accuracy (the README's cross-validation example).");
         gridCommand.SetAction(_ => (grid ?? SampleActions.Grid)());
         Root.Subcommands.Add(gridCommand);
@@ -218,6 +225,9 @@ internal sealed class SampleCommandLine
 
     /// <summary>The options of <c>residual</c>.</summary>
     public TrainingOptions Residual { get; }
+
+    /// <summary>The options of <c>vanishing</c>.</summary>
+    public TrainingOptions Vanishing { get; }
 
     /// <summary><c>fashion --data</c>.</summary>
     public Option<string> FashionData { get; }

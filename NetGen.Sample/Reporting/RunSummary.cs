@@ -9,7 +9,11 @@ namespace NetGen.Sample.Reporting;
 /// <param name="LearningRate">The learning rate of the epoch.</param>
 /// <param name="Seconds">The wall time of the epoch, evaluation included.</param>
 /// <param name="SamplesPerSecond">Training throughput of the epoch (batches only).</param>
-internal sealed record EpochRow(int Epoch, double TrainingLoss, double? TrainingAccuracy, double? TestLoss, double? TestAccuracy, double LearningRate, double Seconds, double SamplesPerSecond);
+internal sealed record EpochRow(int Epoch, double TrainingLoss, double? TrainingAccuracy, double? TestLoss, double? TestAccuracy, double LearningRate, double Seconds, double SamplesPerSecond)
+{
+    /// <summary>The gradient and weight norms of every weight layer in this epoch, first layer first; empty when not measured.</summary>
+    public IReadOnlyList<LayerNormRow> LayerNorms { get; init; } = [];
+}
 
 /// <summary>What a training run reports at its end: the settings, the per-epoch history and the result.</summary>
 internal sealed record RunSummary

@@ -12,6 +12,9 @@ internal enum LegendCorner
 {
     TopRight,
     BottomRight,
+
+    /// <summary>Right of the plot area, top-aligned: for charts with many lines, which a legend inside would hide.</summary>
+    OutsideRight,
 }
 
 /// <summary>
@@ -21,7 +24,8 @@ internal enum LegendCorner
 /// <param name="Maximum">The high end of the axis.</param>
 /// <param name="TickValues">The tick values, ascending, within [Minimum, Maximum].</param>
 /// <param name="Decimals">Decimals that tell the ticks apart.</param>
-internal sealed record AxisScale(double Minimum, double Maximum, IReadOnlyList<double> TickValues, int Decimals)
+/// <param name="Logarithmic">True when values map to positions by their logarithm (ticks at powers of ten).</param>
+internal sealed record AxisScale(double Minimum, double Maximum, IReadOnlyList<double> TickValues, int Decimals, bool Logarithmic = false)
 {
     /// <summary>A nice step of about <paramref name="range"/> / <paramref name="targetTicks"/>.</summary>
     public static double NiceStep(double range, int targetTicks)
@@ -60,6 +64,36 @@ internal sealed record AxisScale(double Minimum, double Maximum, IReadOnlyList<d
         return new AxisScale(low, high, ticks, decimals);
     }
 
+    /// <summary>
+    /// A logarithmic axis from the power of ten at or below <paramref name="minimum"/> to the one at or above
+    /// <paramref name="maximum"/>, with a tick at every power of ten (every second or more beyond 8 decades), and at
+    /// 2 and 5 times them when the axis spans at most two decades. Values that are not positive give the decade above 1.
+    /// </summary>
+    public static AxisScale ForLogValues(double minimum, double maximum)
+    {
+        if (!(minimum > 0) || !double.IsFinite(minimum) || !(maximum >= minimum) || !double.IsFinite(maximum))
+        {
+            (minimum, maximum) = (1, 1);
+        }
+
+        int low = (int)Math.Floor(Math.Log10(minimum) + 1e-9);
+        int high = (int)Math.Ceiling(Math.Log10(maximum) - 1e-9);
+        int step = Math.Max(1, (int)Math.Ceiling((high - low) / 8.0));
+        high = Math.Max(low + step, low + (step * (int)Math.Ceiling((double)(high - low) / step)));
+        var ticks = new List<double>();
+        for (int exponent = low; exponent <= high; exponent += step)
+        {
+            ticks.Add(Math.Pow(10, exponent));
+            if (high - low <= 2 && exponent < high)
+            {
+                ticks.Add(2 * Math.Pow(10, exponent));
+                ticks.Add(5 * Math.Pow(10, exponent));
+            }
+        }
+
+        return new AxisScale(Math.Pow(10, low), Math.Pow(10, high), ticks, 0, Logarithmic: true);
+    }
+
     /// <summary>An epoch axis from 1 to <paramref name="count"/>, ticks at 1 and at whole multiples of a nice step.</summary>
     public static AxisScale ForEpochs(int count)
     {
@@ -82,7 +116,25 @@ internal sealed record AxisScale(double Minimum, double Maximum, IReadOnlyList<d
     }
 
     /// <summary>Formats a tick value.</summary>
-    public string Format(double value) => value.ToString("F" + Decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    public string Format(double value)
+    {
+        if (!Logarithmic)
+        {
+            return value.ToString("F" + Decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        }
+
+        // 0.001 to 5000 as decimals, the others as 1e-5 or 2e-5.
+        int exponent = (int)Math.Floor(Math.Log10(value) + 1e-9);
+        double mantissa = Math.Round(value / Math.Pow(10, exponent), 3);
+        return exponent is >= -3 and <= 3
+            ? value.ToString("0.###", CultureInfo.InvariantCulture)
+            : $"{mantissa.ToString(CultureInfo.InvariantCulture)}e{exponent.ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>The value's position along the axis, 0 at <see cref="Minimum"/> and 1 at <see cref="Maximum"/>.</summary>
+    public double Fraction(double value) => Logarithmic
+        ? (Math.Log10(value) - Math.Log10(Minimum)) / (Math.Log10(Maximum) - Math.Log10(Minimum))
+        : (value - Minimum) / (Maximum - Minimum);
 }
 
 /// <summary>
@@ -145,15 +197,23 @@ internal sealed class LineChart
     /// <summary>Where the legend goes.</summary>
     public LegendCorner Legend { get; }
 
-    private double PlotWidth => Width - MarginLeft - MarginRight;
+    private double PlotWidth => Width - MarginLeft - RightMargin;
+
+    /// <summary>The space right of the plot: <see cref="MarginRight"/>, or room for the legend when it is outside.</summary>
+    private double RightMargin => Legend == LegendCorner.OutsideRight ? LegendWidth() + 20 : MarginRight;
+
+    private const double LegendLineHeight = 20, LegendPadding = 8, LegendSwatch = 22;
+
+    /// <summary>The legend box's width, sized for the longest series name.</summary>
+    private double LegendWidth() => (LegendPadding * 3) + LegendSwatch + (Series.Where(s => s.Points.Count > 0).Select(s => s.Name.Length).DefaultIfEmpty(0).Max() * 7.2);
 
     private double PlotHeight => Height - MarginTop - MarginBottom;
 
     /// <summary>The chart-local x pixel of a data value.</summary>
-    public double MapX(double value) => MarginLeft + ((value - X.Minimum) / (X.Maximum - X.Minimum) * PlotWidth);
+    public double MapX(double value) => MarginLeft + (X.Fraction(value) * PlotWidth);
 
     /// <summary>The chart-local y pixel of a data value (up is larger values).</summary>
-    public double MapY(double value) => MarginTop + ((Y.Maximum - value) / (Y.Maximum - Y.Minimum) * PlotHeight);
+    public double MapY(double value) => MarginTop + ((1 - Y.Fraction(value)) * PlotHeight);
 
     /// <summary>The <c>points</c> attribute of a series' polyline.</summary>
     public string PolylinePoints(Series series) =>
@@ -162,7 +222,7 @@ internal sealed class LineChart
     /// <summary>Appends the chart's SVG elements, translated by (<paramref name="left"/>, <paramref name="top"/>).</summary>
     public void Render(StringBuilder svg, double left, double top)
     {
-        double plotLeft = MarginLeft, plotTop = MarginTop, plotRight = Width - MarginRight, plotBottom = Height - MarginBottom;
+        double plotLeft = MarginLeft, plotTop = MarginTop, plotRight = Width - RightMargin, plotBottom = Height - MarginBottom;
         svg.Append($"""<g transform="translate({Number(left)},{Number(top)})">""").Append('\n');
         svg.Append($"""  <text x="{Number((plotLeft + plotRight) / 2)}" y="24" text-anchor="middle" font-size="16" font-weight="600" fill="#111827">{Escape(Title)}</text>""").Append('\n');
         svg.Append($"""  <rect x="{Number(plotLeft)}" y="{Number(plotTop)}" width="{Number(PlotWidth)}" height="{Number(PlotHeight)}" fill="#ffffff" stroke="none"/>""").Append('\n');
@@ -214,11 +274,11 @@ internal sealed class LineChart
             return;
         }
 
-        const double lineHeight = 20, padding = 8, swatch = 22;
-        double boxWidth = (padding * 3) + swatch + (named.Max(s => s.Name.Length) * 7.2);
+        const double lineHeight = LegendLineHeight, padding = LegendPadding, swatch = LegendSwatch;
+        double boxWidth = LegendWidth();
         double boxHeight = (padding * 2) + (named.Count * lineHeight) - 4;
-        double boxLeft = plotRight - boxWidth - 10;
-        double boxTop = Legend == LegendCorner.TopRight ? plotTop + 10 : plotBottom - boxHeight - 10;
+        double boxLeft = Legend == LegendCorner.OutsideRight ? plotRight + 10 : plotRight - boxWidth - 10;
+        double boxTop = Legend == LegendCorner.BottomRight ? plotBottom - boxHeight - 10 : Legend == LegendCorner.TopRight ? plotTop + 10 : plotTop;
         svg.Append($"""  <g class="legend"><rect x="{Number(boxLeft)}" y="{Number(boxTop)}" width="{Number(boxWidth)}" height="{Number(boxHeight)}" rx="4" fill="#ffffff" fill-opacity="0.92" stroke="#d1d5db"/>""").Append('\n');
         for (int i = 0; i < named.Count; i++)
         {
@@ -270,12 +330,18 @@ internal static class TrainingPlot
         return Chart("Accuracy per epoch", "accuracy", series, epochs.Count, LegendCorner.BottomRight);
     }
 
-    /// <summary>The whole SVG document: a title and the two charts.</summary>
+    /// <summary>
+    /// The whole SVG document: a title and the two charts; when the epochs carry per-layer norms, a second row with
+    /// the gradient norm of every layer (log scale) and the weight norms.
+    /// </summary>
     public static string Svg(IReadOnlyList<EpochRow> epochs, string title, string heldOutName = "test")
     {
         var loss = LossChart(epochs, heldOutName);
         var accuracy = AccuracyChart(epochs, heldOutName);
-        double width = loss.Width + accuracy.Width + 20, height = loss.Height + 36;
+        var norms = epochs.Where(e => e.LayerNorms.Count > 0).Select(e => (e.Epoch, e.LayerNorms)).ToList();
+        var gradients = norms.Count == 0 ? null : NormPlot.GradientChart(norms, "Gradient norm per layer", epochs.Count);
+        var weights = norms.Count == 0 ? null : NormPlot.WeightChart(norms, "Weight norm per layer", epochs.Count);
+        double width = loss.Width + accuracy.Width + 20, height = loss.Height + 36 + (gradients?.Height ?? 0);
         var svg = new StringBuilder();
         svg.Append($"""<svg xmlns="http://www.w3.org/2000/svg" width="{LineChart.Number(width)}" height="{LineChart.Number(height)}" viewBox="0 0 {LineChart.Number(width)} {LineChart.Number(height)}" font-family="Segoe UI, Helvetica, Arial, sans-serif">""").Append('\n');
         svg.Append($"""<title>{LineChart.Escape(title)}</title>""").Append('\n');
@@ -283,6 +349,8 @@ internal static class TrainingPlot
         svg.Append($"""<text x="{LineChart.Number(width / 2)}" y="24" text-anchor="middle" font-size="17" font-weight="700" fill="#111827">{LineChart.Escape(title)}</text>""").Append('\n');
         loss.Render(svg, 10, 32);
         accuracy.Render(svg, 10 + loss.Width, 32);
+        gradients?.Render(svg, 10, 32 + loss.Height);
+        weights?.Render(svg, 10 + loss.Width, 32 + loss.Height);
         svg.Append("</svg>\n");
         return svg.ToString();
     }

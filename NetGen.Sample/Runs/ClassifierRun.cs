@@ -70,7 +70,10 @@ internal static class ClassifierRun
             {
                 var trainingAccuracy = Evaluation.Evaluate(network, trainingSample).Accuracy;
                 var row = new EpochRow(report.Epoch, report.TrainingLoss, trainingAccuracy, report.ValidationLoss, report.ValidationAccuracy,
-                    report.LearningRate ?? settings.LearningRate, report.Elapsed.TotalSeconds, samplesPerSecond);
+                    report.LearningRate ?? settings.LearningRate, report.Elapsed.TotalSeconds, samplesPerSecond)
+                {
+                    LayerNorms = LayerNormRow.From(report),
+                };
                 rows.Add(row);
                 callbacks.OnEpoch(row);
             });
@@ -143,10 +146,31 @@ internal static class ClassifierRun
         string svg = TrainingPlot.Svg(summary.Epochs, summary.Title, heldOutName: "validation");
         File.WriteAllText(svgPath, svg);
         File.WriteAllText(htmlPath, HtmlReport.Build(summary, svg));
-        var csv = new StringBuilder("epoch,training_loss,training_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,samples_per_second\n");
+        // Per weight layer, its mean gradient norm and its weight norm (columns gradient_norm_W1, weight_norm_W1, ...).
+        var layers = summary.Epochs.FirstOrDefault(e => e.LayerNorms.Count > 0)?.LayerNorms.Select(n => n.Name).ToList() ?? [];
+        var csv = new StringBuilder("epoch,training_loss,training_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,samples_per_second");
+        foreach (string layer in layers)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $",gradient_norm_{layer},weight_norm_{layer}");
+        }
+
+        csv.Append('\n');
         foreach (var e in summary.Epochs)
         {
-            csv.Append(CultureInfo.InvariantCulture, $"{e.Epoch},{e.TrainingLoss:R},{e.TrainingAccuracy:R},{e.TestLoss:R},{e.TestAccuracy:R},{e.LearningRate:R},{e.Seconds:F3},{e.SamplesPerSecond:F0}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{e.Epoch},{e.TrainingLoss:R},{e.TrainingAccuracy:R},{e.TestLoss:R},{e.TestAccuracy:R},{e.LearningRate:R},{e.Seconds:F3},{e.SamplesPerSecond:F0}");
+            for (int i = 0; i < layers.Count; i++)
+            {
+                if (i < e.LayerNorms.Count)
+                {
+                    csv.Append(CultureInfo.InvariantCulture, $",{e.LayerNorms[i].GradientNorm:R},{e.LayerNorms[i].WeightNorm:R}");
+                }
+                else
+                {
+                    csv.Append(",,");
+                }
+            }
+
+            csv.Append('\n');
         }
 
         File.WriteAllText(csvPath, csv.ToString());

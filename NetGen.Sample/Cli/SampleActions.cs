@@ -35,8 +35,7 @@ internal static class SampleActions
             case "digits":
             {
                 var (train, test, _) = SampleData.LoadDigits();
-                var spec = new ClassifierSpec("digits", "Handwritten digits (UCI, 8x8)", "64-64-10 MLP (ReLU)", seed => new DigitsNet(seed), SampleData.DigitClasses, CosineSchedule: false);
-                return ClassifierRun.Run(spec, settings, train, test, TrainingDisplay.ForConsole());
+                return ClassifierRun.Run(ClassifierSpec.Digits, settings, train, test, TrainingDisplay.ForConsole());
             }
 
             case "residual":
@@ -67,8 +66,7 @@ internal static class SampleActions
                 var train = SampleData.LoadFashionTrain(folder);
                 var test = SampleData.LoadFashionTest(folder);
                 display.Line($"loaded Fashion-MNIST from {folder} in {loading.Elapsed.TotalSeconds:F1} s");
-                var spec = new ClassifierSpec("fashion", "Fashion-MNIST", "784-256-128-10 MLP (ReLU, dropout 0.2/0.1)", seed => new FashionNet(seed), SampleData.FashionClasses, CosineSchedule: true);
-                return ClassifierRun.Run(spec, settings, train, test, display);
+                return ClassifierRun.Run(ClassifierSpec.Fashion, settings, train, test, display);
             }
         }
     }

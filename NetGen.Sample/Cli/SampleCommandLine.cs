@@ -8,8 +8,11 @@ namespace NetGen.Sample.Cli;
 /// <summary>The options of one training command, created with that command's defaults.</summary>
 internal sealed class TrainingOptions
 {
-    /// <summary>Creates the options.</summary>
-    public TrainingOptions(CommandDefaults defaults)
+    /// <summary>The options whose values a resumed run takes from its checkpoint's settings.</summary>
+    private readonly Option[] _savedWithCheckpoint;
+
+    /// <summary>Creates the options; <paramref name="resumable"/> adds <c>--resume</c>.</summary>
+    public TrainingOptions(CommandDefaults defaults, bool resumable = false)
     {
         Defaults = defaults;
         Epochs = new Option<int>("--epochs", "-e") { Description = "Passes over the training set.", DefaultValueFactory = _ => defaults.Epochs };
@@ -40,7 +43,26 @@ internal sealed class TrainingOptions
         });
         Seed = new Option<int>("--seed", "-s") { Description = "Seeds the weights, the shuffling and dropout.", DefaultValueFactory = _ => defaults.Seed };
         Output = new Option<string>("--output") { Description = "Folder for the model, the plot and the report.", DefaultValueFactory = _ => SampleCommandLine.DefaultOutput };
+        _savedWithCheckpoint = [Epochs, BatchSize, Optimizer, LearningRate, Seed];
+        if (resumable)
+        {
+            Resume = new Option<string?>("--resume")
+            {
+                Description = "Continue the run that Ctrl+C stopped from its checkpoint (<output>/<command>-checkpoint.ngm), with the settings saved beside it; ends with the same weights as a run never stopped. --threads and --output may differ.",
+            };
+            Resume.Validators.Add(result =>
+            {
+                string? path = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+                if (path is not null && !File.Exists(path))
+                {
+                    result.AddError($"--resume: the checkpoint '{path}' does not exist (Ctrl+C saves <output>/<command>-checkpoint.ngm).");
+                }
+            });
+        }
     }
+
+    /// <summary>--resume; null for commands that cannot resume.</summary>
+    public Option<string?>? Resume { get; }
 
     /// <summary>The command's defaults.</summary>
     public CommandDefaults Defaults { get; }
@@ -73,6 +95,24 @@ internal sealed class TrainingOptions
         {
             command.Options.Add(option);
         }
+
+        if (Resume is not null)
+        {
+            command.Options.Add(Resume);
+
+            // A resumed run must train with its own settings to end where the uninterrupted run would.
+            command.Validators.Add(result =>
+            {
+                if (result.GetResult(Resume) is { Implicit: false })
+                {
+                    var given = _savedWithCheckpoint.Where(option => result.GetResult(option) is { Implicit: false }).Select(option => option.Name).ToList();
+                    if (given.Count > 0)
+                    {
+                        result.AddError($"--resume continues with the settings saved beside the checkpoint, so {string.Join(", ", given)} cannot be given with it (only --threads and --output can change).");
+                    }
+                }
+            });
+        }
     }
 
     /// <summary>The settings a parse result holds.</summary>
@@ -82,7 +122,7 @@ internal sealed class TrainingOptions
         double learningRate = result.GetValue(LearningRate)
             ?? (optimizer == Defaults.Optimizer ? Defaults.LearningRate : TrainSettings.DefaultLearningRate(optimizer));
         return new TrainSettings(result.GetValue(Epochs), result.GetValue(BatchSize), result.GetValue(Threads), optimizer, learningRate,
-            result.GetValue(Seed), result.GetValue(Output) ?? SampleCommandLine.DefaultOutput);
+            result.GetValue(Seed), result.GetValue(Output) ?? SampleCommandLine.DefaultOutput, Resume is null ? null : result.GetValue(Resume));
     }
 
     private static void Positive(OptionResult result)
@@ -124,10 +164,10 @@ internal sealed class SampleCommandLine
         predict ??= SampleActions.Predict;
 
         Xor = new TrainingOptions(new CommandDefaults(5000, 1, 1, "sgd", 0.5, Examples.XorSeed));
-        Digits = new TrainingOptions(new CommandDefaults(30, 32, 1, "adam", 0.003, 42));
-        Fashion = new TrainingOptions(new CommandDefaults(20, 128, Environment.ProcessorCount, "adam", 0.001, 42));
+        Digits = new TrainingOptions(new CommandDefaults(30, 32, 1, "adam", 0.003, 42), resumable: true);
+        Fashion = new TrainingOptions(new CommandDefaults(20, 128, Environment.ProcessorCount, "adam", 0.001, 42), resumable: true);
         Distributed = new TrainingOptions(new CommandDefaults(10, 64, 1, "adam", 0.003, 42));
-        Residual = new TrainingOptions(new CommandDefaults(10, 32, 1, "adam", 0.001, 42));
+        Residual = new TrainingOptions(new CommandDefaults(10, 32, 1, "adam", 0.001, 42), resumable: true);
         Vanishing = new TrainingOptions(new CommandDefaults(30, 32, 1, "sgd", 0.1, 42));
 
         Root = new RootCommand(

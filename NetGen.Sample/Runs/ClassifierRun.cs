@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using NetGen.Sample.Reporting;
 
 namespace NetGen.Sample.Runs;
@@ -12,7 +11,14 @@ namespace NetGen.Sample.Runs;
 /// <param name="Create">Creates the network from a seed.</param>
 /// <param name="ClassNames">The class names by label.</param>
 /// <param name="CosineSchedule">Whether the learning rate follows a cosine schedule over the run.</param>
-internal sealed record ClassifierSpec(string Name, string Title, string Architecture, Func<int, INetwork<float>> Create, IReadOnlyList<string> ClassNames, bool CosineSchedule);
+internal sealed record ClassifierSpec(string Name, string Title, string Architecture, Func<int, INetwork<float>> Create, IReadOnlyList<string> ClassNames, bool CosineSchedule)
+{
+    /// <summary>The <c>digits</c> command's classifier.</summary>
+    public static ClassifierSpec Digits { get; } = new("digits", "Handwritten digits (UCI, 8x8)", "64-64-10 MLP (ReLU)", seed => new DigitsNet(seed), SampleData.DigitClasses, CosineSchedule: false);
+
+    /// <summary>The <c>fashion</c> command's classifier.</summary>
+    public static ClassifierSpec Fashion { get; } = new("fashion", "Fashion-MNIST", "784-256-128-10 MLP (ReLU, dropout 0.2/0.1)", seed => new FashionNet(seed), SampleData.FashionClasses, CosineSchedule: true);
+}
 
 /// <summary>Trains a classifier with live progress, then reports, plots and saves it.</summary>
 internal static class ClassifierRun
@@ -26,24 +32,71 @@ internal static class ClassifierRun
     /// <summary>The most training samples whose accuracy is measured after each epoch.</summary>
     public const int TrainingAccuracySamples = 10_000;
 
-    /// <summary>Runs the whole thing; returns the process exit code.</summary>
-    public static int Run(ClassifierSpec spec, TrainSettings settings, Dataset<float> trainingSet, Dataset<float> test, TrainingDisplay display)
+    /// <summary>
+    /// Runs the whole thing; returns the process exit code. Ctrl+C (or <paramref name="cancellationToken"/>) stops
+    /// training between two batches and saves a checkpoint; <see cref="TrainSettings.Resume"/> continues from one
+    /// with the settings saved beside it (only the threads and the output folder come from <paramref name="settings"/>),
+    /// and ends with the same weights as a run that was never interrupted.
+    /// </summary>
+    public static int Run(ClassifierSpec spec, TrainSettings settings, Dataset<float> trainingSet, Dataset<float> test, TrainingDisplay display,
+        TextWriter? error = null, CancellationToken cancellationToken = default)
     {
+        error ??= Console.Error;
+        var rows = new List<EpochRow>();
+        TrainingCheckpoint<float>? checkpoint = null;
+        INetwork<float> network;
+        if (settings.Resume is { } resumePath)
+        {
+            try
+            {
+                var saved = RunCheckpoint.Read(resumePath);
+                if (saved.Command != spec.Name)
+                {
+                    error.WriteLine($"error: {resumePath} is a checkpoint of the {saved.Command} command; resume it with `{saved.Command} --resume`.");
+                    return ExitCodeBadInput;
+                }
+
+                settings = saved.Settings with { Threads = settings.Threads, OutputFolder = settings.OutputFolder, Resume = resumePath };
+                network = spec.Create(settings.Seed);
+                checkpoint = ModelFile.LoadCheckpoint(network, resumePath);
+                if (checkpoint is null)
+                {
+                    error.WriteLine($"error: {resumePath} holds parameters only, no training state to resume; use a <name>-checkpoint.ngm file saved by Ctrl+C.");
+                    return ExitCodeBadInput;
+                }
+
+                rows.AddRange(saved.Epochs.Where(e => e.Epoch < checkpoint.Epoch));
+            }
+            catch (Exception e) when (e is InvalidDataException or ModelFileException or IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"error: cannot resume from {resumePath}: {e.Message}");
+                return ExitCodeBadInput;
+            }
+        }
+        else
+        {
+            network = spec.Create(settings.Seed);
+        }
+
         // As the notes do: curves and early stopping on a validation split of the training set; the test set is
         // touched once, by the final network.
         var (train, validation) = trainingSet.Split(ValidationFraction, seed: settings.Seed, stratify: trainingSet.HasLabels);
-        var network = spec.Create(settings.Seed);
         int batches = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
         display.Line($"{spec.Title}: {spec.Architecture}, {network.ParameterCount:N0} parameters");
         display.Line($"{train.Count:N0} training, {validation.Count:N0} validation (for the curves and early stopping) and {test.Count:N0} test samples; {settings.DescribeOptimizer()}{(spec.CosineSchedule ? " (cosine schedule)" : "")}, batch {settings.BatchSize}, {settings.Threads} thread{(settings.Threads == 1 ? "" : "s")}, seed {settings.Seed}");
 
+        if (checkpoint is not null)
+        {
+            display.Line($"resuming from {settings.Resume}: epoch {checkpoint.Epoch} of {settings.Epochs}, after {checkpoint.StepCount:N0} optimizer steps");
+        }
+
         var trainingSample = train.Count <= TrainingAccuracySamples ? train : train.Subset(Enumerable.Range(0, TrainingAccuracySamples).ToArray());
-        var rows = new List<EpochRow>();
         double samplesPerSecond = 0;
 
-        // Ctrl+C stops training between two batches; what was trained so far is still reported and saved.
-        using var stop = new CancellationTokenSource();
+        // Ctrl+C stops training between two batches and saves a checkpoint; what was trained so far is still reported and saved.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bool stopped = false;
+        string? checkpointPath = null;
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             e.Cancel = true;
@@ -66,6 +119,11 @@ internal static class ClassifierRun
                 }),
             };
             using var trainer = new Trainer<float>(network, settings.CreateOptimizer(), settings.BatchSize, settings.Seed, options);
+            if (checkpoint is not null)
+            {
+                trainer.RestoreCheckpoint(checkpoint);
+            }
+
             var epochProgress = new CallbackProgress<EpochReport>(report =>
             {
                 var trainingAccuracy = Evaluation.Evaluate(network, trainingSample).Accuracy;
@@ -84,6 +142,7 @@ internal static class ClassifierRun
             catch (TrainingCanceledException canceled)
             {
                 stopped = true;
+                checkpointPath = RunCheckpoint.Save(spec.Name, settings, network, trainer.CaptureCheckpoint(), rows);
                 return canceled.History;
             }
         });
@@ -92,8 +151,9 @@ internal static class ClassifierRun
         if (stopped)
         {
             display.Line(rows.Count == 0
-                ? "stopped (Ctrl+C) before the first epoch ended: nothing to report or save."
+                ? "stopped (Ctrl+C) before the first epoch ended: nothing to report."
                 : $"stopped (Ctrl+C) during epoch {rows.Count + 1}: reporting and saving the network as trained so far ({rows.Count} full epochs and part of the next).");
+            display.Line($"checkpoint saved to {checkpointPath}; continue the run (same result as if never stopped) with: dotnet run -c Release --project NetGen.Sample -- {spec.Name} --resume {checkpointPath}");
             if (rows.Count == 0)
             {
                 return ExitCodeCanceled;
@@ -113,7 +173,7 @@ internal static class ClassifierRun
                 ("data", $"{train.Count:N0} training, {validation.Count:N0} validation, {test.Count:N0} test samples"),
                 ("optimizer", settings.DescribeOptimizer() + (spec.CosineSchedule ? ", cosine schedule" : "")),
                 ("batch size", settings.BatchSize.ToString(CultureInfo.InvariantCulture)),
-                ("epochs", history.Epochs.Count.ToString(CultureInfo.InvariantCulture) + (history.BestEpoch is { } best ? $" (weights of epoch {best}, the best validation loss{(history.StopReason is { } reason ? $"; stopped: {reason}" : "")})" : "")),
+                ("epochs", EpochsNote(rows.Count, checkpoint?.Epoch, history)),
                 ("seed", settings.Seed.ToString(CultureInfo.InvariantCulture)),
             ],
             Epochs = rows,
@@ -129,8 +189,28 @@ internal static class ClassifierRun
         return stopped ? ExitCodeCanceled : 0;
     }
 
+    /// <summary>The summary's epochs, e.g. <c>20 (resumed in epoch 3; weights of epoch 18, the best validation loss)</c>.</summary>
+    private static string EpochsNote(int epochs, int? resumedIn, TrainingHistory history)
+    {
+        var notes = new List<string>();
+        if (resumedIn is { } epoch)
+        {
+            notes.Add($"resumed in epoch {epoch}");
+        }
+
+        if (history.BestEpoch is { } best)
+        {
+            notes.Add($"weights of epoch {best}, the best validation loss{(history.StopReason is { } reason ? $"; stopped: {reason}" : "")}");
+        }
+
+        return epochs.ToString(CultureInfo.InvariantCulture) + (notes.Count == 0 ? "" : $" ({string.Join("; ", notes)})");
+    }
+
     /// <summary>The exit code after Ctrl+C, as shells report an interrupted program (128 + SIGINT).</summary>
     public const int ExitCodeCanceled = 130;
+
+    /// <summary>The exit code when a file the run needs is missing or invalid.</summary>
+    public const int ExitCodeBadInput = 2;
 
     /// <summary>Writes the model (NetGen's file and ONNX, for serving stacks), the plot, the HTML report and the history as CSV; returns their paths.</summary>
     public static IReadOnlyList<string> WriteOutputs(string name, INetwork<float> network, RunSummary summary, string folder)
@@ -146,34 +226,7 @@ internal static class ClassifierRun
         string svg = TrainingPlot.Svg(summary.Epochs, summary.Title, heldOutName: "validation");
         File.WriteAllText(svgPath, svg);
         File.WriteAllText(htmlPath, HtmlReport.Build(summary, svg));
-        // Per weight layer, its mean gradient norm and its weight norm (columns gradient_norm_W1, weight_norm_W1, ...).
-        var layers = summary.Epochs.FirstOrDefault(e => e.LayerNorms.Count > 0)?.LayerNorms.Select(n => n.Name).ToList() ?? [];
-        var csv = new StringBuilder("epoch,training_loss,training_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,samples_per_second");
-        foreach (string layer in layers)
-        {
-            csv.Append(CultureInfo.InvariantCulture, $",gradient_norm_{layer},weight_norm_{layer}");
-        }
-
-        csv.Append('\n');
-        foreach (var e in summary.Epochs)
-        {
-            csv.Append(CultureInfo.InvariantCulture, $"{e.Epoch},{e.TrainingLoss:R},{e.TrainingAccuracy:R},{e.TestLoss:R},{e.TestAccuracy:R},{e.LearningRate:R},{e.Seconds:F3},{e.SamplesPerSecond:F0}");
-            for (int i = 0; i < layers.Count; i++)
-            {
-                if (i < e.LayerNorms.Count)
-                {
-                    csv.Append(CultureInfo.InvariantCulture, $",{e.LayerNorms[i].GradientNorm:R},{e.LayerNorms[i].WeightNorm:R}");
-                }
-                else
-                {
-                    csv.Append(",,");
-                }
-            }
-
-            csv.Append('\n');
-        }
-
-        File.WriteAllText(csvPath, csv.ToString());
+        File.WriteAllText(csvPath, HistoryCsv.Write(summary.Epochs));
         return [model, onnxPath, svgPath, htmlPath, csvPath];
     }
 }

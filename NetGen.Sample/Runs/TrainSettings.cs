@@ -8,7 +8,8 @@ namespace NetGen.Sample.Runs;
 /// <param name="LearningRate">The (base) learning rate.</param>
 /// <param name="Seed">Seeds the weights, the shuffling and dropout.</param>
 /// <param name="OutputFolder">Where the model, the plot and the report go.</param>
-internal sealed record TrainSettings(int Epochs, int BatchSize, int Threads, string Optimizer, double LearningRate, int Seed, string OutputFolder)
+/// <param name="Resume">A checkpoint saved by Ctrl+C to continue from (<c>--resume</c>); null to start afresh.</param>
+internal sealed record TrainSettings(int Epochs, int BatchSize, int Threads, string Optimizer, double LearningRate, int Seed, string OutputFolder, string? Resume = null)
 {
     /// <summary>The optimizer names the commands accept.</summary>
     public static readonly string[] Optimizers = ["sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad"];

@@ -7,9 +7,10 @@ using static NetGen.Tests.DynamicGraph.RandomArchitectureTests;
 namespace NetGen.Tests.DynamicGraph;
 
 /// <summary>
-/// Random DAG networks compiled through the generator at test time: skip connections (<c>[Add]</c> of two or three
-/// layers, in its one-name and its full form), dense and dropout layers that read a layer further up with
-/// <c>From</c>, wide and narrow layers (batched and unrolled code). Each is checked element by element like the random
+/// Random DAG networks compiled through the generator at test time: skip connections (<c>[Add]</c>), gates
+/// (<c>[Multiply]</c>) and concatenations (<c>[Concat]</c>) of two or three layers, each in its one-name and its full
+/// form, dense and dropout layers that read a layer further up with <c>From</c>, wide and narrow layers (batched and
+/// unrolled code). Each is checked element by element like the random
 /// chains (<see cref="GeneratedNetworkCheck"/>): generated vs dynamic graph, and in double vs central differences;
 /// and the generated description must wire the layers exactly as drawn.
 /// </summary>
@@ -24,17 +25,23 @@ public class RandomDagTests(ITestOutputHelper output)
     {
         var cases = PropertyTesting.Sample(Count, Seed, Dag.Draw);
 
-        // Coverage of the sample: each wiring form, both precisions, every loss, batched and unrolled code.
+        // Coverage of the sample: each merge in each form, both precisions, every loss, batched and unrolled code.
         var dags = cases.Select(c => c.Value).ToList();
-        Assert.Contains(dags, d => d.Layers.Any(l => l.Kind == DagKind.Add && l.Sources.Length == 3));
-        Assert.Contains(dags, d => d.Layers.Any(l => l.Kind == DagKind.Add && l.ShortForm));
-        Assert.Contains(dags, d => d.Layers.Any(l => l.Kind == DagKind.Add && !l.ShortForm && l.Sources.Length == 2));
+        foreach (var merge in new[] { DagKind.Add, DagKind.Multiply, DagKind.Concat })
+        {
+            Assert.Contains(dags, d => d.Layers.Any(l => l.Kind == merge && l.Sources.Length == 3));
+            Assert.Contains(dags, d => d.Layers.Any(l => l.Kind == merge && l.ShortForm));
+            Assert.Contains(dags, d => d.Layers.Any(l => l.Kind == merge && !l.ShortForm && l.Sources.Length == 2));
+        }
+
+        Assert.Contains(dags, d => d.Layers.Any(l => l.Kind == DagKind.Concat && l.Sources.Select(d.SizeOf).Distinct().Count() > 1));
+        Assert.Contains(dags, d => d.Layers.Any(l => l.Kind == DagKind.Add) && d.Layers.Any(l => l.Kind == DagKind.Multiply) && d.Layers.Any(l => l.Kind == DagKind.Concat));
         Assert.Contains(dags, d => d.Layers.Any(l => l.Kind == DagKind.Dense && l.Sources[0] != l.Index - 1));
         Assert.Contains(dags, d => d.Layers.Any(l => l.Kind == DagKind.Dropout && l.Sources[0] != l.Index - 1));
-        Assert.Contains(dags, d => d.Layers.Any(l => l.Kind == DagKind.Dropout) && d.Layers.Any(l => l.Kind == DagKind.Add));
-        Assert.Contains(dags, d => d.Layers.Count(l => l.Kind == DagKind.Add) >= 3);
-        Assert.Contains(dags, d => d.Unrolled && d.Layers.Any(l => l.Kind == DagKind.Add));
-        Assert.Contains(dags, d => !d.Unrolled && d.Layers.Any(l => l.Kind == DagKind.Add));
+        Assert.Contains(dags, d => d.Layers.Any(l => l.Kind == DagKind.Dropout) && d.Layers.Any(l => IsMerge(l.Kind)));
+        Assert.Contains(dags, d => d.Layers.Count(l => IsMerge(l.Kind)) >= 4);
+        Assert.Contains(dags, d => d.Unrolled && d.Layers.Any(l => IsMerge(l.Kind)));
+        Assert.Contains(dags, d => !d.Unrolled && d.Layers.Any(l => IsMerge(l.Kind)));
         foreach (var loss in Enum.GetValues<Loss>())
         {
             Assert.Contains(dags, d => d.Loss == loss && d.Double);
@@ -42,7 +49,7 @@ public class RandomDagTests(ITestOutputHelper output)
         }
 
         var stats = new GeneratedNetworkCheck.Stats();
-        int skips = 0;
+        var merges = new Dictionary<DagKind, int>();
         GeneratedNetworkCheck.CompileAndCheckAll(cases, PerCompilation, dag => dag.Source, (assembly, dag) =>
         {
             var type = assembly.GetType("RandomNets." + dag.Name, throwOnError: true)!;
@@ -50,10 +57,13 @@ public class RandomDagTests(ITestOutputHelper output)
             Assert.Equal(dag.Layers.Select(l => $"{l.Index} {l.Kind} from {string.Join(",", l.Sources)}"),
                 net.Description.Layers.Select(l => $"{l.Index} {l.Kind} from {string.Join(",", l.Sources)}"));
             GeneratedNetworkCheck.Check(net, dag.Index, dag.Name, stats);
-            skips += dag.Layers.Count(l => l.Kind == DagKind.Add);
+            foreach (var layer in dag.Layers.Where(l => IsMerge(l.Kind)))
+            {
+                merges[layer.Kind] = merges.GetValueOrDefault(layer.Kind) + 1;
+            }
         }, output);
 
-        output.WriteLine($"{skips} [Add] layers in {dags.Count} networks ({dags.Count(d => d.Unrolled)} unrolled per sample, {dags.Count(d => !d.Unrolled)} batched), {dags.Sum(d => d.Layers.Count)} layers in all");
+        output.WriteLine($"{string.Join(", ", merges.OrderBy(m => m.Key).Select(m => $"{m.Value} [{m.Key}]"))} layers in {dags.Count} networks ({dags.Count(d => d.Unrolled)} unrolled per sample, {dags.Count(d => !d.Unrolled)} batched), {dags.Sum(d => d.Layers.Count)} layers in all");
         stats.Report(output);
         Assert.Equal(Count, stats.Networks);
     }
@@ -64,7 +74,12 @@ public class RandomDagTests(ITestOutputHelper output)
         Dense,
         Dropout,
         Add,
+        Multiply,
+        Concat,
     }
+
+    /// <summary>True for the layers that merge two or more layers they name.</summary>
+    internal static bool IsMerge(DagKind kind) => kind is DagKind.Add or DagKind.Multiply or DagKind.Concat;
 
     /// <summary>One layer of a random DAG: what it is and the layers it reads (0 is the network input), in attribute order.</summary>
     internal sealed record DagLayer(int Index, DagKind Kind, int Size, Activation Activation, double Rate, int[] Sources, bool ShortForm);
@@ -77,7 +92,7 @@ public class RandomDagTests(ITestOutputHelper output)
         /// <summary>True when every dense layer has at most 64 weights, so the generator unrolls the network per sample.</summary>
         public bool Unrolled => Layers.Where(l => l.Kind == DagKind.Dense).All(l => l.Size * SizeOf(l.Sources[0]) <= 64);
 
-        private int SizeOf(int layer) => layer == 0 ? Inputs : Layers[layer - 1].Size;
+        public int SizeOf(int layer) => layer == 0 ? Inputs : Layers[layer - 1].Size;
 
         public string Source
         {
@@ -87,7 +102,7 @@ public class RandomDagTests(ITestOutputHelper output)
                 var named = new HashSet<int>();
                 foreach (var layer in Layers)
                 {
-                    named.UnionWith(layer.Kind == DagKind.Add
+                    named.UnionWith(IsMerge(layer.Kind)
                         ? layer.ShortForm ? layer.Sources.Skip(1) : layer.Sources
                         : layer.Sources.Where(s => s != layer.Index - 1));
                 }
@@ -116,7 +131,7 @@ public class RandomDagTests(ITestOutputHelper output)
                         arguments.Add($"Name = \"v{layer.Index}\"");
                     }
 
-                    if (layer.Kind != DagKind.Add && layer.Sources[0] != layer.Index - 1)
+                    if (!IsMerge(layer.Kind) && layer.Sources[0] != layer.Index - 1)
                     {
                         arguments.Add($"From = \"v{layer.Sources[0]}\"");
                     }
@@ -141,21 +156,35 @@ public class RandomDagTests(ITestOutputHelper output)
                 layers.Add(new DagLayer(layers.Count + 1, kind, size, activation, rate, sources, shortForm));
             }
 
-            void AddSum(int[] sources) => Add(DagKind.Add, SizeOf(sources[0]), Activation.Identity, 0, sources,
+            void Merge(DagKind kind, int[] sources) => Add(kind, kind == DagKind.Concat ? sources.Sum(SizeOf) : SizeOf(sources[0]), Activation.Identity, 0, sources,
                 shortForm: sources.Length == 2 && sources[0] == layers.Count && g.Chance(0.5));
 
             int steps = g.Int(2, 6);
             for (int step = 0; step < steps; step++)
             {
                 int previous = layers.Count;
-                // Layers of the previous one's size, other than it: what a skip connection can add to it.
-                var partners = Enumerable.Range(1, Math.Max(0, previous - 1)).Where(j => SizeOf(j) == SizeOf(previous)).ToList();
-                if (previous > 0 && partners.Count > 0 && g.Chance(0.45))
+                // The layers above the previous one can be concatenated to it; those of its size also added or multiplied.
+                var others = Enumerable.Range(1, Math.Max(0, previous - 1)).ToList();
+                var partners = others.Where(j => SizeOf(j) == SizeOf(previous)).ToList();
+                var kinds = new List<DagKind>();
+                if (partners.Count > 0)
                 {
-                    var sources = new List<int> { previous, g.OneOf([.. partners]) };
-                    if (partners.Count > 1 && g.Chance(0.3))
+                    kinds.AddRange([DagKind.Add, DagKind.Add, DagKind.Multiply]); // skip connections most often
+                }
+
+                if (others.Count > 0)
+                {
+                    kinds.Add(DagKind.Concat);
+                }
+
+                if (previous > 0 && kinds.Count > 0 && g.Chance(0.5))
+                {
+                    var kind = g.OneOf([.. kinds]);
+                    var pool = kind == DagKind.Concat ? others : partners;
+                    var sources = new List<int> { previous, g.OneOf([.. pool]) };
+                    if (pool.Count > 1 && g.Chance(0.3))
                     {
-                        sources.Add(g.OneOf([.. partners.Where(p => !sources.Contains(p))]));
+                        sources.Add(g.OneOf([.. pool.Where(p => !sources.Contains(p))]));
                     }
 
                     // The full form lists the layers in any order; the one-name form adds the previous layer first.
@@ -164,7 +193,7 @@ public class RandomDagTests(ITestOutputHelper output)
                         sources.Reverse();
                     }
 
-                    AddSum([.. sources]);
+                    Merge(kind, [.. sources]);
                 }
                 else if (previous > 0 && g.Chance(0.15))
                 {
@@ -180,8 +209,8 @@ public class RandomDagTests(ITestOutputHelper output)
                 }
             }
 
-            // Every layer but the last must be read (NG0023): add each unread one into the last, through a dense
-            // layer of the last one's size when the sizes differ.
+            // Every layer but the last must be read (NG0023): merge each unread one into the last, through a dense
+            // layer of the last one's size when the sizes differ and it is not a concatenation.
             for (int j = 1; j < layers.Count; j++)
             {
                 if (read.Contains(j))
@@ -190,12 +219,13 @@ public class RandomDagTests(ITestOutputHelper output)
                 }
 
                 int last = layers.Count;
-                if (SizeOf(j) != SizeOf(last))
+                var kind = g.OneOf(DagKind.Add, DagKind.Multiply, DagKind.Concat);
+                if (SizeOf(j) != SizeOf(last) && kind != DagKind.Concat)
                 {
                     Add(DagKind.Dense, SizeOf(last), g.OneOf(Hidden), 0, [j]);
                 }
 
-                AddSum([layers.Count, last == layers.Count ? j : last]);
+                Merge(kind, [layers.Count, last == layers.Count ? j : last]);
             }
 
             Add(DagKind.Dense, Architecture.OutputWidth(g, loss), Architecture.OutputActivation(g, loss), 0, [layers.Count]);

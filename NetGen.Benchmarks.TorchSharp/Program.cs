@@ -7,8 +7,18 @@ using static TorchSharp.torch;
 // matrix products, in TorchSharp eager mode, printed as CSV lines `workload,threads,samples_per_second` (GFLOP/s
 // for the products), the same format as bench/peer_pytorch.py.
 //   dotnet NetGen.Benchmarks.TorchSharp/bin/Release/net10.0/NetGen.Benchmarks.TorchSharp.dll [--seconds S] [--threads 1,2] [--kernels] [--only W4]
+//   ... --fashion FOLDER --epochs E --threads T   (the Fashion-MNIST race of `race`)
 // `compare` runs it when it has been built; on Debian 12 it needs the LD_PRELOAD that
 // ../shared/tools/torchsharp-on-debian12.sh prints.
+if (args.Contains("--fashion"))
+{
+    // The Fashion-MNIST race (`race` in NetGen.Benchmarks): --fashion FOLDER --epochs E --threads T.
+    return FashionRace.Run(
+        args[Array.IndexOf(args, "--fashion") + 1],
+        int.Parse(args[Array.IndexOf(args, "--epochs") + 1], CultureInfo.InvariantCulture),
+        int.Parse(args[Array.IndexOf(args, "--threads") + 1], CultureInfo.InvariantCulture));
+}
+
 double seconds = args.Contains("--seconds") ? double.Parse(args[Array.IndexOf(args, "--seconds") + 1], CultureInfo.InvariantCulture) : 1.5;
 string only = args.Contains("--only") ? args[Array.IndexOf(args, "--only") + 1] : "";
 bool kernelsOnly = args.Contains("--kernels");

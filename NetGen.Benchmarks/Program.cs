@@ -7,6 +7,7 @@ using NetGen.Benchmarks;
 // dotnet run -c Release --project NetGen.Benchmarks -- compare --kernels       -> only the matrix products vs PyTorch mm
 // dotnet run -c Release --project NetGen.Benchmarks -- compare --only W4       -> only the workloads whose name starts with W4
 // dotnet run -c Release --project NetGen.Benchmarks -- compare --phases        -> W3/W4 training split into gradient, mean and optimizer step
+// dotnet run -c Release --project NetGen.Benchmarks -- race [--epochs 10] [--threads 2] -> Fashion-MNIST, NetGen against TorchSharp
 // dotnet run -c Release --project NetGen.Benchmarks -- loop --only W4 --threads 1 --seconds 10 -> one workload in a loop, for perf
 // dotnet run -c Release --project NetGen.Benchmarks -- --filter '*'            -> BenchmarkDotNet, short job (minutes)
 // dotnet run -c Release --project NetGen.Benchmarks -- --filter '*' --full     -> BenchmarkDotNet's default job
@@ -20,6 +21,11 @@ if (args.Length > 0 && args[0] == "norm-cost")
 if (args.Length > 0 && args[0] == "compare")
 {
     return Compare.Run(args);
+}
+
+if (args.Length > 0 && args[0] == "race")
+{
+    return FashionRace.Run(args);
 }
 
 if (args.Length > 0 && args[0] == "loop")

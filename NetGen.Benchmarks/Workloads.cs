@@ -29,3 +29,12 @@ public partial class W3Mnist;
 [Dense(512, Activation.ReLU)]
 [Dense(10)]
 public partial class W4Deep;
+
+/// <summary>The Fashion-MNIST race's network (`race`): the sample's FashionNet, 784-256-128-10 ReLU with dropout 0.2 and 0.1.</summary>
+[Network(Inputs = 784, Loss = Loss.SoftmaxCrossEntropy)]
+[Dense(256, Activation.ReLU)]
+[Dropout(0.2)]
+[Dense(128, Activation.ReLU)]
+[Dropout(0.1)]
+[Dense(10)]
+public partial class FashionRaceNet;

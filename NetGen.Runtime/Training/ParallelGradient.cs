@@ -519,19 +519,27 @@ internal sealed class ParallelGradient<T> : IDisposable
     /// Once every chunk is done, adds the chunk gradients of this thread's share of the parameters into the
     /// result in chunk order (slice by slice, so the partial sums stay in L1), so every sum is formed the same way.
     /// </summary>
-    private void ReduceShare(int thread, int threads)
+    private void ReduceShare(int thread, int threads) => ReduceShare(thread, threads, divideAndCheck: false);
+
+    /// <summary>
+    /// <see cref="ReduceShare(int, int)"/>; with <paramref name="divideAndCheck"/> each slice is also divided by
+    /// <see cref="_divisor"/> and checked for finiteness while it is in L1 (instead of two more passes over the share
+    /// from memory: 10.6 MB of W4's traffic per batch), and the result says whether every slice was finite.
+    /// </summary>
+    private bool ReduceShare(int thread, int threads, bool divideAndCheck)
     {
         var spin = default(SpinWait);
         while (Volatile.Read(ref _chunksDone) < _chunkCount)
         {
             if (Volatile.Read(ref _workerError) is not null)
             {
-                return;
+                return false;
             }
 
             spin.SpinOnce(sleep1Threshold: -1);
         }
 
+        bool finite = true;
         var (shareStart, shareLength) = Share(thread, threads, _gradient.Length);
         var target = _gradient.Span;
         for (int start = shareStart; start < shareStart + shareLength; start += ReduceSliceLength)
@@ -543,7 +551,16 @@ internal sealed class ParallelGradient<T> : IDisposable
             {
                 TensorPrimitives.Add(result, _chunkGradients[c].AsSpan(start, length), result);
             }
+
+            if (divideAndCheck)
+            {
+                TensorPrimitives.Divide(result, _divisor, result);
+                // One NaN or infinity anywhere makes the sum non-finite, so a vectorized sum checks the whole slice.
+                finite &= T.IsFinite(TensorPrimitives.Sum<T>(result));
+            }
         }
+
+        return finite;
     }
 
     /// <summary>
@@ -553,7 +570,7 @@ internal sealed class ParallelGradient<T> : IDisposable
     /// </summary>
     private void ReduceDivideAndStep(int thread, int threads)
     {
-        ReduceShare(thread, threads);
+        bool finite = ReduceShare(thread, threads, divideAndCheck: true);
         if (Volatile.Read(ref _workerError) is not null)
         {
             return;
@@ -561,9 +578,7 @@ internal sealed class ParallelGradient<T> : IDisposable
 
         var (start, length) = Share(thread, threads, _gradient.Length);
         var share = _gradient.Span.Slice(start, length);
-        TensorPrimitives.Divide(share, _divisor, share);
-        // One NaN or infinity anywhere makes the sum non-finite, so a vectorized sum checks the whole share.
-        if (!T.IsFinite(TensorPrimitives.Sum<T>(share)))
+        if (!finite)
         {
             Interlocked.Increment(ref _nonFiniteShares);
         }

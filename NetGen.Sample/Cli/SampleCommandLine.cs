@@ -155,8 +155,9 @@ internal sealed class SampleCommandLine
     /// <param name="playground">Runs <c>playground</c>.</param>
     /// <param name="grid">Runs <c>grid</c>.</param>
     /// <param name="vanishingGradients">Runs <c>vanishing</c>.</param>
+    /// <param name="ensemble">Runs <c>ensemble</c>.</param>
     public SampleCommandLine(Func<int>? runDefault = null, Func<string, TrainSettings, string?, int>? train = null, Func<PredictRequest, int>? predict = null, Func<string, int>? graph = null,
-        Func<PlaygroundSettings, int>? playground = null, Func<int>? grid = null, Func<TrainSettings, int>? vanishingGradients = null)
+        Func<PlaygroundSettings, int>? playground = null, Func<int>? grid = null, Func<TrainSettings, int>? vanishingGradients = null, Func<EnsembleSettings, int>? ensemble = null)
     {
         graph ??= SampleActions.Graph;
         runDefault ??= SampleActions.RunDefault;
@@ -234,6 +235,9 @@ internal sealed class SampleCommandLine
         vanishing.SetAction(result => (vanishingGradients ?? (settings => VanishingGradientsRun.Run(settings, Console.Out)))(Vanishing.Bind(result)));
         Root.Subcommands.Add(vanishing);
 
+        Ensemble = new EnsembleCommand(ensemble ?? (settings => EnsembleRun.Run(settings, Console.Out)));
+        Root.Subcommands.Add(Ensemble.Command);
+
         var gridCommand = new Command("grid", "Choose the digits classifier's hidden-layer width (16, 32 or 64 ReLU units) and epoch count by 10-fold cross-validation on the training images, retrain the best on all of them and print its test accuracy (the README's cross-validation example).");
         gridCommand.SetAction(_ => (grid ?? SampleActions.Grid)());
         Root.Subcommands.Add(gridCommand);
@@ -241,6 +245,9 @@ internal sealed class SampleCommandLine
         Playground = new PlaygroundCommand(playground ?? (settings => PlaygroundRun.Run(settings, Console.Out)));
         Root.Subcommands.Add(Playground.Command);
     }
+
+    /// <summary>The <c>ensemble</c> command and its options.</summary>
+    public EnsembleCommand Ensemble { get; }
 
     /// <summary>The <c>playground</c> command and its options.</summary>
     public PlaygroundCommand Playground { get; }

@@ -54,9 +54,45 @@ internal static class GraphDiagnostics
         "The [Multiply] layer {0} of '{1}' multiplies {2}; every value it multiplies element by element must have the same number of units",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor InputsTwice = DiagnosticCatalog.Create(
+        "NG0030", "Inputs given twice",
+        "'{0}' sets Inputs on [Network] and also has [Input] attributes; remove Inputs: the input vector is the named inputs side by side",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InputSizeNotPositive = DiagnosticCatalog.Create(
+        "NG0031", "Input size must be positive",
+        "The input '{0}' of '{1}' has size {2}; an input needs at least one value per sample",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InputNameNotUsable = DiagnosticCatalog.Create(
+        "NG0032", "Input name cannot be used",
+        "The input name '{0}' of '{1}' cannot be used: {2}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InputBelowLayer = DiagnosticCatalog.Create(
+        "NG0033", "Input below a layer",
+        "The input '{0}' of '{1}' is declared below layer {2}; declare every [Input] above the layers, so the attributes read top to bottom as the diagram",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor AmbiguousInput = DiagnosticCatalog.Create(
+        "NG0034", "Layer must name its input",
+        "Layer {0} of '{1}' reads the layer above it, which is the input '{2}', but '{1}' has {3} inputs; say which one it reads with From = \"{2}\" (or name the inputs a merge takes)",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnreadInput = DiagnosticCatalog.Create(
+        "NG0035", "An input is never read",
+        "Nothing reads the input '{0}' of '{1}'; read it with From = \"{0}\" or a merge ([Add], [Concat], [Multiply]), or remove it",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InputsTooLarge = DiagnosticCatalog.Create(
+        "NG0036", "Inputs too large",
+        "The inputs of '{0}' hold {1} values per sample together; NetGen supports at most {2}",
+        DiagnosticSeverity.Error);
+
     public static DiagnosticDescriptor[] All { get; } = new[]
     {
         UnknownLayerName, DuplicateLayerName, AddSizeMismatch, UnreadLayer, AddOfNothing, LastLayerNotDense, MergeOfNothing, ValueTooLarge,
-        MultiplySizeMismatch,
+        MultiplySizeMismatch, InputsTwice, InputSizeNotPositive, InputNameNotUsable, InputBelowLayer, AmbiguousInput, UnreadInput,
+        InputsTooLarge,
     };
 }

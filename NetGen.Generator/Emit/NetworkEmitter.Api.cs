@@ -1,3 +1,4 @@
+using System.Linq;
 using NetGen.Generator.Planning;
 
 namespace NetGen.Generator.Emit;
@@ -7,6 +8,7 @@ internal sealed partial class NetworkEmitter
 {
     private void EmitPublicApi()
     {
+        EmitWriteInputs();
         string ro = ReadOnlySpan;
         string rw = Span;
         string ws = Runtime + ".NetworkWorkspace<" + T + ">";
@@ -110,6 +112,52 @@ internal sealed partial class NetworkEmitter
 
                 W.Line();
                 W.Line("return (" + T + ")loss;");
+            }
+        }
+
+        W.Line();
+    }
+
+    /// <summary>
+    /// <c>WriteInputs(image, meta, destination)</c>: one sample's named inputs written side by side into the input vector
+    /// that <c>Predict</c>, the trainer and the datasets take, each length checked.
+    /// </summary>
+    private void EmitWriteInputs()
+    {
+        var inputs = Plan.NamedInputs;
+        if (inputs.Count == 0)
+        {
+            return;
+        }
+
+        // The destination's parameter name must differ from every input's.
+        string destination = new[] { "destination", "inputVector", "sampleInputs" }.First(n => inputs.All(i => i.Name != n));
+        W.Line("/// <summary>");
+        W.Line("/// Writes one sample's named inputs side by side into <paramref name=\"" + destination + "\"/>, the input vector that");
+        W.Line("/// <see cref=\"Predict\"/>, the trainer and the datasets take: " + string.Join(", ", inputs.Select(i => i.Name + " at <see cref=\"" + i.OffsetConstant + "\"/>")) + ".");
+        W.Line("/// </summary>");
+        foreach (var input in inputs)
+        {
+            W.Line("/// <param name=\"" + input.Name + "\">The input '" + input.Name + "': <see cref=\"" + input.SizeConstant + "\"/> values.</param>");
+        }
+
+        W.Line("/// <param name=\"" + destination + "\">One sample's input vector: <see cref=\"InputSize\"/> values.</param>");
+        W.Line("/// <exception cref=\"global::System.ArgumentException\">A span has another length.</exception>");
+        string parameters = string.Join(", ", inputs.Select(i => ReadOnlySpan + " " + Identifier(i.Name)));
+        using (W.Block("public static void WriteInputs(" + parameters + ", " + Span + " " + destination + ")"))
+        {
+            foreach (var input in inputs.Select(i => (i.Name, Id: Identifier(i.Name), Size: i.SizeConstant)).Append((Name: destination, Id: destination, Size: "InputSize")))
+            {
+                using (W.Block("if (" + input.Id + ".Length != " + input.Size + ")"))
+                {
+                    W.Line("throw new global::System.ArgumentException($\"'" + input.Name + "' has {" + input.Id + ".Length} values; " + Plan.TypeName + " takes " + "{" + input.Size + "}.\", nameof(" + input.Id + "));");
+                }
+
+            }
+
+            foreach (var input in inputs)
+            {
+                W.Line(Identifier(input.Name) + ".CopyTo(" + destination + ".Slice(" + input.OffsetConstant + ", " + input.SizeConstant + "));");
             }
         }
 

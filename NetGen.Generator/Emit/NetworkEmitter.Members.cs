@@ -27,6 +27,7 @@ internal sealed partial class NetworkEmitter
                 LayerKind.Add => "Add " + layer.InputSize + ", a residual connection: " + formula,
                 LayerKind.Concat => "Concat " + layer.OutputSize + ": " + formula,
                 LayerKind.Multiply => "Multiply " + layer.InputSize + ", element by element: " + formula,
+                LayerKind.Input => "Input " + layer.OutputSize + " of the " + layer.InputSize + " inputs: " + formula,
                 LayerKind.Dense => "Dense " + layer.InputSize + " -&gt; " + layer.OutputSize + ", " + layer.Activation + ": " + formula + "; "
                     + string.Join(", ", node.Parameters.Select(p => Plan.Parameters[p]).Select(p => p.Name + " " + p.Shape + " at " + p.Offset)),
                 _ => throw new Ops.GeneratorBugException("no description for layer kind " + layer.Kind),
@@ -43,6 +44,16 @@ internal sealed partial class NetworkEmitter
         W.Line("/// <summary>Number of input features of one sample.</summary>");
         W.Line("public const int InputSize = " + Plan.InputSize + ";");
         W.Line();
+        foreach (var input in Plan.NamedInputs)
+        {
+            W.Line("/// <summary>Where the input '" + input.Name + "' starts in a sample's input vector (the named inputs side by side, in declaration order).</summary>");
+            W.Line("public const int " + input.OffsetConstant + " = " + input.Offset + ";");
+            W.Line();
+            W.Line("/// <summary>Values of the input '" + input.Name + "' per sample.</summary>");
+            W.Line("public const int " + input.SizeConstant + " = " + input.Size + ";");
+            W.Line();
+        }
+
         W.Line("/// <summary>Number of outputs of one sample.</summary>");
         W.Line("public const int OutputSize = " + Plan.OutputSize + ";");
         W.Line();
@@ -108,6 +119,10 @@ internal sealed partial class NetworkEmitter
                     var tensors = node.Parameters.Select(p => Plan.Parameters[p]).Select(p => "new(\"" + p.Name + "\", " + p.Offset + ", " + p.Rows + ", " + p.Columns + ")");
                     W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerKind.Dense, " + layer.InputSize + ", " + layer.OutputSize + ", "
                         + Runtime + ".Activation." + layer.Activation + ", " + string.Join(", ", tensors) + (layer.Sources.Count > 0 ? ", 0" + Inputs(layer) : string.Empty) + "),");
+                    break;
+                case LayerKind.Input:
+                    W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerKind.Input, " + layer.InputSize + ", " + layer.OutputSize + ", "
+                        + Runtime + ".Activation.Identity, null, null, 0" + Inputs(layer) + ", \"" + Plan.NamedInputs.Single(i => i.Node == layer.MainNode).Name + "\"),");
                     break;
                 case LayerKind.Add:
                 case LayerKind.Concat:

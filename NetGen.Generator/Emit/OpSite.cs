@@ -56,6 +56,12 @@ internal sealed class OpSite : IOpSite
     public string InputValue(int index)
     {
         var input = InputNode(index);
+        if (input.InputBlock is { } block)
+        {
+            // A named input is its slice of the input vector, a view: nothing is copied.
+            return _scope.Declare(input.Name, ReadOnly, "x.Slice(" + block.OffsetConstant + ", " + block.SizeConstant + ")", _emitter.Writer);
+        }
+
         return input.IsData ? input.Name : Declare(input, BufferKind.Value, ReadOnly);
     }
 
@@ -82,7 +88,9 @@ internal sealed class OpSite : IOpSite
     public string BatchInput(int index)
     {
         var input = InputNode(index);
-        return input.IsData ? "inputs, InputSize" : "buffer.Slice(" + Buffer(input, BufferKind.Value).Constant + "), SampleStride";
+        return input.InputBlock is { } block ? "inputs.Slice(" + block.OffsetConstant + "), InputSize"
+            : input.IsData ? "inputs, InputSize"
+            : "buffer.Slice(" + Buffer(input, BufferKind.Value).Constant + "), SampleStride";
     }
 
     public string BatchOutput() => "buffer.Slice(" + Buffer(_node, BufferKind.Value).Constant + ")";

@@ -10,7 +10,7 @@ namespace NetGen.Generator.Graph;
 /// Stage 3: turns a validated <see cref="NetworkSpec"/> into its forward graph. Dense layer <c>l</c>
 /// becomes a linear node <c>zl = Wl · a(l-1) + bl</c> and, unless its activation is the identity, an
 /// activation node <c>al = f(zl)</c>; a dropout layer becomes a dropout node over the value before it; an add
-/// layer becomes <c>sk = a + b</c>, a concat layer <c>ck = [a | b]</c>, a multiply layer <c>mk = a ⊙ b</c>. A layer reads the layer above it unless the spec names its sources.
+/// layer becomes <c>sk = a + b</c>, a concat layer <c>ck = [a | b]</c>, a multiply layer <c>mk = a ⊙ b</c>, a named input <c>xk = x[offset..offset + size)</c>. A layer reads the layer above it unless the spec names its sources.
 /// Each node's size and parameters come from its op's shape rule; the parameter layout is laid out
 /// here, once, in node order.
 /// </summary>
@@ -29,6 +29,8 @@ internal static class GraphBuilder
         int adds = 0;
         int concats = 0;
         int products = 0;
+        int namedInputs = 0;
+        int inputOffset = 0;
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             var layer = spec.Layers[i];
@@ -71,6 +73,17 @@ internal static class GraphBuilder
                     previous = builder.Add("c" + concats.ToString(System.Globalization.CultureInfo.InvariantCulture), op, parts);
                     int size = builder.Nodes[previous].Size;
                     layers.Add(new LayerInfo(index, layer.Kind, size, size, ActivationKind.Identity, 0, first, previous, layer.Sources));
+                    break;
+                }
+
+                case LayerKind.Input:
+                {
+                    // x1 = x[0..784): the named inputs are numbered like the notes' x1, x2, and read where they are.
+                    namedInputs++;
+                    var op = new InputBlockOp(layer.InputName!, inputOffset, layer.Units);
+                    previous = builder.Add("x" + namedInputs.ToString(System.Globalization.CultureInfo.InvariantCulture), op, new[] { 0 });
+                    inputOffset += layer.Units;
+                    layers.Add(new LayerInfo(index, layer.Kind, spec.Inputs, layer.Units, ActivationKind.Identity, 0, first, previous, layer.Sources));
                     break;
                 }
 

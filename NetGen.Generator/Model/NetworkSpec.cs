@@ -40,6 +40,7 @@ internal enum LayerKind
     Add,
     Concat,
     Multiply,
+    Input,
 }
 
 /// <summary>What the stages ask of a layer kind.</summary>
@@ -57,6 +58,11 @@ internal static class LayerKinds
 internal sealed record LayerSpec(LayerKind Kind, int Units, ActivationKind Activation, double DropoutRate = 0)
 {
     public EquatableArray<int> Sources { get; init; } = EquatableArray<int>.Empty;
+
+    /// <summary>A named input's name (<see cref="LayerKind.Input"/>, whose size is <see cref="Units"/>); null for the other kinds.</summary>
+    public string? InputName { get; init; }
+
+    public static LayerSpec Input(string name, int size) => new(LayerKind.Input, size, ActivationKind.Identity) { InputName = name, Sources = new[] { 0 }.ToEquatableArray() };
 
     public static LayerSpec Dense(int units, ActivationKind activation) => new(LayerKind.Dense, units, activation);
 

@@ -8,14 +8,16 @@ namespace NetGen.Generator.Parsing;
 
 /// <summary>
 /// How one layer attribute wires into the graph: its <c>Name</c>, the layer it reads (<c>From</c>), and for
-/// a merge (<c>[Add]</c>, <c>[Concat]</c>, <c>[Multiply]</c>) the layers it merges. <see cref="Resolve"/> turns the names into layer indices, once every
+/// a merge (<c>[Add]</c>, <c>[Concat]</c>, <c>[Multiply]</c>) the layers it merges; a named input (<c>[Input]</c>) is
+/// named like a layer and read like one. <see cref="Resolve"/> turns the names into layer indices, once every
 /// attribute has been read, and reports each wiring mistake on the attribute that makes it. A layer can read
 /// only layers above it, so a network cannot have a cycle.
 /// </summary>
 internal sealed class GraphWiring
 {
-    private GraphWiring(string? name, string? from, string[]? operands, bool readable)
+    private GraphWiring(string? name, string? from, string[]? operands, bool readable, bool isInput = false)
     {
+        IsInput = isInput;
         Name = name;
         From = from;
         Operands = operands;
@@ -32,8 +34,14 @@ internal sealed class GraphWiring
     /// <summary>False when a name could not be read as a string (a half-typed argument).</summary>
     public bool Readable { get; }
 
+    /// <summary>True for a named input (<c>[Input("image", 784)]</c>), which reads the input vector and is named by its first argument.</summary>
+    public bool IsInput { get; }
+
     /// <summary>True when the layer takes part in anything but a plain chain.</summary>
-    public bool IsGraph => Name is not null || From is not null || Operands is not null;
+    public bool IsGraph => Name is not null || From is not null || Operands is not null || IsInput;
+
+    /// <summary>The wiring of a named input: its name, and the input vector as its source.</summary>
+    public static GraphWiring ForInput(string? name) => new(name, null, null, name is not null, isInput: true);
 
     public static GraphWiring Read(AttributeData attribute)
     {
@@ -70,8 +78,9 @@ internal sealed class GraphWiring
     /// Resolves names to layer indices (0 is the network input) and stores them in each layer's
     /// <see cref="LayerSpec.Sources"/>; reports unknown and duplicate names (NG0020, NG0021), adds and products of
     /// values of different sizes (NG0022, NG0028), layers nothing reads (NG0023), an add or another merge of nothing (NG0024, NG0026),
-    /// a concatenation too large (NG0027) and a network that does not end in a dense layer (NG0025). A chain (no
-    /// names at all) is left as it is. Returns false on any error.
+    /// a concatenation too large (NG0027), a network that does not end in a dense layer (NG0025), a layer that
+    /// reads one of several inputs without naming it (NG0034) and an input nothing reads (NG0035). A chain (no names
+    /// at all) is left as it is. Returns false on any error.
     /// </summary>
     public static bool Resolve(string network, int inputs, List<LayerSpec> layers, List<GraphWiring> wiring, List<LocationInfo?> locations, List<DiagnosticInfo> diagnostics)
     {
@@ -81,6 +90,7 @@ internal sealed class GraphWiring
         }
 
         int errors = diagnostics.Count;
+        int namedInputs = layers.Count(l => l.Kind == LayerKind.Input);
         var byName = new Dictionary<string, int>(System.StringComparer.Ordinal);
         var sizes = new long[layers.Count + 1];
         var read = new bool[layers.Count + 1];
@@ -91,6 +101,15 @@ internal sealed class GraphWiring
             var layer = layers[i];
             var w = wiring[i];
             var location = locations[i];
+            if (layer.Kind == LayerKind.Input)
+            {
+                // A named input reads the input vector (its sources are set), and is named like a layer.
+                Claim(w.Name!, index, location, byName, network, diagnostics);
+                sizes[index] = layer.Units;
+                read[0] = true;
+                continue;
+            }
+
             var names = w.Operands is { } operands ? (operands.Length == 1 ? new[] { (string?)null, operands[0] } : operands.Select(a => (string?)a).ToArray())
                 : new[] { w.From };
             if (w.Operands is { Length: 0 })
@@ -108,6 +127,11 @@ internal sealed class GraphWiring
             {
                 if (source is null)
                 {
+                    if (namedInputs > 1 && index >= 2 && layers[index - 2].Kind == LayerKind.Input)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.AmbiguousInput, location, index, network, wiring[index - 2].Name ?? string.Empty, namedInputs));
+                    }
+
                     sources.Add(index - 1);
                 }
                 else if (byName.TryGetValue(source, out int found))
@@ -121,13 +145,9 @@ internal sealed class GraphWiring
                 }
             }
 
-            if (w.Name is { } own && !byName.ContainsKey(own))
+            if (w.Name is { } own)
             {
-                byName[own] = index;
-            }
-            else if (w.Name is { } taken)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.DuplicateLayerName, location, index, network, taken, byName[taken]));
+                Claim(own, index, location, byName, network, diagnostics);
             }
 
             foreach (int source in sources.Where(s => s >= 0))
@@ -171,7 +191,9 @@ internal sealed class GraphWiring
         {
             if (!read[i] && sizes[i] >= 0)
             {
-                diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.UnreadLayer, locations[i - 1], i, network));
+                diagnostics.Add(layers[i - 1].Kind == LayerKind.Input
+                    ? DiagnosticInfo.Create(GraphDiagnostics.UnreadInput, locations[i - 1], wiring[i - 1].Name ?? string.Empty, network)
+                    : DiagnosticInfo.Create(GraphDiagnostics.UnreadLayer, locations[i - 1], i, network));
             }
         }
 
@@ -182,6 +204,19 @@ internal sealed class GraphWiring
         }
 
         return diagnostics.Count == errors;
+    }
+
+    /// <summary>Gives <paramref name="name"/> to layer <paramref name="index"/>, or reports NG0021 when a layer above has it.</summary>
+    private static void Claim(string name, int index, LocationInfo? location, Dictionary<string, int> byName, string network, List<DiagnosticInfo> diagnostics)
+    {
+        if (byName.TryGetValue(name, out int taken))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.DuplicateLayerName, location, index, network, name, taken));
+        }
+        else
+        {
+            byName[name] = index;
+        }
     }
 
     private static string Describe(int source, List<GraphWiring> wiring) =>

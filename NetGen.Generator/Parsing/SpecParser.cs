@@ -23,9 +23,10 @@ internal static class SpecParser
     public const string AddAttributeName = "NetGen.AddAttribute";
     public const string ConcatAttributeName = "NetGen.ConcatAttribute";
     public const string MultiplyAttributeName = "NetGen.MultiplyAttribute";
+    public const string InputAttributeName = "NetGen.InputAttribute";
 
     /// <summary>Every layer attribute: a class carrying any of them without [Network] gets NG0012.</summary>
-    public static readonly string[] LayerAttributeNames = { DenseAttributeName, DropoutAttributeName, AddAttributeName, ConcatAttributeName, MultiplyAttributeName };
+    public static readonly string[] LayerAttributeNames = { DenseAttributeName, DropoutAttributeName, AddAttributeName, ConcatAttributeName, MultiplyAttributeName, InputAttributeName };
 
     /// <summary>The attributes that merge the layers their arguments name.</summary>
     public static readonly string[] MergeAttributeNames = { AddAttributeName, ConcatAttributeName, MultiplyAttributeName };
@@ -60,6 +61,7 @@ internal static class SpecParser
         }
 
         int inputs = 0;
+        bool inputsGiven = false;
         var loss = LossKind.SquaredError;
         var precision = PrecisionKind.Single;
         foreach (var argument in networkAttribute.NamedArguments)
@@ -68,6 +70,7 @@ internal static class SpecParser
             {
                 case "Inputs" when argument.Value.Value is int value:
                     inputs = value;
+                    inputsGiven = true;
                     break;
                 case "Loss" when argument.Value.Value is int value:
                     if (!CheckEnum<LossKind>(value, "Loss", networkLocation, diagnostics))
@@ -88,11 +91,6 @@ internal static class SpecParser
             }
         }
 
-        if (inputs <= 0)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.InputsNotPositive, networkLocation, name, inputs));
-        }
-
         var layers = new List<LayerSpec>();
         var layerLocations = new List<LocationInfo?>();
         var wiring = new List<GraphWiring>();
@@ -109,6 +107,13 @@ internal static class SpecParser
             int index = layers.Count + 1;
             layerLocations.Add(location);
             wiring.Add(GraphWiring.Read(attribute));
+            if (attributeName == InputAttributeName)
+            {
+                layers.Add(ReadInput(attribute, name, index, layers, location, diagnostics, cancellationToken));
+                wiring[wiring.Count - 1] = GraphWiring.ForInput(layers[layers.Count - 1].InputName);
+                continue;
+            }
+
             if (System.Array.IndexOf(MergeAttributeNames, attributeName) >= 0)
             {
                 var kind = attributeName switch
@@ -172,6 +177,29 @@ internal static class SpecParser
             layers.Add(LayerSpec.Dense(units, (ActivationKind)activation));
         }
 
+        // Named inputs replace Inputs: the input vector is every named input side by side, in declaration order.
+        var namedInputs = layers.Where(l => l.Kind == LayerKind.Input).ToList();
+        if (namedInputs.Count > 0)
+        {
+            long total = namedInputs.Sum(l => (long)System.Math.Max(l.Units, 0));
+            if (inputsGiven)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.InputsTwice, networkLocation, name));
+            }
+            else if (total > MaxParameters)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.InputsTooLarge, networkLocation, name, total, MaxParameters));
+            }
+            else
+            {
+                inputs = (int)total;
+            }
+        }
+        else if (inputs <= 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.InputsNotPositive, networkLocation, name, inputs));
+        }
+
         if (!layers.Any(l => l.Kind == LayerKind.Dense))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.NoLayers, networkLocation, name));
@@ -215,6 +243,49 @@ internal static class SpecParser
         string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : null;
         var spec = new NetworkSpec(ns, type.Name, inputs, loss, precision, layers.ToEquatableArray());
         return new ParseResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// Reads <c>[Input(name, size)]</c>: a positive size, a name that is a C# identifier whose generated constants
+    /// (<c>ImageInputOffset</c>) no earlier input already takes, and no layer above it (NG0031-NG0033, NG0014).
+    /// </summary>
+    private static LayerSpec ReadInput(AttributeData attribute, string network, int index, List<LayerSpec> layers, LocationInfo? location,
+        List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        if (attribute.AttributeConstructor is null
+            || HasSyntaxErrors(attribute, cancellationToken)
+            || attribute.ConstructorArguments.Length != 2
+            || attribute.ConstructorArguments[0].Value is not string inputName
+            || attribute.ConstructorArguments[1].Value is not int size)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, location, "Input", network));
+            return LayerSpec.Input("input" + index, 1);
+        }
+
+        int above = layers.FindIndex(l => l.Kind != LayerKind.Input);
+        if (above >= 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.InputBelowLayer, location, inputName, network, above + 1));
+        }
+
+        if (size <= 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.InputSizeNotPositive, location, inputName, network, size));
+        }
+
+        if (!SyntaxFacts.IsValidIdentifier(inputName))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.InputNameNotUsable, location, inputName, network,
+                "an input's name is a C# identifier (letters, digits and _, not starting with a digit), because the generated code names its constants and parameters after it"));
+        }
+        else if (layers.FirstOrDefault(l => l.InputName is { } other && other != inputName && InputNames.Pascal(other) == InputNames.Pascal(inputName)) is { } clash)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.InputNameNotUsable, location, inputName, network,
+                "it differs from the input '" + clash.InputName + "' only in the case of its first letter, and both would be called "
+                + InputNames.Pascal(inputName) + "InputOffset and " + InputNames.Pascal(inputName) + "InputSize"));
+        }
+
+        return LayerSpec.Input(inputName, size);
     }
 
     /// <summary>
@@ -309,6 +380,7 @@ internal static class SpecParser
             {
                 LayerKind.Dense => layer.Units,
                 LayerKind.Concat => layer.Sources.Sum(s => sizes[s]), // at most 2^30 (NG0027), so no overflow
+                LayerKind.Input => layer.Units,
                 _ => fanIn,
             };
             if (layer.Kind == LayerKind.Dense)

@@ -31,7 +31,8 @@ internal sealed record NetworkPlan(
     EquatableArray<NodePlan> Nodes,
     EquatableArray<StepPlan> Steps,
     LossPlan LossStep,
-    EquatableArray<string> Dot)
+    EquatableArray<string> Dot,
+    EquatableArray<InputPlan> NamedInputs)
 {
     public bool IsDouble => Precision == PrecisionKind.Double;
 
@@ -72,10 +73,18 @@ internal sealed record BufferPlan(int Node, BufferKind Kind, string Label, int O
 /// <param name="Sources">The layer indices it reads (0: the input) when it names them; empty for the layer above.</param>
 internal sealed record LayerPlan(int Index, LayerKind Kind, int InputSize, int OutputSize, ActivationKind Activation, string RateText, int MainNode, EquatableArray<int> Sources);
 
+/// <summary>A named input (<c>[Input("image", 784)]</c>) and the names generated code gives it.</summary>
+/// <param name="Name">The input's name, as written (the parameter of <c>WriteInputs</c>).</param>
+/// <param name="Node">Its graph node, whose value (<c>x1</c>) is a slice of the input vector.</param>
+/// <param name="OffsetConstant"><c>ImageInputOffset</c>.</param>
+/// <param name="SizeConstant"><c>ImageInputSize</c>.</param>
+internal sealed record InputPlan(string Name, int Node, int Offset, int Size, string OffsetConstant, string SizeConstant);
+
 /// <summary>One forward node as the emitter computes it.</summary>
 /// <param name="Parameters">Indices into <see cref="NetworkPlan.Parameters"/>.</param>
 /// <param name="Heading">A comment line naming the layer that starts at this node, or null.</param>
-/// <param name="IsData">True for the network input: it is read where it is, never computed or stored.</param>
+/// <param name="IsData">True for the network input and the named inputs: read where they are, never computed or stored.</param>
+/// <param name="InputBlock">For a named input, where it is in the input vector; null otherwise.</param>
 internal sealed record NodePlan(
     int Id,
     string Name,
@@ -86,7 +95,8 @@ internal sealed record NodePlan(
     OpNames Names,
     Strategy Strategy,
     string? Heading,
-    bool IsData);
+    bool IsData,
+    InputPlan? InputBlock = null);
 
 /// <summary>One backward step: the derivative of node <see cref="Node"/>'s op towards <see cref="Wrt"/>.</summary>
 internal sealed record StepPlan(int Node, Wrt Wrt, int Target, bool Accumulate);

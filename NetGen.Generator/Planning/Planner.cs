@@ -31,7 +31,7 @@ internal static class Planner
         // Layout: the value of every node (a dropout node's mask right after its value), then the gradients.
         var buffers = new List<BufferPlan>();
         int offset = 0;
-        foreach (var node in graph.Nodes.Skip(1))
+        foreach (var node in graph.Nodes.Where(n => !IsData(n)))
         {
             buffers.Add(new BufferPlan(node.Id, BufferKind.Value, node.Name, offset, node.Size, PropertyName(node.Name) + "Offset"));
             offset += node.Size;
@@ -50,7 +50,10 @@ internal static class Planner
             offset += node.Size;
         }
 
-        CheckNamesAreDistinct(graph, parameters, buffers);
+        var inputs = graph.Nodes.Select(n => (Node: n, Block: n.Op as InputBlockOp)).Where(e => e.Block is not null)
+            .Select(e => new InputPlan(e.Block!.InputName, e.Node.Id, e.Block.Offset, e.Block.Size, InputNames.OffsetConstant(e.Block.InputName), InputNames.SizeConstant(e.Block.InputName)))
+            .ToList();
+        CheckNamesAreDistinct(graph, parameters, buffers, inputs);
 
         var strategies = new Strategy[graph.Nodes.Count];
         foreach (var node in graph.Nodes)
@@ -61,7 +64,7 @@ internal static class Planner
         var headings = new Dictionary<int, string>();
         foreach (var layer in graph.Layers)
         {
-            string operands = string.Join(" and ", graph.Nodes[layer.MainNode].Inputs.Select(i => graph.Nodes[i].Name));
+            string operands = string.Join(" and ", graph.Nodes[layer.MainNode].Inputs.Select(i => Reading(graph.Nodes[i])));
             headings[layer.FirstNode] = "Layer " + layer.Index + ": " + (layer.Kind switch
             {
                 LayerKind.Dense => "Dense " + layer.InputSize + " -> " + layer.OutputSize + ", " + layer.Activation,
@@ -69,13 +72,14 @@ internal static class Planner
                 LayerKind.Add => "Add of " + operands + ", a residual connection",
                 LayerKind.Concat => "Concat of " + operands + ", " + layer.OutputSize + " values side by side",
                 LayerKind.Multiply => "Multiply of " + operands + ", element by element",
+                LayerKind.Input => "Input " + Reading(graph.Nodes[layer.MainNode]),
                 _ => throw new GeneratorBugException("no heading for layer kind " + layer.Kind),
-            }) + (!layer.Kind.IsMerge() && layer.Sources.Count > 0 && layer.Sources[0] != layer.Index - 1 ? ", reading " + graph.Nodes[graph.Nodes[layer.FirstNode].Inputs[0]].Name : string.Empty);
+            }) + (!layer.Kind.IsMerge() && layer.Sources.Count > 0 && layer.Sources[0] != layer.Index - 1 ? ", reading " + Reading(graph.Nodes[graph.Nodes[layer.FirstNode].Inputs[0]]) : string.Empty);
         }
 
         var nodes = graph.Nodes.Select(n => new NodePlan(
             n.Id, n.Name, n.Op, n.Size, n.Inputs, n.Parameters.Select(p => parameterIndex[p.Name]).ToEquatableArray(), n.Names(graph),
-            strategies[n.Id], headings.TryGetValue(n.Id, out var heading) ? heading : null, IsData: n.Op is InputOp)).ToList();
+            strategies[n.Id], headings.TryGetValue(n.Id, out var heading) ? heading : null, IsData(n), inputs.FirstOrDefault(i => i.Node == n.Id))).ToList();
 
         var layers = graph.Layers.Select(l => new LayerPlan(l.Index, l.Kind, l.InputSize, l.OutputSize, l.Activation, Rate(l.DropoutRate), l.MainNode, l.Sources));
         var steps = model.Backward.Steps.Select(s => new StepPlan(s.Node, s.Wrt, s.Target, s.Accumulate));
@@ -89,7 +93,8 @@ internal static class Planner
             HasDropout: graph.Nodes.Any(n => n.Op.NeedsSampleIndex),
             PredictScratchOnHeap: offset > StackallocLimit,
             layers.ToEquatableArray(), nodes.ToEquatableArray(), steps.ToEquatableArray(), loss,
-            GraphDotWriter.Lines(model).ToEquatableArray());
+            GraphDotWriter.Lines(model).ToEquatableArray(),
+            inputs.ToEquatableArray());
     }
 
     /// <summary>
@@ -123,11 +128,18 @@ internal static class Planner
         return Strategy.Loop;
     }
 
+    /// <summary>The network input and the named inputs: data read where it is, never computed or stored in the workspace.</summary>
+    private static bool IsData(GraphNode node) => node.Op is InputOp or InputBlockOp;
+
+    /// <summary>A value as a heading names it: <c>a1</c>, or <c>x1 (image)</c> for a named input.</summary>
+    private static string Reading(GraphNode node) => node.Op is InputBlockOp block ? node.Name + " ('" + block.InputName + "')" : node.Name;
+
     /// <summary>Two values or tensors that print as the same constant would not compile: a bug in naming, reported as such.</summary>
-    private static void CheckNamesAreDistinct(ForwardGraph graph, List<ParameterPlan> parameters, List<BufferPlan> buffers)
+    private static void CheckNamesAreDistinct(ForwardGraph graph, List<ParameterPlan> parameters, List<BufferPlan> buffers, List<InputPlan> inputs)
     {
         var names = new HashSet<string>();
-        foreach (string name in parameters.SelectMany(p => new[] { p.OffsetConstant, p.PropertyName }).Concat(buffers.Select(b => b.Constant)))
+        foreach (string name in parameters.SelectMany(p => new[] { p.OffsetConstant, p.PropertyName }).Concat(buffers.Select(b => b.Constant))
+            .Concat(inputs.SelectMany(i => new[] { i.OffsetConstant, i.SizeConstant })))
         {
             if (!names.Add(name))
             {
@@ -138,8 +150,9 @@ internal static class Planner
 
     private static string Diagram(ForwardGraph graph)
     {
-        var parts = new List<string> { graph.TypeName + ": " + graph.InputSize + " inputs" };
-        parts.AddRange(graph.Layers.Select(l => l.Kind switch
+        var named = graph.Nodes.Where(n => n.Op is InputBlockOp).Select(n => ((InputBlockOp)n.Op).InputName + " (" + n.Size + ")").ToList();
+        var parts = new List<string> { graph.TypeName + ": " + (named.Count == 0 ? graph.InputSize + " inputs" : "inputs " + string.Join(", ", named)) };
+        parts.AddRange(graph.Layers.Where(l => l.Kind != LayerKind.Input).Select(l => l.Kind switch
         {
             LayerKind.Dropout => "Dropout " + Rate(l.DropoutRate),
             LayerKind.Dense => "Dense " + l.OutputSize + " (" + l.Activation + ")",

@@ -77,3 +77,34 @@ public sealed class MultiplyAttribute(params string[] inputs) : Attribute
     /// <summary>The layer's name, for later layers to read it by (<c>From</c>, <see cref="AddAttribute"/>, ...).</summary>
     public string? Name { get; set; }
 }
+
+/// <summary>
+/// A named input of the network: <paramref name="size"/> values of each sample, read by a layer with
+/// <c>From = "name"</c> or a merge that names it. A network with <c>[Input]</c> attributes leaves
+/// <see cref="NetworkAttribute.Inputs"/> unset: its input vector is every named input side by side, in the order of
+/// the attributes (the generated <c>{Name}InputOffset</c> and <c>{Name}InputSize</c> constants say where each one
+/// is, and <c>WriteInputs</c> assembles a sample), so training, prediction and persistence see one vector as usual.
+/// Declare the inputs above the layers.
+/// </summary>
+/// <example>
+/// <code>
+/// [Network(Loss = Loss.SoftmaxCrossEntropy)]
+/// [Input("image", 784)]
+/// [Input("meta", 12)]
+/// [Dense(128, Activation.ReLU, From = "image", Name = "seen")]
+/// [Concat("seen", "meta")]
+/// [Dense(10)]
+/// public partial class TwoInputNet;
+/// </code>
+/// </example>
+/// <param name="name">The input's name: a C# identifier, unique among the network's inputs and layers.</param>
+/// <param name="size">Values of the input per sample; positive.</param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class InputAttribute(string name, int size) : Attribute
+{
+    /// <summary>The input's name, by which layers read it.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>Values of the input per sample.</summary>
+    public int Size { get; } = size;
+}

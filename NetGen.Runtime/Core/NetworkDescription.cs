@@ -30,9 +30,17 @@ public sealed class NetworkDescription
         var read = new HashSet<int>();
         long parameterCount = 0;
         var tensors = new List<ParameterTensor>();
+        var namedInputs = new List<NamedInput>();
+        int namedInputOffset = 0;
         foreach (var layer in list)
         {
             CheckWiring(layer, sizes);
+            if (layer.Kind == LayerKind.Input)
+            {
+                namedInputs.Add(new NamedInput(layer.Name ?? $"input{layer.Index}", namedInputOffset, layer.OutputSize, layer.Index));
+                namedInputOffset += layer.OutputSize;
+            }
+
             foreach (int source in layer.Sources)
             {
                 read.Add(source);
@@ -61,6 +69,11 @@ public sealed class NetworkDescription
             }
         }
 
+        if (namedInputs.Count > 0 && namedInputOffset != inputSize)
+        {
+            throw new ArgumentException($"The named inputs hold {namedInputOffset} values side by side, but the network has {inputSize} inputs.", nameof(layers));
+        }
+
         int expectedInput = list[^1].OutputSize;
         Name = name;
         InputSize = inputSize;
@@ -69,6 +82,7 @@ public sealed class NetworkDescription
         Precision = precision;
         Layers = new ReadOnlyCollection<LayerDescription>(list);
         Tensors = new ReadOnlyCollection<ParameterTensor>(tensors);
+        NamedInputs = new ReadOnlyCollection<NamedInput>(namedInputs);
         ParameterCount = (int)parameterCount;
     }
 
@@ -92,6 +106,12 @@ public sealed class NetworkDescription
 
     /// <summary>Every parameter tensor in buffer order (W1, b1, W2, b2, ...).</summary>
     public IReadOnlyList<ParameterTensor> Tensors { get; }
+
+    /// <summary>
+    /// The named inputs (<c>[Input("image", 784)]</c>) in order, each a block of the input vector: empty for a network
+    /// with one unnamed input vector (<c>Inputs = n</c>).
+    /// </summary>
+    public IReadOnlyList<NamedInput> NamedInputs { get; }
 
     /// <summary>Total number of parameters.</summary>
     public int ParameterCount { get; }
@@ -123,7 +143,7 @@ public sealed class NetworkDescription
                 return end;
             }
 
-            case LayerKind.Dropout or LayerKind.Add or LayerKind.Multiply or LayerKind.Concat:
+            case LayerKind.Dropout or LayerKind.Add or LayerKind.Multiply or LayerKind.Concat or LayerKind.Input:
                 if (layer.Weights is not null || layer.Bias is not null)
                 {
                     throw new ArgumentException($"Layer {layer.Index} ({layer.Kind}) has no parameters, but its description gives it tensors.", "layers");
@@ -174,6 +194,8 @@ public sealed class NetworkDescription
                 $"concatenates {string.Join(" + ", sourceSizes)} = {total} values, so its input and output sizes must be {total}",
             LayerKind.Add or LayerKind.Multiply when sourceSizes.Any(size => size != layer.InputSize) || layer.OutputSize != layer.InputSize =>
                 $"combines element by element values of sizes {string.Join(", ", sourceSizes)}, which must all equal its input and output size {layer.InputSize}",
+            LayerKind.Input when sources[0] != 0 || layer.OutputSize <= 0 || layer.OutputSize > layer.InputSize =>
+                "is a block of the network's input vector: it reads layer 0 and holds at least one and at most all of its values",
             LayerKind.Dropout or LayerKind.LayerNorm when layer.OutputSize != layer.InputSize =>
                 "must have as many outputs as inputs",
             _ when !merges && sourceSizes[0] != layer.InputSize =>
@@ -213,7 +235,8 @@ public sealed class NetworkDescription
 /// <param name="DropoutRate">A dropout layer's probability of dropping a unit; 0 for the other kinds.</param>
 /// <param name="Inputs">The indices of the layers this one reads (0 is the network input), for a network that is a DAG
 /// (residual connections, concatenations); null means the previous layer, as in a chain.</param>
-public sealed record LayerDescription(int Index, LayerKind Kind, int InputSize, int OutputSize, Activation Activation, ParameterTensor? Weights, ParameterTensor? Bias, double DropoutRate = 0, IReadOnlyList<int>? Inputs = null)
+/// <param name="Name">The name of an <see cref="LayerKind.Input"/> layer (the input's name); null for the other kinds.</param>
+public sealed record LayerDescription(int Index, LayerKind Kind, int InputSize, int OutputSize, Activation Activation, ParameterTensor? Weights, ParameterTensor? Bias, double DropoutRate = 0, IReadOnlyList<int>? Inputs = null, string? Name = null)
 {
     /// <summary>The ε a <see cref="LayerKind.LayerNorm"/> layer adds to the variance.</summary>
     public const double LayerNormEpsilon = 1e-5;
@@ -225,6 +248,11 @@ public sealed record LayerDescription(int Index, LayerKind Kind, int InputSize, 
     public override string ToString()
     {
         string from = Inputs is null ? "" : " from " + string.Join(", ", Inputs.Select(i => i == 0 ? "input" : i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (Kind == LayerKind.Input)
+        {
+            return $"{Index}: {Kind} '{Name}', {OutputSize} of the {InputSize} inputs";
+        }
+
         return Weights is { } w && Bias is { } b
             ? $"{Index}: {Kind} {InputSize} -> {OutputSize}{(Kind == LayerKind.Dense ? ", " + Activation : "")}{from}; {w.Name} [{w.Rows}x{w.Columns}] at {w.Offset}, {b.Name} [{b.Length}] at {b.Offset}"
             : Kind == LayerKind.Dropout
@@ -256,6 +284,13 @@ public enum LayerKind
     /// ε = <see cref="LayerDescription.LayerNormEpsilon"/>.
     /// </summary>
     LayerNorm,
+
+    /// <summary>
+    /// A named input: the block of <see cref="LayerDescription.OutputSize"/> values of the network's input vector (layer 0,
+    /// of <see cref="LayerDescription.InputSize"/> values) that follows the named inputs before it; see
+    /// <see cref="NetworkDescription.NamedInputs"/>.
+    /// </summary>
+    Input,
 }
 
 /// <summary>A named slice of the flat parameter (and gradient) buffer.</summary>
@@ -274,3 +309,10 @@ public readonly record struct ParameterTensor(string Name, int Offset, int Rows,
     /// <summary>The tensor's elements within a flat buffer of the network's layout.</summary>
     public ReadOnlySpan<T> Slice<T>(ReadOnlySpan<T> buffer) => buffer.Slice(Offset, Length);
 }
+
+/// <summary>A named input of a network: a block of <see cref="Size"/> values at <see cref="Offset"/> in each sample's input vector.</summary>
+/// <param name="Name">The input's name (<c>[Input("image", 784)]</c>).</param>
+/// <param name="Offset">Where the block starts in the input vector.</param>
+/// <param name="Size">Values per sample.</param>
+/// <param name="LayerIndex">The index of the <see cref="LayerKind.Input"/> layer that describes it.</param>
+public readonly record struct NamedInput(string Name, int Offset, int Size, int LayerIndex);

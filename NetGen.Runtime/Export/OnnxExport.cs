@@ -20,6 +20,8 @@ namespace NetGen;
 /// (<c>Sigmoid</c>, <c>Tanh</c>, <c>Relu</c>, <c>LeakyRelu</c> with <c>alpha = 0.01</c>, <c>Softplus</c>,
 /// <c>Softmax</c> over axis 1) named <c>activation{k}</c> with output <c>a{k}</c>; identity adds no node;</item>
 /// <item>dropout layers are left out: inverted dropout is the identity at inference;</item>
+/// <item>a named input (<see cref="LayerKind.Input"/>) is a <c>Slice</c> of the input's columns, output
+/// <c>x{k}</c>: the graph keeps one input holding every named input side by side, as <see cref="INetwork{T}.Predict"/> does;</item>
 /// <item>with <see cref="Loss.SoftmaxCrossEntropy"/> and logits on the last layer, a <c>Softmax</c> node
 /// <c>prediction</c> turns them into probabilities, as <c>Predict</c> does.</item>
 /// </list>
@@ -110,8 +112,9 @@ public static class OnnxExport
                 LayerKind.Dropout => sources[0],
                 LayerKind.Add => Fold(model, "Add", $"add{layer.Index}", sources),
                 LayerKind.Multiply => Fold(model, "Mul", $"mul{layer.Index}", sources),
+                LayerKind.Input => AddInputSlice(model, description, layer, sources[0]),
                 LayerKind.Concat => model.AddNode("Concat", $"concat{layer.Index}", sources, $"c{layer.Index}", OnnxAttribute.Int("axis", 1)),
-                _ => throw new NotSupportedException($"ONNX export does not support layer {layer.Index} of {description.Name}, of kind '{layer.Kind}'; it supports {LayerKind.Dense}, {LayerKind.Dropout}, {LayerKind.Add}, {LayerKind.Multiply} and {LayerKind.Concat} layers."),
+                _ => throw new NotSupportedException($"ONNX export does not support layer {layer.Index} of {description.Name}, of kind '{layer.Kind}'; it supports {LayerKind.Dense}, {LayerKind.Dropout}, {LayerKind.Add}, {LayerKind.Multiply}, {LayerKind.Concat} and {LayerKind.Input} layers."),
             };
             outputs[layer.Index] = current;
         }
@@ -160,6 +163,17 @@ public static class OnnxExport
             Activation.Softmax => model.AddNode("Softmax", activationName, [z], a, OnnxAttribute.Int("axis", 1)),
             _ => throw new NotSupportedException($"ONNX export does not support activation '{layer.Activation}' of layer {layer.Index} of {description.Name}."),
         };
+    }
+
+    /// <summary>A named input: a <c>Slice</c> of the input's columns (axis 1) from its offset, output <c>x{k}</c>.</summary>
+    private static string AddInputSlice(OnnxModel model, NetworkDescription description, LayerDescription layer, string input)
+    {
+        var block = description.NamedInputs.Single(i => i.LayerIndex == layer.Index);
+        string name = $"x{layer.Index}";
+        string starts = model.AddInt64Initializer(name + "_starts", [block.Offset]);
+        string ends = model.AddInt64Initializer(name + "_ends", [block.Offset + block.Size]);
+        string axes = model.AddInt64Initializer(name + "_axes", [1]);
+        return model.AddNode("Slice", $"input{layer.Index}", [input, starts, ends, axes], name);
     }
 
     /// <summary>A binary ONNX op applied left to right over two or more inputs (<c>Add</c> and <c>Mul</c> take two).</summary>

@@ -13,6 +13,7 @@ internal sealed class OnnxModel(string graphName)
     public const string BatchDimension = "batch";
 
     private const int FloatDataType = 1;
+    private const int Int64DataType = 7;
     private const int FloatAttributeType = 1;
     private const int IntAttributeType = 2;
 
@@ -31,6 +32,14 @@ internal sealed class OnnxModel(string graphName)
     {
         Claim(name);
         _initializers.Add(new OnnxInitializer(name, dimensions, values));
+        return name;
+    }
+
+    /// <summary>Adds a constant 1-D tensor of 64-bit integers (the starts and ends of a <c>Slice</c>); its name must be new.</summary>
+    public string AddInt64Initializer(string name, long[] values)
+    {
+        Claim(name);
+        _initializers.Add(new OnnxInitializer(name, [values.Length], [], values));
         return name;
     }
 
@@ -134,12 +143,24 @@ internal sealed class OnnxModel(string graphName)
             writer.WriteInt64(1, dimension);                             // TensorProto.dims
         }
 
-        writer.WriteInt64(2, FloatDataType);                             // data_type
+        writer.WriteInt64(2, tensor.Int64Values is null ? FloatDataType : Int64DataType); // data_type
         writer.WriteString(8, tensor.Name);                              // name
-        var raw = new byte[tensor.Values.Length * sizeof(float)];
-        for (int i = 0; i < tensor.Values.Length; i++)
+        byte[] raw;
+        if (tensor.Int64Values is { } integers)
         {
-            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), tensor.Values[i]);
+            raw = new byte[integers.Length * sizeof(long)];
+            for (int i = 0; i < integers.Length; i++)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(raw.AsSpan(i * sizeof(long)), integers[i]);
+            }
+        }
+        else
+        {
+            raw = new byte[tensor.Values.Length * sizeof(float)];
+            for (int i = 0; i < tensor.Values.Length; i++)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), tensor.Values[i]);
+            }
         }
 
         writer.WriteBytes(9, raw);                                       // raw_data: little-endian, as ONNX specifies
@@ -175,5 +196,5 @@ internal readonly record struct OnnxAttribute(string Name, long IntValue = 0, fl
     public static OnnxAttribute Float(string name, float value) => new(name, FloatValue: value);
 }
 
-/// <summary>A float constant of the graph.</summary>
-internal sealed record OnnxInitializer(string Name, long[] Dimensions, float[] Values);
+/// <summary>A float constant of the graph, or a 64-bit integer one when <see cref="Int64Values"/> is set.</summary>
+internal sealed record OnnxInitializer(string Name, long[] Dimensions, float[] Values, long[]? Int64Values = null);

@@ -258,6 +258,23 @@ public sealed class ComputationGraph<T>
     }
 
     /// <summary>
+    /// Columns <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="columns"/> of each row of
+    /// <paramref name="x"/>; its backward pass adds the gradient into that block of x's gradient.
+    /// </summary>
+    public Node<T> Slice(Node<T> x, int offset, int columns, string? name = null)
+    {
+        CheckOwned(x);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
+        if ((long)offset + columns > x.Columns)
+        {
+            throw new ArgumentException($"Columns {offset}..{(long)offset + columns} are not all within the {x.Columns} columns of {x.Name}.", nameof(columns));
+        }
+
+        return Register(new SliceNode<T>(this, name ?? AutoName("slice"), x, offset, columns));
+    }
+
+    /// <summary>
     /// Layer normalization of each row of <paramref name="x"/>: <c>x̂ = (x - μ) / √(σ² + ε)</c> with the row's mean μ and
     /// (biased) variance σ², then <c>y = γ ⊙ x̂ + β</c> with the 1 × columns gain <paramref name="gain"/> and
     /// <paramref name="bias"/> (either may be null: γ = 1, β = 0). Backward, per row with <c>g = dy ⊙ γ</c>:

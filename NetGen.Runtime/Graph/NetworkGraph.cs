@@ -59,8 +59,8 @@ public sealed class NetworkGraph<T>
     /// <summary>
     /// Builds the graph of <paramref name="description"/> for batches of up to <paramref name="batchCapacity"/> samples.
     /// Each dense layer is a <see cref="Operation.Linear"/> node followed by its activation; a dropout layer is a
-    /// <see cref="Operation.Dropout"/> node keyed on its <see cref="LayerDescription.Index"/>; add, multiply, concat and
-    /// layer-norm layers are the nodes of those names, reading the layers in <see cref="LayerDescription.Sources"/>. With
+    /// <see cref="Operation.Dropout"/> node keyed on its <see cref="LayerDescription.Index"/>; a named input is a
+    /// <see cref="Operation.Slice"/> of the input; add, multiply, concat and layer-norm layers are the nodes of those names, reading the layers in <see cref="LayerDescription.Sources"/>. With
     /// <see cref="NetGen.Loss.SoftmaxCrossEntropy"/> the loss reads the last layer's logits (its softmax activation, if
     /// any, becomes the prediction); with <see cref="NetGen.Loss.BinaryCrossEntropy"/> the loss reads the logits of
     /// the last (sigmoid) layer.
@@ -109,6 +109,13 @@ public sealed class NetworkGraph<T>
                     var z = graph.Linear(sources[0], weights, bias, "z" + index);
                     logits = z;
                     a = layer.Activation == Activation.Identity ? z : graph.Activation(z, layer.Activation, "a" + index);
+                    break;
+                }
+
+                case LayerKind.Input:
+                {
+                    var block = description.NamedInputs.Single(i => i.LayerIndex == layer.Index);
+                    a = graph.Slice(sources[0], block.Offset, block.Size, "x" + index);
                     break;
                 }
 

@@ -56,6 +56,8 @@ public enum Operation
     Concat,
     /// <summary>Layer normalization of each row, <c>y = γ ⊙ (x - μ) / √(σ² + ε) + β</c>.</summary>
     LayerNorm,
+    /// <summary>A block of columns of each row, <c>y = x[:, offset..offset + n)</c>.</summary>
+    Slice,
 }
 
 /// <summary>

@@ -163,3 +163,41 @@ internal sealed class LayerNormNode<T> : Node<T>
         }
     }
 }
+
+/// <summary><c>y = x[:, offset..offset + n)</c>: a block of each row (a named input of the network's input vector).</summary>
+internal sealed class SliceNode<T> : Node<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Node<T> _x;
+    private readonly int _offset;
+
+    public SliceNode(ComputationGraph<T> graph, string name, Node<T> x, int offset, int columns)
+        : base(graph, name, Operation.Slice, [x], x.Rows, columns, x.IsBatched, x.RequiresGradient)
+    {
+        _x = x;
+        _offset = offset;
+    }
+
+    internal override void Forward()
+    {
+        for (int r = 0; r < Rows; r++)
+        {
+            _x.ValueRow(r).Slice(_offset, Columns).CopyTo(ValueRow(r));
+        }
+    }
+
+    internal override void Backward()
+    {
+        if (!_x.RequiresGradient)
+        {
+            return;
+        }
+
+        for (int r = 0; r < Rows; r++)
+        {
+            // dy/dx is the identity on the block and zero elsewhere
+            Span<T> dx = _x.GradientRow(r).Slice(_offset, Columns);
+            TensorPrimitives.Add(dx, GradientRow(r), dx);
+        }
+    }
+}

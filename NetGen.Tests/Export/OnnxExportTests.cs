@@ -117,7 +117,7 @@ public class OnnxExportTests
         ]);
 
         var error = Assert.Throws<NotSupportedException>(() => OnnxExport.BuildGraph(description, new float[description.ParameterCount]));
-        Assert.Equal("ONNX export does not support layer 2 of Normed, of kind 'LayerNorm'; it supports Dense, Dropout, Add, Multiply and Concat layers.", error.Message);
+        Assert.Equal("ONNX export does not support layer 2 of Normed, of kind 'LayerNorm'; it supports Dense, Dropout, Add, Multiply, Concat and Input layers.", error.Message);
     }
 
     [Fact]

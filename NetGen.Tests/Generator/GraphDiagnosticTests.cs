@@ -118,6 +118,135 @@ public class GraphDiagnosticTests
         """, "NG0026", "Multiply", "The [Multiply] layer 2 of 'Net' names no layer; [Multiply(\"h1\")] merges the previous layer and h1, [Multiply(\"a\", \"b\")] merges a and b");
 
     [Fact]
+    public void NG0030_InputsGivenTwice() => AssertSingle("""
+        [Network(Inputs = 5)]
+        [Input("image", 4)]
+        [Input("meta", 1)]
+        [Dense(2, Activation.Tanh, From = "image", Name = "seen")]
+        [Concat("seen", "meta")]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0030", "Network(Inputs = 5)", "'Net' sets Inputs on [Network] and also has [Input] attributes; remove Inputs: the input vector is the named inputs side by side");
+
+    [Fact]
+    public void NG0031_InputSizeNotPositive() => AssertSingle("""
+        [Network]
+        [Input("image", 0)]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0031", "Input(\"image\", 0)", "The input 'image' of 'Net' has size 0; an input needs at least one value per sample");
+
+    [Fact]
+    public void NG0032_InputNameNotAnIdentifier() => AssertSingle("""
+        [Network]
+        [Input("the image", 4)]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0032", "Input(\"the image\", 4)", "The input name 'the image' of 'Net' cannot be used: an input's name is a C# identifier (letters, digits and _, not starting with a digit), because the generated code names its constants and parameters after it");
+
+    [Fact]
+    public void NG0032_InputNamesThatGiveTheSameConstants() => AssertSingle("""
+        [Network]
+        [Input("image", 4)]
+        [Input("Image", 4)]
+        [Add("image", "Image")]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0032", "Input(\"Image\", 4)", "The input name 'Image' of 'Net' cannot be used: it differs from the input 'image' only in the case of its first letter, and both would be called ImageInputOffset and ImageInputSize");
+
+    [Fact]
+    public void NG0033_InputBelowALayer() => AssertSingle("""
+        [Network]
+        [Input("image", 4)]
+        [Dense(2, Activation.Tanh)]
+        [Input("meta", 1)]
+        [Concat("meta")]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0033", "Input(\"meta\", 1)", "The input 'meta' of 'Net' is declared below layer 2; declare every [Input] above the layers, so the attributes read top to bottom as the diagram");
+
+    [Fact]
+    public void NG0034_ALayerMustNameOneOfSeveralInputs() => AssertSingle("""
+        [Network]
+        [Input("image", 4)]
+        [Input("meta", 1)]
+        [Dense(2, Activation.Tanh)]
+        [Concat("image")]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0034", "Dense(2, Activation.Tanh)", "Layer 3 of 'Net' reads the layer above it, which is the input 'meta', but 'Net' has 2 inputs; say which one it reads with From = \"meta\" (or name the inputs a merge takes)");
+
+    [Fact]
+    public void NG0035_UnreadInput() => AssertSingle("""
+        [Network]
+        [Input("image", 4)]
+        [Input("meta", 1)]
+        [Dense(2, Activation.Tanh, From = "image")]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0035", "Input(\"meta\", 1)", "Nothing reads the input 'meta' of 'Net'; read it with From = \"meta\" or a merge ([Add], [Concat], [Multiply]), or remove it");
+
+    [Fact]
+    public void NG0036_InputsTooLarge() => AssertSingle("""
+        [Network]
+        [Input("a", 1 << 30)]
+        [Input("b", 1)]
+        [Concat("a", "b")]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0036", "Network", "The inputs of 'Net' hold 1073741825 values per sample together; NetGen supports at most 1073741824");
+
+    [Fact]
+    public void InputsAndLayersShareOneNamespace() => AssertSingle("""
+        [Network]
+        [Input("image", 4)]
+        [Dense(2, Activation.Tanh, Name = "image")]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0021", "Dense(2, Activation.Tanh, Name = \"image\")", "Layer 2 of 'Net' is named 'image', like layer 1; give each layer its own name");
+
+    [Fact]
+    public void NamedInputsGetConstantsAHelperAndADescription()
+    {
+        var result = GeneratorHarness.Run(Usings + """
+            [Network(Loss = Loss.SquaredError)]
+            [Input("image", 4)]
+            [Input("class", 2)]
+            [Dense(3, Activation.Tanh, From = "image", Name = "seen")]
+            [Concat("seen", "class")]
+            [Dense(1)]
+            public partial class Net;
+            """);
+        result.AssertNoExceptions();
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        string source = result.Source("Demo.Net.g.cs");
+        Assert.Contains("public const int InputSize = 6;", source, StringComparison.Ordinal);
+        Assert.Contains("public const int ImageInputOffset = 0;", source, StringComparison.Ordinal);
+        Assert.Contains("public const int ClassInputOffset = 4;", source, StringComparison.Ordinal);
+        Assert.Contains("public const int ClassInputSize = 2;", source, StringComparison.Ordinal);
+        Assert.Contains("public static void WriteInputs(global::System.ReadOnlySpan<float> image, global::System.ReadOnlySpan<float> @class, global::System.Span<float> destination)", source, StringComparison.Ordinal);
+        Assert.Contains("new(1, global::NetGen.LayerKind.Input, 6, 4, global::NetGen.Activation.Identity, null, null, 0, new int[] { 0 }, \"image\"),", source, StringComparison.Ordinal);
+        Assert.Contains("new(4, global::NetGen.LayerKind.Concat, 5, 5, global::NetGen.Activation.Identity, null, null, 0, new int[] { 3, 2 }),", source, StringComparison.Ordinal);
+        Assert.Contains("global::System.ReadOnlySpan<float> x2 = x.Slice(ClassInputOffset, ClassInputSize);", source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OneNamedInputNeedsNoFrom()
+    {
+        var result = GeneratorHarness.Run(Usings + """
+            [Network]
+            [Input("features", 3)]
+            [Dense(2, Activation.Tanh)]
+            [Dense(1)]
+            public partial class Net;
+            """);
+        result.AssertNoExceptions();
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains("public const int FeaturesInputSize = 3;", result.Source("Demo.Net.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AConcatReadsTheLayerAboveFirstThenTheNamedOne()
     {
         var result = GeneratorHarness.Run(Usings + """

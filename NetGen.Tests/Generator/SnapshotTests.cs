@@ -98,6 +98,21 @@ public class SnapshotTests
         public partial class GatedNet;
         """, "GatedNet.g.cs"), "GatedNet");
 
+    [Fact]
+    public void TwoNamedInputs() => Snapshot.Match(Generate("""
+        using NetGen;
+
+        namespace Demo;
+
+        [Network(Loss = Loss.SquaredError)]
+        [Input("image", 3)]              // x1 = x[0..3)
+        [Input("meta", 2)]               // x2 = x[3..5)
+        [Dense(2, Activation.Tanh, From = "image", Name = "seen")]
+        [Concat("seen", "meta")]         // c1 = [a1 | x2]
+        [Dense(1)]
+        public partial class TwoInputNet;
+        """, "TwoInputNet.g.cs"), "TwoInputNet");
+
     private static string Generate(string source, string hintName)
     {
         var result = GeneratorHarness.Run(source);

@@ -499,3 +499,37 @@ public partial class ProductNetDouble;
 [Add("product", "h1")]
 [Dense(3, Activation.Identity)]
 public partial class ProductNet;
+
+/// <summary>Two named inputs small enough to unroll: one through a dense layer, both into a concat, the second also gating.</summary>
+[Network(Loss = Loss.SquaredError, Precision = Precision.Double)]
+[Input("image", 4)]
+[Input("meta", 2)]
+[Dense(2, Activation.Tanh, From = "image", Name = "seen")]
+[Multiply("seen", "meta", Name = "gated")]
+[Concat("gated", "meta", "image")]
+[Dense(2)]
+public partial class TwoInputNetDouble;
+
+/// <summary>Two named inputs through batched dense layers, one of them with dropout on the input itself.</summary>
+[Network(Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Input("pixels", 30)]
+[Input("extra", 5)]
+[Dropout(0.2, From = "pixels")]
+[Dense(16, Activation.ReLU, Name = "seen")]
+[Dense(16, Activation.Tanh, From = "extra")]
+[Add("seen")]
+[Concat("extra")]
+[Dense(3)]
+public partial class TwoInputBatchedNetDouble;
+
+/// <summary>The batched two-input network in single precision.</summary>
+[Network(Loss = Loss.SoftmaxCrossEntropy)]
+[Input("pixels", 30)]
+[Input("extra", 5)]
+[Dropout(0.2, From = "pixels")]
+[Dense(16, Activation.ReLU, Name = "seen")]
+[Dense(16, Activation.Tanh, From = "extra")]
+[Add("seen")]
+[Concat("extra")]
+[Dense(3)]
+public partial class TwoInputBatchedNet;

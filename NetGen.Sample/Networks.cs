@@ -38,6 +38,19 @@ public partial class FashionNet;
 public partial class ResidualNet;
 
 /// <summary>
+/// A network with two named inputs for the digits: the 8x8 image, and its ink profile (the ink of each of the 8 rows
+/// and 8 columns), each through its own dense layer, then side by side into the classifier.
+/// </summary>
+[Network(Loss = Loss.SoftmaxCrossEntropy)]
+[Input("image", 64)]
+[Input("profile", 16)]
+[Dense(64, Activation.ReLU, From = "image", Name = "seen")]
+[Dense(16, Activation.Tanh, From = "profile", Name = "shape")]
+[Concat("seen", "shape")]
+[Dense(10)]
+public partial class TwoInputDigitsNet;
+
+/// <summary>
 /// The playground's network for 2-D problems: two tanh hidden layers of 16 units and one sigmoid output, the
 /// probability of class 1, trained with binary cross-entropy.
 /// </summary>

@@ -45,6 +45,13 @@ internal static class SampleActions
                 return ClassifierRun.Run(spec, settings, train, test, TrainingDisplay.ForConsole());
             }
 
+            case "two-inputs":
+            {
+                var (train, test) = SampleData.LoadTwoInputDigits();
+                var spec = new ClassifierSpec("two-inputs", "Handwritten digits (UCI): the image and its ink profile as two named inputs", "image 64 -> 64 ReLU, profile 16 -> 16 tanh, concatenated -> 10", seed => new TwoInputDigitsNet(seed), SampleData.DigitClasses, CosineSchedule: false);
+                return ClassifierRun.Run(spec, settings, train, test, TrainingDisplay.ForConsole());
+            }
+
             case "distributed":
                 return DistributedRun.Run(settings, Console.Out, Console.Error);
 
@@ -88,6 +95,7 @@ internal static class SampleActions
             "digits" => (DigitsNet.NetworkDescription, DigitsNet.ComputationGraphDot),
             "fashion" => (FashionNet.NetworkDescription, FashionNet.ComputationGraphDot),
             "residual" => (ResidualNet.NetworkDescription, ResidualNet.ComputationGraphDot),
+            "two-inputs" => (TwoInputDigitsNet.NetworkDescription, TwoInputDigitsNet.ComputationGraphDot),
             _ => (XorNet.NetworkDescription, XorNet.ComputationGraphDot),
         };
         foreach (var line in description.ToString().TrimEnd().Split('\n'))

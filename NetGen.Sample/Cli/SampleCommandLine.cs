@@ -169,6 +169,7 @@ internal sealed class SampleCommandLine
         Fashion = new TrainingOptions(new CommandDefaults(20, 128, Environment.ProcessorCount, "adam", 0.001, 42), resumable: true);
         Distributed = new TrainingOptions(new CommandDefaults(10, 64, 1, "adam", 0.003, 42));
         Residual = new TrainingOptions(new CommandDefaults(10, 32, 1, "adam", 0.001, 42), resumable: true);
+        TwoInputs = new TrainingOptions(new CommandDefaults(20, 32, 1, "adam", 0.003, 42), resumable: true);
         Vanishing = new TrainingOptions(new CommandDefaults(30, 32, 1, "sgd", 0.1, 42));
 
         Root = new RootCommand(
@@ -209,8 +210,8 @@ internal sealed class SampleCommandLine
             result.GetValue(PredictInput) ?? "0", result.GetValue(PredictOutput) ?? DefaultOutput, result.GetValue(PredictData) ?? SampleData.FashionFolder)));
 
         var graphCommand = new Command("graph", "Print a network's layers and its computation graph in Graphviz DOT, as the generator derived it: the forward pass and every backward step with its derivative (render with: dot -Tsvg).");
-        GraphNetwork = new Argument<string>("network") { Description = "xor, digits, fashion or residual.", DefaultValueFactory = _ => "xor" };
-        GraphNetwork.AcceptOnlyFromAmong([.. PredictRun.NetworkNames.Keys, "residual"]);
+        GraphNetwork = new Argument<string>("network") { Description = "xor, digits, fashion, residual or two-inputs.", DefaultValueFactory = _ => "xor" };
+        GraphNetwork.AcceptOnlyFromAmong([.. PredictRun.NetworkNames.Keys, "residual", "two-inputs"]);
         graphCommand.Arguments.Add(GraphNetwork);
         graphCommand.SetAction(result => graph(result.GetValue(GraphNetwork) ?? "xor"));
 
@@ -229,6 +230,11 @@ internal sealed class SampleCommandLine
         Residual.AddTo(residual);
         residual.SetAction(result => train("residual", Residual.Bind(result), null));
         Root.Subcommands.Add(residual);
+
+        var twoInputs = new Command("two-inputs", "Train a network with two named inputs, the 8x8 digit image and its 16-value ink profile (each row's and each column's mean), each through its own dense layer and then concatenated, on the embedded digits; print its held-out accuracy.");
+        TwoInputs.AddTo(twoInputs);
+        twoInputs.SetAction(result => train("two-inputs", TwoInputs.Bind(result), null));
+        Root.Subcommands.Add(twoInputs);
 
         var vanishing = new Command("vanishing", "Train a deep sigmoid MLP and a ReLU MLP of the same shape (64-32x6-10) on the digits side by side and write one figure of each layer's gradient norm per epoch (log scale): the sigmoid network's early layers get gradients decades smaller.");
         Vanishing.AddTo(vanishing);
@@ -272,6 +278,9 @@ internal sealed class SampleCommandLine
 
     /// <summary>The options of <c>residual</c>.</summary>
     public TrainingOptions Residual { get; }
+
+    /// <summary>The options of <c>two-inputs</c>.</summary>
+    public TrainingOptions TwoInputs { get; }
 
     /// <summary>The options of <c>vanishing</c>.</summary>
     public TrainingOptions Vanishing { get; }

@@ -94,6 +94,40 @@ internal static class SampleData
         return new Dataset<float>(features, side * side, images.AllTargets.ToArray(), images.TargetCount, images.HasLabels ? images.Labels.ToArray() : null, images.ClassCount);
     }
 
+    /// <summary>
+    /// The embedded digits (<see cref="LoadDigits"/>: the same split and scaling) as two named feature blocks for
+    /// <see cref="TwoInputDigitsNet"/>: <c>image</c>, the 64 pixels, and <c>profile</c>, the mean ink of each of the 8 rows
+    /// and then of each of the 8 columns.
+    /// </summary>
+    public static (Dataset<float> Train, Dataset<float> Test) LoadTwoInputDigits()
+    {
+        var (train, test, _) = LoadDigits();
+        return (ToTwoInputs(train), ToTwoInputs(test));
+    }
+
+    /// <summary>The blocks <c>image</c> and <c>profile</c> of 8x8 digit images, assembled for <see cref="TwoInputDigitsNet"/>.</summary>
+    public static Dataset<float> ToTwoInputs(Dataset<float> digits)
+    {
+        const int side = 8;
+        var profile = new float[digits.Count * 2 * side];
+        for (int s = 0; s < digits.Count; s++)
+        {
+            var image = digits.Features(s);
+            for (int row = 0; row < side; row++)
+            {
+                for (int column = 0; column < side; column++)
+                {
+                    float ink = image[(row * side) + column] / side;
+                    profile[(s * 2 * side) + row] += ink;
+                    profile[(s * 2 * side) + side + column] += ink;
+                }
+            }
+        }
+
+        var blocks = new Dictionary<string, float[]> { ["image"] = digits.AllFeatures.ToArray(), ["profile"] = profile };
+        return NamedInputBlocks.ToDataset(TwoInputDigitsNet.NetworkDescription, blocks, digits.Labels, digits.ClassCount);
+    }
+
     /// <summary>The Fashion-MNIST files missing from <paramref name="folder"/>; empty when all four are there.</summary>
     public static IReadOnlyList<string> MissingFashionFiles(string folder) =>
         FashionFiles.Where(file => !File.Exists(Path.Combine(folder, file))).ToList();

@@ -93,6 +93,7 @@ public class CommandLineTests
         Assert.Equal(new TrainSettings(5000, 1, 1, "sgd", 0.5, 2, "netgen-output"), cli.Xor.Bind(cli.Root.Parse("xor")));
         Assert.Equal(new TrainSettings(20, 128, Environment.ProcessorCount, "adam", 0.001, 42, "netgen-output"), cli.Fashion.Bind(cli.Root.Parse("fashion")));
         Assert.Equal(new TrainSettings(10, 32, 1, "adam", 0.001, 42, "netgen-output"), cli.Residual.Bind(cli.Root.Parse("residual")));
+        Assert.Equal(new TrainSettings(20, 32, 1, "adam", 0.003, 42, "netgen-output"), cli.TwoInputs.Bind(cli.Root.Parse("two-inputs")));
         Assert.Equal(SampleData.FashionFolder, cli.Root.Parse("fashion").GetValue(cli.FashionData));
     }
 
@@ -158,7 +159,7 @@ public class CommandLineTests
     [Fact]
     public void Every_command_has_help()
     {
-        foreach (string command in new[] { "xor", "digits", "fashion", "residual", "predict" })
+        foreach (string command in new[] { "xor", "digits", "fashion", "residual", "two-inputs", "predict" })
         {
             var output = new StringWriter();
             int exit = new Recorder().Build().Root.Parse([command, "--help"]).Invoke(new System.CommandLine.InvocationConfiguration { Output = output });

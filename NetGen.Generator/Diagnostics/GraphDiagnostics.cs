@@ -89,10 +89,15 @@ internal static class GraphDiagnostics
         "The inputs of '{0}' hold {1} values per sample together; NetGen supports at most {2}",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor LayerNormTooSmall = DiagnosticCatalog.Create(
+        "NG0040", "Layer norm of a single unit",
+        "The [LayerNorm] layer {0} of '{1}' normalizes {2}, which has {3} unit; one value always normalizes to 0, so normalize a layer of at least two units",
+        DiagnosticSeverity.Error);
+
     public static DiagnosticDescriptor[] All { get; } = new[]
     {
         UnknownLayerName, DuplicateLayerName, AddSizeMismatch, UnreadLayer, AddOfNothing, LastLayerNotDense, MergeOfNothing, ValueTooLarge,
         MultiplySizeMismatch, InputsTwice, InputSizeNotPositive, InputNameNotUsable, InputBelowLayer, AmbiguousInput, UnreadInput,
-        InputsTooLarge,
+        InputsTooLarge, LayerNormTooSmall,
     };
 }

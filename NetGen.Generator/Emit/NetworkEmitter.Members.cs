@@ -27,6 +27,8 @@ internal sealed partial class NetworkEmitter
                 LayerKind.Add => "Add " + layer.InputSize + ", a residual connection: " + formula,
                 LayerKind.Concat => "Concat " + layer.OutputSize + ": " + formula,
                 LayerKind.Multiply => "Multiply " + layer.InputSize + ", element by element: " + formula,
+                LayerKind.LayerNorm => "LayerNorm " + layer.InputSize + ": " + formula + "; "
+                    + string.Join(", ", node.Parameters.Select(p => Plan.Parameters[p]).Select(p => p.Name + " " + p.Shape + " at " + p.Offset)),
                 LayerKind.Input => "Input " + layer.OutputSize + " of the " + layer.InputSize + " inputs: " + formula,
                 LayerKind.Dense => "Dense " + layer.InputSize + " -&gt; " + layer.OutputSize + ", " + layer.Activation + ": " + formula + "; "
                     + string.Join(", ", node.Parameters.Select(p => Plan.Parameters[p]).Select(p => p.Name + " " + p.Shape + " at " + p.Offset)),
@@ -120,6 +122,11 @@ internal sealed partial class NetworkEmitter
                     W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerKind.Dense, " + layer.InputSize + ", " + layer.OutputSize + ", "
                         + Runtime + ".Activation." + layer.Activation + ", " + string.Join(", ", tensors) + (layer.Sources.Count > 0 ? ", 0" + Inputs(layer) : string.Empty) + "),");
                     break;
+                case LayerKind.LayerNorm:
+                    var norm = node.Parameters.Select(p => Plan.Parameters[p]).Select(p => "new(\"" + p.Name + "\", " + p.Offset + ", " + p.Rows + ", " + p.Columns + ")");
+                    W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerKind.LayerNorm, " + layer.InputSize + ", " + layer.OutputSize + ", "
+                        + Runtime + ".Activation.Identity, " + string.Join(", ", norm) + ", 0" + Inputs(layer) + "),");
+                    break;
                 case LayerKind.Input:
                     W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerKind.Input, " + layer.InputSize + ", " + layer.OutputSize + ", "
                         + Runtime + ".Activation.Identity, null, null, 0" + Inputs(layer) + ", \"" + Plan.NamedInputs.Single(i => i.Node == layer.MainNode).Name + "\"),");
@@ -203,6 +210,9 @@ internal sealed partial class NetworkEmitter
                         break;
                     case WeightInitializer.GlorotUniform:
                         W.Line(CompilerServices + ".Initializers.GlorotUniform(" + view + ", fanIn: " + tensor.Columns + ", fanOut: " + tensor.Rows + ", random);");
+                        break;
+                    case WeightInitializer.Ones:
+                        W.Line(view + ".Fill(" + Lit(1) + ");");
                         break;
                     case null:
                         // Zeros, from the Clear above.

@@ -10,7 +10,8 @@ namespace NetGen.Generator.Graph;
 /// Stage 3: turns a validated <see cref="NetworkSpec"/> into its forward graph. Dense layer <c>l</c>
 /// becomes a linear node <c>zl = Wl · a(l-1) + bl</c> and, unless its activation is the identity, an
 /// activation node <c>al = f(zl)</c>; a dropout layer becomes a dropout node over the value before it; an add
-/// layer becomes <c>sk = a + b</c>, a concat layer <c>ck = [a | b]</c>, a multiply layer <c>mk = a ⊙ b</c>, a named input <c>xk = x[offset..offset + size)</c>. A layer reads the layer above it unless the spec names its sources.
+/// layer becomes <c>sk = a + b</c>, a concat layer <c>ck = [a | b]</c>, a multiply layer <c>mk = a ⊙ b</c>, a named input <c>xk = x[offset..offset + size)</c>, a layer norm
+/// <c>nk = gammak ⊙ x̂ + betak</c>. A layer reads the layer above it unless the spec names its sources.
 /// Each node's size and parameters come from its op's shape rule; the parameter layout is laid out
 /// here, once, in node order.
 /// </summary>
@@ -30,6 +31,7 @@ internal static class GraphBuilder
         int concats = 0;
         int products = 0;
         int namedInputs = 0;
+        int norms = 0;
         int inputOffset = 0;
         for (int i = 0; i < spec.Layers.Count; i++)
         {
@@ -84,6 +86,16 @@ internal static class GraphBuilder
                     previous = builder.Add("x" + namedInputs.ToString(System.Globalization.CultureInfo.InvariantCulture), op, new[] { 0 });
                     inputOffset += layer.Units;
                     layers.Add(new LayerInfo(index, layer.Kind, spec.Inputs, layer.Units, ActivationKind.Identity, 0, first, previous, layer.Sources));
+                    break;
+                }
+
+                case LayerKind.LayerNorm:
+                {
+                    // n1 = gamma1 ⊙ x̂ + beta1: numbered by layer norm, like its parameters.
+                    norms++;
+                    string normNumber = norms.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    previous = builder.Add("n" + normNumber, new LayerNormOp(inputSize), new[] { input }, normNumber);
+                    layers.Add(new LayerInfo(index, layer.Kind, inputSize, inputSize, ActivationKind.Identity, 0, first, previous, layer.Sources));
                     break;
                 }
 

@@ -41,6 +41,7 @@ internal enum LayerKind
     Concat,
     Multiply,
     Input,
+    LayerNorm,
 }
 
 /// <summary>What the stages ask of a layer kind.</summary>
@@ -69,6 +70,8 @@ internal sealed record LayerSpec(LayerKind Kind, int Units, ActivationKind Activ
     public static LayerSpec Dropout(double rate) => new(LayerKind.Dropout, 0, ActivationKind.Identity, rate);
 
     public static LayerSpec Add() => new(LayerKind.Add, 0, ActivationKind.Identity);
+
+    public static LayerSpec LayerNorm() => new(LayerKind.LayerNorm, 0, ActivationKind.Identity);
 
     /// <summary>A layer that merges the values it names (<see cref="LayerKind.Add"/>, <see cref="LayerKind.Concat"/>).</summary>
     public static LayerSpec Merge(LayerKind kind) => new(kind, 0, ActivationKind.Identity);

@@ -84,7 +84,8 @@ internal sealed class GraphWiring
     /// </summary>
     public static bool Resolve(string network, int inputs, List<LayerSpec> layers, List<GraphWiring> wiring, List<LocationInfo?> locations, List<DiagnosticInfo> diagnostics)
     {
-        if (!wiring.Any(w => w.IsGraph))
+        // A chain is left as it is, unless it has a layer norm, whose size (at least two units) is checked here.
+        if (!wiring.Any(w => w.IsGraph) && !layers.Any(l => l.Kind == LayerKind.LayerNorm))
         {
             return true;
         }
@@ -176,6 +177,13 @@ internal sealed class GraphWiring
                 LayerKind.Concat => inputSizes.Sum(),
                 _ => inputSizes[0],
             };
+            if (layer.Kind == LayerKind.LayerNorm && size < 2)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.LayerNormTooSmall, location, index, network, Describe(sources[0], wiring), size));
+                sizes[index] = -1;
+                continue;
+            }
+
             if (size > NetGen.Shared.NetworkRules.MaxParameters)
             {
                 diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.ValueTooLarge, location, layer.Kind, index, network, size, NetGen.Shared.NetworkRules.MaxParameters));

@@ -24,9 +24,10 @@ internal static class SpecParser
     public const string ConcatAttributeName = "NetGen.ConcatAttribute";
     public const string MultiplyAttributeName = "NetGen.MultiplyAttribute";
     public const string InputAttributeName = "NetGen.InputAttribute";
+    public const string LayerNormAttributeName = "NetGen.LayerNormAttribute";
 
     /// <summary>Every layer attribute: a class carrying any of them without [Network] gets NG0012.</summary>
-    public static readonly string[] LayerAttributeNames = { DenseAttributeName, DropoutAttributeName, AddAttributeName, ConcatAttributeName, MultiplyAttributeName, InputAttributeName };
+    public static readonly string[] LayerAttributeNames = { DenseAttributeName, DropoutAttributeName, AddAttributeName, ConcatAttributeName, MultiplyAttributeName, InputAttributeName, LayerNormAttributeName };
 
     /// <summary>The attributes that merge the layers their arguments name.</summary>
     public static readonly string[] MergeAttributeNames = { AddAttributeName, ConcatAttributeName, MultiplyAttributeName };
@@ -128,6 +129,17 @@ internal static class SpecParser
                 }
 
                 layers.Add(LayerSpec.Merge(kind));
+                continue;
+            }
+
+            if (attributeName == LayerNormAttributeName)
+            {
+                if (attribute.AttributeConstructor is null || HasSyntaxErrors(attribute, cancellationToken) || !wiring[wiring.Count - 1].Readable)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, location, "LayerNorm", name));
+                }
+
+                layers.Add(LayerSpec.LayerNorm());
                 continue;
             }
 
@@ -383,6 +395,11 @@ internal static class SpecParser
                 LayerKind.Input => layer.Units,
                 _ => fanIn,
             };
+            if (layer.Kind == LayerKind.LayerNorm)
+            {
+                total += 2L * fanIn; // gain and bias
+            }
+
             if (layer.Kind == LayerKind.Dense)
             {
                 total = NetworkRules.DenseLayout(total, fanIn, layer.Units, out _, out _);

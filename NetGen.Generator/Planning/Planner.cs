@@ -73,6 +73,7 @@ internal static class Planner
                 LayerKind.Concat => "Concat of " + operands + ", " + layer.OutputSize + " values side by side",
                 LayerKind.Multiply => "Multiply of " + operands + ", element by element",
                 LayerKind.Input => "Input " + Reading(graph.Nodes[layer.MainNode]),
+                LayerKind.LayerNorm => "LayerNorm over " + layer.OutputSize + " units",
                 _ => throw new GeneratorBugException("no heading for layer kind " + layer.Kind),
             }) + (!layer.Kind.IsMerge() && layer.Sources.Count > 0 && layer.Sources[0] != layer.Index - 1 ? ", reading " + Reading(graph.Nodes[graph.Nodes[layer.FirstNode].Inputs[0]]) : string.Empty);
         }
@@ -158,6 +159,7 @@ internal static class Planner
             LayerKind.Dense => "Dense " + l.OutputSize + " (" + l.Activation + ")",
             LayerKind.Add => "Add (" + string.Join(" + ", graph.Nodes[l.MainNode].Inputs.Select(i => graph.Nodes[i].Name)) + ")",
             LayerKind.Concat => "Concat [" + string.Join(" | ", graph.Nodes[l.MainNode].Inputs.Select(i => graph.Nodes[i].Name)) + "] (" + l.OutputSize + ")",
+            LayerKind.LayerNorm => "LayerNorm",
             LayerKind.Multiply => "Multiply (" + string.Join(" ⊙ ", graph.Nodes[l.MainNode].Inputs.Select(i => graph.Nodes[i].Name)) + ")",
             _ => throw new GeneratorBugException("no diagram for layer kind " + l.Kind),
         }));

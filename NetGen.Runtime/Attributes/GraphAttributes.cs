@@ -108,3 +108,28 @@ public sealed class InputAttribute(string name, int size) : Attribute
     /// <summary>Values of the input per sample.</summary>
     public int Size { get; } = size;
 }
+
+/// <summary>
+/// Layer normalization of the previous layer's outputs (or of the layer named by <see cref="From"/>): each sample's
+/// values are shifted to mean 0 and scaled to variance 1, <c>x̂ = (a - μ) / √(σ² + ε)</c> with
+/// ε = <see cref="LayerDescription.LayerNormEpsilon"/>, then <c>n = γ ⊙ x̂ + β</c> with a learnable gain γ (starting at 1)
+/// and bias β (starting at 0), one per unit. The layer it normalizes needs at least two units.
+/// </summary>
+/// <example>
+/// <code>
+/// [Network(Inputs = 16, Loss = Loss.SquaredError)]
+/// [Dense(32, Activation.ReLU)]
+/// [LayerNorm]                      // n1 = gamma1 ⊙ x̂ + beta1
+/// [Dense(1)]
+/// public partial class NormalizedNet;
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class LayerNormAttribute : Attribute
+{
+    /// <summary>The layer's name, for later layers to read it by (<c>From</c>, <see cref="AddAttribute"/>, ...).</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The name of the layer this one normalizes; by default, the layer above it.</summary>
+    public string? From { get; set; }
+}

@@ -20,6 +20,8 @@ namespace NetGen;
 /// (<c>Sigmoid</c>, <c>Tanh</c>, <c>Relu</c>, <c>LeakyRelu</c> with <c>alpha = 0.01</c>, <c>Softplus</c>,
 /// <c>Softmax</c> over axis 1) named <c>activation{k}</c> with output <c>a{k}</c>; identity adds no node;</item>
 /// <item>dropout layers are left out: inverted dropout is the identity at inference;</item>
+/// <item>add, multiply and concat layers are <c>Add</c>, <c>Mul</c> (chained for more than two inputs) and <c>Concat</c>
+/// over axis 1; a layer norm is <c>LayerNormalization</c> over axis 1 with its gain and bias as initializers;</item>
 /// <item>a named input (<see cref="LayerKind.Input"/>) is a <c>Slice</c> of the input's columns, output
 /// <c>x{k}</c>: the graph keeps one input holding every named input side by side, as <see cref="INetwork{T}.Predict"/> does;</item>
 /// <item>with <see cref="Loss.SoftmaxCrossEntropy"/> and logits on the last layer, a <c>Softmax</c> node
@@ -112,9 +114,10 @@ public static class OnnxExport
                 LayerKind.Dropout => sources[0],
                 LayerKind.Add => Fold(model, "Add", $"add{layer.Index}", sources),
                 LayerKind.Multiply => Fold(model, "Mul", $"mul{layer.Index}", sources),
+                LayerKind.LayerNorm => AddLayerNorm(model, description, layer, parameters, sources[0]),
                 LayerKind.Input => AddInputSlice(model, description, layer, sources[0]),
                 LayerKind.Concat => model.AddNode("Concat", $"concat{layer.Index}", sources, $"c{layer.Index}", OnnxAttribute.Int("axis", 1)),
-                _ => throw new NotSupportedException($"ONNX export does not support layer {layer.Index} of {description.Name}, of kind '{layer.Kind}'; it supports {LayerKind.Dense}, {LayerKind.Dropout}, {LayerKind.Add}, {LayerKind.Multiply}, {LayerKind.Concat} and {LayerKind.Input} layers."),
+                _ => throw new NotSupportedException($"ONNX export does not support layer {layer.Index} of {description.Name}, of kind '{layer.Kind}'; it supports {LayerKind.Dense}, {LayerKind.Dropout}, {LayerKind.Add}, {LayerKind.Multiply}, {LayerKind.Concat}, {LayerKind.LayerNorm} and {LayerKind.Input} layers."),
             };
             outputs[layer.Index] = current;
         }
@@ -163,6 +166,24 @@ public static class OnnxExport
             Activation.Softmax => model.AddNode("Softmax", activationName, [z], a, OnnxAttribute.Int("axis", 1)),
             _ => throw new NotSupportedException($"ONNX export does not support activation '{layer.Activation}' of layer {layer.Index} of {description.Name}."),
         };
+    }
+
+    /// <summary>
+    /// <c>LayerNormalization</c> over axis 1 with the layer's gain and bias (initializers named like its tensors) and
+    /// <c>epsilon</c> = <see cref="LayerDescription.LayerNormEpsilon"/>; output <c>n{k}</c>.
+    /// </summary>
+    private static string AddLayerNorm<T>(OnnxModel model, NetworkDescription description, LayerDescription layer, ReadOnlySpan<T> parameters, string input)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (layer.Weights is not { } gain || layer.Bias is not { } bias)
+        {
+            throw new NotSupportedException($"Layer-norm layer {layer.Index} of {description.Name} has no gain or bias tensor, so it cannot be exported.");
+        }
+
+        string g = model.AddInitializer(gain.Name, [gain.Length], ToSingle(gain.Slice(parameters)));
+        string b = model.AddInitializer(bias.Name, [bias.Length], ToSingle(bias.Slice(parameters)));
+        return model.AddNode("LayerNormalization", $"layernorm{layer.Index}", [input, g, b], $"n{layer.Index}",
+            OnnxAttribute.Int("axis", 1), OnnxAttribute.Float("epsilon", (float)LayerDescription.LayerNormEpsilon));
     }
 
     /// <summary>A named input: a <c>Slice</c> of the input's columns (axis 1) from its offset, output <c>x{k}</c>.</summary>

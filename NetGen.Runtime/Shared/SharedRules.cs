@@ -11,7 +11,7 @@ using LossKind = NetGen.Loss;
 
 namespace NetGen.Shared;
 
-/// <summary>How a dense layer's weights start; biases always start at zero.</summary>
+/// <summary>How a parameter tensor starts (dense weights, a layer norm's gain); biases always start at zero.</summary>
 internal enum WeightInitializer
 {
     /// <summary>Xavier/Glorot uniform, <c>U(-r, r)</c> with <c>r = sqrt(6 / (fanIn + fanOut))</c>.</summary>
@@ -19,6 +19,9 @@ internal enum WeightInitializer
 
     /// <summary>He (Kaiming) uniform, <c>U(-r, r)</c> with <c>r = sqrt(6 / fanIn)</c>.</summary>
     HeUniform,
+
+    /// <summary>All ones, drawing nothing: a layer norm's gain, which starts as the identity.</summary>
+    Ones,
 }
 
 /// <summary>The rules about a network as a whole that the generator and the runtime both apply.</summary>

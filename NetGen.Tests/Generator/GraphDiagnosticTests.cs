@@ -247,6 +247,23 @@ public class GraphDiagnosticTests
     }
 
     [Fact]
+    public void NG0040_LayerNormOfOneUnit() => AssertSingle("""
+        [Network(Inputs = 2)]
+        [Dense(1, Activation.Tanh)]
+        [LayerNorm]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0040", "LayerNorm", "The [LayerNorm] layer 2 of 'Net' normalizes layer 1, which has 1 unit; one value always normalizes to 0, so normalize a layer of at least two units");
+
+    [Fact]
+    public void NG0025_LastLayerIsALayerNorm() => AssertSingle("""
+        [Network(Inputs = 2)]
+        [Dense(4, Activation.Tanh)]
+        [LayerNorm(Name = "out")]
+        public partial class Net;
+        """, "NG0025", "LayerNorm(Name = \"out\")", "The last layer of 'Net' is a [LayerNorm]; end the network with a [Dense] layer, whose outputs the loss reads");
+
+    [Fact]
     public void AConcatReadsTheLayerAboveFirstThenTheNamedOne()
     {
         var result = GeneratorHarness.Run(Usings + """

@@ -113,6 +113,19 @@ public class SnapshotTests
         public partial class TwoInputNet;
         """, "TwoInputNet.g.cs"), "TwoInputNet");
 
+    [Fact]
+    public void LayerNormalization() => Snapshot.Match(Generate("""
+        using NetGen;
+
+        namespace Demo;
+
+        [Network(Inputs = 3, Loss = Loss.SquaredError)]
+        [Dense(3, Activation.Tanh)]
+        [LayerNorm]                      // n1 = gamma1 ⊙ x̂ + beta1, x̂ = (a1 - μ) / √(σ² + ε)
+        [Dense(1)]
+        public partial class NormNet;
+        """, "NormNet.g.cs"), "NormNet");
+
     private static string Generate(string source, string hintName)
     {
         var result = GeneratorHarness.Run(source);

@@ -533,3 +533,36 @@ public partial class TwoInputBatchedNetDouble;
 [Concat("extra")]
 [Dense(3)]
 public partial class TwoInputBatchedNet;
+
+/// <summary>A layer norm small enough to unroll the layers around it.</summary>
+[Network(Inputs = 3, Loss = Loss.SquaredError, Precision = Precision.Double)]
+[Dense(4, Activation.Tanh)]
+[LayerNorm]
+[Dense(2)]
+public partial class NormNetDouble;
+
+/// <summary>A pre-norm residual block over a batched layer, and a layer norm of a named input.</summary>
+[Network(Loss = Loss.SoftmaxCrossEntropy, Precision = Precision.Double)]
+[Input("features", 12)]
+[Input("context", 5)]
+[LayerNorm(From = "context", Name = "contextNorm")]
+[Dense(24, Activation.ReLU, From = "features", Name = "h1")]
+[LayerNorm(Name = "norm")]
+[Dense(24, Activation.Tanh)]
+[Add("h1")]
+[Concat("contextNorm")]
+[Dense(4)]
+public partial class PreNormNetDouble;
+
+/// <summary>The pre-norm network in single precision.</summary>
+[Network(Loss = Loss.SoftmaxCrossEntropy)]
+[Input("features", 12)]
+[Input("context", 5)]
+[LayerNorm(From = "context", Name = "contextNorm")]
+[Dense(24, Activation.ReLU, From = "features", Name = "h1")]
+[LayerNorm(Name = "norm")]
+[Dense(24, Activation.Tanh)]
+[Add("h1")]
+[Concat("contextNorm")]
+[Dense(4)]
+public partial class PreNormNet;

@@ -19,9 +19,7 @@ internal sealed record AddOp : Op
     public override bool StrategyFollowsInputs => true;
 
     public override ShapeResult Shape(IReadOnlyList<int> inputSizes) =>
-        inputSizes.Count < 2 ? ShapeResult.Invalid("add takes at least two inputs, not " + inputSizes.Count)
-        : inputSizes.Any(size => size != inputSizes[0]) ? ShapeResult.Invalid("add needs inputs of one size, not " + string.Join(", ", inputSizes))
-        : ShapeResult.Of(inputSizes[0]);
+        ShapeResult.SameSizeMerge(inputSizes, "add");
 
     public override string ForwardFormula(OpNames names) => names.Output + " = " + string.Join(" + ", names.Inputs);
 

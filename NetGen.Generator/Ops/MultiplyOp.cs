@@ -19,9 +19,7 @@ internal sealed record MultiplyOp : Op
     public override bool StrategyFollowsInputs => true;
 
     public override ShapeResult Shape(IReadOnlyList<int> inputSizes) =>
-        inputSizes.Count < 2 ? ShapeResult.Invalid("multiply takes at least two inputs, not " + inputSizes.Count)
-        : inputSizes.Any(size => size != inputSizes[0]) ? ShapeResult.Invalid("multiply needs inputs of one size, not " + string.Join(", ", inputSizes))
-        : ShapeResult.Of(inputSizes[0]);
+        ShapeResult.SameSizeMerge(inputSizes, "multiply");
 
     public override string ForwardFormula(OpNames names) => names.Output + " = " + string.Join(" ⊙ ", names.Inputs);
 

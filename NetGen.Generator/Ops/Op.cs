@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using NetGen.Generator.Model;
 using NetGen.Shared;
 
@@ -114,6 +115,12 @@ internal readonly struct ShapeResult
     /// <summary>The shape rule of element-wise ops of one input: the value has the input's size.</summary>
     public static ShapeResult SameAsSingleInput(IReadOnlyList<int> inputSizes, string op) =>
         inputSizes.Count == 1 ? Of(inputSizes[0]) : Invalid(op + " takes one input, not " + inputSizes.Count);
+
+    /// <summary>The shape rule of element-wise merges (add, multiply): two or more inputs of one size, which the value keeps.</summary>
+    public static ShapeResult SameSizeMerge(IReadOnlyList<int> inputSizes, string op) =>
+        inputSizes.Count < 2 ? Invalid(op + " takes at least two inputs, not " + inputSizes.Count)
+        : inputSizes.Any(size => size != inputSizes[0]) ? Invalid(op + " needs inputs of one size, not " + string.Join(", ", inputSizes))
+        : Of(inputSizes[0]);
 }
 
 /// <summary>A parameter an op owns: its role letter (<c>W</c>, <c>b</c>), shape and initializer (null: zeros).</summary>

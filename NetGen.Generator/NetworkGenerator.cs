@@ -68,7 +68,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         var models = parsed
             .Where(static r => r.Spec is not null)
-            .Select(static (r, _) => StageResult<ForwardGraph>.Run(r.Spec!.TypeName, () => GraphBuilder.Build(r.Spec!)))
+            .Select(static (r, _) => GraphBuilder.Build(r.Spec!))
             .WithTrackingName(Steps.Graph)
             .Select(static (graph, _) => graph.Then(static g => new NetworkModel(g, Deriver.Derive(g))))
             .WithTrackingName(Steps.Derive);
@@ -81,9 +81,14 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(plans, static (spc, plan) =>
         {
             var source = plan.Then(static p => NetworkEmitter.Emit(p));
-            if (source.Bug is not null)
+            if (source.Value is null)
             {
-                spc.ReportDiagnostic(source.Bug.ToDiagnostic());
+                // A shape misfit found by the graph stage (on its attribute), or NG0017.
+                foreach (var diagnostic in source.Diagnostics)
+                {
+                    spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+
                 return;
             }
 

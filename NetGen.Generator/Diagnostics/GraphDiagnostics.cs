@@ -9,6 +9,12 @@ namespace NetGen.Generator.Diagnostics;
 /// </summary>
 internal static class GraphDiagnostics
 {
+    /// <summary>
+    /// The message of a shape rule's misfit (<c>ShapeResult.Misfit</c>): the layer, then the op unit's own words, so each
+    /// rule's text is written once, in its op unit. <c>{0}</c> is the attribute, <c>{1}</c> the layer, <c>{2}</c> the network.
+    /// </summary>
+    public const string ShapeMisfit = "The [{0}] layer {1} of '{2}' {3}";
+
     public static readonly DiagnosticDescriptor UnknownLayerName = DiagnosticCatalog.Create(
         "NG0020", "Unknown layer name",
         "Layer {0} of '{1}' reads '{2}', but no layer above it is named '{2}'; name that layer with Name = \"{2}\" (a layer reads only layers above it, so a network has no cycle)",
@@ -21,7 +27,7 @@ internal static class GraphDiagnostics
 
     public static readonly DiagnosticDescriptor AddSizeMismatch = DiagnosticCatalog.Create(
         "NG0022", "Add of values of different sizes",
-        "The [Add] layer {0} of '{1}' sums {2}; every value it adds must have the same number of units",
+        ShapeMisfit,
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor UnreadLayer = DiagnosticCatalog.Create(
@@ -51,7 +57,7 @@ internal static class GraphDiagnostics
 
     public static readonly DiagnosticDescriptor MultiplySizeMismatch = DiagnosticCatalog.Create(
         "NG0028", "Multiply of values of different sizes",
-        "The [Multiply] layer {0} of '{1}' multiplies {2}; every value it multiplies element by element must have the same number of units",
+        ShapeMisfit,
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor InputsTwice = DiagnosticCatalog.Create(
@@ -91,7 +97,7 @@ internal static class GraphDiagnostics
 
     public static readonly DiagnosticDescriptor LayerNormTooSmall = DiagnosticCatalog.Create(
         "NG0040", "Layer norm of a single unit",
-        "The [LayerNorm] layer {0} of '{1}' normalizes {2}, which has {3} unit; one value always normalizes to 0, so normalize a layer of at least two units",
+        ShapeMisfit,
         DiagnosticSeverity.Error);
 
     public static DiagnosticDescriptor[] All { get; } = new[]

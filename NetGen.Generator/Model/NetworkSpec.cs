@@ -63,6 +63,12 @@ internal sealed record LayerSpec(LayerKind Kind, int Units, ActivationKind Activ
     /// <summary>A named input's name (<see cref="LayerKind.Input"/>, whose size is <see cref="Units"/>); null for the other kinds.</summary>
     public string? InputName { get; init; }
 
+    /// <summary>The layer's name (its <c>Name</c>, or a named input's name), which messages call it by; null when unnamed.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The layer's attribute, where the graph stage reports a shape rule the layer breaks.</summary>
+    public LocationInfo? Location { get; init; }
+
     public static LayerSpec Input(string name, int size) => new(LayerKind.Input, size, ActivationKind.Identity) { InputName = name, Sources = new[] { 0 }.ToEquatableArray() };
 
     public static LayerSpec Dense(int units, ActivationKind activation) => new(LayerKind.Dense, units, activation);
@@ -89,6 +95,9 @@ internal sealed record NetworkSpec(
     PrecisionKind Precision,
     EquatableArray<LayerSpec> Layers)
 {
+    /// <summary>The [Network] attribute, where the graph stage reports a network too large (NG0010).</summary>
+    public LocationInfo? Location { get; init; }
+
     /// <summary>The name of the generated file: unique per type, stable across builds.</summary>
     public string HintName => ((Namespace is null ? TypeName : Namespace + "." + TypeName) + ".g.cs").Replace("@", string.Empty);
 }

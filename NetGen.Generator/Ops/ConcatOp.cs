@@ -18,11 +18,11 @@ internal sealed record ConcatOp(EquatableArray<int> Sizes) : Op
 
     public override bool StrategyFollowsInputs => true;
 
-    public override ShapeResult Shape(IReadOnlyList<int> inputSizes) =>
-        inputSizes.Count < 2 ? ShapeResult.Invalid("concat takes at least two inputs, not " + inputSizes.Count)
-        : !inputSizes.SequenceEqual(Sizes) ? ShapeResult.Invalid("concat was built for inputs of " + string.Join(", ", Sizes) + ", not " + string.Join(", ", inputSizes))
-        : inputSizes.Sum(size => (long)size) > int.MaxValue ? ShapeResult.Invalid("concat of " + string.Join(" + ", inputSizes) + " values does not fit one span")
-        : ShapeResult.Of(inputSizes.Sum());
+    /// <summary>Two or more inputs side by side: the sum of their sizes (the graph stage checks it against the limit of one value).</summary>
+    public override ShapeResult Shape(Operands inputs) =>
+        inputs.Count < 2 ? ShapeResult.Invalid("concat takes at least two inputs, not " + inputs.Count)
+        : !inputs.SequenceEqual(Sizes) ? ShapeResult.Invalid("concat was built for inputs of " + string.Join(", ", Sizes) + ", not " + string.Join(", ", inputs))
+        : ShapeResult.Of(inputs.Sum(size => (long)size));
 
     public override string ForwardFormula(OpNames names) => names.Output + " = [" + string.Join(" | ", names.Inputs) + "]";
 

@@ -22,7 +22,7 @@ internal sealed record DropoutOp(double Rate, int MaskKey) : Op
 
     public string RateText => Rate.ToString("R", CultureInfo.InvariantCulture);
 
-    public override ShapeResult Shape(IReadOnlyList<int> inputSizes) => ShapeResult.SameAsSingleInput(inputSizes, Name);
+    public override ShapeResult Shape(Operands inputs) => ShapeResult.SameAsSingleInput(inputs, Name);
 
     public override string ForwardFormula(OpNames names) => names.Output + " = dropout(" + names.Input(0) + ", " + RateText + ")";
 

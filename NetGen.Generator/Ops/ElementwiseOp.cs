@@ -11,7 +11,7 @@ internal abstract record ElementwiseOp : Op
     /// <summary>Layers with at least this many units use the op's vector primitive, when it has one.</summary>
     public const int VectorMinimum = 8;
 
-    public override ShapeResult Shape(IReadOnlyList<int> inputSizes) => ShapeResult.SameAsSingleInput(inputSizes, Name);
+    public override ShapeResult Shape(Operands inputs) => ShapeResult.SameAsSingleInput(inputs, Name);
 
     /// <summary><c>f(z)</c>.</summary>
     public abstract Expr Forward(Expr z);

@@ -16,8 +16,8 @@ internal sealed record InputBlockOp(string InputName, int Offset, int Size) : Op
 
     public override SavedValues Saves => SavedValues.None;
 
-    public override ShapeResult Shape(IReadOnlyList<int> inputSizes) =>
-        inputSizes.Count == 1 && (long)Offset + Size <= inputSizes[0] ? ShapeResult.Of(Size)
+    public override ShapeResult Shape(Operands inputs) =>
+        inputs.Count == 1 && (long)Offset + Size <= inputs[0] ? ShapeResult.Of(Size)
         : ShapeResult.Invalid("the input '" + InputName + "' is the slice " + Offset + ".." + ((long)Offset + Size) + " of the input vector, which it must read alone");
 
     public override string ForwardFormula(OpNames names) =>

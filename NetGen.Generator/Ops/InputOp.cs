@@ -9,8 +9,8 @@ internal sealed record InputOp(int Size) : Op
 
     public override SavedValues Saves => SavedValues.None;
 
-    public override ShapeResult Shape(IReadOnlyList<int> inputSizes) =>
-        inputSizes.Count == 0 ? ShapeResult.Of(Size) : ShapeResult.Invalid("an input reads nothing");
+    public override ShapeResult Shape(Operands inputs) =>
+        inputs.Count == 0 ? ShapeResult.Of(Size) : ShapeResult.Invalid("an input reads nothing");
 
     public override string ForwardFormula(OpNames names) => names.Output + " (input)";
 

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using NetGen.Generator.Diagnostics;
 using NetGen.Shared;
 
 namespace NetGen.Generator.Ops;
@@ -22,10 +23,11 @@ internal sealed record LayerNormOp(int Size) : Op
 
     public override SavedValues Saves => SavedValues.Inputs;
 
-    public override ShapeResult Shape(IReadOnlyList<int> inputSizes) =>
-        inputSizes.Count != 1 ? ShapeResult.Invalid("a layer norm reads one input, not " + inputSizes.Count)
-        : inputSizes[0] != Size ? ShapeResult.Invalid("this layer norm was built for " + Size + " units, not " + inputSizes[0])
-        : inputSizes[0] < 2 ? ShapeResult.Invalid("a layer norm needs at least two units")
+    public override ShapeResult Shape(Operands inputs) =>
+        inputs.Count != 1 ? ShapeResult.Invalid("a layer norm reads one input, not " + inputs.Count)
+        : inputs[0] != Size ? ShapeResult.Invalid("this layer norm was built for " + Size + " units, not " + inputs[0])
+        : inputs[0] < 2 ? ShapeResult.Misfit(GraphDiagnostics.LayerNormTooSmall, "normalizes " + inputs.Label(0) + ", which has " + inputs[0]
+            + " unit; one value always normalizes to 0, so normalize a layer of at least two units")
         : ShapeResult.Of(Size);
 
     public override IReadOnlyList<ParameterShape> Parameters(IReadOnlyList<int> inputSizes) => new[]

@@ -22,8 +22,8 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
 
     public override bool HasBatchKernel => true;
 
-    public override ShapeResult Shape(IReadOnlyList<int> inputSizes) =>
-        inputSizes.Count == 1 ? ShapeResult.Of(Units) : ShapeResult.Invalid("a dense layer reads one input, not " + inputSizes.Count);
+    public override ShapeResult Shape(Operands inputs) =>
+        inputs.Count == 1 ? ShapeResult.Of(Units) : ShapeResult.Invalid("a dense layer reads one input, not " + inputs.Count);
 
     public override IReadOnlyList<ParameterShape> Parameters(IReadOnlyList<int> inputSizes) => new[]
     {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using NetGen.Generator.Diagnostics;
 
 namespace NetGen.Generator.Ops;
 
@@ -18,8 +19,9 @@ internal sealed record MultiplyOp : Op
 
     public override bool StrategyFollowsInputs => true;
 
-    public override ShapeResult Shape(IReadOnlyList<int> inputSizes) =>
-        ShapeResult.SameSizeMerge(inputSizes, "multiply");
+    public override ShapeResult Shape(Operands inputs) =>
+        ShapeResult.SameSizeMerge(inputs, "multiply", GraphDiagnostics.MultiplySizeMismatch, "multiplies", "⊙",
+            "every value it multiplies element by element must have the same number of units");
 
     public override string ForwardFormula(OpNames names) => names.Output + " = " + string.Join(" ⊙ ", names.Inputs);
 

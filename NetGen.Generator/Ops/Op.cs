@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.CodeAnalysis;
 using NetGen.Generator.Model;
 using NetGen.Shared;
 
@@ -23,10 +24,11 @@ internal abstract record Op
     public abstract string Name { get; }
 
     /// <summary>
-    /// The shape rule: the size of the op's value for one sample, given the sizes of its inputs, or a
-    /// message saying why the inputs do not fit.
+    /// The shape rule, written once: the size of the op's value for one sample, given its inputs (their sizes, and
+    /// how a message names them), or why they do not fit. The graph stage reports a misfit a user can make
+    /// (<see cref="ShapeResult.Misfit"/>) on the layer's attribute, and any other refusal as a generator bug.
     /// </summary>
-    public abstract ShapeResult Shape(IReadOnlyList<int> inputSizes);
+    public abstract ShapeResult Shape(Operands inputs);
 
     /// <summary>The parameters the op owns (none by default), in flat-buffer order, for the given input sizes.</summary>
     public virtual IReadOnlyList<ParameterShape> Parameters(IReadOnlyList<int> inputSizes) => System.Array.Empty<ParameterShape>();
@@ -95,32 +97,87 @@ internal enum SavedValues
     Mask = 4,
 }
 
-/// <summary>The result of a shape rule: a size, or why the inputs do not fit.</summary>
+/// <summary>
+/// The result of a shape rule: a size (a long, so that a rule can say how large a value would be; the graph stage
+/// checks it against the limit), or why the inputs do not fit.
+/// </summary>
 internal readonly struct ShapeResult
 {
-    private ShapeResult(int size, string? error)
+    private ShapeResult(long size, string? error, DiagnosticDescriptor? misuse)
     {
         Size = size;
         Error = error;
+        Misuse = misuse;
     }
 
-    public int Size { get; }
+    public long Size { get; }
 
+    /// <summary>Why the inputs do not fit; null when they do.</summary>
     public string? Error { get; }
 
-    public static ShapeResult Of(int size) => new(size, null);
+    /// <summary>
+    /// The diagnostic of a misfit a user can write (its message is <c>The [Kind] layer N of 'Net' </c> + <see cref="Error"/>);
+    /// null when the refusal is an invariant the wiring guarantees (breaking it is a generator bug).
+    /// </summary>
+    public DiagnosticDescriptor? Misuse { get; }
 
-    public static ShapeResult Invalid(string error) => new(0, error);
+    public static ShapeResult Of(long size) => new(size, null, null);
+
+    /// <summary>Inputs the wiring never gives this op (a wrong count, sizes it was not built for): a generator bug if they come.</summary>
+    public static ShapeResult Invalid(string error) => new(0, error, null);
+
+    /// <summary>
+    /// Inputs a user's description can give but that do not fit, reported as <paramref name="misuse"/> on the layer's attribute;
+    /// <paramref name="message"/> continues <c>The [Add] layer 3 of 'Net' </c>, e.g. <c>sums layer 2 (3) + 'h1' (4); ...</c>.
+    /// </summary>
+    public static ShapeResult Misfit(DiagnosticDescriptor misuse, string message) => new(0, message, misuse);
 
     /// <summary>The shape rule of element-wise ops of one input: the value has the input's size.</summary>
-    public static ShapeResult SameAsSingleInput(IReadOnlyList<int> inputSizes, string op) =>
-        inputSizes.Count == 1 ? Of(inputSizes[0]) : Invalid(op + " takes one input, not " + inputSizes.Count);
+    public static ShapeResult SameAsSingleInput(Operands inputs, string op) =>
+        inputs.Count == 1 ? Of(inputs[0]) : Invalid(op + " takes one input, not " + inputs.Count);
 
-    /// <summary>The shape rule of element-wise merges (add, multiply): two or more inputs of one size, which the value keeps.</summary>
-    public static ShapeResult SameSizeMerge(IReadOnlyList<int> inputSizes, string op) =>
-        inputSizes.Count < 2 ? Invalid(op + " takes at least two inputs, not " + inputSizes.Count)
-        : inputSizes.Any(size => size != inputSizes[0]) ? Invalid(op + " needs inputs of one size, not " + string.Join(", ", inputSizes))
-        : Of(inputSizes[0]);
+    /// <summary>
+    /// The shape rule of element-wise merges (add, multiply): two or more inputs of one size, which the value keeps; inputs
+    /// of different sizes are <paramref name="mismatch"/>, whose message is <paramref name="verb"/>, the inputs joined by
+    /// <paramref name="symbol"/> with their sizes, and <paramref name="rule"/>.
+    /// </summary>
+    public static ShapeResult SameSizeMerge(Operands inputs, string op, DiagnosticDescriptor mismatch, string verb, string symbol, string rule) =>
+        inputs.Count < 2 ? Invalid(op + " takes at least two inputs, not " + inputs.Count)
+        : inputs.Any(size => size != inputs[0]) ? Misfit(mismatch, verb + " " + inputs.Describe(symbol) + "; " + rule)
+        : Of(inputs[0]);
+}
+
+/// <summary>
+/// The inputs a shape rule sees: their sizes (the list), and how a message names each (<c>layer 2</c>, <c>'h1'</c>,
+/// <c>the input</c>; inside a layer, the value's name).
+/// </summary>
+internal sealed class Operands : IReadOnlyList<int>
+{
+    private readonly int[] _sizes;
+    private readonly string[] _labels;
+
+    public Operands(int[] sizes, string[] labels)
+    {
+        _sizes = sizes;
+        _labels = labels;
+    }
+
+    public int Count => _sizes.Length;
+
+    public int this[int index] => _sizes[index];
+
+    /// <summary>Inputs named <c>input 1</c>, <c>input 2</c>, ... (for tests and values that no attribute names).</summary>
+    public static Operands Of(params int[] sizes) => new(sizes, sizes.Select((_, i) => "input " + (i + 1)).ToArray());
+
+    /// <summary>How a message names input <paramref name="index"/>.</summary>
+    public string Label(int index) => _labels[index];
+
+    /// <summary>Every input with its size, joined by <paramref name="symbol"/>: <c>layer 2 (3) + 'h1' (4)</c>.</summary>
+    public string Describe(string symbol) => string.Join(" " + symbol + " ", _labels.Select((label, i) => label + " (" + _sizes[i] + ")"));
+
+    public IEnumerator<int> GetEnumerator() => ((IEnumerable<int>)_sizes).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _sizes.GetEnumerator();
 }
 
 /// <summary>A parameter an op owns: its role letter (<c>W</c>, <c>b</c>), shape and initializer (null: zeros).</summary>

@@ -15,7 +15,7 @@ internal sealed record SoftmaxOp : Op
 
     public override SavedValues Saves => SavedValues.Output;
 
-    public override ShapeResult Shape(IReadOnlyList<int> inputSizes) => ShapeResult.SameAsSingleInput(inputSizes, Name);
+    public override ShapeResult Shape(Operands inputs) => ShapeResult.SameAsSingleInput(inputs, Name);
 
     public override string ForwardFormula(OpNames names) => names.Output + " = softmax(" + names.Input(0) + ")";
 

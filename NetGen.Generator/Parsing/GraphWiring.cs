@@ -76,15 +76,15 @@ internal sealed class GraphWiring
 
     /// <summary>
     /// Resolves names to layer indices (0 is the network input) and stores them in each layer's
-    /// <see cref="LayerSpec.Sources"/>; reports unknown and duplicate names (NG0020, NG0021), adds and products of
-    /// values of different sizes (NG0022, NG0028), layers nothing reads (NG0023), an add or another merge of nothing (NG0024, NG0026),
-    /// a concatenation too large (NG0027), a network that does not end in a dense layer (NG0025), a layer that
+    /// <see cref="LayerSpec.Sources"/>; reports unknown and duplicate names (NG0020, NG0021), layers nothing reads (NG0023),
+    /// an add or another merge of nothing (NG0024, NG0026), a network that does not end in a dense layer (NG0025), a layer that
     /// reads one of several inputs without naming it (NG0034) and an input nothing reads (NG0035). A chain (no names
-    /// at all) is left as it is. Returns false on any error.
+    /// at all) is left as it is. Sizes are not checked here: the graph stage applies each op unit's shape rule. Returns
+    /// false on any error.
     /// </summary>
-    public static bool Resolve(string network, int inputs, List<LayerSpec> layers, List<GraphWiring> wiring, List<LocationInfo?> locations, List<DiagnosticInfo> diagnostics)
+    public static bool Resolve(string network, List<LayerSpec> layers, List<GraphWiring> wiring, List<LocationInfo?> locations, List<DiagnosticInfo> diagnostics)
     {
-        // A chain is left as it is, unless it has a layer norm, whose size (at least two units) is checked here.
+        // A chain is left as it is, unless it has a layer norm, which must not end it (NG0025).
         if (!wiring.Any(w => w.IsGraph) && !layers.Any(l => l.Kind == LayerKind.LayerNorm))
         {
             return true;
@@ -93,9 +93,10 @@ internal sealed class GraphWiring
         int errors = diagnostics.Count;
         int namedInputs = layers.Count(l => l.Kind == LayerKind.Input);
         var byName = new Dictionary<string, int>(System.StringComparer.Ordinal);
-        var sizes = new long[layers.Count + 1];
+
+        // A layer whose own wiring failed is not also reported as unread: its reader is not the mistake.
+        var failed = new bool[layers.Count + 1];
         var read = new bool[layers.Count + 1];
-        sizes[0] = inputs;
         for (int i = 0; i < layers.Count; i++)
         {
             int index = i + 1;
@@ -106,7 +107,6 @@ internal sealed class GraphWiring
             {
                 // A named input reads the input vector (its sources are set), and is named like a layer.
                 Claim(w.Name!, index, location, byName, network, diagnostics);
-                sizes[index] = layer.Units;
                 read[0] = true;
                 continue;
             }
@@ -119,7 +119,7 @@ internal sealed class GraphWiring
                     ? DiagnosticInfo.Create(GraphDiagnostics.AddOfNothing, location, index, network)
                     : DiagnosticInfo.Create(GraphDiagnostics.MergeOfNothing, location, layer.Kind, index, network));
                 read[index - 1] = true; // it meant to merge the layer above: that layer is not the mistake
-                sizes[index] = -1;
+                failed[index] = true;
                 continue;
             }
 
@@ -156,48 +156,18 @@ internal sealed class GraphWiring
                 read[source] = true;
             }
 
-            if (sources.Any(s => s < 0 || sizes[s] < 0))
+            if (sources.Any(s => s < 0 || failed[s]))
             {
-                sizes[index] = -1;
+                failed[index] = true;
                 continue;
             }
 
-            var inputSizes = sources.Select(s => sizes[s]).ToArray();
-            if (layer.Kind is LayerKind.Add or LayerKind.Multiply && inputSizes.Any(size => size != inputSizes[0]))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(layer.Kind == LayerKind.Add ? GraphDiagnostics.AddSizeMismatch : GraphDiagnostics.MultiplySizeMismatch, location, index, network,
-                    string.Join(layer.Kind == LayerKind.Add ? " + " : " ⊙ ", sources.Select((s, k) => Describe(s, wiring) + " (" + inputSizes[k] + ")"))));
-                sizes[index] = -1;
-                continue;
-            }
-
-            long size = layer.Kind switch
-            {
-                LayerKind.Dense => layer.Units,
-                LayerKind.Concat => inputSizes.Sum(),
-                _ => inputSizes[0],
-            };
-            if (layer.Kind == LayerKind.LayerNorm && size < 2)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.LayerNormTooSmall, location, index, network, Describe(sources[0], wiring), size));
-                sizes[index] = -1;
-                continue;
-            }
-
-            if (size > NetGen.Shared.NetworkRules.MaxParameters)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.ValueTooLarge, location, layer.Kind, index, network, size, NetGen.Shared.NetworkRules.MaxParameters));
-                sizes[index] = -1;
-                continue;
-            }
-
-            sizes[index] = size;
             layers[i] = layer with { Sources = sources.ToEquatableArray() };
         }
 
         for (int i = 1; i < layers.Count; i++)
         {
-            if (!read[i] && sizes[i] >= 0)
+            if (!read[i] && !failed[i])
             {
                 diagnostics.Add(layers[i - 1].Kind == LayerKind.Input
                     ? DiagnosticInfo.Create(GraphDiagnostics.UnreadInput, locations[i - 1], wiring[i - 1].Name ?? string.Empty, network)

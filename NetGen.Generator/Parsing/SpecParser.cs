@@ -233,7 +233,7 @@ internal static class SpecParser
             return new ParseResult(null, diagnostics.ToEquatableArray());
         }
 
-        if (!hasErrors && !GraphWiring.Resolve(name, inputs, layers, wiring, layerLocations, diagnostics))
+        if (!hasErrors && !GraphWiring.Resolve(name, layers, wiring, layerLocations, diagnostics))
         {
             return new ParseResult(null, diagnostics.ToEquatableArray());
         }
@@ -245,7 +245,6 @@ internal static class SpecParser
         }
 
         CheckLossFitsOutput(name, loss, layers[layers.Count - 1], layerLocations[layerLocations.Count - 1], diagnostics);
-        CheckSize(name, inputs, layers, networkLocation, diagnostics);
 
         if (diagnostics.Any(d => DiagnosticCatalog.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error))
         {
@@ -253,7 +252,9 @@ internal static class SpecParser
         }
 
         string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : null;
-        var spec = new NetworkSpec(ns, type.Name, inputs, loss, precision, layers.ToEquatableArray());
+        // Sizes are the graph stage's: it applies each op unit's shape rule and reports a misfit on the layer's attribute.
+        var located = layers.Select((layer, i) => layer with { Name = wiring[i].Name, Location = layerLocations[i] });
+        var spec = new NetworkSpec(ns, type.Name, inputs, loss, precision, located.ToEquatableArray()) { Location = networkLocation };
         return new ParseResult(spec, diagnostics.ToEquatableArray());
     }
 
@@ -370,51 +371,6 @@ internal static class SpecParser
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.TooFewClasses, location, name,
                 last.Activation == ActivationKind.Softmax ? "a Softmax layer" : "SoftmaxCrossEntropy", last.Units));
-        }
-    }
-
-    private static void CheckSize(string name, int inputs, List<LayerSpec> layers, LocationInfo? location, List<DiagnosticInfo> diagnostics)
-    {
-        if (inputs <= 0 || layers.Any(l => l.Kind == LayerKind.Dense && l.Units <= 0) || layers.Any(l => l.Sources.Any(s => s < 0)))
-        {
-            return;
-        }
-
-        // Sizes by layer index (0 is the input): a dense layer's fan-in is the size of the layer it reads.
-        long total = 0;
-        var sizes = new int[layers.Count + 1];
-        sizes[0] = inputs;
-        for (int i = 0; i < layers.Count; i++)
-        {
-            var layer = layers[i];
-            int fanIn = sizes[layer.Sources.Count > 0 ? layer.Sources[0] : i];
-            sizes[i + 1] = layer.Kind switch
-            {
-                LayerKind.Dense => layer.Units,
-                LayerKind.Concat => layer.Sources.Sum(s => sizes[s]), // at most 2^30 (NG0027), so no overflow
-                LayerKind.Input => layer.Units,
-                _ => fanIn,
-            };
-            if (layer.Kind == LayerKind.LayerNorm)
-            {
-                total += 2L * fanIn; // gain and bias
-            }
-
-            if (layer.Kind == LayerKind.Dense)
-            {
-                total = NetworkRules.DenseLayout(total, fanIn, layer.Units, out _, out _);
-                if (total > MaxParameters)
-                {
-                    break;
-                }
-            }
-        }
-
-        if (total > MaxParameters)
-        {
-            // The count stops at the first layer past the limit, so the message says "more than".
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.NetworkTooLarge, location, name,
-                "more than " + MaxParameters.ToString(System.Globalization.CultureInfo.InvariantCulture), MaxParameters));
         }
     }
 

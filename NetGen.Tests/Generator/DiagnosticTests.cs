@@ -126,7 +126,7 @@ public class DiagnosticTests
         var result = NetGen.Generator.Model.StageResult<string>.Run("Net", () => throw new NetGen.Generator.Ops.GeneratorBugException("no op unit for activation 42"))
             .Then(text => text + " never runs");
         Assert.Null(result.Value);
-        var diagnostic = result.Bug!.ToDiagnostic();
+        var diagnostic = Assert.Single(result.Diagnostics).ToDiagnostic();
         Assert.Equal("NG0017", diagnostic.Id);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Equal(

@@ -69,12 +69,29 @@ public class OpUnitTests
     [Fact]
     public void ShapeRulesCheckTheirInputs()
     {
-        Assert.Equal(5, SigmoidOp.Instance.Shape([5]).Size);
-        Assert.Equal("sigmoid takes one input, not 2", SigmoidOp.Instance.Shape([5, 5]).Error);
+        Assert.Equal(5, SigmoidOp.Instance.Shape(Operands.Of(5)).Size);
+        Assert.Equal("sigmoid takes one input, not 2", SigmoidOp.Instance.Shape(Operands.Of(5, 5)).Error);
+        Assert.Null(SigmoidOp.Instance.Shape(Operands.Of(5, 5)).Misuse); // the wiring never gives it two: a bug, not a user's mistake
         var linear = new LinearOp(3, Initializer: default);
-        Assert.Equal(3, linear.Shape([7]).Size);
+        Assert.Equal(3, linear.Shape(Operands.Of(7)).Size);
         var parameters = linear.Parameters([7]);
         Assert.Equal(("W", 3, 7), (parameters[0].Role, parameters[0].Rows, parameters[0].Columns));
         Assert.Equal(("b", 1, 3), (parameters[1].Role, parameters[1].Rows, parameters[1].Columns));
+    }
+
+    [Fact]
+    public void AShapeMisfitAUserCanWriteCarriesItsDiagnosticAndNamesTheInputs()
+    {
+        var add = AddOp.Instance.Shape(new Operands([3, 4], ["layer 2", "'h1'"]));
+        Assert.Equal("NG0022", add.Misuse?.Id);
+        Assert.Equal("sums layer 2 (3) + 'h1' (4); every value it adds must have the same number of units", add.Error);
+        var product = MultiplyOp.Instance.Shape(new Operands([3, 3, 5], ["the input", "layer 1", "'g'"]));
+        Assert.Equal("NG0028", product.Misuse?.Id);
+        Assert.Equal("multiplies the input (3) ⊙ layer 1 (3) ⊙ 'g' (5); every value it multiplies element by element must have the same number of units", product.Error);
+        var norm = new LayerNormOp(1).Shape(new Operands([1], ["'h'"]));
+        Assert.Equal("NG0040", norm.Misuse?.Id);
+        Assert.Equal("normalizes 'h', which has 1 unit; one value always normalizes to 0, so normalize a layer of at least two units", norm.Error);
+        Assert.Equal(7, new ConcatOp(new[] { 3, 4 }.ToEquatableArray()).Shape(Operands.Of(3, 4)).Size);
+        Assert.Equal(3, AddOp.Instance.Shape(Operands.Of(3, 3)).Size);
     }
 }

@@ -7,10 +7,11 @@ namespace NetGen.Generator.Derivation;
 /// <summary>
 /// One step of the backward pass: the chain rule through node <see cref="Node"/>'s op towards
 /// <see cref="Wrt"/> (one of its inputs or parameters). <see cref="Target"/> is the node whose gradient
-/// the step produces (-1 for a parameter). <see cref="Accumulate"/> is true when the target already
-/// received a gradient from another consumer, so this step adds instead of assigning (fan-out in a DAG).
+/// the step produces (-1 for a parameter). <see cref="Assignment"/> is <c>+=</c> when the target already
+/// received a gradient from another consumer (fan-out in a DAG) and for a parameter (summed over the batch), else
+/// <c>=</c>; the op prints it in the step's comment and in its code.
 /// </summary>
-internal sealed record BackwardStep(int Node, Wrt Wrt, int Target, bool Accumulate);
+internal sealed record BackwardStep(int Node, Wrt Wrt, int Target, Assignment Assignment);
 
 /// <summary>
 /// Stage 4's result: the steps of the backward pass in execution order (reverse topological) after the

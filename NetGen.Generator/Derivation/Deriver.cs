@@ -48,7 +48,7 @@ internal static class Deriver
             // Parameters last-to-first (b before W), the order the notes take z = W · a + b apart in.
             for (int p = node.Parameters.Count - 1; p >= 0; p--)
             {
-                steps.Add(new BackwardStep(id, Wrt.Parameter(p), -1, Accumulate: true));
+                steps.Add(new BackwardStep(id, Wrt.Parameter(p), -1, Assignment.Accumulate));
             }
 
             for (int i = 0; i < node.Inputs.Count; i++)
@@ -59,7 +59,7 @@ internal static class Deriver
                     continue;
                 }
 
-                steps.Add(new BackwardStep(id, Wrt.Input(i), target, hasGradient[target]));
+                steps.Add(new BackwardStep(id, Wrt.Input(i), target, hasGradient[target] ? Assignment.Accumulate : Assignment.Assign));
                 if (!hasGradient[target])
                 {
                     hasGradient[target] = true;

@@ -61,7 +61,7 @@ internal static class GraphDotWriter
         {
             var node = graph.Nodes[step.Node];
             string target = step.Wrt.IsParameter ? node.Parameters[step.Wrt.Index].Name : graph.Nodes[node.Inputs[step.Wrt.Index]].Name;
-            lines.Add("  " + node.Name + " -> " + target + " [" + Backward + ", label=\"" + Label(node.Op.StepFormula(node.Names(graph), step.Wrt, step.Accumulate)) + "\"];");
+            lines.Add("  " + node.Name + " -> " + target + " [" + Backward + ", label=\"" + Label(node.Op.DerivativeFormula(node.Names(graph), step.Wrt, step.Assignment)) + "\"];");
         }
 
         lines.Add("}");

@@ -128,14 +128,14 @@ internal sealed partial class NetworkEmitter
                     W.Blank();
                     if (node.Strategy == Strategy.Kernel)
                     {
-                        node.Op.EmitDerivative(new OpSite(this, node, new OpSite.DeclarationScope()), step.Wrt, step.Accumulate);
+                        node.Op.EmitDerivative(new OpSite(this, node, new OpSite.DeclarationScope()), step.Wrt, step.Assignment);
                         continue;
                     }
 
-                    W.Line("// " + node.Op.StepFormula(node.Names, step.Wrt, step.Accumulate));
+                    W.Line("// " + node.Op.DerivativeFormula(node.Names, step.Wrt, step.Assignment));
                     using (PerSample(node))
                     {
-                        node.Op.EmitDerivative(new OpSite(this, node, new OpSite.DeclarationScope()), step.Wrt, step.Accumulate);
+                        node.Op.EmitDerivative(new OpSite(this, node, new OpSite.DeclarationScope()), step.Wrt, step.Assignment);
                     }
                 }
 
@@ -156,8 +156,8 @@ internal sealed partial class NetworkEmitter
                 {
                     var node = Plan.Nodes[step.Node];
                     W.Line();
-                    W.Line("// " + node.Op.StepFormula(node.Names, step.Wrt, step.Accumulate));
-                    node.Op.EmitDerivative(new OpSite(this, node, method), step.Wrt, step.Accumulate);
+                    W.Line("// " + node.Op.DerivativeFormula(node.Names, step.Wrt, step.Assignment));
+                    node.Op.EmitDerivative(new OpSite(this, node, method), step.Wrt, step.Assignment);
                 }
 
                 W.Line();

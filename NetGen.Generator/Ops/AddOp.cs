@@ -43,14 +43,14 @@ internal sealed record AddOp : Op
         site.Line("for (int i = 0; i < " + site.Size + "; i++) " + s + "[i] = " + string.Join(" + ", inputs.Select(x => x + "[i]")) + ";");
     }
 
-    public override string DerivativeFormula(OpNames names, Wrt wrt) =>
-        "dL/d" + names.Input(wrt.Index) + " = dL/d" + names.Output + "      (d(" + string.Join(" + ", names.Inputs) + ")/d" + names.Input(wrt.Index) + " = 1)";
+    public override string DerivativeFormula(OpNames names, Wrt wrt, Assignment assignment) =>
+        assignment.Of(names.Input(wrt.Index)) + "dL/d" + names.Output + "      (d(" + string.Join(" + ", names.Inputs) + ")/d" + names.Input(wrt.Index) + " = 1)";
 
-    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate)
+    public override void EmitDerivative(IOpSite site, Wrt wrt, Assignment assignment)
     {
         string ds = site.Gradient();
         string dx = site.InputGradient(wrt.Index);
-        string op = accumulate ? " += " : " = ";
+        string op = assignment.Operator;
         if (site.Strategy == Strategy.Unrolled)
         {
             for (int i = 0; i < site.Size; i++)

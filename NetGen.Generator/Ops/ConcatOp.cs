@@ -51,20 +51,20 @@ internal sealed record ConcatOp(EquatableArray<int> Sizes) : Op
         }
     }
 
-    public override string DerivativeFormula(OpNames names, Wrt wrt)
+    public override string DerivativeFormula(OpNames names, Wrt wrt, Assignment assignment)
     {
         int offset = Offset(wrt.Index);
         string x = names.Input(wrt.Index), c = names.Output;
-        return "dL/d" + x + " = dL/d" + c + "[" + offset + ".." + (offset + Sizes[wrt.Index]) + ")      (" + c + "[" + (offset == 0 ? string.Empty : offset + " + ") + "i] = " + x + "[i])";
+        return assignment.Of(x) + "dL/d" + c + "[" + offset + ".." + (offset + Sizes[wrt.Index]) + ")      (" + c + "[" + (offset == 0 ? string.Empty : offset + " + ") + "i] = " + x + "[i])";
     }
 
-    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate)
+    public override void EmitDerivative(IOpSite site, Wrt wrt, Assignment assignment)
     {
         string dc = site.Gradient();
         string dx = site.InputGradient(wrt.Index);
         int offset = Offset(wrt.Index);
         int size = Sizes[wrt.Index];
-        string op = accumulate ? " += " : " = ";
+        string op = assignment.Operator;
         if (site.Strategy == Strategy.Unrolled)
         {
             for (int i = 0; i < size; i++)
@@ -75,7 +75,7 @@ internal sealed record ConcatOp(EquatableArray<int> Sizes) : Op
             return;
         }
 
-        if (accumulate)
+        if (assignment.Accumulates)
         {
             site.Line("for (int i = 0; i < " + size + "; i++) " + dx + "[i] += " + dc + "[" + (offset == 0 ? "i" : offset + " + i") + "];");
         }

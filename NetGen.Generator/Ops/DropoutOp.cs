@@ -53,15 +53,15 @@ internal sealed record DropoutOp(double Rate, int MaskKey) : Op
         }
     }
 
-    public override string DerivativeFormula(OpNames names, Wrt wrt) =>
-        "dL/d" + names.Input(0) + " = dL/d" + names.Output + " * " + names.Output + "Mask      (the forward pass's mask: 1 / (1 - rate) where kept, else 0)";
+    public override string DerivativeFormula(OpNames names, Wrt wrt, Assignment assignment) =>
+        assignment.Of(names.Input(0)) + "dL/d" + names.Output + " * " + names.Output + "Mask      (the forward pass's mask: 1 / (1 - rate) where kept, else 0)";
 
-    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate)
+    public override void EmitDerivative(IOpSite site, Wrt wrt, Assignment assignment)
     {
         string mask = site.MaskValue();
         string dh = site.Gradient();
         string da = site.InputGradient(0);
-        site.Line("for (int i = 0; i < " + site.Size + "; i++) " + da + "[i]" + (accumulate ? " += " : " = ") + dh + "[i] * " + mask + "[i];");
+        site.Line("for (int i = 0; i < " + site.Size + "; i++) " + da + "[i]" + assignment.Operator + dh + "[i] * " + mask + "[i];");
     }
 
     /// <summary>The keep threshold of <c>NetGen.CompilerServices.DropoutMask.KeepThreshold</c>, from the rule both share.</summary>

@@ -34,10 +34,10 @@ internal abstract record ElementwiseOp : Op
 
     public override string ForwardFormula(OpNames names) => names.Output + " = " + Name + "(" + names.Input(0) + ")";
 
-    public override string DerivativeFormula(OpNames names, Wrt wrt)
+    public override string DerivativeFormula(OpNames names, Wrt wrt, Assignment assignment)
     {
         string a = names.Output, z = names.Input(0);
-        return "dL/d" + z + " = " + Derivative(Expr.Value("dL/d" + a, string.Empty), Expr.Value(a, string.Empty), Expr.Value(z, string.Empty)).Print(Notation.Formula);
+        return assignment.Of(z) + Derivative(Expr.Value("dL/d" + a, string.Empty), Expr.Value(a, string.Empty), Expr.Value(z, string.Empty)).Print(Notation.Formula);
     }
 
     public override void EmitForward(IOpSite site)
@@ -71,17 +71,17 @@ internal abstract record ElementwiseOp : Op
         }
     }
 
-    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate)
+    public override void EmitDerivative(IOpSite site, Wrt wrt, Assignment assignment)
     {
         string a = (Saves & SavedValues.Output) != 0 ? site.OutputValue() : site.Names.Output;
         string z = (Saves & SavedValues.Inputs) != 0 ? site.InputValue(0) : site.Names.Input(0);
         string da = site.Gradient();
         string dz = site.InputGradient(0);
-        string op = accumulate ? " += " : " = ";
+        string op = assignment.Operator;
         if (site.Strategy == Strategy.Vector && VectorDerivative(site.Notation) is { } call)
         {
             // A vector at a time at the kernels' width (a scalar loop with a branch per unit cost W4 a fifteenth of its step).
-            site.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, call, z, da, dz, accumulate ? "true" : "false") + ";");
+            site.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, call, z, da, dz, assignment.Flag) + ";");
         }
         else if (site.Strategy == Strategy.Unrolled)
         {

@@ -28,9 +28,9 @@ internal sealed record InputBlockOp(string InputName, int Offset, int Size) : Op
     {
     }
 
-    public override string DerivativeFormula(OpNames names, Wrt wrt) =>
+    public override string DerivativeFormula(OpNames names, Wrt wrt, Assignment assignment) =>
         throw new GeneratorBugException("the input '" + InputName + "' takes no gradient");
 
-    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate) =>
+    public override void EmitDerivative(IOpSite site, Wrt wrt, Assignment assignment) =>
         throw new GeneratorBugException("the input '" + InputName + "' takes no gradient");
 }

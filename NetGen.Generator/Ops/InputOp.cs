@@ -19,9 +19,9 @@ internal sealed record InputOp(int Size) : Op
     {
     }
 
-    public override string DerivativeFormula(OpNames names, Wrt wrt) =>
+    public override string DerivativeFormula(OpNames names, Wrt wrt, Assignment assignment) =>
         throw new GeneratorBugException("the input has no inputs to differentiate towards");
 
-    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate) =>
+    public override void EmitDerivative(IOpSite site, Wrt wrt, Assignment assignment) =>
         throw new GeneratorBugException("the input has no inputs to differentiate towards");
 }

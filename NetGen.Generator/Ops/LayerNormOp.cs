@@ -56,20 +56,20 @@ internal sealed record LayerNormOp(int Size) : Op
         }
     }
 
-    public override string DerivativeFormula(OpNames names, Wrt wrt)
+    public override string DerivativeFormula(OpNames names, Wrt wrt, Assignment assignment)
     {
         string n = names.Output, a = names.Input(0), gain = names.Parameters[Gain], bias = names.Parameters[Bias];
         return wrt switch
         {
-            { IsParameter: true, Index: Bias } => "dL/d" + bias + " += dL/d" + n,
-            { IsParameter: true, Index: Gain } => "dL/d" + gain + " += dL/d" + n + " ⊙ x̂",
-            { IsParameter: false, Index: 0 } => "dL/d" + a + " = (g - mean(g) - x̂ ⊙ mean(g ⊙ x̂)) / √(σ² + ε), g = " + gain + " ⊙ dL/d" + n
+            { IsParameter: true, Index: Bias } => assignment.Of(bias) + "dL/d" + n,
+            { IsParameter: true, Index: Gain } => assignment.Of(gain) + "dL/d" + n + " ⊙ x̂",
+            { IsParameter: false, Index: 0 } => assignment.Of(a) + "(g - mean(g) - x̂ ⊙ mean(g ⊙ x̂)) / √(σ² + ε), g = " + gain + " ⊙ dL/d" + n
                 + "      (μ and σ² depend on every " + a + "[j]: the two mean terms)",
             _ => throw new GeneratorBugException("a layer norm has no derivative towards " + wrt),
         };
     }
 
-    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate)
+    public override void EmitDerivative(IOpSite site, Wrt wrt, Assignment assignment)
     {
         string dn = site.Gradient();
         switch (wrt)
@@ -77,7 +77,7 @@ internal sealed record LayerNormOp(int Size) : Op
             case { IsParameter: true, Index: Bias }:
             {
                 string db = site.ParameterGradient(Bias);
-                site.Line("for (int i = 0; i < " + Size + "; i++) " + db + "[i] += " + dn + "[i];");
+                site.Line("for (int i = 0; i < " + Size + "; i++) " + db + "[i]" + assignment.Operator + dn + "[i];");
                 break;
             }
 
@@ -88,7 +88,7 @@ internal sealed record LayerNormOp(int Size) : Op
                 using (site.Block(string.Empty))
                 {
                     EmitStatistics(site, a);
-                    site.Line("for (int i = 0; i < " + Size + "; i++) " + dg + "[i] += " + dn + "[i] * ((" + a + "[i] - mean) * inverse);");
+                    site.Line("for (int i = 0; i < " + Size + "; i++) " + dg + "[i]" + assignment.Operator + dn + "[i] * ((" + a + "[i] - mean) * inverse);");
                 }
 
                 break;
@@ -114,7 +114,7 @@ internal sealed record LayerNormOp(int Size) : Op
 
                     site.Line("meanG /= " + site.Notation.Literal(Size) + ";");
                     site.Line("meanGx /= " + site.Notation.Literal(Size) + ";");
-                    site.Line("for (int i = 0; i < " + Size + "; i++) " + da + "[i]" + (accumulate ? " += " : " = ")
+                    site.Line("for (int i = 0; i < " + Size + "; i++) " + da + "[i]" + assignment.Operator
                         + "(" + gain + "[i] * " + dn + "[i] - meanG - ((" + a + "[i] - mean) * inverse) * meanGx) * inverse;");
                 }
 

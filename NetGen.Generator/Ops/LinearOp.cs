@@ -65,23 +65,23 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
         }
     }
 
-    public override string DerivativeFormula(OpNames names, Wrt wrt)
+    public override string DerivativeFormula(OpNames names, Wrt wrt, Assignment assignment)
     {
         string z = names.Output, a = names.Input(0), w = names.Parameters[Weights], b = names.Parameters[Bias];
         return wrt switch
         {
-            { IsParameter: true, Index: Bias } => "dL/d" + b + " += dL/d" + z,
-            { IsParameter: true, Index: Weights } => "dL/d" + w + " += dL/d" + z + " · " + a + "ᵀ",
-            { IsParameter: false, Index: 0 } => "dL/d" + a + " = " + w + "ᵀ · dL/d" + z,
+            { IsParameter: true, Index: Bias } => assignment.Of(b) + "dL/d" + z,
+            { IsParameter: true, Index: Weights } => assignment.Of(w) + "dL/d" + z + " · " + a + "ᵀ",
+            { IsParameter: false, Index: 0 } => assignment.Of(a) + w + "ᵀ · dL/d" + z,
             _ => throw new GeneratorBugException("a dense layer has no derivative towards " + wrt),
         };
     }
 
-    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate)
+    public override void EmitDerivative(IOpSite site, Wrt wrt, Assignment assignment)
     {
         if (site.Strategy == Strategy.Kernel)
         {
-            EmitDerivativeKernel(site, wrt, accumulate);
+            EmitDerivativeKernel(site, wrt, assignment);
             return;
         }
 
@@ -94,7 +94,7 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
                 string db = site.ParameterGradient(Bias);
                 for (int j = 0; j < site.Size; j++)
                 {
-                    site.Line(db + "[" + j + "] += " + dz + "[" + j + "];");
+                    site.Line(db + "[" + j + "]" + assignment.Operator + dz + "[" + j + "];");
                 }
 
                 break;
@@ -109,7 +109,7 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
                 {
                     for (int i = 0; i < n; i++)
                     {
-                        site.Line(dw + "[" + ((j * n) + i) + "] += " + dz + "[" + j + "] * " + a + "[" + i + "];");
+                        site.Line(dw + "[" + ((j * n) + i) + "]" + assignment.Operator + dz + "[" + j + "] * " + a + "[" + i + "];");
                     }
                 }
 
@@ -124,7 +124,7 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
                 for (int i = 0; i < n; i++)
                 {
                     var terms = Enumerable.Range(0, site.Size).Select(j => w + "[" + ((j * n) + i) + "] * " + dz + "[" + j + "]");
-                    site.Line(da + "[" + i + "]" + (accumulate ? " += " : " = ") + string.Join(" + ", terms) + ";");
+                    site.Line(da + "[" + i + "]" + assignment.Operator + string.Join(" + ", terms) + ";");
                 }
 
                 break;
@@ -139,7 +139,7 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
     /// The batch kernels: <c>AccumulateWeightGradient</c> computes dW and db in one pass over dZ, so the
     /// bias step prints nothing and the weight step prints both formulas.
     /// </summary>
-    private void EmitDerivativeKernel(IOpSite site, Wrt wrt, bool accumulate)
+    private void EmitDerivativeKernel(IOpSite site, Wrt wrt, Assignment assignment)
     {
         switch (wrt)
         {
@@ -147,17 +147,17 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
                 // The weight-gradient kernel accumulates the bias gradient in the same pass over dZ.
                 break;
             case { IsParameter: true, Index: Weights }:
-                site.Line("// " + DerivativeFormula(site.Names, Wrt.Parameter(Bias)));
-                site.Line("// " + DerivativeFormula(site.Names, wrt) + "   (summed over the batch: dW += dZᵀ · X)");
+                site.Line("// " + DerivativeFormula(site.Names, Wrt.Parameter(Bias), assignment));
+                site.Line("// " + DerivativeFormula(site.Names, wrt, assignment) + "   (summed over the batch: dW += dZᵀ · X)");
                 site.Line(site.CompilerService("DenseKernels") + ".AccumulateWeightGradient(" + site.BatchGradient() + ", SampleStride, " + site.BatchInput(0)
                     + ", " + site.ParameterGradientSlice(Weights) + ", " + site.ParameterGradientSlice(Bias) + ", batch, n: " + site.Size + ", k: " + site.InputSize(0) + ");");
                 break;
             case { IsParameter: false, Index: 0 }:
-                site.Line("// " + StepFormula(site.Names, wrt, accumulate));
+                site.Line("// " + DerivativeFormula(site.Names, wrt, assignment));
                 site.Line("// (for every sample: dX = dZ · " + site.Parameter(Weights).Name + ")");
                 site.Line(site.CompilerService("DenseKernels") + ".InputGradient(" + site.BatchGradient() + ", SampleStride, " + site.ParameterSlice(Weights)
                     + ", " + site.BatchInputGradient(0) + ", SampleStride, batch, n: " + site.Size + ", k: " + site.InputSize(0)
-                    + (accumulate ? ", accumulate: true" : string.Empty) + ");");
+                    + (assignment.Accumulates ? ", accumulate: " + assignment.Flag : string.Empty) + ");");
                 break;
             default:
                 throw new GeneratorBugException("a dense layer has no derivative towards " + wrt);

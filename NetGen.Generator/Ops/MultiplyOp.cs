@@ -44,19 +44,19 @@ internal sealed record MultiplyOp : Op
         site.Line("for (int i = 0; i < " + site.Size + "; i++) " + m + "[i] = " + string.Join(" * ", inputs.Select(x => x + "[i]")) + ";");
     }
 
-    public override string DerivativeFormula(OpNames names, Wrt wrt)
+    public override string DerivativeFormula(OpNames names, Wrt wrt, Assignment assignment)
     {
         var others = Others(names.Inputs.Count, wrt.Index).Select(names.Input).ToList();
-        return "dL/d" + names.Input(wrt.Index) + " = dL/d" + names.Output + " ⊙ " + string.Join(" ⊙ ", others)
+        return assignment.Of(names.Input(wrt.Index)) + "dL/d" + names.Output + " ⊙ " + string.Join(" ⊙ ", others)
             + "      (∂(" + string.Join(" ⊙ ", names.Inputs) + ")/∂" + names.Input(wrt.Index) + " = " + string.Join(" ⊙ ", others) + ")";
     }
 
-    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate)
+    public override void EmitDerivative(IOpSite site, Wrt wrt, Assignment assignment)
     {
         var others = Others(site.Names.Inputs.Count, wrt.Index).Select(site.InputValue).ToList();
         string dm = site.Gradient();
         string dx = site.InputGradient(wrt.Index);
-        string op = accumulate ? " += " : " = ";
+        string op = assignment.Operator;
         if (site.Strategy == Strategy.Unrolled)
         {
             for (int i = 0; i < site.Size; i++)

@@ -57,28 +57,20 @@ internal abstract record Op
     /// <summary>Writes the forward computation of one node.</summary>
     public abstract void EmitForward(IOpSite site);
 
-    /// <summary>The chain rule through this op towards <paramref name="wrt"/>: <c>dL/dz1 = dL/da1 * a1 * (1 - a1)</c>.</summary>
-    public abstract string DerivativeFormula(OpNames names, Wrt wrt);
+    /// <summary>
+    /// The chain rule through this op towards <paramref name="wrt"/>, writing its target with <paramref name="assignment"/>
+    /// (<c>assignment.Of(z)</c>): <c>dL/dz1 = dL/da1 * a1 * (1 - a1)</c>, or <c>dL/da1 += ...</c> for a value another
+    /// consumer already wrote. It is the step's comment and its DOT label.
+    /// </summary>
+    public abstract string DerivativeFormula(OpNames names, Wrt wrt, Assignment assignment);
 
     /// <summary>
-    /// The comment of one backward step: <see cref="DerivativeFormula"/>, with <c>+=</c> for an input whose gradient
-    /// already holds another consumer's contribution (a value read twice gets one term per use, as in the notes).
+    /// Writes the gradient with respect to <paramref name="wrt"/>, with the same <paramref name="assignment"/> as the
+    /// formula's (the deriver's: <c>+=</c> for parameters and for a value another consumer already wrote). The emitter has
+    /// already printed <see cref="DerivativeFormula"/> as the comment above it, except under <see cref="Strategy.Kernel"/>,
+    /// where a kernel may compute several derivatives and the op prints the formulas it computes.
     /// </summary>
-    public string StepFormula(OpNames names, Wrt wrt, bool accumulate)
-    {
-        string formula = DerivativeFormula(names, wrt);
-        int assignment = formula.IndexOf(" = ", System.StringComparison.Ordinal);
-        return accumulate && !wrt.IsParameter && assignment > 0 ? formula.Substring(0, assignment) + " += " + formula.Substring(assignment + 3) : formula;
-    }
-
-    /// <summary>
-    /// Writes the gradient with respect to <paramref name="wrt"/> (assigning it, or adding to it when
-    /// <paramref name="accumulate"/>; parameter gradients are always added). The emitter has already
-    /// printed <see cref="DerivativeFormula"/> as the comment above it, except under
-    /// <see cref="Strategy.Kernel"/>, where a kernel may compute several derivatives and the op prints
-    /// the formulas it computes.
-    /// </summary>
-    public abstract void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate);
+    public abstract void EmitDerivative(IOpSite site, Wrt wrt, Assignment assignment);
 }
 
 /// <summary>What an op's backward pass reads from the forward pass.</summary>

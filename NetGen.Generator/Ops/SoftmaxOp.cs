@@ -42,10 +42,10 @@ internal sealed record SoftmaxOp : Op
         }
     }
 
-    public override string DerivativeFormula(OpNames names, Wrt wrt) =>
-        "dL/d" + names.Input(0) + " = " + names.Output + " ⊙ (dL/d" + names.Output + " - (dL/d" + names.Output + " · " + names.Output + "))";
+    public override string DerivativeFormula(OpNames names, Wrt wrt, Assignment assignment) =>
+        assignment.Of(names.Input(0)) + names.Output + " ⊙ (dL/d" + names.Output + " - (dL/d" + names.Output + " · " + names.Output + "))";
 
-    public override void EmitDerivative(IOpSite site, Wrt wrt, bool accumulate)
+    public override void EmitDerivative(IOpSite site, Wrt wrt, Assignment assignment)
     {
         string a = site.OutputValue();
         string da = site.Gradient();
@@ -54,7 +54,7 @@ internal sealed record SoftmaxOp : Op
         {
             site.Line(site.ElementType + " dot = " + site.Notation.Literal(0) + ";");
             site.Line("for (int i = 0; i < " + site.Size + "; i++) dot += " + da + "[i] * " + a + "[i];");
-            site.Line("for (int i = 0; i < " + site.Size + "; i++) " + dz + "[i]" + (accumulate ? " += " : " = ") + a + "[i] * (" + da + "[i] - dot);");
+            site.Line("for (int i = 0; i < " + site.Size + "; i++) " + dz + "[i]" + assignment.Operator + a + "[i] * (" + da + "[i] - dot);");
         }
     }
 }

@@ -99,7 +99,7 @@ internal sealed record NodePlan(
     InputPlan? InputBlock = null);
 
 /// <summary>One backward step: the derivative of node <see cref="Node"/>'s op towards <see cref="Wrt"/>.</summary>
-internal sealed record StepPlan(int Node, Wrt Wrt, int Target, bool Accumulate);
+internal sealed record StepPlan(int Node, Wrt Wrt, int Target, Assignment Assignment);
 
 /// <summary>The loss: the node it differentiates (whose gradient <c>SampleLoss</c> writes) and the prediction.</summary>
 internal sealed record LossPlan(LossOp Op, int InputNode, int PredictionNode);

@@ -83,7 +83,7 @@ internal static class Planner
             strategies[n.Id], headings.TryGetValue(n.Id, out var heading) ? heading : null, IsData(n), inputs.FirstOrDefault(i => i.Node == n.Id))).ToList();
 
         var layers = graph.Layers.Select(l => new LayerPlan(l.Index, l.Kind, l.InputSize, l.OutputSize, l.Activation, Rate(l.DropoutRate), l.MainNode, l.Sources));
-        var steps = model.Backward.Steps.Select(s => new StepPlan(s.Node, s.Wrt, s.Target, s.Accumulate));
+        var steps = model.Backward.Steps.Select(s => new StepPlan(s.Node, s.Wrt, s.Target, s.Assignment));
         var loss = new LossPlan(graph.Loss.Op, graph.Loss.InputNode, graph.Loss.PredictionNode);
 
         return new NetworkPlan(

@@ -18,7 +18,8 @@ public class OpUnitTests
     internal void ElementwiseFormulaAndCodeComeFromOneDefinition(ActivationKind kind, string formula, string derivativeCode, string forwardCode)
     {
         var op = Assert.IsAssignableFrom<ElementwiseOp>(Activations.For(kind));
-        Assert.Equal(formula, op.DerivativeFormula(Activation, Wrt.Input(0)));
+        Assert.Equal(formula, op.DerivativeFormula(Activation, Wrt.Input(0), Assignment.Assign));
+        Assert.Equal(formula.Replace("dL/dz1 = ", "dL/dz1 += ", StringComparison.Ordinal), op.DerivativeFormula(Activation, Wrt.Input(0), Assignment.Accumulate));
         Assert.Equal(derivativeCode, op.Derivative(Expr.Value("dL/da1", "da1[0]"), Expr.Value("a1", "a1[0]"), Expr.Value("z1", "z1[0]")).Print(Notation.Float));
         Assert.Equal(forwardCode, op.Forward(Expr.Value("z1", "z1[0]")).Print(Notation.Float));
     }

@@ -92,6 +92,7 @@ internal static class GeneratedNetworkCheck
     private static void CheckDouble(INetwork<double> net, int index, string name, Stats stats)
     {
         GradientComparison.RandomizeBiases(net, index);
+        GradientComparison.RandomizeLayerNormGains(net, index);
         var (inputs, targets) = GradientTests.MakeBatch(net, seed: index);
         var dynamic = DynamicNetwork<double>.From(net);
         var (g, dyn, lossG, lossD) = GradientComparison.Gradients(net, dynamic, inputs, targets, ws => Configure(ws, index));
@@ -165,6 +166,7 @@ internal static class GeneratedNetworkCheck
     private static void CheckSingle(INetwork<float> net, int index, string name, Stats stats)
     {
         GradientComparison.RandomizeBiases(net, index);
+        GradientComparison.RandomizeLayerNormGains(net, index);
         var (inputs, targets) = GradientTests.MakeBatch(net, seed: index);
         var (g, dyn, lossG, lossD) = GradientComparison.Gradients(net, DynamicNetwork<float>.From(net), inputs, targets, ws => Configure(ws, index));
         // Against the exact (double) gradient of the same float parameters and batch.

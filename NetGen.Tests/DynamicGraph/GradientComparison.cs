@@ -86,6 +86,27 @@ internal static class GradientComparison
             ? $"{t.Name}[{index - t.Offset}]"
             : "?";
 
+    /// <summary>
+    /// Sets every layer norm's gain γ to a random value in [0.5, 1.5]: it starts at 1 everywhere, where a gain that
+    /// were wrongly left out of a derivative would go unnoticed.
+    /// </summary>
+    public static void RandomizeLayerNormGains<T>(INetwork<T> net, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new DeterministicRandom(seed ^ 0x6A1);
+        foreach (var layer in net.Description.Layers)
+        {
+            if (layer.Kind == LayerKind.LayerNorm && layer.Weights is { } gain)
+            {
+                var span = net.Parameters.Slice(gain.Offset, gain.Length);
+                for (int i = 0; i < span.Length; i++)
+                {
+                    span[i] = T.CreateChecked(random.NextDouble(0.5, 1.5));
+                }
+            }
+        }
+    }
+
     /// <summary>Sets every bias to a small random value, so that no pre-activation is exactly zero by construction.</summary>
     public static void RandomizeBiases<T>(INetwork<T> net, int seed)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -37,7 +37,7 @@ internal static class GraphDiagnostics
 
     public static readonly DiagnosticDescriptor AddOfNothing = DiagnosticCatalog.Create(
         "NG0024", "Add names no layer",
-        "The [Add] layer {0} of '{1}' names no layer; [Add(\"h1\")] adds layer h1 to the previous layer, [Add(\"a\", \"b\")] adds a and b",
+        "The [{0}] layer {1} of '{2}' names no layer; [{0}(\"h1\")] adds layer h1 to the previous layer, [{0}(\"a\", \"b\")] adds a and b",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor LastLayerNotDense = DiagnosticCatalog.Create(

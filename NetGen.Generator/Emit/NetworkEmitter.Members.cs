@@ -19,22 +19,7 @@ internal sealed partial class NetworkEmitter
         W.Line("/// <listheader><term>layer</term><description>operation, parameters (offset in the flat buffer)</description></listheader>");
         foreach (var layer in Plan.Layers)
         {
-            var node = Plan.Nodes[layer.MainNode];
-            string formula = node.Op.ForwardFormula(node.Names);
-            string description = layer.Kind switch
-            {
-                LayerKind.Dropout => "Dropout " + layer.RateText + " over " + node.Size + " units (training only): " + node.Name + " = " + node.Names.Input(0) + " * mask",
-                LayerKind.Add => "Add " + layer.InputSize + ", a residual connection: " + formula,
-                LayerKind.Concat => "Concat " + layer.OutputSize + ": " + formula,
-                LayerKind.Multiply => "Multiply " + layer.InputSize + ", element by element: " + formula,
-                LayerKind.LayerNorm => "LayerNorm " + layer.InputSize + ": " + formula + "; "
-                    + string.Join(", ", node.Parameters.Select(p => Plan.Parameters[p]).Select(p => p.Name + " " + p.Shape + " at " + p.Offset)),
-                LayerKind.Input => "Input " + layer.OutputSize + " of the " + layer.InputSize + " inputs: " + formula,
-                LayerKind.Dense => "Dense " + layer.InputSize + " -&gt; " + layer.OutputSize + ", " + layer.Activation + ": " + formula + "; "
-                    + string.Join(", ", node.Parameters.Select(p => Plan.Parameters[p]).Select(p => p.Name + " " + p.Shape + " at " + p.Offset)),
-                _ => throw new Ops.GeneratorBugException("no description for layer kind " + layer.Kind),
-            };
-            W.Line("/// <item><term>" + layer.Index + "</term><description>" + description + "</description></item>");
+            W.Line("/// <item><term>" + layer.Index + "</term><description>" + Xml(layer.Documentation) + "</description></item>");
         }
 
         W.Line("/// </list>");
@@ -98,10 +83,6 @@ internal sealed partial class NetworkEmitter
         return new string(' ', 2 + width - buffer.Constant.Length - buffer.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
     }
 
-    /// <summary>The <c>Inputs</c> argument of a layer that names the layers it reads: <c>, new int[] { 1, 2 }</c>.</summary>
-    private static string Inputs(LayerPlan layer) =>
-        layer.Sources.Count == 0 ? string.Empty : ", new int[] { " + string.Join(", ", layer.Sources) + " }";
-
     private void EmitStateAndConstruction()
     {
         W.Line("private static readonly " + Runtime + ".NetworkDescription s_description = new(");
@@ -110,36 +91,7 @@ internal sealed partial class NetworkEmitter
         W.Line("    {");
         foreach (var layer in Plan.Layers)
         {
-            var node = Plan.Nodes[layer.MainNode];
-            switch (layer.Kind)
-            {
-                case LayerKind.Dropout:
-                    W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerKind.Dropout, " + layer.InputSize + ", " + layer.OutputSize + ", "
-                        + Runtime + ".Activation.Identity, null, null, " + layer.RateText + Inputs(layer) + "),");
-                    break;
-                case LayerKind.Dense:
-                    var tensors = node.Parameters.Select(p => Plan.Parameters[p]).Select(p => "new(\"" + p.Name + "\", " + p.Offset + ", " + p.Rows + ", " + p.Columns + ")");
-                    W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerKind.Dense, " + layer.InputSize + ", " + layer.OutputSize + ", "
-                        + Runtime + ".Activation." + layer.Activation + ", " + string.Join(", ", tensors) + (layer.Sources.Count > 0 ? ", 0" + Inputs(layer) : string.Empty) + "),");
-                    break;
-                case LayerKind.LayerNorm:
-                    var norm = node.Parameters.Select(p => Plan.Parameters[p]).Select(p => "new(\"" + p.Name + "\", " + p.Offset + ", " + p.Rows + ", " + p.Columns + ")");
-                    W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerKind.LayerNorm, " + layer.InputSize + ", " + layer.OutputSize + ", "
-                        + Runtime + ".Activation.Identity, " + string.Join(", ", norm) + ", 0" + Inputs(layer) + "),");
-                    break;
-                case LayerKind.Input:
-                    W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerKind.Input, " + layer.InputSize + ", " + layer.OutputSize + ", "
-                        + Runtime + ".Activation.Identity, null, null, 0" + Inputs(layer) + ", \"" + Plan.NamedInputs.Single(i => i.Node == layer.MainNode).Name + "\"),");
-                    break;
-                case LayerKind.Add:
-                case LayerKind.Concat:
-                case LayerKind.Multiply:
-                    W.Line("        new(" + layer.Index + ", " + Runtime + ".LayerKind." + layer.Kind + ", " + layer.InputSize + ", " + layer.OutputSize + ", "
-                        + Runtime + ".Activation.Identity, null, null, 0" + Inputs(layer) + "),");
-                    break;
-                default:
-                    throw new Ops.GeneratorBugException("no description for layer kind " + layer.Kind);
-            }
+            W.Line("        " + layer.Description + ",");
         }
 
         W.Line("    });");

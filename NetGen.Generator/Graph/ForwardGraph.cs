@@ -54,15 +54,16 @@ internal sealed record LossAttachment(LossOp Op, int InputNode, int PredictionNo
 /// One layer attribute as the graph realized it, for the generated docs and <c>NetworkDescription</c>.
 /// </summary>
 /// <param name="Index">1-based position among the layer attributes.</param>
-/// <param name="Kind">Dense or dropout.</param>
+/// <param name="Spec">The layer as written (its unit, arguments and sources; without its location, so that moving the
+/// attribute in the file leaves the graph equal and the later stages cached).</param>
 /// <param name="InputSize">Inputs of the layer.</param>
 /// <param name="OutputSize">Outputs of the layer.</param>
-/// <param name="Activation">A dense layer's activation (identity for dropout).</param>
-/// <param name="DropoutRate">A dropout layer's rate.</param>
 /// <param name="FirstNode">The first graph node the layer produced.</param>
 /// <param name="MainNode">The linear node of a dense layer, the dropout node of a dropout layer, the add node.</param>
-/// <param name="Sources">The layer indices it reads (0: the input), when it names them; empty for the layer above.</param>
-internal sealed record LayerInfo(int Index, LayerKind Kind, int InputSize, int OutputSize, ActivationKind Activation, double DropoutRate, int FirstNode, int MainNode, EquatableArray<int> Sources);
+internal sealed record LayerInfo(int Index, LayerSpec Spec, int InputSize, int OutputSize, int FirstNode, int MainNode)
+{
+    public EquatableArray<int> Sources => Spec.Sources;
+}
 
 /// <summary>Stage 3's result: the forward graph of a network, its parameter layout and its loss.</summary>
 internal sealed record ForwardGraph(

@@ -1,3 +1,5 @@
+using NetGen.Generator.Ops;
+
 namespace NetGen.Generator.Model;
 
 // The generator cannot reference NetGen.Runtime (it runs inside the compiler), so it mirrors the
@@ -32,35 +34,17 @@ internal enum PrecisionKind
     Double = 1,
 }
 
-/// <summary>The kinds of layer attribute.</summary>
-internal enum LayerKind
-{
-    Dense,
-    Dropout,
-    Add,
-    Concat,
-    Multiply,
-    Input,
-    LayerNorm,
-}
-
-/// <summary>What the stages ask of a layer kind.</summary>
-internal static class LayerKinds
-{
-    /// <summary>True for the kinds that merge two or more layers named in their attribute's arguments.</summary>
-    public static bool IsMerge(this LayerKind kind) => kind is LayerKind.Add or LayerKind.Concat or LayerKind.Multiply;
-}
-
 /// <summary>
-/// One layer as written in its attribute: a dense layer's units and activation, a dropout rate, or a merge (add, concat).
-/// <see cref="Sources"/> are the indices of the layers it reads (0 is the network input), resolved from the
-/// attributes' names; empty means the previous layer, as in a chain.
+/// One layer as written in its attribute: its <see cref="Unit"/> (the kind: <c>DenseLayer</c>, <c>AddLayer</c>, ...), a
+/// dense layer's units and activation, a dropout rate, a named input's name and size. <see cref="Sources"/> are the indices
+/// of the layers it reads (0 is the network input), resolved from the attributes' names; empty means the previous layer,
+/// as in a chain. A unit whose attribute takes another kind of argument adds its field here.
 /// </summary>
-internal sealed record LayerSpec(LayerKind Kind, int Units, ActivationKind Activation, double DropoutRate = 0)
+internal sealed record LayerSpec(LayerUnit Unit, int Units, ActivationKind Activation, double DropoutRate = 0)
 {
     public EquatableArray<int> Sources { get; init; } = EquatableArray<int>.Empty;
 
-    /// <summary>A named input's name (<see cref="LayerKind.Input"/>, whose size is <see cref="Units"/>); null for the other kinds.</summary>
+    /// <summary>A named input's name (its size is <see cref="Units"/>); null for the other kinds.</summary>
     public string? InputName { get; init; }
 
     /// <summary>The layer's name (its <c>Name</c>, or a named input's name), which messages call it by; null when unnamed.</summary>
@@ -69,18 +53,14 @@ internal sealed record LayerSpec(LayerKind Kind, int Units, ActivationKind Activ
     /// <summary>The layer's attribute, where the graph stage reports a shape rule the layer breaks.</summary>
     public LocationInfo? Location { get; init; }
 
-    public static LayerSpec Input(string name, int size) => new(LayerKind.Input, size, ActivationKind.Identity) { InputName = name, Sources = new[] { 0 }.ToEquatableArray() };
+    public static LayerSpec Input(string name, int size) => new(InputLayer.Instance, size, ActivationKind.Identity) { InputName = name, Sources = new[] { 0 }.ToEquatableArray() };
 
-    public static LayerSpec Dense(int units, ActivationKind activation) => new(LayerKind.Dense, units, activation);
+    public static LayerSpec Dense(int units, ActivationKind activation) => new(DenseLayer.Instance, units, activation);
 
-    public static LayerSpec Dropout(double rate) => new(LayerKind.Dropout, 0, ActivationKind.Identity, rate);
+    public static LayerSpec Dropout(double rate) => new(DropoutLayer.Instance, 0, ActivationKind.Identity, rate);
 
-    public static LayerSpec Add() => new(LayerKind.Add, 0, ActivationKind.Identity);
-
-    public static LayerSpec LayerNorm() => new(LayerKind.LayerNorm, 0, ActivationKind.Identity);
-
-    /// <summary>A layer that merges the values it names (<see cref="LayerKind.Add"/>, <see cref="LayerKind.Concat"/>).</summary>
-    public static LayerSpec Merge(LayerKind kind) => new(kind, 0, ActivationKind.Identity);
+    /// <summary>A layer of <paramref name="unit"/> with no argument of its own (a merge, whose names are its wiring; a layer norm).</summary>
+    public static LayerSpec Of(LayerUnit unit) => new(unit, 0, ActivationKind.Identity);
 }
 
 /// <summary>

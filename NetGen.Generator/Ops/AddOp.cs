@@ -64,3 +64,23 @@ internal sealed record AddOp : Op
         site.Line("for (int i = 0; i < " + site.Size + "; i++) " + dx + "[i]" + op + ds + "[i];");
     }
 }
+
+/// <summary><c>[Add("h1")]</c>: the sum <c>sk = a + b</c> of the layers it names, numbered by add layer.</summary>
+internal sealed class AddLayer : MergeLayer
+{
+    public static AddLayer Instance { get; } = new();
+
+    public override string Kind => "Add";
+
+    public override IReadOnlyList<string> ValuePrefixes { get; } = new[] { "s" };
+
+    public override Microsoft.CodeAnalysis.DiagnosticDescriptor NothingToMerge => GraphDiagnostics.AddOfNothing;
+
+    public override string Heading(LayerView layer) => "Add of " + layer.OperandsRead + ", a residual connection";
+
+    public override string DiagramPart(LayerView layer) => "Add (" + string.Join(" + ", layer.Operands) + ")";
+
+    public override string Documentation(LayerView layer) => "Add " + layer.InputSize + ", a residual connection: " + layer.Formula;
+
+    protected override Op Op(IReadOnlyList<int> sizes) => AddOp.Instance;
+}

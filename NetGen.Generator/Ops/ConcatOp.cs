@@ -88,3 +88,28 @@ internal sealed record ConcatOp(EquatableArray<int> Sizes) : Op
     /// <summary>Where input <paramref name="index"/>'s slice starts.</summary>
     private int Offset(int index) => Sizes.Take(index).Sum();
 }
+
+/// <summary><c>[Concat("h1")]</c>: the layers it names side by side, <c>ck = [a | b]</c>, numbered by concat layer.</summary>
+internal sealed class ConcatLayer : MergeLayer
+{
+    public static ConcatLayer Instance { get; } = new();
+
+    public override string Kind => "Concat";
+
+    public override IReadOnlyList<string> ValuePrefixes { get; } = new[] { "c" };
+
+    /// <summary>A concatenation's input is the values side by side: its input size is its size.</summary>
+    public override BuiltLayer Build(ILayerBuilder builder, LayerSpec layer, IReadOnlyList<int> inputs)
+    {
+        var built = base.Build(builder, layer, inputs);
+        return built.Main < 0 ? built : built with { InputSize = builder.Size(built.Main) };
+    }
+
+    public override string Heading(LayerView layer) => "Concat of " + layer.OperandsRead + ", " + layer.OutputSize + " values side by side";
+
+    public override string DiagramPart(LayerView layer) => "Concat [" + string.Join(" | ", layer.Operands) + "] (" + layer.OutputSize + ")";
+
+    public override string Documentation(LayerView layer) => "Concat " + layer.OutputSize + ": " + layer.Formula;
+
+    protected override Op Op(IReadOnlyList<int> sizes) => new ConcatOp(sizes.ToEquatableArray());
+}

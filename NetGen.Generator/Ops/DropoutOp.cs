@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
+using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Ops;
 
@@ -66,4 +68,49 @@ internal sealed record DropoutOp(double Rate, int MaskKey) : Op
 
     /// <summary>The keep threshold of <c>NetGen.CompilerServices.DropoutMask.KeepThreshold</c>, from the rule both share.</summary>
     private static ulong KeepThreshold(double rate) => NetGen.Shared.DropoutRule.KeepThreshold(rate);
+}
+
+/// <summary>
+/// <c>[Dropout(rate)]</c>: a <see cref="DropoutOp"/> node over the value it reads, named after it (<c>a1Drop</c>), its masks
+/// keyed on the layer's index.
+/// </summary>
+internal sealed class DropoutLayer : LayerUnit
+{
+    public static DropoutLayer Instance { get; } = new();
+
+    public override string Kind => "Dropout";
+
+    /// <summary>None: a dropout's value is named after the value it reads (<c>a1Drop</c>).</summary>
+    public override IReadOnlyList<string> ValuePrefixes { get; } = System.Array.Empty<string>();
+
+    public override LayerSpec Read(ILayerReader reader)
+    {
+        if (reader.ArgumentCount != 1 || reader.Argument(0) is not double rate)
+        {
+            return reader.Unreadable(LayerSpec.Dropout(0));
+        }
+
+        if (!NetGen.Shared.DropoutRule.IsValidRate(rate))
+        {
+            reader.Report(NetGen.Generator.Diagnostics.DiagnosticCatalog.DropoutRateOutOfRange, reader.Index, reader.Network, rate.ToString("R", CultureInfo.InvariantCulture));
+        }
+
+        return LayerSpec.Dropout(rate);
+    }
+
+    public override BuiltLayer Build(ILayerBuilder builder, LayerSpec layer, IReadOnlyList<int> inputs)
+    {
+        int node = builder.Add(builder.Name(inputs[0]) + "Drop", new DropoutOp(layer.DropoutRate, builder.Index), inputs);
+        return new BuiltLayer(node, node, builder.Size(inputs[0]));
+    }
+
+    public override string Heading(LayerView layer) => "Dropout " + layer.RateText + " over " + layer.OutputSize + " units";
+
+    public override string DiagramPart(LayerView layer) => "Dropout " + layer.RateText;
+
+    public override string Documentation(LayerView layer) =>
+        "Dropout " + layer.RateText + " over " + layer.OutputSize + " units (training only): " + layer.Value + " = " + layer.Operands.First() + " * mask";
+
+    public override string DescriptionArguments(LayerView layer) =>
+        LayerView.Runtime + ".Activation.Identity, null, null, " + layer.RateText + layer.SourcesArgument;
 }

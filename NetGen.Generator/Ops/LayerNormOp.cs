@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using NetGen.Generator.Diagnostics;
+using NetGen.Generator.Model;
 using NetGen.Shared;
 
 namespace NetGen.Generator.Ops;
@@ -146,4 +147,32 @@ internal sealed record LayerNormOp(int Size) : Op
         string epsilon = site.Notation.IsDouble ? Epsilon : "(float)" + Epsilon;
         site.Line(t + " inverse = " + site.Notation.Literal(1) + " / " + site.Notation.MathClass + ".Sqrt(variance / " + size + " + " + epsilon + ");");
     }
+}
+
+/// <summary><c>[LayerNorm]</c>: a <see cref="LayerNormOp"/> node <c>nk</c> over the value it reads, with its gain and bias <c>gammak</c>, <c>betak</c>.</summary>
+internal sealed class LayerNormLayer : LayerUnit
+{
+    public static LayerNormLayer Instance { get; } = new();
+
+    public override string Kind => "LayerNorm";
+
+    public override IReadOnlyList<string> ValuePrefixes { get; } = new[] { "n" };
+
+    /// <summary>A layer norm has no argument besides its names.</summary>
+    public override LayerSpec Read(ILayerReader reader) => LayerSpec.Of(this);
+
+    public override BuiltLayer Build(ILayerBuilder builder, LayerSpec layer, IReadOnlyList<int> inputs)
+    {
+        int node = builder.Add("n" + builder.Number, new LayerNormOp(builder.Size(inputs[0])), inputs, builder.Number);
+        return new BuiltLayer(node, node, builder.Size(inputs[0]));
+    }
+
+    public override string Heading(LayerView layer) => "LayerNorm over " + layer.OutputSize + " units";
+
+    public override string DiagramPart(LayerView layer) => "LayerNorm";
+
+    public override string Documentation(LayerView layer) => "LayerNorm " + layer.InputSize + ": " + layer.Formula + "; " + layer.TensorsText;
+
+    public override string DescriptionArguments(LayerView layer) =>
+        LayerView.Runtime + ".Activation.Identity, " + layer.TensorsArgument + ", 0" + layer.SourcesArgument;
 }

@@ -74,3 +74,21 @@ internal sealed record MultiplyOp : Op
     /// <summary>The inputs other than <paramref name="index"/>: the factors of its derivative.</summary>
     private static IEnumerable<int> Others(int count, int index) => Enumerable.Range(0, count).Where(k => k != index);
 }
+
+/// <summary><c>[Multiply("gate")]</c>: the element-wise product <c>mk = a ⊙ b</c> of the layers it names, numbered by multiply layer.</summary>
+internal sealed class MultiplyLayer : MergeLayer
+{
+    public static MultiplyLayer Instance { get; } = new();
+
+    public override string Kind => "Multiply";
+
+    public override IReadOnlyList<string> ValuePrefixes { get; } = new[] { "m" };
+
+    public override string Heading(LayerView layer) => "Multiply of " + layer.OperandsRead + ", element by element";
+
+    public override string DiagramPart(LayerView layer) => "Multiply (" + string.Join(" ⊙ ", layer.Operands) + ")";
+
+    public override string Documentation(LayerView layer) => "Multiply " + layer.InputSize + ", element by element: " + layer.Formula;
+
+    protected override Op Op(IReadOnlyList<int> sizes) => MultiplyOp.Instance;
+}

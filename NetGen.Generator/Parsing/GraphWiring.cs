@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Model;
+using NetGen.Generator.Ops;
 
 namespace NetGen.Generator.Parsing;
 
@@ -43,7 +44,8 @@ internal sealed class GraphWiring
     /// <summary>The wiring of a named input: its name, and the input vector as its source.</summary>
     public static GraphWiring ForInput(string? name) => new(name, null, null, name is not null, isInput: true);
 
-    public static GraphWiring Read(AttributeData attribute)
+    /// <summary>Reads the wiring arguments of <paramref name="attribute"/>, whose unit is <paramref name="unit"/> (a merge also lists the layers it merges).</summary>
+    public static GraphWiring Read(AttributeData attribute, LayerUnit unit)
     {
         string? name = null, from = null;
         bool readable = true;
@@ -63,7 +65,7 @@ internal sealed class GraphWiring
         }
 
         string[]? operands = null;
-        if (System.Array.IndexOf(SpecParser.MergeAttributeNames, attribute.AttributeClass?.ToDisplayString()) >= 0)
+        if (unit.IsMerge)
         {
             operands = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
                 ? attribute.ConstructorArguments[0].Values.Select(v => v.Value as string ?? string.Empty).ToArray()
@@ -84,14 +86,14 @@ internal sealed class GraphWiring
     /// </summary>
     public static bool Resolve(string network, List<LayerSpec> layers, List<GraphWiring> wiring, List<LocationInfo?> locations, List<DiagnosticInfo> diagnostics)
     {
-        // A chain is left as it is, unless it has a layer norm, which must not end it (NG0025).
-        if (!wiring.Any(w => w.IsGraph) && !layers.Any(l => l.Kind == LayerKind.LayerNorm))
+        // A chain is left as it is, unless a layer that cannot end a network ends it (NG0025).
+        if (!wiring.Any(w => w.IsGraph) && EndsNetwork(layers[layers.Count - 1]))
         {
             return true;
         }
 
         int errors = diagnostics.Count;
-        int namedInputs = layers.Count(l => l.Kind == LayerKind.Input);
+        int namedInputs = layers.Count(l => l.Unit.IsInput);
         var byName = new Dictionary<string, int>(System.StringComparer.Ordinal);
 
         // A layer whose own wiring failed is not also reported as unread: its reader is not the mistake.
@@ -103,7 +105,7 @@ internal sealed class GraphWiring
             var layer = layers[i];
             var w = wiring[i];
             var location = locations[i];
-            if (layer.Kind == LayerKind.Input)
+            if (layer.Unit.IsInput)
             {
                 // A named input reads the input vector (its sources are set), and is named like a layer.
                 Claim(w.Name!, index, location, byName, network, diagnostics);
@@ -115,9 +117,7 @@ internal sealed class GraphWiring
                 : new[] { w.From };
             if (w.Operands is { Length: 0 })
             {
-                diagnostics.Add(layer.Kind == LayerKind.Add
-                    ? DiagnosticInfo.Create(GraphDiagnostics.AddOfNothing, location, index, network)
-                    : DiagnosticInfo.Create(GraphDiagnostics.MergeOfNothing, location, layer.Kind, index, network));
+                diagnostics.Add(DiagnosticInfo.Create(layer.Unit.NothingToMerge, location, layer.Unit.Kind, index, network));
                 read[index - 1] = true; // it meant to merge the layer above: that layer is not the mistake
                 failed[index] = true;
                 continue;
@@ -128,7 +128,7 @@ internal sealed class GraphWiring
             {
                 if (source is null)
                 {
-                    if (namedInputs > 1 && index >= 2 && layers[index - 2].Kind == LayerKind.Input)
+                    if (namedInputs > 1 && index >= 2 && layers[index - 2].Unit.IsInput)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.AmbiguousInput, location, index, network, wiring[index - 2].Name ?? string.Empty, namedInputs));
                     }
@@ -169,20 +169,27 @@ internal sealed class GraphWiring
         {
             if (!read[i] && !failed[i])
             {
-                diagnostics.Add(layers[i - 1].Kind == LayerKind.Input
+                diagnostics.Add(layers[i - 1].Unit.IsInput
                     ? DiagnosticInfo.Create(GraphDiagnostics.UnreadInput, locations[i - 1], wiring[i - 1].Name ?? string.Empty, network)
                     : DiagnosticInfo.Create(GraphDiagnostics.UnreadLayer, locations[i - 1], i, network));
             }
         }
 
-        if (layers[layers.Count - 1].Kind is not (LayerKind.Dense or LayerKind.Dropout))
+        if (!EndsNetwork(layers[layers.Count - 1]))
         {
-            var last = layers[layers.Count - 1].Kind;
-            diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.LastLayerNotDense, locations[layers.Count - 1], network, (last == LayerKind.Add ? "an [" : "a [") + last + "]"));
+            string last = layers[layers.Count - 1].Unit.Kind;
+            diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.LastLayerNotDense, locations[layers.Count - 1], network,
+                ("AEIOU".IndexOf(last[0]) >= 0 ? "an [" : "a [") + last + "]"));
         }
 
         return diagnostics.Count == errors;
     }
+
+    /// <summary>
+    /// The loss reads a dense layer's outputs, so only a dense layer ends a network (a dropout there is NG0016, reported
+    /// by the parser with its own advice).
+    /// </summary>
+    private static bool EndsNetwork(LayerSpec last) => last.Unit == DenseLayer.Instance || last.Unit == DropoutLayer.Instance;
 
     /// <summary>Gives <paramref name="name"/> to layer <paramref name="index"/>, or reports NG0021 when a layer above has it.</summary>
     private static void Claim(string name, int index, LocationInfo? location, Dictionary<string, int> byName, string network, List<DiagnosticInfo> diagnostics)

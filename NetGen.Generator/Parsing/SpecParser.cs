@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Model;
+using NetGen.Generator.Ops;
 using NetGen.Shared;
 
 namespace NetGen.Generator.Parsing;
@@ -18,19 +19,8 @@ namespace NetGen.Generator.Parsing;
 internal static class SpecParser
 {
     public const string NetworkAttributeName = "NetGen.NetworkAttribute";
-    public const string DenseAttributeName = "NetGen.DenseAttribute";
-    public const string DropoutAttributeName = "NetGen.DropoutAttribute";
-    public const string AddAttributeName = "NetGen.AddAttribute";
-    public const string ConcatAttributeName = "NetGen.ConcatAttribute";
-    public const string MultiplyAttributeName = "NetGen.MultiplyAttribute";
-    public const string InputAttributeName = "NetGen.InputAttribute";
-    public const string LayerNormAttributeName = "NetGen.LayerNormAttribute";
-
-    /// <summary>Every layer attribute: a class carrying any of them without [Network] gets NG0012.</summary>
-    public static readonly string[] LayerAttributeNames = { DenseAttributeName, DropoutAttributeName, AddAttributeName, ConcatAttributeName, MultiplyAttributeName, InputAttributeName, LayerNormAttributeName };
-
-    /// <summary>The attributes that merge the layers their arguments name.</summary>
-    public static readonly string[] MergeAttributeNames = { AddAttributeName, ConcatAttributeName, MultiplyAttributeName };
+    /// <summary>Every layer attribute (one per unit of <see cref="LayerUnits"/>): a class carrying any of them without [Network] gets NG0012.</summary>
+    public static readonly string[] LayerAttributeNames = LayerUnits.All.Select(u => u.AttributeName).ToArray();
 
     private const long MaxParameters = NetworkRules.MaxParameters;
 
@@ -98,8 +88,8 @@ internal static class SpecParser
         foreach (var attribute in type.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string? attributeName = attribute.AttributeClass?.ToDisplayString();
-            if (attributeName is null || System.Array.IndexOf(LayerAttributeNames, attributeName) < 0)
+            var unit = LayerUnits.ForAttribute(attribute.AttributeClass?.ToDisplayString());
+            if (unit is null)
             {
                 continue;
             }
@@ -107,90 +97,23 @@ internal static class SpecParser
             var location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)) ?? identifierLocation;
             int index = layers.Count + 1;
             layerLocations.Add(location);
-            wiring.Add(GraphWiring.Read(attribute));
-            if (attributeName == InputAttributeName)
+            var layerWiring = GraphWiring.Read(attribute, unit);
+
+            // A half-typed attribute binds partially, sometimes with its arguments in the wrong places: NG0014, and its unit
+            // reads no argument (it returns its placeholder, so the checks below see a layer of its kind).
+            bool broken = attribute.AttributeConstructor is null || HasSyntaxErrors(attribute, cancellationToken) || !layerWiring.Readable;
+            if (broken)
             {
-                layers.Add(ReadInput(attribute, name, index, layers, location, diagnostics, cancellationToken));
-                wiring[wiring.Count - 1] = GraphWiring.ForInput(layers[layers.Count - 1].InputName);
-                continue;
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, location, unit.Kind, name));
             }
 
-            if (System.Array.IndexOf(MergeAttributeNames, attributeName) >= 0)
-            {
-                var kind = attributeName switch
-                {
-                    AddAttributeName => LayerKind.Add,
-                    ConcatAttributeName => LayerKind.Concat,
-                    _ => LayerKind.Multiply,
-                };
-                if (attribute.AttributeConstructor is null || HasSyntaxErrors(attribute, cancellationToken) || !wiring[wiring.Count - 1].Readable)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, location, kind.ToString(), name));
-                }
-
-                layers.Add(LayerSpec.Merge(kind));
-                continue;
-            }
-
-            if (attributeName == LayerNormAttributeName)
-            {
-                if (attribute.AttributeConstructor is null || HasSyntaxErrors(attribute, cancellationToken) || !wiring[wiring.Count - 1].Readable)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, location, "LayerNorm", name));
-                }
-
-                layers.Add(LayerSpec.LayerNorm());
-                continue;
-            }
-
-            if (attributeName == DropoutAttributeName)
-            {
-                if (attribute.AttributeConstructor is null
-                    || HasSyntaxErrors(attribute, cancellationToken)
-                    || attribute.ConstructorArguments.Length != 1
-                    || attribute.ConstructorArguments[0].Value is not double rate)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, location, "Dropout", name));
-                    layers.Add(LayerSpec.Dropout(0));
-                    continue;
-                }
-
-                if (!DropoutRule.IsValidRate(rate))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.DropoutRateOutOfRange, location, index, name,
-                        rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
-                }
-
-                layers.Add(LayerSpec.Dropout(rate));
-                continue;
-            }
-
-            if (attribute.AttributeConstructor is null
-                || HasSyntaxErrors(attribute, cancellationToken)
-                || attribute.ConstructorArguments.Length != 2
-                || attribute.ConstructorArguments[0].Value is not int units
-                || attribute.ConstructorArguments[1].Value is not int activation)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, location, "Dense", name));
-                layers.Add(LayerSpec.Dense(1, ActivationKind.Identity));
-                continue;
-            }
-
-            if (units <= 0)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnitsNotPositive, location, index, name, units));
-            }
-
-            if (!CheckEnum<ActivationKind>(activation, "Activation", location, diagnostics))
-            {
-                activation = (int)ActivationKind.Identity;
-            }
-
-            layers.Add(LayerSpec.Dense(units, (ActivationKind)activation));
+            var layer = unit.Read(new LayerReader(attribute, name, index, layers.ToList(), location, diagnostics, broken));
+            layers.Add(layer);
+            wiring.Add(unit.IsInput ? GraphWiring.ForInput(layer.InputName) : layerWiring);
         }
 
         // Named inputs replace Inputs: the input vector is every named input side by side, in declaration order.
-        var namedInputs = layers.Where(l => l.Kind == LayerKind.Input).ToList();
+        var namedInputs = layers.Where(l => l.Unit.IsInput).ToList();
         if (namedInputs.Count > 0)
         {
             long total = namedInputs.Sum(l => (long)System.Math.Max(l.Units, 0));
@@ -212,7 +135,7 @@ internal static class SpecParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.InputsNotPositive, networkLocation, name, inputs));
         }
 
-        if (!layers.Any(l => l.Kind == LayerKind.Dense))
+        if (!layers.Any(l => l.Unit == DenseLayer.Instance))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.NoLayers, networkLocation, name));
             return new ParseResult(null, diagnostics.ToEquatableArray());
@@ -238,7 +161,7 @@ internal static class SpecParser
             return new ParseResult(null, diagnostics.ToEquatableArray());
         }
 
-        if (layers[layers.Count - 1].Kind == LayerKind.Dropout)
+        if (layers[layers.Count - 1].Unit == DropoutLayer.Instance)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.DropoutLast, layerLocations[layers.Count - 1], layers.Count, name));
             return new ParseResult(null, diagnostics.ToEquatableArray());
@@ -256,49 +179,6 @@ internal static class SpecParser
         var located = layers.Select((layer, i) => layer with { Name = wiring[i].Name, Location = layerLocations[i] });
         var spec = new NetworkSpec(ns, type.Name, inputs, loss, precision, located.ToEquatableArray()) { Location = networkLocation };
         return new ParseResult(spec, diagnostics.ToEquatableArray());
-    }
-
-    /// <summary>
-    /// Reads <c>[Input(name, size)]</c>: a positive size, a name that is a C# identifier whose generated constants
-    /// (<c>ImageInputOffset</c>) no earlier input already takes, and no layer above it (NG0031-NG0033, NG0014).
-    /// </summary>
-    private static LayerSpec ReadInput(AttributeData attribute, string network, int index, List<LayerSpec> layers, LocationInfo? location,
-        List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
-    {
-        if (attribute.AttributeConstructor is null
-            || HasSyntaxErrors(attribute, cancellationToken)
-            || attribute.ConstructorArguments.Length != 2
-            || attribute.ConstructorArguments[0].Value is not string inputName
-            || attribute.ConstructorArguments[1].Value is not int size)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.UnreadableAttribute, location, "Input", network));
-            return LayerSpec.Input("input" + index, 1);
-        }
-
-        int above = layers.FindIndex(l => l.Kind != LayerKind.Input);
-        if (above >= 0)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.InputBelowLayer, location, inputName, network, above + 1));
-        }
-
-        if (size <= 0)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.InputSizeNotPositive, location, inputName, network, size));
-        }
-
-        if (!SyntaxFacts.IsValidIdentifier(inputName))
-        {
-            diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.InputNameNotUsable, location, inputName, network,
-                "an input's name is a C# identifier (letters, digits and _, not starting with a digit), because the generated code names its constants and parameters after it"));
-        }
-        else if (layers.FirstOrDefault(l => l.InputName is { } other && other != inputName && InputNames.Pascal(other) == InputNames.Pascal(inputName)) is { } clash)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(GraphDiagnostics.InputNameNotUsable, location, inputName, network,
-                "it differs from the input '" + clash.InputName + "' only in the case of its first letter, and both would be called "
-                + InputNames.Pascal(inputName) + "InputOffset and " + InputNames.Pascal(inputName) + "InputSize"));
-        }
-
-        return LayerSpec.Input(inputName, size);
     }
 
     /// <summary>
@@ -341,7 +221,8 @@ internal static class SpecParser
         }
     }
 
-    private static bool CheckEnum<TEnum>(int value, string property, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    /// <summary>True when <paramref name="value"/> is a defined <typeparamref name="TEnum"/>; otherwise reports NG0009 naming <paramref name="property"/>.</summary>
+    public static bool CheckEnum<TEnum>(int value, string property, LocationInfo? location, List<DiagnosticInfo> diagnostics)
         where TEnum : struct, Enum
     {
         if (Enum.IsDefined(typeof(TEnum), value))

@@ -68,10 +68,10 @@ internal enum BufferKind
 /// <param name="Constant">The private constant holding <see cref="Offset"/>.</param>
 internal sealed record BufferPlan(int Node, BufferKind Kind, string Label, int Offset, int Size, string Constant);
 
-/// <summary>One layer attribute, for the type's docs and its <c>NetworkDescription</c>.</summary>
-/// <param name="MainNode">The node the layer is described by: the linear node of a dense layer, the dropout node.</param>
-/// <param name="Sources">The layer indices it reads (0: the input) when it names them; empty for the layer above.</param>
-internal sealed record LayerPlan(int Index, LayerKind Kind, int InputSize, int OutputSize, ActivationKind Activation, string RateText, int MainNode, EquatableArray<int> Sources);
+/// <summary>One layer attribute, as its unit describes it for the type's docs and its <c>NetworkDescription</c>.</summary>
+/// <param name="Documentation">Its line in the docs' table, plain text.</param>
+/// <param name="Description">The C# expression of its <c>NetGen.LayerDescription</c>: <c>new(1, global::NetGen.LayerKind.Dense, ...)</c>.</param>
+internal sealed record LayerPlan(int Index, string Documentation, string Description);
 
 /// <summary>A named input (<c>[Input("image", 784)]</c>) and the names generated code gives it.</summary>
 /// <param name="Name">The input's name, as written (the parameter of <c>WriteInputs</c>).</param>

@@ -61,28 +61,28 @@ internal static class Planner
             strategies[node.Id] = Choose(node, strategies, unrollThreshold);
         }
 
+        // Each layer's texts are its unit's: the heading above its code, its line in the docs, its description.
         var headings = new Dictionary<int, string>();
+        var layers = new List<LayerPlan>();
         foreach (var layer in graph.Layers)
         {
-            string operands = string.Join(" and ", graph.Nodes[layer.MainNode].Inputs.Select(i => Reading(graph.Nodes[i])));
-            headings[layer.FirstNode] = "Layer " + layer.Index + ": " + (layer.Kind switch
+            var view = new LayerView(graph, layer);
+            var unit = layer.Spec.Unit;
+            bool readsOwnSource = !unit.IsMerge && layer.Sources.Count > 0 && layer.Sources[0] != layer.Index - 1;
+            if (unit.Heading(view) is { } heading)
             {
-                LayerKind.Dense => "Dense " + layer.InputSize + " -> " + layer.OutputSize + ", " + layer.Activation,
-                LayerKind.Dropout => "Dropout " + Rate(layer.DropoutRate) + " over " + layer.OutputSize + " units",
-                LayerKind.Add => "Add of " + operands + ", a residual connection",
-                LayerKind.Concat => "Concat of " + operands + ", " + layer.OutputSize + " values side by side",
-                LayerKind.Multiply => "Multiply of " + operands + ", element by element",
-                LayerKind.Input => "Input " + Reading(graph.Nodes[layer.MainNode]),
-                LayerKind.LayerNorm => "LayerNorm over " + layer.OutputSize + " units",
-                _ => throw new GeneratorBugException("no heading for layer kind " + layer.Kind),
-            }) + (!layer.Kind.IsMerge() && layer.Sources.Count > 0 && layer.Sources[0] != layer.Index - 1 ? ", reading " + Reading(graph.Nodes[graph.Nodes[layer.FirstNode].Inputs[0]]) : string.Empty);
+                headings[layer.FirstNode] = "Layer " + layer.Index + ": " + heading
+                    + (readsOwnSource ? ", reading " + LayerView.Reading(graph.Nodes[graph.Nodes[layer.FirstNode].Inputs[0]]) : string.Empty);
+            }
+
+            layers.Add(new LayerPlan(layer.Index, unit.Documentation(view),
+                "new(" + layer.Index + ", " + LayerView.Runtime + ".LayerKind." + unit.Kind + ", " + layer.InputSize + ", " + layer.OutputSize + ", " + unit.DescriptionArguments(view) + ")"));
         }
 
         var nodes = graph.Nodes.Select(n => new NodePlan(
             n.Id, n.Name, n.Op, n.Size, n.Inputs, n.Parameters.Select(p => parameterIndex[p.Name]).ToEquatableArray(), n.Names(graph),
             strategies[n.Id], headings.TryGetValue(n.Id, out var heading) ? heading : null, IsData(n), inputs.FirstOrDefault(i => i.Node == n.Id))).ToList();
 
-        var layers = graph.Layers.Select(l => new LayerPlan(l.Index, l.Kind, l.InputSize, l.OutputSize, l.Activation, Rate(l.DropoutRate), l.MainNode, l.Sources));
         var steps = model.Backward.Steps.Select(s => new StepPlan(s.Node, s.Wrt, s.Target, s.Assignment));
         var loss = new LossPlan(graph.Loss.Op, graph.Loss.InputNode, graph.Loss.PredictionNode);
 
@@ -132,9 +132,6 @@ internal static class Planner
     /// <summary>The network input and the named inputs: data read where it is, never computed or stored in the workspace.</summary>
     private static bool IsData(GraphNode node) => node.Op is InputOp or InputBlockOp;
 
-    /// <summary>A value as a heading names it: <c>a1</c>, or <c>x1 (image)</c> for a named input.</summary>
-    private static string Reading(GraphNode node) => node.Op is InputBlockOp block ? node.Name + " ('" + block.InputName + "')" : node.Name;
-
     /// <summary>Two values or tensors that print as the same constant would not compile: a bug in naming, reported as such.</summary>
     private static void CheckNamesAreDistinct(ForwardGraph graph, List<ParameterPlan> parameters, List<BufferPlan> buffers, List<InputPlan> inputs)
     {
@@ -153,20 +150,9 @@ internal static class Planner
     {
         var named = graph.Nodes.Where(n => n.Op is InputBlockOp).Select(n => ((InputBlockOp)n.Op).InputName + " (" + n.Size + ")").ToList();
         var parts = new List<string> { graph.TypeName + ": " + (named.Count == 0 ? graph.InputSize + " inputs" : "inputs " + string.Join(", ", named)) };
-        parts.AddRange(graph.Layers.Where(l => l.Kind != LayerKind.Input).Select(l => l.Kind switch
-        {
-            LayerKind.Dropout => "Dropout " + Rate(l.DropoutRate),
-            LayerKind.Dense => "Dense " + l.OutputSize + " (" + l.Activation + ")",
-            LayerKind.Add => "Add (" + string.Join(" + ", graph.Nodes[l.MainNode].Inputs.Select(i => graph.Nodes[i].Name)) + ")",
-            LayerKind.Concat => "Concat [" + string.Join(" | ", graph.Nodes[l.MainNode].Inputs.Select(i => graph.Nodes[i].Name)) + "] (" + l.OutputSize + ")",
-            LayerKind.LayerNorm => "LayerNorm",
-            LayerKind.Multiply => "Multiply (" + string.Join(" ⊙ ", graph.Nodes[l.MainNode].Inputs.Select(i => graph.Nodes[i].Name)) + ")",
-            _ => throw new GeneratorBugException("no diagram for layer kind " + l.Kind),
-        }));
+        parts.AddRange(graph.Layers.Select(l => l.Spec.Unit.DiagramPart(new LayerView(graph, l))).OfType<string>());
         return string.Join(" -> ", parts);
     }
-
-    private static string Rate(double rate) => rate.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>A value's name as the start of a constant or property: <c>W1</c>, <c>B1</c>, <c>Z1</c>, <c>A1Drop</c>.</summary>
     private static string PropertyName(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);

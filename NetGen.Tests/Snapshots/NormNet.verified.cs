@@ -68,9 +68,9 @@ namespace Demo
             "NormNet", 3, global::NetGen.Loss.SquaredError, global::NetGen.Precision.Single,
             new global::NetGen.LayerDescription[]
             {
-                new(1, global::NetGen.LayerKind.Dense, 3, 3, global::NetGen.Activation.Tanh, new("W1", 0, 3, 3), new("b1", 9, 1, 3), 0, new int[] { 0 }),
-                new(2, global::NetGen.LayerKind.LayerNorm, 3, 3, global::NetGen.Activation.Identity, new("gamma1", 12, 1, 3), new("beta1", 15, 1, 3), 0, new int[] { 1 }),
-                new(3, global::NetGen.LayerKind.Dense, 3, 1, global::NetGen.Activation.Identity, new("W2", 18, 1, 3), new("b2", 21, 1, 1), 0, new int[] { 2 }),
+                new(1, global::NetGen.LayerKind.Dense, 3, 3, global::NetGen.Activation.Tanh, new("W1", 0, 3, 3), new("b1", 9, 1, 3)),
+                new(2, global::NetGen.LayerKind.LayerNorm, 3, 3, global::NetGen.Activation.Identity, new("gamma1", 12, 1, 3), new("beta1", 15, 1, 3), 0),
+                new(3, global::NetGen.LayerKind.Dense, 3, 1, global::NetGen.Activation.Identity, new("W2", 18, 1, 3), new("b2", 21, 1, 1)),
             });
 
         private readonly float[] _parameters = new float[ParameterCount];

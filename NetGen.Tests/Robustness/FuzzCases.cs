@@ -98,7 +98,13 @@ internal static class FuzzCases
         var d = ValidBase(r);
         if (r.Chance(0.3))
         {
+            // Not where it would leave a layer unread (between a layer and a merge that names it and the one above).
+            var before = d.Attributes.ToList();
             InsertDropout(r, d, GoodRates);
+            if (Oracle.Expect(d.Shape, d.Attributes, dropoutSupported: true).Outcome != Outcome.Valid)
+            {
+                d.Attributes = before;
+            }
         }
 
         Layout(r, d, allowSplit: false);
@@ -195,10 +201,40 @@ internal static class FuzzCases
             case DenseAttr dense:
                 foreach (var units in new[] { dense.Units, new IntArg("1", 1) })
                 foreach (var activation in new[] { dense.Activation, null })
+                foreach (string? name in new[] { dense.LayerName, null, "" })
+                foreach (string? from in new[] { dense.From, null, "" })
                 {
-                    yield return dense with { Units = units, Activation = activation };
+                    yield return dense with { Units = units, Activation = activation, LayerName = name, From = from };
                 }
 
+                break;
+            case InputAttr input:
+                // The name or the size cut short: a name nothing else uses (or none), a size of 1.
+                foreach (string name in new[] { input.InputName, "" })
+                foreach (var size in new[] { input.Size, new IntArg("1", 1) })
+                {
+                    yield return input with { InputName = name, Size = size };
+                }
+
+                break;
+            case LayerNormAttr norm:
+                foreach (string? name in new[] { norm.LayerName, null, "" })
+                foreach (string? from in new[] { norm.From, null, "" })
+                {
+                    yield return norm with { LayerName = name, From = from };
+                }
+
+                break;
+            case MergeAttr merge:
+                // Only some of the names typed, the last one possibly cut to a name no layer has.
+                for (int count = 0; count <= merge.Inputs.Count; count++)
+                {
+                    var typed = merge.Inputs.Take(count).ToList();
+                    yield return merge with { Inputs = typed, LayerName = null };
+                    if (count > 0) yield return merge with { Inputs = [.. typed.SkipLast(1), ""], LayerName = null };
+                }
+
+                yield return merge;
                 break;
             case DropoutAttr dropout:
                 yield return dropout;
@@ -265,6 +301,11 @@ internal static class FuzzCases
         }
 
         d.Attributes.Add(Dense(r, outUnits, lastActivation));
+        if (r.Chance(0.35))
+        {
+            AddGraph(r, d);
+        }
+
         if (r.Chance(0.15))
         {
             // Network attribute not first: the layer order is the order of the layer attributes only.
@@ -280,6 +321,83 @@ internal static class FuzzCases
         if (r.Chance(0.1)) d.NamespaceExtra = Pick(r, "Models", "System", "Nets.Deep");
         d.Body = r.Next(6);
         return d;
+    }
+
+    /// <summary>True when the description uses the graph attributes ([Input], [LayerNorm], [Add], [Concat], [Multiply], Name, From).</summary>
+    public static bool UsesGraphAttributes(NetworkDescription d) =>
+        d.Attributes.Any(a => a is InputAttr or LayerNormAttr or MergeAttr || a is DenseAttr { LayerName: not null } or DenseAttr { From: not null });
+
+    /// <summary>
+    /// Graph attributes over a valid chain [Network] [Dense]... [Dense], keeping it valid (the mistakes in them are
+    /// <see cref="GraphFuzzTests"/>' part; here the chain's mutations meet them): a skip, gate or concatenation around
+    /// a hidden layer, a layer norm after one, one or two named inputs in place of <c>Inputs</c>.
+    /// </summary>
+    private static void AddGraph(FuzzRandom r, NetworkDescription d)
+    {
+        // The layer norm first, so that the merge block below, inserted right after a layer, cannot separate a layer
+        // from the full-form merge that names it and the layer above.
+        var normable = DenseIndices(d).SkipLast(1).Where(k => ((DenseAttr)d.Attributes[k]).Units.Value >= 2).ToList();
+        if (normable.Count > 0 && r.Chance(0.5))
+        {
+            d.Attributes.Insert(r.Pick(normable) + 1, new LayerNormAttr(Pick(r, "LayerNorm", "LayerNorm", "LayerNormAttribute", "NetGen.LayerNorm"),
+                r.Chance(0.2) ? "n1" : null, null, r.Chance(0.5)));
+        }
+
+        if (r.Chance(0.6))
+        {
+            // [Dense(.., Name = "h1")] [Dense] [Add("h1")], or the full form naming both.
+            var hidden = DenseIndices(d).SkipLast(1).ToList();
+            if (hidden.Count == 0)
+            {
+                d.Attributes.Insert(DenseIndices(d)[0], Dense(r, Small(r), r.Next(6)));
+                hidden = [DenseIndices(d)[0]];
+            }
+
+            int at = r.Pick(hidden);
+            var first = (DenseAttr)d.Attributes[at] with { LayerName = "h1" };
+            string kind = r.Pick(["Add", "Add", "Multiply", "Concat"]);
+            var second = Dense(r, kind == "Concat" ? Small(r) : first.Units, r.Next(6));
+            string name = kind + Pick(r, "", "", "", "Attribute");
+            var merge = new MergeAttr(r.Chance(0.1) ? "NetGen." + name : name, kind, ["h1"], null);
+            if (r.Chance(0.4))
+            {
+                second = second with { LayerName = "g1" };
+                merge = merge with { Inputs = r.Chance(0.5) ? ["h1", "g1"] : ["g1", "h1"] };
+            }
+
+            d.Attributes[at] = first;
+            d.Attributes.Insert(at + 1, second);
+            d.Attributes.Insert(at + 2, merge);
+        }
+
+        if (r.Chance(0.4))
+        {
+            // Named inputs instead of Inputs = n (the [Network] attribute is still first here).
+            var network = NetworkOf(d);
+            ReplaceNetwork(d, network with { Inputs = null });
+            string input = Pick(r, "Input", "Input", "InputAttribute", "NetGen.Input");
+            d.Attributes.Insert(1, new InputAttr(input, "image", network.Inputs!));
+            if (r.Chance(0.5))
+            {
+                // Two: the first layer names the one it reads (NG0034), and the other joins by a concatenation.
+                d.Attributes.Insert(2, new InputAttr(input, "meta", Small(r)));
+                int output = DenseIndices(d)[^1];
+                if (output != 3 && d.Attributes[3] is DenseAttr firstLayer)
+                {
+                    d.Attributes[3] = firstLayer with { From = "image" };
+                    d.Attributes.Insert(output, new MergeAttr("Concat", "Concat", ["meta"], null));
+                }
+                else
+                {
+                    d.Attributes.Insert(3, new MergeAttr("Concat", "Concat", r.Chance(0.5) ? ["image", "meta"] : ["meta", "image"], null));
+                }
+            }
+        }
+
+        if (Oracle.Expect(d.Shape, d.Attributes, dropoutSupported: true).Outcome != Outcome.Valid)
+        {
+            throw new InvalidOperationException("The graph attributes made a valid base invalid: " + d.Render(0).Text);
+        }
     }
 
     private static void InsertDropout(FuzzRandom r, NetworkDescription d, DoubleArg[] rates, bool last = false)

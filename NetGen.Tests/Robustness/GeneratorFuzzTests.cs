@@ -6,7 +6,10 @@ namespace NetGen.Tests.Robustness;
 
 /// <summary>
 /// Generator robustness: thousands of random and malformed network descriptions through the
-/// generator in-process. Properties: (1) the generator never throws (no exception in the run
+/// generator in-process, about a third of them with graph attributes ([Input], [LayerNorm], [Add],
+/// [Concat], [Multiply], Name, From) drawn valid and then mutated like the chains (sizes, enums, type
+/// shapes, identifiers, dropout, cuts), so the declaration and argument mistakes meet DAG networks too;
+/// the mistakes in the graph attributes themselves are <see cref="GraphFuzzTests"/>' part. Properties: (1) the generator never throws (no exception in the run
 /// result, no CS8785); (2) every description that is invalid by docs/diagnostics.md gets at least
 /// one NG diagnostic, all of them expected ones, and no generated file; (3) every valid one gets
 /// its generated file and no warning or error. Cases are seeded: set NETGEN_FUZZ_SEED to explore
@@ -34,8 +37,28 @@ public class GeneratorFuzzTests(ITestOutputHelper output)
         var stats = PropertyCheck.Run(cases, BatchSize);
         output.WriteLine($"base seed 0x{BaseSeed:X16}; dropout supported by the generator: {dropout}");
         output.WriteLine(stats.Summary());
+        var graphs = cases.Where(c => FuzzCases.UsesGraphAttributes(c.Description)).ToList();
+        output.WriteLine($"with graph attributes: {graphs.Count} ({string.Join(", ", graphs.GroupBy(c => c.Expectation.Outcome).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"))}); "
+            + string.Join(", ", new[] { typeof(InputAttr), typeof(LayerNormAttr), typeof(MergeAttr) }.Select(t => $"{graphs.Count(c => c.Description.Attributes.Any(a => a.GetType() == t))} with {t.Name}")));
         PropertyCheck.AssertNoFailures(stats);
         Assert.True(stats.Cases >= RandomCases);
+
+        // The chain's mutations meet the graph attributes: valid ones, and invalid ones of every category.
+        Assert.True(graphs.Count(c => c.Expectation.Outcome == Outcome.Valid) >= 100, "too few valid graph descriptions");
+        foreach (string category in FuzzCases.Categories)
+        {
+            Assert.Contains(graphs, c => c.Category == category);
+        }
+
+        // The wiring diagnostics those mutations lead to (the oracle's own rules, checked against the generator above):
+        // sizes that no longer match at a merge, a dropout that leaves a layer unread, Inputs beside [Input]s.
+        var wiring = graphs.SelectMany(c => c.Expectation.Definite).Where(id => string.CompareOrdinal(id, "NG0020") >= 0)
+            .GroupBy(id => id).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
+        output.WriteLine("wiring diagnostics expected in them: " + string.Join(", ", wiring.Select(w => $"{w.Key} {w.Value}")));
+        foreach (string id in new[] { "NG0022", "NG0023", "NG0027", "NG0028", "NG0030" })
+        {
+            Assert.True(wiring.ContainsKey(id), id + " is never expected");
+        }
     }
 
     [Fact]
@@ -61,7 +84,9 @@ public class GeneratorFuzzTests(ITestOutputHelper output)
         var stats = PropertyCheck.Run(cases, BatchSize);
         output.WriteLine($"base seed 0x{BaseSeed:X16}; dropout supported by the generator: {dropout}");
         output.WriteLine(stats.Summary());
+        output.WriteLine($"cuts of descriptions with graph attributes: {cases.Count(c => FuzzCases.UsesGraphAttributes(c.Description))}");
         PropertyCheck.AssertNoFailures(stats);
+        Assert.Contains(cases, c => FuzzCases.UsesGraphAttributes(c.Description));
     }
 
     [Fact]

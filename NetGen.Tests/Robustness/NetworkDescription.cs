@@ -34,10 +34,17 @@ internal sealed record NetworkAttr(string Name, IntArg? Inputs, IntArg? Loss, In
     }
 }
 
-/// <summary>[Dense(units[, activation])] in one of several argument forms; <see cref="Activation"/> null omits the argument (Identity).</summary>
+/// <summary>
+/// [Dense(units[, activation])] in one of several argument forms; <see cref="Activation"/> null omits the argument (Identity).
+/// <see cref="LayerName"/> and <see cref="From"/> add the graph arguments <c>Name = "..."</c> and <c>From = "..."</c>.
+/// </summary>
 internal sealed record DenseAttr(string Name, IntArg Units, IntArg? Activation, int Form) : AttributeSpec
 {
-    public override string Render() => Activation is null
+    public string? LayerName { get; init; }
+
+    public string? From { get; init; }
+
+    public override string Render() => GraphArguments.Append(LayerName, From, Activation is null
         ? Form % 2 == 0 ? $"{Name}({Units.Text})" : $"{Name}(units: {Units.Text})"
         : (Form % 4) switch
         {
@@ -45,7 +52,7 @@ internal sealed record DenseAttr(string Name, IntArg Units, IntArg? Activation, 
             1 => $"{Name}(units: {Units.Text}, activation: {Activation.Text})",
             2 => $"{Name}(activation: {Activation.Text}, units: {Units.Text})",
             _ => $"{Name}({Units.Text}, activation: {Activation.Text})",
-        };
+        });
 
     public int ActivationValue => Activation?.Value ?? 0;
 }
@@ -53,6 +60,40 @@ internal sealed record DenseAttr(string Name, IntArg Units, IntArg? Activation, 
 internal sealed record DropoutAttr(string Name, DoubleArg Rate) : AttributeSpec
 {
     public override string Render() => $"{Name}({Rate.Text})";
+}
+
+/// <summary>[Input("name", size)]: a named input.</summary>
+internal sealed record InputAttr(string Name, string InputName, IntArg Size) : AttributeSpec
+{
+    public override string Render() => $"{Name}(\"{InputName}\", {Size.Text})";
+}
+
+/// <summary>[LayerNorm], with <c>Name</c> and <c>From</c> when set; <see cref="EmptyParens"/> writes [LayerNorm()] when neither is.</summary>
+internal sealed record LayerNormAttr(string Name, string? LayerName, string? From, bool EmptyParens) : AttributeSpec
+{
+    public override string Render() => LayerName is null && From is null
+        ? EmptyParens ? Name + "()" : Name
+        : GraphArguments.Append(LayerName, From, Name + "()");
+}
+
+/// <summary>[Add(...)], [Concat(...)] or [Multiply(...)] (<see cref="Kind"/>) naming <see cref="Inputs"/>, with <c>Name</c> when set.</summary>
+internal sealed record MergeAttr(string Name, string Kind, IReadOnlyList<string> Inputs, string? LayerName) : AttributeSpec
+{
+    public override string Render() => GraphArguments.Append(LayerName, null, $"{Name}({string.Join(", ", Inputs.Select(i => $"\"{i}\""))})");
+}
+
+internal static class GraphArguments
+{
+    /// <summary>Adds <c>Name = </c> and <c>From = </c> to an attribute written with parentheses.</summary>
+    public static string Append(string? name, string? from, string attribute)
+    {
+        var extra = new List<string>();
+        if (name is not null) extra.Add($"Name = \"{name}\"");
+        if (from is not null) extra.Add($"From = \"{from}\"");
+        if (extra.Count == 0) return attribute;
+        bool empty = attribute.EndsWith("()", StringComparison.Ordinal);
+        return attribute[..^1] + (empty ? "" : ", ") + string.Join(", ", extra) + ")";
+    }
 }
 
 /// <summary>

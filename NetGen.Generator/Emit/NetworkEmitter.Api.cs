@@ -130,8 +130,10 @@ internal sealed partial class NetworkEmitter
             return;
         }
 
-        // The destination's parameter name must differ from every input's.
-        string destination = new[] { "destination", "inputVector", "sampleInputs" }.First(n => inputs.All(i => i.Name != n));
+        // The parameters are the inputs' names, so users can pass them by name; the destination's name must differ from
+        // every input's, and a constant an input's name would hide inside the method is read through the type.
+        string destination = Enumerable.Range(0, inputs.Count + 1).Select(k => k == 0 ? "destination" : "destination" + k).First(n => inputs.All(i => i.Name != n));
+        string Constant(string name) => inputs.Any(i => i.Name == name) ? QualifiedTypeName + "." + name : name;
         W.Line("/// <summary>");
         W.Line("/// Writes one sample's named inputs side by side into <paramref name=\"" + destination + "\"/>, the input vector that");
         W.Line("/// <see cref=\"Predict\"/>, the trainer and the datasets take: " + string.Join(", ", inputs.Select(i => i.Name + " at <see cref=\"" + i.OffsetConstant + "\"/>")) + ".");
@@ -146,18 +148,18 @@ internal sealed partial class NetworkEmitter
         string parameters = string.Join(", ", inputs.Select(i => ReadOnlySpan + " " + Identifier(i.Name)));
         using (W.Block("public static void WriteInputs(" + parameters + ", " + Span + " " + destination + ")"))
         {
-            foreach (var input in inputs.Select(i => (i.Name, Id: Identifier(i.Name), Size: i.SizeConstant)).Append((Name: destination, Id: destination, Size: "InputSize")))
+            foreach (var input in inputs.Select(i => (i.Name, Id: Identifier(i.Name), Size: Constant(i.SizeConstant))).Append((Name: destination, Id: destination, Size: Constant("InputSize"))))
             {
                 using (W.Block("if (" + input.Id + ".Length != " + input.Size + ")"))
                 {
-                    W.Line("throw new global::System.ArgumentException($\"'" + input.Name + "' has {" + input.Id + ".Length} values; " + Plan.TypeName + " takes " + "{" + input.Size + "}.\", nameof(" + input.Id + "));");
+                    W.Line("throw new global::System.ArgumentException($\"'" + input.Name + "' has {" + input.Id + ".Length} values; " + Plan.TypeName + " takes " + "{" + (input.Size.Contains("::") ? "(" + input.Size + ")" : input.Size) + "}.\", nameof(" + input.Id + "));");
                 }
 
             }
 
             foreach (var input in inputs)
             {
-                W.Line(Identifier(input.Name) + ".CopyTo(" + destination + ".Slice(" + input.OffsetConstant + ", " + input.SizeConstant + "));");
+                W.Line(Identifier(input.Name) + ".CopyTo(" + destination + ".Slice(" + Constant(input.OffsetConstant) + ", " + Constant(input.SizeConstant) + "));");
             }
         }
 

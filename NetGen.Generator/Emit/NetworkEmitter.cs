@@ -97,6 +97,10 @@ internal sealed partial class NetworkEmitter
             ? "@" + name
             : name;
 
+    /// <summary>The network type as code anywhere names it, whatever a local or parameter is called: <c>global::Demo.Net</c>.</summary>
+    private string QualifiedTypeName =>
+        "global::" + (Plan.Namespace is null ? string.Empty : string.Join(".", Plan.Namespace.Split('.').Select(Identifier)) + ".") + Identifier(Plan.TypeName);
+
     private static string Num(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");

@@ -90,6 +90,17 @@ internal static class Compare
             Console.WriteLine($"| {name} | {threads} | {rate:N0} | {dyn:N0} | {Figure(sharp, "N0")} | {Figure(torch, "N0")} | {rate / dyn:F1}x | {Ratio(rate, sharp)} | {Ratio(rate, torch)} |");
         }
 
+        if (generated.TryGetValue(("W3 infer b1", 1), out double single))
+        {
+            // One prediction reads every weight once: the rate it streams W3's first-layer weights (0.4 MB, held in
+            // L2) against the rate one thread can read that much at all.
+            const int weights = 784 * 128;
+            double streamed = single * weights * sizeof(float) / 1e9;
+            double readable = FmaCeilings.ReadRate(weights, s_seconds);
+            Console.WriteLine();
+            Console.WriteLine($"W3 infer b1 streams its {weights * sizeof(float) / 1e6:F2} MB of first-layer weights at {streamed:F1} GB/s; one thread reads that buffer (in L2) at {readable:F1} GB/s: {streamed / readable:P0}");
+        }
+
         Console.WriteLine();
         foreach (var name in new[] { "W3 train b64", "W4 train b256" }.Where(n => generated.ContainsKey((n, 1))))
         {

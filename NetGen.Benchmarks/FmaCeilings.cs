@@ -36,6 +36,65 @@ internal static class FmaCeilings
         return result;
     }
 
+    /// <summary>
+    /// GB/s of one thread reading a buffer of <paramref name="floats"/> floats over and over (widest vectors, eight
+    /// independent sums, so only the loads limit it): with a buffer the size of a layer's weights that stays in L2, the rate a single-sample
+    /// prediction can stream its weights at, since each weight is used once per sample.
+    /// </summary>
+    public static double ReadRate(int floats, double seconds)
+    {
+        var buffer = new float[floats];
+        Array.Fill(buffer, 1e-3f);
+        float sink = 0;
+        var warmup = Stopwatch.StartNew();
+        while (warmup.Elapsed.TotalSeconds < 0.3)
+        {
+            sink += ReadAll(buffer);
+        }
+
+        long rounds = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            sink += ReadAll(buffer);
+            rounds++;
+        }
+
+        GC.KeepAlive(sink);
+        return rounds * (double)floats * sizeof(float) / clock.Elapsed.TotalSeconds / 1e9;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float ReadAll(float[] buffer)
+    {
+        ref float start = ref buffer[0];
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+            for (; i + (8 * 16) <= buffer.Length; i += 8 * 16)
+            {
+                s0 += Vector512.LoadUnsafe(ref start, (nuint)i); s1 += Vector512.LoadUnsafe(ref start, (nuint)(i + 16));
+                s2 += Vector512.LoadUnsafe(ref start, (nuint)(i + 32)); s3 += Vector512.LoadUnsafe(ref start, (nuint)(i + 48));
+                s4 += Vector512.LoadUnsafe(ref start, (nuint)(i + 64)); s5 += Vector512.LoadUnsafe(ref start, (nuint)(i + 80));
+                s6 += Vector512.LoadUnsafe(ref start, (nuint)(i + 96)); s7 += Vector512.LoadUnsafe(ref start, (nuint)(i + 112));
+            }
+
+            return Vector512.Sum(s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7);
+        }
+
+        Vector256<float> t0 = default, t1 = default, t2 = default, t3 = default, t4 = default, t5 = default, t6 = default, t7 = default;
+        for (; i + (8 * 8) <= buffer.Length; i += 8 * 8)
+        {
+            t0 += Vector256.LoadUnsafe(ref start, (nuint)i); t1 += Vector256.LoadUnsafe(ref start, (nuint)(i + 8));
+            t2 += Vector256.LoadUnsafe(ref start, (nuint)(i + 16)); t3 += Vector256.LoadUnsafe(ref start, (nuint)(i + 24));
+            t4 += Vector256.LoadUnsafe(ref start, (nuint)(i + 32)); t5 += Vector256.LoadUnsafe(ref start, (nuint)(i + 40));
+            t6 += Vector256.LoadUnsafe(ref start, (nuint)(i + 48)); t7 += Vector256.LoadUnsafe(ref start, (nuint)(i + 56));
+        }
+
+        return Vector256.Sum(t0 + t1 + t2 + t3 + t4 + t5 + t6 + t7);
+    }
+
     private static double Rate(Func<int, float> run, int lanes, double seconds)
     {
         var warmup = Stopwatch.StartNew();

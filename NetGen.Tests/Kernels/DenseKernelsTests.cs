@@ -14,7 +14,7 @@ public class DenseKernelsTests
     private static readonly (int M, int N, int K)[] s_shapes =
     [
         (1, 1, 1), (2, 4, 8), (3, 5, 7), (4, 4, 16), (5, 9, 33), (7, 13, 64), (9, 3, 100), (16, 10, 784),
-        (17, 16, 16), (130, 21, 39), (20, 133, 45), (257, 18, 6), (130, 70, 40), (128, 64, 16), (131, 135, 67),
+        (17, 16, 16), (1, 21, 45), (1, 13, 37), (130, 21, 39), (20, 133, 45), (257, 18, 6), (130, 70, 40), (128, 64, 16), (131, 135, 67),
     ];
 
     public static TheoryData<int, int, int, int> WidthsAndShapes()
@@ -180,6 +180,28 @@ public class DenseKernelsTests
         for (int i = 0; i < dx.Length; i++)
         {
             Assert.Equal(dx[i], dxf[i], 1e-4);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void ASingleSampleGetsTheBitsItGetsInABatch(int bits)
+    {
+        // One sample takes its own path (rows eight at a time); each row's sum must be formed as in the tiles of a
+        // batch of 5 (four samples in a tile, one left over), so a prediction does not depend on the batch size.
+        // 45 rows: five groups of eight, one of four and one row alone; 83 inputs: whole vectors and a scalar tail.
+        const int m = 5, n = 45, k = 83;
+        var random = new DeterministicRandom(6);
+        var x = ToFloat(Fill(random, m * k));
+        var w = ToFloat(Fill(random, n * k));
+        var b = ToFloat(Fill(random, n));
+        var batch = new float[m * n];
+        DenseKernels.Forward<float>(bits, x, k, w, b, batch, n, m, n, k);
+        for (int s = 0; s < m; s++)
+        {
+            var single = new float[n];
+            DenseKernels.Forward<float>(bits, x.AsSpan(s * k, k), k, w, b, single, n, 1, n, k);
+            Assert.Equal(batch.AsSpan(s * n, n).ToArray(), single);
         }
     }
 

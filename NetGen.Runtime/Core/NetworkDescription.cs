@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Text;
+using NetGen.Layers;
 using NetGen.Shared;
 
 namespace NetGen;
@@ -17,6 +18,15 @@ public sealed class NetworkDescription
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
         ArgumentNullException.ThrowIfNull(layers);
+        if (!Enum.IsDefined(loss))
+        {
+            throw new ArgumentOutOfRangeException(nameof(loss), loss, $"{(int)loss} is not a {nameof(NetGen.Loss)}.");
+        }
+
+        if (!Enum.IsDefined(precision))
+        {
+            throw new ArgumentOutOfRangeException(nameof(precision), precision, $"{(int)precision} is not a {nameof(NetGen.Precision)}.");
+        }
 
         var list = layers.ToList();
         if (list.Count == 0)
@@ -121,52 +131,11 @@ public sealed class NetworkDescription
 
     /// <summary>
     /// Checks that the layer's tensors are where the shared layout rule puts them, starting at
-    /// <paramref name="offset"/>, and returns the offset after the layer.
+    /// <paramref name="offset"/>, and returns the offset after the layer (the rule of its kind: <see cref="LayerRuntime.CheckLayout"/>).
     /// </summary>
     private static long CheckLayout(LayerDescription layer, long offset)
     {
-        switch (layer.Kind)
-        {
-            case LayerKind.Dense:
-            {
-                long end = NetworkRules.DenseLayout(offset, layer.InputSize, layer.OutputSize, out long weights, out long bias);
-                CheckTensor(layer, layer.Weights, "weight matrix", weights, layer.OutputSize, layer.InputSize);
-                CheckTensor(layer, layer.Bias, "bias", bias, 1, layer.OutputSize);
-                return end;
-            }
-
-            case LayerKind.LayerNorm:
-            {
-                long end = NetworkRules.LayerNormLayout(offset, layer.InputSize, out long gain, out long bias);
-                CheckTensor(layer, layer.Weights, "gain", gain, 1, layer.InputSize);
-                CheckTensor(layer, layer.Bias, "bias", bias, 1, layer.InputSize);
-                return end;
-            }
-
-            case LayerKind.Dropout or LayerKind.Add or LayerKind.Multiply or LayerKind.Concat or LayerKind.Input:
-                if (layer.Weights is not null || layer.Bias is not null)
-                {
-                    throw new ArgumentException($"Layer {layer.Index} ({layer.Kind}) has no parameters, but its description gives it tensors.", "layers");
-                }
-
-                return offset;
-            default:
-                throw new ArgumentException($"Layer {layer.Index} has kind {(int)layer.Kind}, which is not a {nameof(LayerKind)}.", "layers");
-        }
-    }
-
-    private static void CheckTensor(LayerDescription layer, ParameterTensor? tensor, string role, long offset, int rows, int columns)
-    {
-        if (tensor is not { } t)
-        {
-            throw new ArgumentException($"Layer {layer.Index} ({layer.Kind}) needs its {role} tensor.", "layers");
-        }
-
-        if (t.Offset != offset || t.Rows != rows || t.Columns != columns)
-        {
-            throw new ArgumentException(
-                $"Tensor {t.Name} ({role} of layer {layer.Index}, {layer.Kind}) is [{t.Rows}x{t.Columns}] at {t.Offset}; the parameter layout puts a [{rows}x{columns}] tensor at {offset}.", "layers");
-        }
+        return LayerRuntime.For(layer.Kind).CheckLayout(layer, offset);
     }
 
     private static void CheckWiring(LayerDescription layer, Dictionary<int, int> sizes)
@@ -181,28 +150,24 @@ public sealed class NetworkDescription
             }
         }
 
-        bool merges = layer.Kind is LayerKind.Add or LayerKind.Multiply or LayerKind.Concat;
-        if (merges ? sources.Count < 2 : sources.Count != 1)
+        // Every switch over kinds and activations lists the named values only.
+        if (!Enum.IsDefined(layer.Kind))
         {
-            throw new ArgumentException($"Layer {layer.Index} ({layer.Kind}) reads {sources.Count} layers; {(merges ? "it merges at least two" : "it reads exactly one")}.", "layers");
+            throw new ArgumentException($"Layer {layer.Index} has kind {(int)layer.Kind}, which is not a {nameof(LayerKind)}.", "layers");
         }
 
-        int total = sourceSizes.Sum();
-        string? problem = layer.Kind switch
+        if (!Enum.IsDefined(layer.Activation))
         {
-            LayerKind.Concat when layer.InputSize != total || layer.OutputSize != total =>
-                $"concatenates {string.Join(" + ", sourceSizes)} = {total} values, so its input and output sizes must be {total}",
-            LayerKind.Add or LayerKind.Multiply when sourceSizes.Any(size => size != layer.InputSize) || layer.OutputSize != layer.InputSize =>
-                $"combines element by element values of sizes {string.Join(", ", sourceSizes)}, which must all equal its input and output size {layer.InputSize}",
-            LayerKind.Input when sources[0] != 0 || layer.OutputSize <= 0 || layer.OutputSize > layer.InputSize =>
-                "is a block of the network's input vector: it reads layer 0 and holds at least one and at most all of its values",
-            LayerKind.Dropout or LayerKind.LayerNorm when layer.OutputSize != layer.InputSize =>
-                "must have as many outputs as inputs",
-            _ when !merges && sourceSizes[0] != layer.InputSize =>
-                $"takes {layer.InputSize} inputs but layer {sources[0]} gives {sourceSizes[0]}",
-            _ => null,
-        };
-        if (problem is not null)
+            throw new ArgumentException($"Layer {layer.Index} has activation {(int)layer.Activation}, which is not an {nameof(Activation)}.", "layers");
+        }
+
+        var op = LayerRuntime.For(layer.Kind);
+        if (op.Merges ? sources.Count < 2 : sources.Count != 1)
+        {
+            throw new ArgumentException($"Layer {layer.Index} ({layer.Kind}) reads {sources.Count} layers; {(op.Merges ? "it merges at least two" : "it reads exactly one")}.", "layers");
+        }
+
+        if (op.CheckShape(layer, sourceSizes) is { } problem)
         {
             throw new ArgumentException($"Layer {layer.Index} ({layer.Kind}) {problem}.", "layers");
         }

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using NetGen.CompilerServices;
-using NetGen.Shared;
+using NetGen.Layers;
 
 namespace NetGen.Graph;
 
@@ -82,29 +82,7 @@ public sealed class DynamicNetwork<T> : INetwork<T>
         Array.Clear(_parameters);
         foreach (var layer in Description.Layers)
         {
-            if (layer.Weights is not { } w)
-            {
-                continue;
-            }
-
-            Span<T> view = _parameters.AsSpan(w.Offset, w.Length);
-            if (layer.Kind == LayerKind.LayerNorm)
-            {
-                view.Fill(T.One); // the gain starts as the identity; layer norm draws nothing
-                continue;
-            }
-
-            switch (NetworkRules.InitializerFor(layer.Activation))
-            {
-                case WeightInitializer.HeUniform:
-                    Initializers.HeUniform(view, w.Columns, random);
-                    break;
-                case WeightInitializer.GlorotUniform:
-                    Initializers.GlorotUniform(view, w.Columns, w.Rows, random);
-                    break;
-                default:
-                    throw new InvalidOperationException($"Layer {layer.Index} of {Description.Name}: no initializer.");
-            }
+            LayerRuntime.For(layer.Kind).Initialize(layer, _parameters.AsSpan(), random);
         }
     }
 

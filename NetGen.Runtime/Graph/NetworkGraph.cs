@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NetGen.Layers;
 using NetGen.Shared;
 
 namespace NetGen.Graph;
@@ -60,7 +61,9 @@ public sealed class NetworkGraph<T>
     /// Builds the graph of <paramref name="description"/> for batches of up to <paramref name="batchCapacity"/> samples.
     /// Each dense layer is a <see cref="Operation.Linear"/> node followed by its activation; a dropout layer is a
     /// <see cref="Operation.Dropout"/> node keyed on its <see cref="LayerDescription.Index"/>; a named input is a
-    /// <see cref="Operation.Slice"/> of the input; add, multiply, concat and layer-norm layers are the nodes of those names, reading the layers in <see cref="LayerDescription.Sources"/>. With
+    /// <see cref="Operation.Slice"/> of the input; add, multiply, concat and layer-norm layers are the nodes of those
+    /// names, reading the layers in <see cref="LayerDescription.Sources"/> (each kind's nodes are its class's in
+    /// <c>NetGen.Layers</c>). With
     /// <see cref="NetGen.Loss.SoftmaxCrossEntropy"/> the loss reads the last layer's logits (its softmax activation, if
     /// any, becomes the prediction); with <see cref="NetGen.Loss.BinaryCrossEntropy"/> the loss reads the logits of
     /// the last (sigmoid) layer.
@@ -69,7 +72,7 @@ public sealed class NetworkGraph<T>
     /// <param name="batchCapacity">The largest batch.</param>
     /// <param name="parameters">A buffer of <see cref="NetworkDescription.ParameterCount"/> values, read by the parameter nodes; null to allocate one (zeros).</param>
     /// <param name="gradient">A buffer of <see cref="NetworkDescription.ParameterCount"/> values the parameter gradients accumulate into; null to allocate one.</param>
-    /// <exception cref="NotSupportedException">A layer kind, or a loss after a last layer, that the graph cannot express.</exception>
+    /// <exception cref="NotSupportedException">A loss after a last layer that the graph cannot express.</exception>
     public static NetworkGraph<T> Build(NetworkDescription description, int batchCapacity, T[]? parameters = null, T[]? gradient = null)
     {
         ArgumentNullException.ThrowIfNull(description);
@@ -88,65 +91,20 @@ public sealed class NetworkGraph<T>
         var graph = new ComputationGraph<T>(batchCapacity);
         var x = graph.Input("x", description.InputSize);
         var t = graph.Input("t", description.OutputSize);
-        var parameterNodes = new List<Node<T>>();
+        var context = new LayerGraphContext<T>(description, graph, parameters, gradient);
         var outputs = new Dictionary<int, Node<T>> { [0] = x }; // by layer index; 0 is the input
         Node<T> a = x;
-        Node<T>? logits = null;
         var layers = description.Layers;
         foreach (var layer in layers)
         {
-            string index = layer.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var sources = layer.Sources.Select(s => outputs[s]).ToArray();
-            logits = null;
-            switch (layer.Kind)
-            {
-                case LayerKind.Dense when layer.Weights is { } w && layer.Bias is { } b:
-                {
-                    var weights = graph.Parameter(w.Name, w.Rows, w.Columns, parameters, w.Offset, gradient, w.Offset);
-                    var bias = graph.Parameter(b.Name, b.Rows, b.Columns, parameters, b.Offset, gradient, b.Offset);
-                    parameterNodes.Add(weights);
-                    parameterNodes.Add(bias);
-                    var z = graph.Linear(sources[0], weights, bias, "z" + index);
-                    logits = z;
-                    a = layer.Activation == Activation.Identity ? z : graph.Activation(z, layer.Activation, "a" + index);
-                    break;
-                }
-
-                case LayerKind.Input:
-                {
-                    var block = description.NamedInputs.Single(i => i.LayerIndex == layer.Index);
-                    a = graph.Slice(sources[0], block.Offset, block.Size, "x" + index);
-                    break;
-                }
-
-                case LayerKind.Dropout:
-                    a = graph.Dropout(sources[0], layer.DropoutRate, layer.Index, "d" + index);
-                    break;
-                case LayerKind.LayerNorm when layer.Weights is { } gain && layer.Bias is { } beta:
-                {
-                    var gainNode = graph.Parameter(gain.Name, gain.Rows, gain.Columns, parameters, gain.Offset, gradient, gain.Offset);
-                    var betaNode = graph.Parameter(beta.Name, beta.Rows, beta.Columns, parameters, beta.Offset, gradient, beta.Offset);
-                    parameterNodes.Add(gainNode);
-                    parameterNodes.Add(betaNode);
-                    a = graph.LayerNorm(sources[0], gainNode, betaNode, LayerDescription.LayerNormEpsilon, "n" + index);
-                    break;
-                }
-
-                case LayerKind.Add:
-                    a = sources.Skip(1).Aggregate(sources[0], (sum, next) => graph.Add(sum, next, "s" + index));
-                    break;
-                case LayerKind.Multiply:
-                    a = sources.Skip(1).Aggregate(sources[0], (product, next) => graph.Multiply(product, next, "m" + index));
-                    break;
-                case LayerKind.Concat:
-                    a = graph.Concat(sources, "c" + index);
-                    break;
-                default:
-                    throw new NotSupportedException($"The dynamic graph cannot build layer {layer.Index} of {description.Name}, of kind '{layer.Kind}'.");
-            }
-
+            // Each kind's nodes come from its class (NetGen.Layers); Logits is what a dense layer leaves for the loss.
+            context.Logits = null;
+            a = LayerRuntime.For(layer.Kind).Build(context, layer, layer.Sources.Select(s => outputs[s]).ToArray());
             outputs[layer.Index] = a;
         }
+
+        var logits = context.Logits;
+        var parameterNodes = context.ParameterNodes;
 
         // The same rules the generator checks and fuses by (NetGen.Shared.NetworkRules).
         var lastLayer = layers[^1];
@@ -167,14 +125,15 @@ public sealed class NetworkGraph<T>
             }
         }
 
+#pragma warning disable CS8524 // No discard: a loss added without its node here is a compile error (CS8509); descriptions hold named losses only.
         var loss = description.Loss switch
         {
             NetGen.Loss.SquaredError => graph.SquaredError(lossInput, t, "L"),
             NetGen.Loss.MeanSquaredError => graph.MeanSquaredError(lossInput, t, "L"),
             NetGen.Loss.BinaryCrossEntropy => graph.BinaryCrossEntropy(lossInput, t, "L"),
             NetGen.Loss.SoftmaxCrossEntropy => graph.SoftmaxCrossEntropy(lossInput, t, "L"),
-            _ => throw new NotSupportedException($"{description.Name}: '{description.Loss}' is not a known loss."),
         };
+#pragma warning restore CS8524
 
         return new NetworkGraph<T>(description, graph, parameters, gradient, x, target: t, prediction, loss, parameterNodes);
     }

@@ -45,6 +45,7 @@ public class DeclaredNetworkTests(ITestOutputHelper output)
         if (net is INetwork<double> d)
         {
             GradientComparison.RandomizeBiases(d, 11);
+            GradientComparison.RandomizeLayerNormGains(d, 11);
             var (inputs, targets) = GradientTests.MakeBatch(d, seed: 5);
             var (g, dyn, lossG, lossD) = GradientComparison.Gradients(d, DynamicNetwork<double>.From(d), inputs, targets);
             var (error, at) = GradientComparison.WorstRelativeError(g, dyn, GradientComparison.DoubleFloor * Math.Max(g.Max(Math.Abs), 1e-300));
@@ -56,6 +57,7 @@ public class DeclaredNetworkTests(ITestOutputHelper output)
         {
             var f = (INetwork<float>)net;
             GradientComparison.RandomizeBiases(f, 11);
+            GradientComparison.RandomizeLayerNormGains(f, 11);
             var (inputs, targets) = GradientTests.MakeBatch(f, seed: 5);
             var (g, dyn, lossG, lossD) = GradientComparison.Gradients(f, DynamicNetwork<float>.From(f), inputs, targets);
             double floor = GradientComparison.SingleFloor * Math.Max(g.Max(Math.Abs), 1e-30);

@@ -98,12 +98,17 @@ internal static class DiagnosticCatalog
         "NetGen could not generate '{0}' because of a bug in NetGen itself: {1}. No code was generated for it; please report this message.",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor NameTakenByGeneratedMember = Create(
+        "NG0018", "Network class named like a generated member",
+        "The network class '{0}' has the name of a member NetGen generates in it; C# does not allow a member named like its class, so rename the class",
+        DiagnosticSeverity.Error);
+
     /// <summary>All descriptors, in ID order.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
         NotPartial, NoLayers, InputsNotPositive, UnitsNotPositive, SoftmaxNotLast, LossDoesNotFitOutput,
         NestedType, GenericType, UnknownEnumValue, NetworkTooLarge, UnsupportedTypeKind, LayerWithoutNetwork,
-        TooFewClasses, UnreadableAttribute, DropoutRateOutOfRange, DropoutLast, GeneratorBug,
+        TooFewClasses, UnreadableAttribute, DropoutRateOutOfRange, DropoutLast, GeneratorBug, NameTakenByGeneratedMember,
     }.Concat(GraphDiagnostics.All).Concat(DifferentiableDiagnostics.All).ToArray();
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);

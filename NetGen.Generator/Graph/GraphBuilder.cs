@@ -1,8 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
+using NetGen.Generator.Derivation;
 using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Model;
 using NetGen.Generator.Ops;
+using NetGen.Generator.Planning;
 using NetGen.Shared;
 
 namespace NetGen.Generator.Graph;
@@ -23,6 +25,14 @@ internal static class GraphBuilder
         {
             var diagnostics = new List<DiagnosticInfo>();
             var graph = Build(spec, diagnostics);
+
+            // Which values get a gradient region (and a constant naming it) is the deriver's to say; it is cheap to ask twice.
+            if (graph is not null && MemberNames.Of(graph, Deriver.Derive(graph)).Contains(spec.TypeName))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.NameTakenByGeneratedMember, spec.Location, spec.TypeName));
+                graph = null;
+            }
+
             return graph is null
                 ? StageResult<ForwardGraph>.Rejected(spec.TypeName, diagnostics)
                 : new StageResult<ForwardGraph>(spec.TypeName, graph, EquatableArray<DiagnosticInfo>.Empty);

@@ -24,20 +24,20 @@ internal static class Planner
     {
         var graph = model.Forward;
         var parameters = graph.Parameters
-            .Select(p => new ParameterPlan(p.Name, p.Offset, p.Rows, p.Columns, p.IsVector, PropertyName(p.Name) + "Offset", PropertyName(p.Name), p.Initializer))
+            .Select(p => new ParameterPlan(p.Name, p.Offset, p.Rows, p.Columns, p.IsVector, MemberNames.ParameterOffset(p.Name), MemberNames.Property(p.Name), p.Initializer))
             .ToList();
         var parameterIndex = parameters.Select((p, i) => (p.Name, i)).ToDictionary(e => e.Name, e => e.i);
 
         // Layout: the value of every node (a dropout node's mask right after its value), then the gradients.
         var buffers = new List<BufferPlan>();
         int offset = 0;
-        foreach (var node in graph.Nodes.Where(n => !IsData(n)))
+        foreach (var node in graph.Nodes.Where(n => !MemberNames.IsData(n)))
         {
-            buffers.Add(new BufferPlan(node.Id, BufferKind.Value, node.Name, offset, node.Size, PropertyName(node.Name) + "Offset"));
+            buffers.Add(new BufferPlan(node.Id, BufferKind.Value, node.Name, offset, node.Size, MemberNames.BufferOffset(node.Name, BufferKind.Value)));
             offset += node.Size;
             if (node.Op.HasMask)
             {
-                buffers.Add(new BufferPlan(node.Id, BufferKind.Mask, node.Name + "Mask", offset, node.Size, PropertyName(node.Name) + "MaskOffset"));
+                buffers.Add(new BufferPlan(node.Id, BufferKind.Mask, node.Name + "Mask", offset, node.Size, MemberNames.BufferOffset(node.Name, BufferKind.Mask)));
                 offset += node.Size;
             }
         }
@@ -46,7 +46,7 @@ internal static class Planner
         foreach (int id in model.Backward.GradientNodes)
         {
             var node = graph.Nodes[id];
-            buffers.Add(new BufferPlan(id, BufferKind.Gradient, "d" + node.Name, offset, node.Size, PropertyName(node.Name) + "GradientOffset"));
+            buffers.Add(new BufferPlan(id, BufferKind.Gradient, "d" + node.Name, offset, node.Size, MemberNames.BufferOffset(node.Name, BufferKind.Gradient)));
             offset += node.Size;
         }
 
@@ -81,7 +81,7 @@ internal static class Planner
 
         var nodes = graph.Nodes.Select(n => new NodePlan(
             n.Id, n.Name, n.Op, n.Size, n.Inputs, n.Parameters.Select(p => parameterIndex[p.Name]).ToEquatableArray(), n.Names(graph),
-            strategies[n.Id], headings.TryGetValue(n.Id, out var heading) ? heading : null, IsData(n), inputs.FirstOrDefault(i => i.Node == n.Id))).ToList();
+            strategies[n.Id], headings.TryGetValue(n.Id, out var heading) ? heading : null, MemberNames.IsData(n), inputs.FirstOrDefault(i => i.Node == n.Id))).ToList();
 
         var steps = model.Backward.Steps.Select(s => new StepPlan(s.Node, s.Wrt, s.Target, s.Assignment));
         var loss = new LossPlan(graph.Loss.Op, graph.Loss.InputNode, graph.Loss.PredictionNode);
@@ -129,9 +129,6 @@ internal static class Planner
         return Strategy.Loop;
     }
 
-    /// <summary>The network input and the named inputs: data read where it is, never computed or stored in the workspace.</summary>
-    private static bool IsData(GraphNode node) => node.Op is InputOp or InputBlockOp;
-
     /// <summary>Two values or tensors that print as the same constant would not compile: a bug in naming, reported as such.</summary>
     private static void CheckNamesAreDistinct(ForwardGraph graph, List<ParameterPlan> parameters, List<BufferPlan> buffers, List<InputPlan> inputs)
     {
@@ -153,7 +150,4 @@ internal static class Planner
         parts.AddRange(graph.Layers.Select(l => l.Spec.Unit.DiagramPart(new LayerView(graph, l))).OfType<string>());
         return string.Join(" -> ", parts);
     }
-
-    /// <summary>A value's name as the start of a constant or property: <c>W1</c>, <c>B1</c>, <c>Z1</c>, <c>A1Drop</c>.</summary>
-    private static string PropertyName(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
 }

@@ -198,6 +198,20 @@ public class DiagnosticTests
     }
 
     /// <param name="line">0-based line of the diagnostic in the full source (two lines of usings precede the snippet).</param>
+    [Fact]
+    public void NG0018_ClassNamedLikeAGeneratedMember()
+    {
+        AssertSingle("""
+            [Network(Inputs = 2)]
+            [Dense(1)]
+            public partial class W1;
+            """, "NG0018", line: 2, spanText: "Network(Inputs = 2)");
+        var diagnostic = Assert.Single(GeneratorHarness.Run(Usings + "[Network(Inputs = 2)]\n[Dense(1)]\npublic partial class W1;\n").Diagnostics);
+        Assert.Equal(
+            "The network class 'W1' has the name of a member NetGen generates in it; C# does not allow a member named like its class, so rename the class",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     private static void AssertSingle(string snippet, string id, int line, string spanText, DiagnosticSeverity severity = DiagnosticSeverity.Error)
     {
         string source = Usings + snippet;

@@ -1,4 +1,6 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NetGen.Tests.Infrastructure;
 
 namespace NetGen.Tests.Generator;
@@ -63,5 +65,49 @@ public class GeneratedNameTests
         Assert.Equal(string.Empty, string.Join("\n", result.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning)
             .Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture) + " in: " + d.Location.SourceTree?.GetText().Lines[d.Location.GetLineSpan().StartLinePosition.Line])));
         Assert.Single(result.RunResult.GeneratedTrees);
+    }
+
+    /// <summary>Two networks that between them get every kind of generated member (per sample and batched, inputs, dropout, a layer norm).</summary>
+    public static TheoryData<string> Networks => new()
+    {
+        """
+        [Network]
+        [Input("image", 3)]
+        [Input("meta", 2)]
+        [Dropout(0.5, From = "image", Name = "h")]
+        [Concat("meta")]
+        [LayerNorm]
+        [Dense(2, Activation.Tanh)]
+        [Dense(1)]
+        """,
+        """
+        [Network(Inputs = 40, Loss = Loss.SoftmaxCrossEntropy)]
+        [Dropout(0.2)]
+        [Dense(40, Activation.ReLU)]
+        [Dense(3)]
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void AClassNamedLikeAnyMemberItGetsIsNG0018NotACompilerError(string network)
+    {
+        var generated = GeneratorHarness.Run("using NetGen;\nnamespace Demo;\n" + network + "\npublic partial class Net;\n");
+        var type = CSharpSyntaxTree.ParseText(generated.Source("Demo.Net.g.cs")).GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>().Single();
+        var members = type.Members.SelectMany(m => m switch
+        {
+            FieldDeclarationSyntax field => field.Declaration.Variables.Select(v => v.Identifier.Text),
+            PropertyDeclarationSyntax { ExplicitInterfaceSpecifier: null } property => [property.Identifier.Text],
+            MethodDeclarationSyntax { ExplicitInterfaceSpecifier: null } method => [method.Identifier.Text],
+            _ => [],
+        }).Distinct().ToList();
+        Assert.Contains("Predict", members);
+        Assert.True(members.Count > 20, string.Join(", ", members));
+        foreach (string member in members)
+        {
+            var result = GeneratorHarness.Run("using NetGen;\nnamespace Demo;\n" + network + "\npublic partial class " + member + ";\n");
+            result.AssertNoExceptions();
+            Assert.Equal(member + ": NG0018", member + ": " + string.Join(", ", result.Diagnostics.Select(d => d.Id)));
+        }
     }
 }

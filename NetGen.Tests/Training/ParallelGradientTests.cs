@@ -235,6 +235,40 @@ public class ParallelGradientTests
         Assert.Equal(before, net.Parameters.ToArray());
     }
 
+    [Theory]
+    [MemberData(nameof(OptimizerNames))]
+    public void TheFusedStepOfOneChunkGivesTheBitsOfComputeDivideAndStep(string name)
+    {
+        // 12 samples are one chunk: the caller divides that chunk's gradient straight into the result.
+        var (inputs, targets) = Batch(12, 30, 5, seed: 33);
+        var serialNet = new LinearModel<float>(30, 5, Loss.SoftmaxCrossEntropy, seed: 10);
+        var serialOptimizer = CreateOptimizer(name);
+        var serialGradient = new float[serialNet.ParameterCount];
+        var net = new LinearModel<float>(30, 5, Loss.SoftmaxCrossEntropy, seed: 10);
+        var optimizer = CreateOptimizer(name);
+        var gradient = new float[net.ParameterCount];
+        using var serial = new ParallelGradient<float>(serialNet, batchCapacity: 12, threads: 1);
+        using var engine = new ParallelGradient<float>(net, batchCapacity: 12, threads: 2);
+        for (int step = 0; step < 3; step++)
+        {
+            double loss = serial.Compute(inputs, targets, serialGradient, training: false, dropoutSeed: 0);
+            System.Numerics.Tensors.TensorPrimitives.Divide(serialGradient, 12f, serialGradient);
+            serialOptimizer.Step(serialNet.Parameters, serialGradient);
+            Assert.Equal(loss, engine.ComputeAndStep(inputs, targets, gradient, 12f, optimizer, training: false, dropoutSeed: 0, out bool stepped));
+            Assert.True(stepped);
+            Assert.Equal(serialGradient, gradient);
+            Assert.Equal(serialNet.Parameters.ToArray(), net.Parameters.ToArray());
+        }
+
+        // A non-finite value in the one chunk leaves the parameters and the step count as they were.
+        inputs[3] = float.PositiveInfinity;
+        var before = net.Parameters.ToArray();
+        engine.ComputeAndStep(inputs, targets, gradient, 12f, optimizer, training: false, dropoutSeed: 0, out bool steppedWithInfinity);
+        Assert.False(steppedWithInfinity);
+        Assert.Equal(3, optimizer.StepCount);
+        Assert.Equal(before, net.Parameters.ToArray());
+    }
+
     [Fact]
     public void TheFusedStepChecksItsArguments()
     {

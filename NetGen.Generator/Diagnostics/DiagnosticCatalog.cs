@@ -103,12 +103,18 @@ internal static class DiagnosticCatalog
         "The network class '{0}' has the name of a member NetGen generates in it; C# does not allow a member named like its class, so rename the class",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor WorkspaceTooLarge = Create(
+        "NG0019", "Network workspace too large",
+        "The network '{0}' would need {1} numbers per sample for its layers' values, dropout masks and gradients; one sample's workspace holds at most {2} (the largest .NET array), so use fewer or smaller layers",
+        DiagnosticSeverity.Error);
+
     /// <summary>All descriptors, in ID order.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
         NotPartial, NoLayers, InputsNotPositive, UnitsNotPositive, SoftmaxNotLast, LossDoesNotFitOutput,
         NestedType, GenericType, UnknownEnumValue, NetworkTooLarge, UnsupportedTypeKind, LayerWithoutNetwork,
         TooFewClasses, UnreadableAttribute, DropoutRateOutOfRange, DropoutLast, GeneratorBug, NameTakenByGeneratedMember,
+        WorkspaceTooLarge,
     }.Concat(GraphDiagnostics.All).Concat(DifferentiableDiagnostics.All).ToArray();
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);

@@ -28,27 +28,16 @@ internal static class Planner
             .ToList();
         var parameterIndex = parameters.Select((p, i) => (p.Name, i)).ToDictionary(e => e.Name, e => e.i);
 
-        // Layout: the value of every node (a dropout node's mask right after its value), then the gradients.
-        var buffers = new List<BufferPlan>();
-        int offset = 0;
-        foreach (var node in graph.Nodes.Where(n => !MemberNames.IsData(n)))
+        // Layout: the graph stage has checked (NG0019) that the region fits, so every offset is an int.
+        var regions = WorkspaceLayout.Regions(graph, model.Backward).ToList();
+        if (regions.Count > 0 && regions[regions.Count - 1].End > WorkspaceLayout.MaxSampleStride)
         {
-            buffers.Add(new BufferPlan(node.Id, BufferKind.Value, node.Name, offset, node.Size, MemberNames.BufferOffset(node.Name, BufferKind.Value)));
-            offset += node.Size;
-            if (node.Op.HasMask)
-            {
-                buffers.Add(new BufferPlan(node.Id, BufferKind.Mask, node.Name + "Mask", offset, node.Size, MemberNames.BufferOffset(node.Name, BufferKind.Mask)));
-                offset += node.Size;
-            }
+            throw new GeneratorBugException("a sample's workspace region of " + regions[regions.Count - 1].End + " numbers passed the graph stage's check");
         }
 
-        int valuesPerSample = offset;
-        foreach (int id in model.Backward.GradientNodes)
-        {
-            var node = graph.Nodes[id];
-            buffers.Add(new BufferPlan(id, BufferKind.Gradient, "d" + node.Name, offset, node.Size, MemberNames.BufferOffset(node.Name, BufferKind.Gradient)));
-            offset += node.Size;
-        }
+        var buffers = regions.Select(r => new BufferPlan(r.Node.Id, r.Kind, BufferLabel(r), (int)r.Offset, r.Node.Size, MemberNames.BufferOffset(r.Node.Name, r.Kind))).ToList();
+        int offset = (int)regions.Select(r => r.End).LastOrDefault();
+        int valuesPerSample = (int)regions.Where(r => r.Kind != BufferKind.Gradient).Select(r => r.End).LastOrDefault();
 
         var inputs = graph.Nodes.Select(n => (Node: n, Block: n.Op as InputBlockOp)).Where(e => e.Block is not null)
             .Select(e => new InputPlan(e.Block!.InputName, e.Node.Id, e.Block.Offset, e.Block.Size, InputNames.OffsetConstant(e.Block.InputName), InputNames.SizeConstant(e.Block.InputName)))
@@ -97,6 +86,13 @@ internal static class Planner
             GraphDotWriter.Lines(model).ToEquatableArray(),
             inputs.ToEquatableArray());
     }
+
+    private static string BufferLabel(WorkspaceLayout.Region region) => region.Kind switch
+    {
+        BufferKind.Mask => region.Node.Name + "Mask",
+        BufferKind.Gradient => "d" + region.Node.Name,
+        _ => region.Node.Name,
+    };
 
     /// <summary>
     /// Ops with a batch kernel (dense layers) are unrolled when every parameter tensor has at most

@@ -98,6 +98,22 @@ public class GraphDiagnosticTests
         public partial class Net;
         """, "NG0027", "Concat(\"wide\", \"wide\", \"wide\")", "The [Concat] layer 2 of 'Net' would hold 1610612736 values per sample; NetGen supports at most 1073741824 values in one layer");
 
+    /// <summary>
+    /// Each value is under NG0027's limit, but one sample's region holds three of 4 · 268435455 = 1073741820 numbers
+    /// (c1, c2 and their sum) and the output z with its gradient: 3221225462, past int.MaxValue, where the int layout
+    /// used to wrap to negative offsets.
+    /// </summary>
+    [Fact]
+    public void NG0019_WorkspacePastTheLargestArray() => AssertSingle("""
+        [Network]
+        [Input("x", 268435455)]
+        [Concat("x", "x", "x", "x", Name = "c1")]
+        [Concat("x", "x", "x", "x")]
+        [Add("c1")]
+        [Dense(1)]
+        public partial class Net;
+        """, "NG0019", "Network", "The network 'Net' would need 3221225462 numbers per sample for its layers' values, dropout masks and gradients; one sample's workspace holds at most 2147483591 (the largest .NET array), so use fewer or smaller layers", line: 2);
+
     [Fact]
     public void NG0028_MultiplyOfDifferentSizes() => AssertSingle("""
         [Network(Inputs = 2)]

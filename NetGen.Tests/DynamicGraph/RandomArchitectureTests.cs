@@ -7,7 +7,7 @@ namespace NetGen.Tests.DynamicGraph;
 
 /// <summary>
 /// Random architectures compiled through the generator at test time: for each, the generated gradient against the
-/// dynamic graph's, and (double) against central differences.
+/// dynamic graph's, and (double) against five-point differences (≤ 1e-6).
 /// </summary>
 public class RandomArchitectureTests(ITestOutputHelper output)
 {

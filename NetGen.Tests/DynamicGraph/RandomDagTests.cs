@@ -13,7 +13,7 @@ namespace NetGen.Tests.DynamicGraph;
 /// <c>From</c>, one unnamed input vector or one to three named inputs (<c>[Input("v1", n)]</c>, which are layers 1 to k
 /// and shift every later layer's index), wide and narrow layers (batched and unrolled code). Each is checked element
 /// by element like the random
-/// chains (<see cref="GeneratedNetworkCheck"/>): generated vs dynamic graph, and in double vs central differences;
+/// chains (<see cref="GeneratedNetworkCheck"/>): generated vs dynamic graph, and in double vs five-point differences (≤ 1e-6);
 /// and the generated description must wire the layers exactly as drawn.
 /// </summary>
 public class RandomDagTests(ITestOutputHelper output)

@@ -151,6 +151,15 @@ internal static class SpecParser
 
         // A network that names its wiring is resolved only once its layers are readable; a chain keeps the checks below.
         bool hasErrors = diagnostics.Any(d => DiagnosticCatalog.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+
+        // A dropout at the end is a mistake whatever the wiring, reported beside the others in chains and graphs alike
+        // (after a softmax output both NG0005 and NG0016 apply: the softmax is not last because of the dropout).
+        bool dropoutLast = layers[layers.Count - 1].Unit == DropoutLayer.Instance;
+        if (dropoutLast)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.DropoutLast, layerLocations[layers.Count - 1], layers.Count, name));
+        }
+
         if (hasErrors && wiring.Any(w => w.IsGraph))
         {
             return new ParseResult(null, diagnostics.ToEquatableArray());
@@ -161,9 +170,8 @@ internal static class SpecParser
             return new ParseResult(null, diagnostics.ToEquatableArray());
         }
 
-        if (layers[layers.Count - 1].Unit == DropoutLayer.Instance)
+        if (dropoutLast)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.DropoutLast, layerLocations[layers.Count - 1], layers.Count, name));
             return new ParseResult(null, diagnostics.ToEquatableArray());
         }
 

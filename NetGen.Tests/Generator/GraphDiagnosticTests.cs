@@ -114,6 +114,38 @@ public class GraphDiagnosticTests
         public partial class Net;
         """, "NG0019", "Network", "The network 'Net' would need 3221225462 numbers per sample for its layers' values, dropout masks and gradients; one sample's workspace holds at most 2147483591 (the largest .NET array), so use fewer or smaller layers", line: 2);
 
+    /// <summary>A dropout after a softmax output is NG0016 on the dropout (and NG0005 on the softmax) in a graph as in a chain.</summary>
+    [Theory]
+    [InlineData("""
+        [Network(Inputs = 2, Loss = Loss.SoftmaxCrossEntropy)]
+        [Dense(4, Activation.Tanh, Name = "h1")]
+        [Dense(4, Activation.Tanh)]
+        [LayerNorm]
+        [Add("h1")]
+        [Dense(3, Activation.Softmax)]
+        [Dropout(0.5)]
+        public partial class Net;
+        """)]
+    [InlineData("""
+        [Network(Inputs = 2, Loss = Loss.SoftmaxCrossEntropy)]
+        [Dense(4, Activation.Tanh)]
+        [Dense(4, Activation.Tanh)]
+        [LayerNorm]
+        [Dense(4, Activation.Tanh)]
+        [Dense(3, Activation.Softmax)]
+        [Dropout(0.5)]
+        public partial class Net;
+        """)]
+    public void NG0016_DropoutAfterASoftmaxOutputInGraphsAndChains(string snippet)
+    {
+        string source = Usings + snippet;
+        var result = GeneratorHarness.Run(source);
+        result.AssertNoExceptions();
+        var found = result.Diagnostics.Select(d => d.Id + " " + source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)).OrderBy(s => s, StringComparer.Ordinal);
+        Assert.Equal(["NG0005 Dense(3, Activation.Softmax)", "NG0016 Dropout(0.5)"], found);
+        Assert.Empty(result.RunResult.GeneratedTrees);
+    }
+
     [Fact]
     public void NG0028_MultiplyOfDifferentSizes() => AssertSingle("""
         [Network(Inputs = 2)]

@@ -89,9 +89,10 @@ internal static class Planner
 
     private static string BufferLabel(WorkspaceLayout.Region region) => region.Kind switch
     {
+        BufferKind.Value => region.Node.Name,
         BufferKind.Mask => region.Node.Name + "Mask",
         BufferKind.Gradient => "d" + region.Node.Name,
-        _ => region.Node.Name,
+        _ => throw new GeneratorBugException("no label for buffer kind " + region.Kind),
     };
 
     /// <summary>

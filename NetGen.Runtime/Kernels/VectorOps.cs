@@ -94,6 +94,9 @@ internal interface IVectorOps<T, TVector>
 
     /// <summary>Per element, <paramref name="whenTrue"/> where <paramref name="test"/> &gt; 0, else <paramref name="otherwise"/> (NaN is not &gt; 0).</summary>
     static abstract TVector SelectWherePositive(TVector test, TVector whenTrue, TVector otherwise);
+
+    /// <summary>Per element, zero where |<paramref name="a"/>| &lt; <paramref name="smallest"/>, else <paramref name="a"/> (NaN stays NaN).</summary>
+    static abstract TVector ZeroWhereSmaller(TVector a, TVector smallest);
 }
 
 /// <summary>Whether vector fused multiply-add is a hardware instruction here (x86 FMA3, Arm AdvSimd).</summary>
@@ -160,6 +163,10 @@ internal readonly struct Vector512Ops<T> : IVectorOps<T, Vector512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> SelectWherePositive(Vector512<T> test, Vector512<T> whenTrue, Vector512<T> otherwise) =>
         Vector512.ConditionalSelect(Vector512.GreaterThan(test, Vector512<T>.Zero), whenTrue, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> ZeroWhereSmaller(Vector512<T> a, Vector512<T> smallest) =>
+        Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(a), smallest), Vector512<T>.Zero, a);
 }
 
 /// <summary><see cref="IVectorOps{T, TVector}"/> on <see cref="Vector256{T}"/> (AVX2: 8 floats).</summary>
@@ -219,6 +226,10 @@ internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> SelectWherePositive(Vector256<T> test, Vector256<T> whenTrue, Vector256<T> otherwise) =>
         Vector256.ConditionalSelect(Vector256.GreaterThan(test, Vector256<T>.Zero), whenTrue, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> ZeroWhereSmaller(Vector256<T> a, Vector256<T> smallest) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(a), smallest), Vector256<T>.Zero, a);
 }
 
 /// <summary><see cref="IVectorOps{T, TVector}"/> on <see cref="Vector128{T}"/> (SSE, Arm AdvSimd: 4 floats; software elsewhere).</summary>
@@ -278,4 +289,8 @@ internal readonly struct Vector128Ops<T> : IVectorOps<T, Vector128<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> SelectWherePositive(Vector128<T> test, Vector128<T> whenTrue, Vector128<T> otherwise) =>
         Vector128.ConditionalSelect(Vector128.GreaterThan(test, Vector128<T>.Zero), whenTrue, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> ZeroWhereSmaller(Vector128<T> a, Vector128<T> smallest) =>
+        Vector128.ConditionalSelect(Vector128.LessThan(Vector128.Abs(a), smallest), Vector128<T>.Zero, a);
 }

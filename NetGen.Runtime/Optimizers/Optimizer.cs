@@ -178,6 +178,26 @@ public abstract class Optimizer<T>
     /// <param name="step">The 1-based number of this step since initialization or reset.</param>
     protected abstract void Update(Span<T> parameters, ReadOnlySpan<T> gradient, int offset, long step);
 
+    /// <summary>
+    /// The smallest positive normal number of <typeparamref name="T"/>. State that decays geometrically (Adam's and
+    /// RMSProp's moments of a parameter whose gradient has become zero, as behind a ReLU unit that no longer fires)
+    /// would otherwise reach subnormal numbers and stay there (0.9 times the smallest subnormal rounds back to it), and
+    /// every step on a subnormal operand takes a microcode assist on x86: 11.6 ns instead of 0.8 ns per parameter for
+    /// Adam in float here, which made Adam a third of W3's training step. Steps flush such state to zero instead.
+    /// </summary>
+    private protected static readonly T SmallestNormal = FindSmallestNormal();
+
+    private static T FindSmallestNormal()
+    {
+        T value = T.Epsilon;
+        while (T.IsSubnormal(value))
+        {
+            value += value;
+        }
+
+        return value;
+    }
+
     /// <summary>Throws when a hyperparameter is not finite or outside [<paramref name="minimum"/>, <paramref name="maximumExclusive"/>).</summary>
     private protected static double CheckRange(double value, double minimum, double maximumExclusive, string name)
     {

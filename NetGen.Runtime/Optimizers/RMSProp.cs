@@ -19,7 +19,9 @@ namespace NetGen;
 /// <para>without momentum <c>p ← p - lr d</c>; with momentum <c>μ</c>: <c>b ← μ b + d</c>, <c>p ← p - lr b</c>.</para>
 /// <para>
 /// Each element is updated in one fused pass (vectorized with <see cref="Vector{T}"/>) of exactly rounded IEEE
-/// operations, so results do not depend on the vector width.
+/// operations, so results do not depend on the vector width. A <c>v</c> or <c>b</c> that would be a subnormal number
+/// is stored as zero, as in <see cref="Adam{T}"/> (state decaying into subnormals makes every step on it an order of
+/// magnitude slower on x86).
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The element type of parameters and gradients.</typeparam>
@@ -105,10 +107,20 @@ public sealed class RMSProp<T> : Optimizer<T>
             }
 
             T v = alpha * meanSquare[i] + oneMinusAlpha * (g * g);
+            if (T.IsSubnormal(v))
+            {
+                v = T.Zero;
+            }
+
             T direction = g / (T.Sqrt(v) + epsilon);
             if (hasMomentum)
             {
                 direction = momentum * buffer[i] + direction;
+                if (T.IsSubnormal(direction))
+                {
+                    direction = T.Zero;
+                }
+
                 buffer[i] = direction;
             }
 
@@ -128,6 +140,7 @@ public sealed class RMSProp<T> : Optimizer<T>
         var epsilon = TOps.Broadcast(c.Epsilon);
         var momentum = TOps.Broadcast(c.Momentum);
         var decay = TOps.Broadcast(c.Decay);
+        var smallestNormal = TOps.Broadcast(SmallestNormal);
         ref T rp = ref MemoryMarshal.GetReference(parameters);
         ref T rg = ref MemoryMarshal.GetReference(gradient);
         ref T rs = ref MemoryMarshal.GetReference(meanSquare);
@@ -142,11 +155,11 @@ public sealed class RMSProp<T> : Optimizer<T>
                 g = TOps.Add(g, TOps.Multiply(decay, p));
             }
 
-            var v = TOps.Add(TOps.Multiply(alpha, TOps.Load(ref rs, i)), TOps.Multiply(oneMinusAlpha, TOps.Multiply(g, g)));
+            var v = TOps.ZeroWhereSmaller(TOps.Add(TOps.Multiply(alpha, TOps.Load(ref rs, i)), TOps.Multiply(oneMinusAlpha, TOps.Multiply(g, g))), smallestNormal);
             var direction = TOps.Divide(g, TOps.Add(TOps.Sqrt(v), epsilon));
             if (c.HasMomentum)
             {
-                direction = TOps.Add(TOps.Multiply(momentum, TOps.Load(ref rb, i)), direction);
+                direction = TOps.ZeroWhereSmaller(TOps.Add(TOps.Multiply(momentum, TOps.Load(ref rb, i)), direction), smallestNormal);
                 TOps.Store(direction, ref rb, i);
             }
 

@@ -130,6 +130,63 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void Adam_StoresMomentsThatWouldBeSubnormalAsZero_AndLeavesTheParametersAsPlainFloatArithmetic()
+    {
+        // One step with a gradient, then 900 with none (a ReLU unit that stopped firing): m decays by 0.9 a step and
+        // in plain float arithmetic ends at the smallest subnormal (0.9 of it rounds back to it), where every later
+        // step would be a slow subnormal operation. The reference below is the update written out in scalar float
+        // without the flush; the parameters must equal it bit for bit (37 elements: the vector body and the tail).
+        const int length = 37;
+        const int steps = 901;
+        var adam = new Adam<float>(1e-3);
+        var parameters = Enumerable.Range(0, length).Select(i => 0.5f + (i * 0.01f)).ToArray();
+        var expected = (float[])parameters.Clone();
+        float m = 0, v = 0;
+        for (int k = 1; k <= steps; k++)
+        {
+            float g = k == 1 ? 1e-3f : 0f;
+            adam.Step(parameters, Enumerable.Repeat(g, length).ToArray());
+
+            m = (0.9f * m) + (0.1f * g);
+            v = (0.999f * v) + (0.001f * (g * g));
+            float stepSize = (float)(1e-3 / (1 - Math.Pow(0.9, k)));
+            float denominator = (MathF.Sqrt(v) / (float)Math.Sqrt(1 - Math.Pow(0.999, k))) + 1e-8f;
+            for (int i = 0; i < length; i++)
+            {
+                expected[i] -= stepSize * (m / denominator);
+            }
+        }
+
+        Assert.True(float.IsSubnormal(m) && m > 0, $"the unflushed first moment is {m:R}, not subnormal: the case tests nothing");
+        Assert.True(float.IsNormal(v), $"the second moment is {v:R}");
+        Assert.Equal(expected, parameters);
+        Assert.All(adam.StateBuffers[0], moment => Assert.Equal(0f, moment));
+        Assert.All(adam.StateBuffers[1], moment => Assert.Equal(v, moment));
+    }
+
+    [Fact]
+    public void RMSProp_StoresStateThatWouldBeSubnormalAsZero()
+    {
+        // One step with a gradient, then none: the mean square decays by 0.99 a step and the momentum buffer by 0.9,
+        // into subnormals in plain float arithmetic; the optimizer stores zero instead, in the vector body and the tail.
+        const int length = 37;
+        var rmsProp = new RMSProp<float>(0.01, momentum: 0.9);
+        var parameters = new float[length];
+        float v = 0, b = 0;
+        for (int k = 1; k <= 9_000; k++)
+        {
+            float g = k == 1 ? 1e-3f : 0f;
+            rmsProp.Step(parameters, Enumerable.Repeat(g, length).ToArray());
+            v = (0.99f * v) + (0.01f * (g * g));
+            b = (0.9f * b) + (g / (MathF.Sqrt(v) + 1e-8f));
+        }
+
+        Assert.True(float.IsSubnormal(v) && float.IsSubnormal(b), $"the unflushed state is {v:R} and {b:R}, not subnormal: the case tests nothing");
+        Assert.All(rmsProp.StateBuffers[0], meanSquare => Assert.Equal(0f, meanSquare));
+        Assert.All(rmsProp.StateBuffers[1], momentum => Assert.Equal(0f, momentum));
+    }
+
+    [Fact]
     public void Step_RejectsMismatchedLengths()
     {
         var sgd = new Sgd<double>(0.1);

@@ -16,6 +16,9 @@ internal enum Strategy
 
     /// <summary>One DenseKernels call over the whole batch.</summary>
     Kernel,
+
+    /// <summary>One SampleDenseKernels call for one sample (small dense layers whose rows fill or pack into vectors).</summary>
+    SampleKernel,
 }
 
 /// <summary>A parameter tensor as generated code names it.</summary>

@@ -6,7 +6,8 @@ namespace NetGen.Generator.Ops;
 
 /// <summary>
 /// The affine map <c>z = W · a + b</c> of a dense layer (the bias add is fused): parameters <c>W</c>
-/// (<see cref="Units"/> rows of the input's size, row-major) and <c>b</c>. Tiny layers are unrolled into
+/// (<see cref="Units"/> rows of the input's size, row-major) and <c>b</c>. Small layers run sample by sample:
+/// one <c>SampleDenseKernels</c> call per step when their rows fill or pack into vectors, else unrolled into
 /// scalar statements; larger ones are one <c>DenseKernels</c> call over the batch per pass.
 /// </summary>
 /// <param name="Units">Outputs of the layer.</param>
@@ -16,11 +17,17 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
     private const int Weights = 0;
     private const int Bias = 1;
 
+    /// <summary>Outputs from which a one-sample layer's bias gradient is a vector call; below, a statement per output reads better and costs no more.</summary>
+    private const int SampleBiasMinimum = 4;
+
     public override string Name => "linear";
 
     public override SavedValues Saves => SavedValues.Inputs;
 
     public override bool HasBatchKernel => true;
+
+    public override bool HasSampleKernel(IReadOnlyList<int> inputSizes, int elementBytes) =>
+        NetworkRules.HasSampleVectorPath(16 / elementBytes, Units, inputSizes[0]);
 
     public override ShapeResult Shape(Operands inputs) =>
         inputs.Count == 1 ? ShapeResult.Of(Units) : ShapeResult.Invalid("a dense layer reads one input, not " + inputs.Count);
@@ -49,6 +56,13 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
 
         string a = site.InputValue(0);
         site.Line("// " + formula);
+        if (site.Strategy == Strategy.SampleKernel)
+        {
+            site.Line(SampleKernels(site) + ".Forward(" + a + ", " + site.ParameterValue(Weights) + ", " + site.ParameterValue(Bias) + ", " + site.Output()
+                + ", n: " + site.Size + ", k: " + site.InputSize(0) + ");");
+            return;
+        }
+
         string wv = site.ParameterValue(Weights);
         string bv = site.ParameterValue(Bias);
         string z = site.Output();
@@ -82,6 +96,12 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
         if (site.Strategy == Strategy.Kernel)
         {
             EmitDerivativeKernel(site, wrt, assignment);
+            return;
+        }
+
+        if (site.Strategy == Strategy.SampleKernel && (wrt != Wrt.Parameter(Bias) || site.Size >= SampleBiasMinimum))
+        {
+            EmitDerivativeSampleKernel(site, wrt, assignment);
             return;
         }
 
@@ -134,6 +154,32 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
                 throw new GeneratorBugException("a dense layer has no derivative towards " + wrt);
         }
     }
+
+    /// <summary>
+    /// The one-sample kernels, one call per step under the formula the emitter printed. Parameter gradients always
+    /// accumulate (the gradient of a batch is a sum), the input gradient accumulates when another consumer wrote it.
+    /// </summary>
+    private void EmitDerivativeSampleKernel(IOpSite site, Wrt wrt, Assignment assignment)
+    {
+        string sizes = "n: " + site.Size + ", k: " + site.InputSize(0);
+        switch (wrt)
+        {
+            case { IsParameter: true, Index: Bias }:
+                site.Line(SampleKernels(site) + ".AccumulateBiasGradient(" + site.Gradient() + ", " + site.ParameterGradient(Bias) + ", n: " + site.Size + ");");
+                break;
+            case { IsParameter: true, Index: Weights }:
+                site.Line(SampleKernels(site) + ".AccumulateWeightGradient(" + site.Gradient() + ", " + site.InputValue(0) + ", " + site.ParameterGradient(Weights) + ", " + sizes + ");");
+                break;
+            case { IsParameter: false, Index: 0 }:
+                site.Line(SampleKernels(site) + ".InputGradient(" + site.Gradient() + ", " + site.ParameterValue(Weights) + ", " + site.InputGradient(0) + ", " + sizes
+                    + (assignment.Accumulates ? ", accumulate: " + assignment.Flag : string.Empty) + ");");
+                break;
+            default:
+                throw new GeneratorBugException("a dense layer has no derivative towards " + wrt);
+        }
+    }
+
+    private static string SampleKernels(IOpSite site) => site.CompilerService("SampleDenseKernels");
 
     /// <summary>
     /// The batch kernels: <c>AccumulateWeightGradient</c> computes dW and db in one pass over dZ, so the

@@ -46,6 +46,12 @@ internal abstract record Op
     public virtual bool HasBatchKernel => false;
 
     /// <summary>
+    /// True when an op with a batch kernel also has vector code for one sample of these input sizes and element size
+    /// (in bytes), used for layers small enough to run sample by sample instead of unrolled scalar statements.
+    /// </summary>
+    public virtual bool HasSampleKernel(IReadOnlyList<int> inputSizes, int elementBytes) => false;
+
+    /// <summary>
     /// True when the op is unrolled exactly when every value it reads was (add, concat): it moves or combines
     /// values one element at a time, so it follows its inputs' form; otherwise it loops.
     /// </summary>

@@ -47,7 +47,7 @@ internal static class Planner
         var strategies = new Strategy[graph.Nodes.Count];
         foreach (var node in graph.Nodes)
         {
-            strategies[node.Id] = Choose(node, strategies, unrollThreshold);
+            strategies[node.Id] = Choose(graph, node, strategies, unrollThreshold);
         }
 
         // Each layer's texts are its unit's: the heading above its code, its line in the docs, its description.
@@ -96,21 +96,29 @@ internal static class Planner
     };
 
     /// <summary>
-    /// Ops with a batch kernel (dense layers) are unrolled when every parameter tensor has at most
-    /// <paramref name="unrollThreshold"/> elements, else one kernel call over the batch. An element-wise op
-    /// uses its vector primitive from <see cref="ElementwiseOp.VectorMinimum"/> elements, and otherwise is
-    /// unrolled exactly when the value it reads was computed by unrolled code.
+    /// Ops with a batch kernel (dense layers) run sample by sample when every parameter tensor has at most
+    /// <paramref name="unrollThreshold"/> elements, else as one kernel call over the batch; sample by sample, they
+    /// call their one-sample vector kernel when the shape has a vector path and are unrolled otherwise. An
+    /// element-wise op uses its vector primitive from <see cref="ElementwiseOp.VectorMinimum"/> elements, and
+    /// otherwise is unrolled exactly when the values it reads were computed sample by sample (unrolled or by a
+    /// one-sample kernel).
     /// </summary>
-    private static Strategy Choose(GraphNode node, Strategy[] strategies, int unrollThreshold)
+    private static Strategy Choose(ForwardGraph graph, GraphNode node, Strategy[] strategies, int unrollThreshold)
     {
         if (node.Op.HasBatchKernel)
         {
-            return node.Parameters.All(p => p.Length <= unrollThreshold) && node.Parameters.Count > 0 ? Strategy.Unrolled : Strategy.Kernel;
+            if (node.Parameters.Count == 0 || node.Parameters.Any(p => p.Length > unrollThreshold))
+            {
+                return Strategy.Kernel;
+            }
+
+            var inputSizes = node.Inputs.Select(i => graph.Nodes[i].Size).ToList();
+            return node.Op.HasSampleKernel(inputSizes, graph.Precision == PrecisionKind.Double ? 8 : 4) ? Strategy.SampleKernel : Strategy.Unrolled;
         }
 
         if (node.Op.StrategyFollowsInputs)
         {
-            return node.Inputs.All(i => strategies[i] == Strategy.Unrolled) ? Strategy.Unrolled : Strategy.Loop;
+            return node.Inputs.All(i => IsPerSample(strategies[i])) ? Strategy.Unrolled : Strategy.Loop;
         }
 
         if (node.Op is ElementwiseOp elementwise)
@@ -120,11 +128,13 @@ internal static class Planner
                 return Strategy.Vector;
             }
 
-            return node.Inputs.Count > 0 && node.Inputs.All(i => strategies[i] == Strategy.Unrolled) ? Strategy.Unrolled : Strategy.Loop;
+            return node.Inputs.Count > 0 && node.Inputs.All(i => IsPerSample(strategies[i])) ? Strategy.Unrolled : Strategy.Loop;
         }
 
         return Strategy.Loop;
     }
+
+    private static bool IsPerSample(Strategy strategy) => strategy is Strategy.Unrolled or Strategy.SampleKernel;
 
     /// <summary>Two values or tensors that print as the same constant would not compile: a bug in naming, reported as such.</summary>
     private static void CheckNamesAreDistinct(ForwardGraph graph, List<ParameterPlan> parameters, List<BufferPlan> buffers, List<InputPlan> inputs)

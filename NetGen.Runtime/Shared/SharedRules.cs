@@ -101,6 +101,15 @@ internal static class NetworkRules
     }
 
     /// <summary>
+    /// Whether a dense layer of <paramref name="units"/> outputs and <paramref name="fanIn"/> inputs has a vector path
+    /// for one sample with vectors of <paramref name="lanes"/> elements (<c>SampleDenseKernels</c>): rows of whole
+    /// vectors, or rows that pack whole into vectors the outputs fill. The generator asks it at 128 bits (which every
+    /// wider width backs up) to choose the kernel over unrolled scalar statements.
+    /// </summary>
+    public static bool HasSampleVectorPath(int lanes, int units, int fanIn) =>
+        units > 0 && fanIn > 0 && (fanIn % lanes == 0 || (lanes % fanIn == 0 && units % lanes == 0));
+
+    /// <summary>
     /// The parameter layout of a layer normalization over <paramref name="size"/> values: its gain γ
     /// (1 row of <paramref name="size"/>) at <paramref name="offset"/>, then its shift β. Returns the offset
     /// after the layer.

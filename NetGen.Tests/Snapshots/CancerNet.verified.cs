@@ -229,7 +229,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
             global::System.ReadOnlySpan<double> W2 = parameters.Slice(W2Offset, 16);
             global::System.ReadOnlySpan<double> b2 = parameters.Slice(B2Offset, 1);
             global::System.Span<double> z2 = values.Slice(Z2Offset, 1);
-            z2[0] = b2[0] + W2[0] * a1[0] + W2[1] * a1[1] + W2[2] * a1[2] + W2[3] * a1[3] + W2[4] * a1[4] + W2[5] * a1[5] + W2[6] * a1[6] + W2[7] * a1[7] + W2[8] * a1[8] + W2[9] * a1[9] + W2[10] * a1[10] + W2[11] * a1[11] + W2[12] * a1[12] + W2[13] * a1[13] + W2[14] * a1[14] + W2[15] * a1[15];
+            global::NetGen.CompilerServices.SampleDenseKernels.Forward(a1, W2, b2, z2, n: 1, k: 16);
         }
 
         for (int s = 0; s < batch; s++)
@@ -280,50 +280,20 @@ partial class CancerNet : global::NetGen.INetwork<double>
         for (int s = 0; s < batch; s++)
         {
             global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
-            global::System.ReadOnlySpan<double> a1 = values.Slice(A1Offset, 16);
             global::System.Span<double> dz2 = values.Slice(Z2GradientOffset, 1);
+            global::System.ReadOnlySpan<double> a1 = values.Slice(A1Offset, 16);
             global::System.Span<double> dW2 = gradient.Slice(W2Offset, 16);
-            dW2[0] += dz2[0] * a1[0];
-            dW2[1] += dz2[0] * a1[1];
-            dW2[2] += dz2[0] * a1[2];
-            dW2[3] += dz2[0] * a1[3];
-            dW2[4] += dz2[0] * a1[4];
-            dW2[5] += dz2[0] * a1[5];
-            dW2[6] += dz2[0] * a1[6];
-            dW2[7] += dz2[0] * a1[7];
-            dW2[8] += dz2[0] * a1[8];
-            dW2[9] += dz2[0] * a1[9];
-            dW2[10] += dz2[0] * a1[10];
-            dW2[11] += dz2[0] * a1[11];
-            dW2[12] += dz2[0] * a1[12];
-            dW2[13] += dz2[0] * a1[13];
-            dW2[14] += dz2[0] * a1[14];
-            dW2[15] += dz2[0] * a1[15];
+            global::NetGen.CompilerServices.SampleDenseKernels.AccumulateWeightGradient(dz2, a1, dW2, n: 1, k: 16);
         }
 
         // dL/da1 = W2ᵀ · dL/dz2
         for (int s = 0; s < batch; s++)
         {
             global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
-            global::System.ReadOnlySpan<double> W2 = parameters.Slice(W2Offset, 16);
             global::System.Span<double> dz2 = values.Slice(Z2GradientOffset, 1);
+            global::System.ReadOnlySpan<double> W2 = parameters.Slice(W2Offset, 16);
             global::System.Span<double> da1 = values.Slice(A1GradientOffset, 16);
-            da1[0] = W2[0] * dz2[0];
-            da1[1] = W2[1] * dz2[0];
-            da1[2] = W2[2] * dz2[0];
-            da1[3] = W2[3] * dz2[0];
-            da1[4] = W2[4] * dz2[0];
-            da1[5] = W2[5] * dz2[0];
-            da1[6] = W2[6] * dz2[0];
-            da1[7] = W2[7] * dz2[0];
-            da1[8] = W2[8] * dz2[0];
-            da1[9] = W2[9] * dz2[0];
-            da1[10] = W2[10] * dz2[0];
-            da1[11] = W2[11] * dz2[0];
-            da1[12] = W2[12] * dz2[0];
-            da1[13] = W2[13] * dz2[0];
-            da1[14] = W2[14] * dz2[0];
-            da1[15] = W2[15] * dz2[0];
+            global::NetGen.CompilerServices.SampleDenseKernels.InputGradient(dz2, W2, da1, n: 1, k: 16);
         }
 
         // dL/dz1 = dL/da1 * (1 - a1 * a1)

@@ -287,7 +287,7 @@ namespace Demo
             global::System.ReadOnlySpan<float> W3 = parameters.Slice(W3Offset, 4);
             global::System.ReadOnlySpan<float> b3 = parameters.Slice(B3Offset, 1);
             global::System.Span<float> z3 = values.Slice(Z3Offset, 1);
-            z3[0] = b3[0] + W3[0] * c1[0] + W3[1] * c1[1] + W3[2] * c1[2] + W3[3] * c1[3];
+            global::NetGen.CompilerServices.SampleDenseKernels.Forward(c1, W3, b3, z3, n: 1, k: 4);
         }
 
         /// <summary>The loss of one sample; writes dL/dz3 into <paramref name="dz3"/>.</summary>
@@ -315,18 +315,12 @@ namespace Demo
             // dL/dW3 += dL/dz3 · c1ᵀ
             global::System.ReadOnlySpan<float> c1 = values.Slice(C1Offset, 4);
             global::System.Span<float> dW3 = gradient.Slice(W3Offset, 4);
-            dW3[0] += dz3[0] * c1[0];
-            dW3[1] += dz3[0] * c1[1];
-            dW3[2] += dz3[0] * c1[2];
-            dW3[3] += dz3[0] * c1[3];
+            global::NetGen.CompilerServices.SampleDenseKernels.AccumulateWeightGradient(dz3, c1, dW3, n: 1, k: 4);
 
             // dL/dc1 = W3ᵀ · dL/dz3
             global::System.ReadOnlySpan<float> W3 = parameters.Slice(W3Offset, 4);
             global::System.Span<float> dc1 = values.Slice(C1GradientOffset, 4);
-            dc1[0] = W3[0] * dz3[0];
-            dc1[1] = W3[1] * dz3[0];
-            dc1[2] = W3[2] * dz3[0];
-            dc1[3] = W3[3] * dz3[0];
+            global::NetGen.CompilerServices.SampleDenseKernels.InputGradient(dz3, W3, dc1, n: 1, k: 4);
 
             // dL/da2 = dL/dc1[0..2)      (c1[i] = a2[i])
             global::System.Span<float> da2 = values.Slice(A2GradientOffset, 2);

@@ -270,10 +270,7 @@ namespace Demo
             global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 16);
             global::System.ReadOnlySpan<float> b2 = parameters.Slice(B2Offset, 4);
             global::System.Span<float> z2 = values.Slice(Z2Offset, 4);
-            z2[0] = b2[0] + W2[0] * a1[0] + W2[1] * a1[1] + W2[2] * a1[2] + W2[3] * a1[3];
-            z2[1] = b2[1] + W2[4] * a1[0] + W2[5] * a1[1] + W2[6] * a1[2] + W2[7] * a1[3];
-            z2[2] = b2[2] + W2[8] * a1[0] + W2[9] * a1[1] + W2[10] * a1[2] + W2[11] * a1[3];
-            z2[3] = b2[3] + W2[12] * a1[0] + W2[13] * a1[1] + W2[14] * a1[2] + W2[15] * a1[3];
+            global::NetGen.CompilerServices.SampleDenseKernels.Forward(a1, W2, b2, z2, n: 4, k: 4);
 
             // a2 = sigmoid(z2)
             global::System.Span<float> a2 = values.Slice(A2Offset, 4);
@@ -295,8 +292,7 @@ namespace Demo
             global::System.ReadOnlySpan<float> W3 = parameters.Slice(W3Offset, 8);
             global::System.ReadOnlySpan<float> b3 = parameters.Slice(B3Offset, 2);
             global::System.Span<float> z3 = values.Slice(Z3Offset, 2);
-            z3[0] = b3[0] + W3[0] * s1[0] + W3[1] * s1[1] + W3[2] * s1[2] + W3[3] * s1[3];
-            z3[1] = b3[1] + W3[4] * s1[0] + W3[5] * s1[1] + W3[6] * s1[2] + W3[7] * s1[3];
+            global::NetGen.CompilerServices.SampleDenseKernels.Forward(s1, W3, b3, z3, n: 2, k: 4);
         }
 
         /// <summary>The loss of one sample; writes dL/dz3 into <paramref name="dz3"/>.</summary>
@@ -325,22 +321,12 @@ namespace Demo
             // dL/dW3 += dL/dz3 · s1ᵀ
             global::System.ReadOnlySpan<float> s1 = values.Slice(S1Offset, 4);
             global::System.Span<float> dW3 = gradient.Slice(W3Offset, 8);
-            dW3[0] += dz3[0] * s1[0];
-            dW3[1] += dz3[0] * s1[1];
-            dW3[2] += dz3[0] * s1[2];
-            dW3[3] += dz3[0] * s1[3];
-            dW3[4] += dz3[1] * s1[0];
-            dW3[5] += dz3[1] * s1[1];
-            dW3[6] += dz3[1] * s1[2];
-            dW3[7] += dz3[1] * s1[3];
+            global::NetGen.CompilerServices.SampleDenseKernels.AccumulateWeightGradient(dz3, s1, dW3, n: 2, k: 4);
 
             // dL/ds1 = W3ᵀ · dL/dz3
             global::System.ReadOnlySpan<float> W3 = parameters.Slice(W3Offset, 8);
             global::System.Span<float> ds1 = values.Slice(S1GradientOffset, 4);
-            ds1[0] = W3[0] * dz3[0] + W3[4] * dz3[1];
-            ds1[1] = W3[1] * dz3[0] + W3[5] * dz3[1];
-            ds1[2] = W3[2] * dz3[0] + W3[6] * dz3[1];
-            ds1[3] = W3[3] * dz3[0] + W3[7] * dz3[1];
+            global::NetGen.CompilerServices.SampleDenseKernels.InputGradient(dz3, W3, ds1, n: 2, k: 4);
 
             // dL/da2 = dL/ds1      (d(a2 + a1)/da2 = 1)
             global::System.Span<float> da2 = values.Slice(A2GradientOffset, 4);
@@ -366,37 +352,16 @@ namespace Demo
 
             // dL/db2 += dL/dz2
             global::System.Span<float> db2 = gradient.Slice(B2Offset, 4);
-            db2[0] += dz2[0];
-            db2[1] += dz2[1];
-            db2[2] += dz2[2];
-            db2[3] += dz2[3];
+            global::NetGen.CompilerServices.SampleDenseKernels.AccumulateBiasGradient(dz2, db2, n: 4);
 
             // dL/dW2 += dL/dz2 · a1ᵀ
             global::System.ReadOnlySpan<float> a1 = values.Slice(A1Offset, 4);
             global::System.Span<float> dW2 = gradient.Slice(W2Offset, 16);
-            dW2[0] += dz2[0] * a1[0];
-            dW2[1] += dz2[0] * a1[1];
-            dW2[2] += dz2[0] * a1[2];
-            dW2[3] += dz2[0] * a1[3];
-            dW2[4] += dz2[1] * a1[0];
-            dW2[5] += dz2[1] * a1[1];
-            dW2[6] += dz2[1] * a1[2];
-            dW2[7] += dz2[1] * a1[3];
-            dW2[8] += dz2[2] * a1[0];
-            dW2[9] += dz2[2] * a1[1];
-            dW2[10] += dz2[2] * a1[2];
-            dW2[11] += dz2[2] * a1[3];
-            dW2[12] += dz2[3] * a1[0];
-            dW2[13] += dz2[3] * a1[1];
-            dW2[14] += dz2[3] * a1[2];
-            dW2[15] += dz2[3] * a1[3];
+            global::NetGen.CompilerServices.SampleDenseKernels.AccumulateWeightGradient(dz2, a1, dW2, n: 4, k: 4);
 
             // dL/da1 += W2ᵀ · dL/dz2
             global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 16);
-            da1[0] += W2[0] * dz2[0] + W2[4] * dz2[1] + W2[8] * dz2[2] + W2[12] * dz2[3];
-            da1[1] += W2[1] * dz2[0] + W2[5] * dz2[1] + W2[9] * dz2[2] + W2[13] * dz2[3];
-            da1[2] += W2[2] * dz2[0] + W2[6] * dz2[1] + W2[10] * dz2[2] + W2[14] * dz2[3];
-            da1[3] += W2[3] * dz2[0] + W2[7] * dz2[1] + W2[11] * dz2[2] + W2[15] * dz2[3];
+            global::NetGen.CompilerServices.SampleDenseKernels.InputGradient(dz2, W2, da1, n: 4, k: 4, accumulate: true);
 
             // dL/dz1 = dL/da1 * (1 - a1 * a1)
             global::System.Span<float> dz1 = values.Slice(Z1GradientOffset, 4);

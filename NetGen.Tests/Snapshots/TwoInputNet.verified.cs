@@ -290,7 +290,7 @@ namespace Demo
             global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 4);
             global::System.ReadOnlySpan<float> b2 = parameters.Slice(B2Offset, 1);
             global::System.Span<float> z2 = values.Slice(Z2Offset, 1);
-            z2[0] = b2[0] + W2[0] * c1[0] + W2[1] * c1[1] + W2[2] * c1[2] + W2[3] * c1[3];
+            global::NetGen.CompilerServices.SampleDenseKernels.Forward(c1, W2, b2, z2, n: 1, k: 4);
         }
 
         /// <summary>The loss of one sample; writes dL/dz2 into <paramref name="dz2"/>.</summary>
@@ -318,18 +318,12 @@ namespace Demo
             // dL/dW2 += dL/dz2 · c1ᵀ
             global::System.ReadOnlySpan<float> c1 = values.Slice(C1Offset, 4);
             global::System.Span<float> dW2 = gradient.Slice(W2Offset, 4);
-            dW2[0] += dz2[0] * c1[0];
-            dW2[1] += dz2[0] * c1[1];
-            dW2[2] += dz2[0] * c1[2];
-            dW2[3] += dz2[0] * c1[3];
+            global::NetGen.CompilerServices.SampleDenseKernels.AccumulateWeightGradient(dz2, c1, dW2, n: 1, k: 4);
 
             // dL/dc1 = W2ᵀ · dL/dz2
             global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 4);
             global::System.Span<float> dc1 = values.Slice(C1GradientOffset, 4);
-            dc1[0] = W2[0] * dz2[0];
-            dc1[1] = W2[1] * dz2[0];
-            dc1[2] = W2[2] * dz2[0];
-            dc1[3] = W2[3] * dz2[0];
+            global::NetGen.CompilerServices.SampleDenseKernels.InputGradient(dz2, W2, dc1, n: 1, k: 4);
 
             // dL/da1 = dL/dc1[0..2)      (c1[i] = a1[i])
             global::System.Span<float> da1 = values.Slice(A1GradientOffset, 2);

@@ -1,0 +1,368 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace NetGen.CompilerServices;
+
+/// <summary>
+/// The vector operations of <see cref="SampleDenseKernels{T, TOps, TVector}"/>: loads and arithmetic, and the lane
+/// permutes that let several short rows of a weight matrix share one vector (each a single permute instruction,
+/// <c>ShuffleNative</c>, whose indices the JIT folds for constant sizes).
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+/// <typeparam name="TVector">The vector type.</typeparam>
+internal interface ISampleLanes<T, TVector>
+    where T : unmanaged
+    where TVector : struct
+{
+    static abstract int Count { get; }
+
+    static abstract TVector Load(ref T source, int offset);
+
+    static abstract void Store(TVector value, ref T destination, int offset);
+
+    static abstract TVector Broadcast(T value);
+
+    static abstract TVector Add(TVector a, TVector b);
+
+    static abstract TVector Multiply(TVector a, TVector b);
+
+    static abstract TVector Fma(TVector a, TVector b, TVector c);
+
+    static abstract T Sum(TVector value);
+
+    static abstract T Lane(TVector value, int lane);
+
+    /// <summary>Lane e is <c>source[e % length]</c>; <paramref name="length"/> divides the lanes.</summary>
+    static abstract TVector Tile(ref T source, int length);
+
+    /// <summary>Lane e is <c>value[first + e / k]</c>: each of the lanes from <paramref name="first"/> repeated k times.</summary>
+    static abstract TVector Spread(TVector value, int k, int first);
+
+    /// <summary>Every lane holds the sum of its group of k adjacent lanes (k a power of two).</summary>
+    static abstract TVector SumGroups(TVector value, int k);
+
+    /// <summary>Lanes first to first + lanes / k hold lanes 0, k, 2k, ... of <paramref name="sums"/>; the others are zero.</summary>
+    static abstract TVector Place(TVector sums, int k, int first);
+
+    /// <summary>Lane i (below k) holds the sum of lanes i, i + k, i + 2k, ...</summary>
+    static abstract TVector FoldGroups(TVector value, int k);
+}
+
+/// <summary>The <see cref="ISampleLanes{T, TVector}"/> of <c>Vector512</c>.</summary>
+internal readonly struct Sample512<T> : ISampleLanes<T, Vector512<T>>
+    where T : unmanaged
+{
+    public static int Count => Vector512<T>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Load(ref T source, int offset) => Vector512.LoadUnsafe(ref source, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Add(Vector512<T> a, Vector512<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Multiply(Vector512<T> a, Vector512<T> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Fma(Vector512<T> a, Vector512<T> b, Vector512<T> c) => Vector512Ops<T>.Fma(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector512<T> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Lane(Vector512<T> value, int lane) => value.GetElement(lane);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Tile(ref T source, int length)
+    {
+        // length elements (dividing the lanes) repeated across the vector, read without passing the source's end.
+        int bytes = length * Unsafe.SizeOf<T>();
+        ref byte start = ref Unsafe.As<T, byte>(ref source);
+        return bytes switch
+        {
+            4 => Vector512.Create(Unsafe.ReadUnaligned<uint>(ref start)).As<uint, T>(),
+            8 => Vector512.Create(Unsafe.ReadUnaligned<ulong>(ref start)).As<ulong, T>(),
+            16 => Twice(Twice(Vector128.LoadUnsafe(ref start))).As<byte, T>(),
+            32 => Twice(Vector256.LoadUnsafe(ref start)).As<byte, T>(),
+            _ => Load(ref source, 0),
+        };
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Spread(Vector512<T> value, int k, int first) =>
+        Permute(value, (Vector512<int>.Indices >>> BitOperations.Log2((uint)k)) + Vector512.Create(first));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> SumGroups(Vector512<T> value, int k)
+    {
+        for (int step = 1; step < k; step <<= 1)
+        {
+            value += Permute(value, Vector512<int>.Indices ^ Vector512.Create(step));
+        }
+
+        return value;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Place(Vector512<T> sums, int k, int first)
+    {
+        var lanes = Vector512<int>.Indices;
+        var gathered = Permute(sums, (lanes - Vector512.Create(first)) << BitOperations.Log2((uint)k));
+        var inside = Vector512.GreaterThanOrEqual(lanes, Vector512.Create(first)) & Vector512.LessThan(lanes, Vector512.Create(first + (Count / k)));
+        return Vector512.ConditionalSelect(Mask(inside), gathered, Vector512<T>.Zero);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> FoldGroups(Vector512<T> value, int k)
+    {
+        for (int step = k; step < Count; step <<= 1)
+        {
+            value += Permute(value, Vector512<int>.Indices ^ Vector512.Create(step));
+        }
+
+        return value;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Twice(Vector128<byte> half) => Vector256.Create(half, half);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Twice(Vector256<byte> half) => Vector512.Create(half, half);
+
+    /// <summary>Lane e of the result is lane <c>indices[e]</c> of <paramref name="value"/> (indices within the lanes, computed as 32-bit lane numbers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Permute(Vector512<T> value, Vector512<int> indices)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector512.ShuffleNative(value.As<T, float>(), indices).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return Vector512.ShuffleNative(value.As<T, double>(), Vector512.WidenLower(indices)).As<double, T>();
+        }
+
+        throw new NotSupportedException(typeof(T).Name);
+    }
+
+    /// <summary>A lane mask computed on 32-bit lane numbers, as a mask of <typeparamref name="T"/> lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Mask(Vector512<int> mask) =>
+        Unsafe.SizeOf<T>() == 8 ? Vector512.WidenLower(mask).As<long, T>() : mask.As<int, T>();
+}
+
+/// <summary>The <see cref="ISampleLanes{T, TVector}"/> of <c>Vector256</c>.</summary>
+internal readonly struct Sample256<T> : ISampleLanes<T, Vector256<T>>
+    where T : unmanaged
+{
+    public static int Count => Vector256<T>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Load(ref T source, int offset) => Vector256.LoadUnsafe(ref source, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Add(Vector256<T> a, Vector256<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Multiply(Vector256<T> a, Vector256<T> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c) => Vector256Ops<T>.Fma(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector256<T> value) => Vector256.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Lane(Vector256<T> value, int lane) => value.GetElement(lane);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Tile(ref T source, int length)
+    {
+        // length elements (dividing the lanes) repeated across the vector, read without passing the source's end.
+        int bytes = length * Unsafe.SizeOf<T>();
+        ref byte start = ref Unsafe.As<T, byte>(ref source);
+        return bytes switch
+        {
+            4 => Vector256.Create(Unsafe.ReadUnaligned<uint>(ref start)).As<uint, T>(),
+            8 => Vector256.Create(Unsafe.ReadUnaligned<ulong>(ref start)).As<ulong, T>(),
+            16 => Twice(Vector128.LoadUnsafe(ref start)).As<byte, T>(),
+            _ => Load(ref source, 0),
+        };
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Spread(Vector256<T> value, int k, int first) =>
+        Permute(value, (Vector256<int>.Indices >>> BitOperations.Log2((uint)k)) + Vector256.Create(first));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> SumGroups(Vector256<T> value, int k)
+    {
+        for (int step = 1; step < k; step <<= 1)
+        {
+            value += Permute(value, Vector256<int>.Indices ^ Vector256.Create(step));
+        }
+
+        return value;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Place(Vector256<T> sums, int k, int first)
+    {
+        var lanes = Vector256<int>.Indices;
+        var gathered = Permute(sums, (lanes - Vector256.Create(first)) << BitOperations.Log2((uint)k));
+        var inside = Vector256.GreaterThanOrEqual(lanes, Vector256.Create(first)) & Vector256.LessThan(lanes, Vector256.Create(first + (Count / k)));
+        return Vector256.ConditionalSelect(Mask(inside), gathered, Vector256<T>.Zero);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> FoldGroups(Vector256<T> value, int k)
+    {
+        for (int step = k; step < Count; step <<= 1)
+        {
+            value += Permute(value, Vector256<int>.Indices ^ Vector256.Create(step));
+        }
+
+        return value;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Twice(Vector128<byte> half) => Vector256.Create(half, half);
+
+    /// <summary>Lane e of the result is lane <c>indices[e]</c> of <paramref name="value"/> (indices within the lanes, computed as 32-bit lane numbers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Permute(Vector256<T> value, Vector256<int> indices)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector256.ShuffleNative(value.As<T, float>(), indices).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return Vector256.ShuffleNative(value.As<T, double>(), Vector256.WidenLower(indices)).As<double, T>();
+        }
+
+        throw new NotSupportedException(typeof(T).Name);
+    }
+
+    /// <summary>A lane mask computed on 32-bit lane numbers, as a mask of <typeparamref name="T"/> lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Mask(Vector256<int> mask) =>
+        Unsafe.SizeOf<T>() == 8 ? Vector256.WidenLower(mask).As<long, T>() : mask.As<int, T>();
+}
+
+/// <summary>The <see cref="ISampleLanes{T, TVector}"/> of <c>Vector128</c>.</summary>
+internal readonly struct Sample128<T> : ISampleLanes<T, Vector128<T>>
+    where T : unmanaged
+{
+    public static int Count => Vector128<T>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Load(ref T source, int offset) => Vector128.LoadUnsafe(ref source, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination, (nuint)offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Broadcast(T value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Add(Vector128<T> a, Vector128<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Multiply(Vector128<T> a, Vector128<T> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Fma(Vector128<T> a, Vector128<T> b, Vector128<T> c) => Vector128Ops<T>.Fma(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector128<T> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Lane(Vector128<T> value, int lane) => value.GetElement(lane);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Tile(ref T source, int length)
+    {
+        // length elements (dividing the lanes) repeated across the vector, read without passing the source's end.
+        int bytes = length * Unsafe.SizeOf<T>();
+        ref byte start = ref Unsafe.As<T, byte>(ref source);
+        return bytes switch
+        {
+            4 => Vector128.Create(Unsafe.ReadUnaligned<uint>(ref start)).As<uint, T>(),
+            8 => Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref start)).As<ulong, T>(),
+            _ => Load(ref source, 0),
+        };
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Spread(Vector128<T> value, int k, int first) =>
+        Permute(value, (Vector128<int>.Indices >>> BitOperations.Log2((uint)k)) + Vector128.Create(first));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> SumGroups(Vector128<T> value, int k)
+    {
+        for (int step = 1; step < k; step <<= 1)
+        {
+            value += Permute(value, Vector128<int>.Indices ^ Vector128.Create(step));
+        }
+
+        return value;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Place(Vector128<T> sums, int k, int first)
+    {
+        var lanes = Vector128<int>.Indices;
+        var gathered = Permute(sums, (lanes - Vector128.Create(first)) << BitOperations.Log2((uint)k));
+        var inside = Vector128.GreaterThanOrEqual(lanes, Vector128.Create(first)) & Vector128.LessThan(lanes, Vector128.Create(first + (Count / k)));
+        return Vector128.ConditionalSelect(Mask(inside), gathered, Vector128<T>.Zero);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> FoldGroups(Vector128<T> value, int k)
+    {
+        for (int step = k; step < Count; step <<= 1)
+        {
+            value += Permute(value, Vector128<int>.Indices ^ Vector128.Create(step));
+        }
+
+        return value;
+    }
+
+    /// <summary>Lane e of the result is lane <c>indices[e]</c> of <paramref name="value"/> (indices within the lanes, computed as 32-bit lane numbers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> Permute(Vector128<T> value, Vector128<int> indices)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector128.ShuffleNative(value.As<T, float>(), indices).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return Vector128.ShuffleNative(value.As<T, double>(), Vector128.WidenLower(indices)).As<double, T>();
+        }
+
+        throw new NotSupportedException(typeof(T).Name);
+    }
+
+    /// <summary>A lane mask computed on 32-bit lane numbers, as a mask of <typeparamref name="T"/> lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> Mask(Vector128<int> mask) =>
+        Unsafe.SizeOf<T>() == 8 ? Vector128.WidenLower(mask).As<long, T>() : mask.As<int, T>();
+}

@@ -1,0 +1,159 @@
+using NetGen.CompilerServices;
+
+namespace NetGen.Tests.Kernels;
+
+/// <summary>
+/// The one-sample kernels of small dense layers against the textbook loops in double, at every vector width this
+/// machine runs, over shapes that take each path: rows of whole vectors (k a multiple of the lanes), rows packed
+/// several to a vector (k = 1, 2, 4, 8 with n a multiple of the lanes), a narrower width when the widest does not fit,
+/// and the scalar loops when none does. Float is checked against the double reference within its rounding.
+/// </summary>
+public class SampleDenseKernelsTests
+{
+    private static readonly (int N, int K)[] s_shapes =
+    [
+        (16, 4), (3, 16), (16, 1), (16, 2), (32, 4), (16, 8), (8, 4), (4, 4), (12, 4), (1, 4), (2, 32), (4, 8), (8, 2), (64, 1), (5, 3), (2, 2), (1, 1),
+    ];
+
+    public static TheoryData<int, int, int> WidthsAndShapes()
+    {
+        var data = new TheoryData<int, int, int>();
+        foreach (int bits in VectorWidth.Available)
+        {
+            foreach (var (n, k) in s_shapes)
+            {
+                data.Add(bits, n, k);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void TheShapesOfW2AndTheXorNetworkTakeTheExpectedPaths()
+    {
+        Assert.True(SampleDenseKernels.IsVectorized<float>(16, 4));
+        Assert.True(SampleDenseKernels.IsVectorized<float>(3, 16));
+        Assert.True(SampleDenseKernels.IsVectorized<double>(3, 2));
+        Assert.False(SampleDenseKernels.IsVectorized<float>(2, 2));
+        Assert.False(SampleDenseKernels.IsVectorized<float>(5, 3));
+        Assert.False(SampleDenseKernels.IsVectorized<double>(3, 3));
+    }
+
+    [Theory]
+    [MemberData(nameof(WidthsAndShapes))]
+    public void ForwardMatchesTheDefinition(int bits, int n, int k)
+    {
+        var random = new DeterministicRandom((n * 100) + k);
+        var x = Fill(random, k);
+        var w = Fill(random, n * k);
+        var b = Fill(random, n);
+        var expected = new double[n];
+        for (int j = 0; j < n; j++)
+        {
+            expected[j] = b[j];
+            for (int i = 0; i < k; i++)
+            {
+                expected[j] += w[(j * k) + i] * x[i];
+            }
+        }
+
+        var z = new double[n + 1];
+        z[n] = 42;
+        SampleDenseKernels.Forward<double>(bits, x, w, b, z, n, k);
+        AssertClose(expected, z, 1e-13);
+        Assert.Equal(42, z[n]);
+
+        var zf = new float[n];
+        SampleDenseKernels.Forward<float>(bits, Single(x), Single(w), Single(b), zf, n, k);
+        AssertClose(expected, zf.Select(v => (double)v).ToArray(), 2e-6 * k);
+    }
+
+    [Theory]
+    [MemberData(nameof(WidthsAndShapes))]
+    public void WeightGradientMatchesTheDefinition(int bits, int n, int k)
+    {
+        var random = new DeterministicRandom((n * 10) + k + 7);
+        var dz = Fill(random, n);
+        var x = Fill(random, k);
+        var dw = Fill(random, n * k);
+        var db = Fill(random, n);
+        var dwExpected = dw.ToArray();
+        var dbExpected = db.ToArray();
+        for (int j = 0; j < n; j++)
+        {
+            dbExpected[j] += dz[j];
+            for (int i = 0; i < k; i++)
+            {
+                dwExpected[(j * k) + i] += dz[j] * x[i];
+            }
+        }
+
+        var dwf = Single(dw);
+        var dbf = Single(db);
+        SampleDenseKernels.AccumulateWeightGradient<double>(bits, dz, x, dw, n, k);
+        SampleDenseKernels.AccumulateBiasGradient<double>(bits, dz, db, n);
+        AssertClose(dwExpected, dw, 1e-14);
+        AssertClose(dbExpected, db, 1e-14);
+
+        SampleDenseKernels.AccumulateWeightGradient<float>(bits, Single(dz), Single(x), dwf, n, k);
+        SampleDenseKernels.AccumulateBiasGradient<float>(bits, Single(dz), dbf, n);
+        AssertClose(dwExpected, dwf.Select(v => (double)v).ToArray(), 1e-6);
+        AssertClose(dbExpected, dbf.Select(v => (double)v).ToArray(), 1e-6);
+    }
+
+    [Theory]
+    [MemberData(nameof(WidthsAndShapes))]
+    public void InputGradientMatchesTheDefinition(int bits, int n, int k)
+    {
+        var random = new DeterministicRandom((n * 1000) + k + 3);
+        var dz = Fill(random, n);
+        var w = Fill(random, n * k);
+        var before = Fill(random, k);
+        var expected = new double[k];
+        for (int i = 0; i < k; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                expected[i] += w[(j * k) + i] * dz[j];
+            }
+        }
+
+        var dx = new double[k + 1];
+        dx[k] = 42;
+        SampleDenseKernels.InputGradient<double>(bits, dz, w, dx, n, k);
+        AssertClose(expected, dx[..k], 1e-13);
+        Assert.Equal(42, dx[k]);
+
+        var accumulated = before.ToArray();
+        SampleDenseKernels.InputGradient<double>(bits, dz, w, accumulated, n, k, accumulate: true);
+        AssertClose(expected.Select((e, i) => e + before[i]).ToArray(), accumulated, 1e-13);
+
+        var dxf = new float[k];
+        SampleDenseKernels.InputGradient<float>(bits, Single(dz), Single(w), dxf, n, k);
+        AssertClose(expected, dxf.Select(v => (double)v).ToArray(), 2e-6 * n);
+    }
+
+    [Fact]
+    public void ShortBuffersAreRejectedNamingTheArgument()
+    {
+        var error = Assert.Throws<ArgumentException>(() => SampleDenseKernels.Forward<float>(new float[4], new float[63], new float[16], new float[16], 16, 4));
+        Assert.Equal("w", error.ParamName);
+        Assert.Contains("'w' has 63 elements; the layer needs 64", error.Message, StringComparison.Ordinal);
+        error = Assert.Throws<ArgumentException>(() => SampleDenseKernels.InputGradient<float>(new float[16], new float[64], new float[3], 16, 4));
+        Assert.Equal("dx", error.ParamName);
+    }
+
+    private static double[] Fill(DeterministicRandom random, int count) =>
+        Enumerable.Range(0, count).Select(_ => (random.NextDouble() * 2) - 1).ToArray();
+
+    private static float[] Single(double[] values) => values.Select(v => (float)v).ToArray();
+
+    private static void AssertClose(double[] expected, double[] actual, double tolerance)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])), $"element {i}: expected {expected[i]:R}, got {actual[i]:R}");
+        }
+    }
+}

@@ -85,7 +85,10 @@ public class ParallelGradientTests
         Assert.Equal(32, ParallelGradient<float>.ChunkSizeFor(64, small));
         Assert.Equal(32, ParallelGradient<float>.ChunkSizeFor(256, small));
         Assert.Equal(64, ParallelGradient<float>.ChunkSizeFor(512, small));
-        Assert.Equal(32, ParallelGradient<float>.ChunkSizeFor(64, ParallelGradient<float>.LargeGradientBytes));
+        Assert.Equal(32, ParallelGradient<float>.ChunkSizeFor(64, ParallelGradient<float>.MediumGradientBytes));
+        Assert.Equal(64, ParallelGradient<float>.ChunkSizeFor(64, ParallelGradient<float>.MediumGradientBytes + 1));
+        Assert.Equal(64, ParallelGradient<float>.ChunkSizeFor(128, 940_584)); // the Fashion-MNIST race's network
+        Assert.Equal(64, ParallelGradient<float>.ChunkSizeFor(64, ParallelGradient<float>.LargeGradientBytes));
         Assert.Equal(128, ParallelGradient<float>.ChunkSizeFor(64, ParallelGradient<float>.LargeGradientBytes + 1));
         Assert.Equal(128, ParallelGradient<float>.ChunkSizeFor(256, large));
         Assert.Equal(256, ParallelGradient<float>.ChunkSizeFor(2048, large));

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace NetGen.CompilerServices;
 
@@ -16,6 +17,9 @@ namespace NetGen.CompilerServices;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class SampleLoss
 {
+    /// <summary>Classes up to which the softmax cross-entropy keeps its exponentials on the stack (512 bytes).</summary>
+    private const int CachedExponentials = 64;
+
     /// <summary><c>L = 1/2 Σ (y - t)²</c>; <c>dL/dy = y - t</c>.</summary>
     public static double SquaredError<T>(ReadOnlySpan<T> outputs, ReadOnlySpan<T> targets, Span<T> gradient)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -81,14 +85,24 @@ public static class SampleLoss
     /// log-sum-exp; zero targets are skipped, so the -inf logit of an absent class costs nothing instead of
     /// <c>0 · inf = NaN</c>. <c>dL/dz = p Σt - t</c>, which is <c>p - t</c> for targets that sum to 1.
     /// </summary>
+    [SkipLocalsInit]
     public static double SoftmaxCrossEntropyWithLogits<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // Each class's e^(z - max) is computed once and kept for the gradient when the classes fit on the stack (the
+        // same values as computing them again, so the same bits): the exponentials were half the loss's cost.
+        Span<double> exponentials = !gradient.IsEmpty && logits.Length <= CachedExponentials ? stackalloc double[CachedExponentials] : default;
         double max = ShiftFor(logits);
         double sumOfExponentials = 0;
         for (int i = 0; i < logits.Length; i++)
         {
-            sumOfExponentials += Math.Exp(double.CreateTruncating(logits[i]) - max);
+            double exponential = Math.Exp(double.CreateTruncating(logits[i]) - max);
+            if (!exponentials.IsEmpty)
+            {
+                exponentials[i] = exponential;
+            }
+
+            sumOfExponentials += exponential;
         }
 
         double logSumExp = max + Math.Log(sumOfExponentials);
@@ -108,7 +122,8 @@ public static class SampleLoss
         {
             for (int i = 0; i < logits.Length; i++)
             {
-                double probability = Math.Exp(double.CreateTruncating(logits[i]) - max) / sumOfExponentials;
+                double exponential = exponentials.IsEmpty ? Math.Exp(double.CreateTruncating(logits[i]) - max) : exponentials[i];
+                double probability = exponential / sumOfExponentials;
                 gradient[i] = T.CreateTruncating((probability * targetSum) - double.CreateTruncating(targets[i]));
             }
         }

@@ -5,9 +5,9 @@ namespace NetGen.Tests.Kernels;
 /// <summary>
 /// The blocked kernels against the textbook triple loops in double (the scalar reference), at every vector
 /// width this machine runs (128, 256 and, with AVX-512, 512 bits: the widths add in different orders, so each
-/// is checked on its own), over shapes that hit every tile remainder, the block sizes (64 to 256 samples or
-/// weight rows, depending on the width), the packed and unpacked paths and the transposed forward product
-/// (512-bit vectors and 128 samples or more).
+/// is checked on its own), over shapes that hit every remainder of the register tiles (6 or 4 rows, 4 vectors of
+/// columns), several depth blocks (128), B read in place (fewer than 16 rows) and packed, and the transposed
+/// forward product (512-bit vectors and 32 samples or more).
 /// </summary>
 public class DenseKernelsTests
 {
@@ -15,6 +15,7 @@ public class DenseKernelsTests
     [
         (1, 1, 1), (2, 4, 8), (3, 5, 7), (4, 4, 16), (5, 9, 33), (7, 13, 64), (9, 3, 100), (16, 10, 784),
         (17, 16, 16), (1, 21, 45), (1, 13, 37), (130, 21, 39), (20, 133, 45), (257, 18, 6), (130, 70, 40), (128, 64, 16), (131, 135, 67),
+        (33, 70, 300), (35, 64, 129), (32, 200, 97), (8, 70, 40), (10, 36, 20), (13, 40, 130), (40, 70, 33),
     ];
 
     public static TheoryData<int, int, int, int> WidthsAndShapes()

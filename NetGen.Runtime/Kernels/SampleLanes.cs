@@ -5,9 +5,9 @@ using System.Runtime.Intrinsics;
 namespace NetGen.CompilerServices;
 
 /// <summary>
-/// The vector operations of <see cref="SampleDenseKernels{T, TOps, TVector}"/>: loads and arithmetic, and the lane
-/// permutes that let several short rows of a weight matrix share one vector (each a single permute instruction,
-/// <c>ShuffleNative</c>, whose indices the JIT folds for constant sizes).
+/// The lane operations of <see cref="SampleDenseKernels{T, TOps, TLanes, TVector}"/> beyond the loads and arithmetic
+/// of <see cref="IVectorOps{T, TVector}"/>: the permutes that let several short rows of a weight matrix share one
+/// vector (each a single permute instruction, <c>ShuffleNative</c>, whose indices the JIT folds for constant sizes).
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
 /// <typeparam name="TVector">The vector type.</typeparam>
@@ -15,22 +15,6 @@ internal interface ISampleLanes<T, TVector>
     where T : unmanaged
     where TVector : struct
 {
-    static abstract int Count { get; }
-
-    static abstract TVector Load(ref T source, int offset);
-
-    static abstract void Store(TVector value, ref T destination, int offset);
-
-    static abstract TVector Broadcast(T value);
-
-    static abstract TVector Add(TVector a, TVector b);
-
-    static abstract TVector Multiply(TVector a, TVector b);
-
-    static abstract TVector Fma(TVector a, TVector b, TVector c);
-
-    static abstract T Sum(TVector value);
-
     static abstract T Lane(TVector value, int lane);
 
     /// <summary>Lane e is <c>source[e % length]</c>; <paramref name="length"/> divides the lanes.</summary>
@@ -53,29 +37,6 @@ internal interface ISampleLanes<T, TVector>
 internal readonly struct Sample512<T> : ISampleLanes<T, Vector512<T>>
     where T : unmanaged
 {
-    public static int Count => Vector512<T>.Count;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Load(ref T source, int offset) => Vector512.LoadUnsafe(ref source, (nuint)offset);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector512<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination, (nuint)offset);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Add(Vector512<T> a, Vector512<T> b) => a + b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Multiply(Vector512<T> a, Vector512<T> b) => a * b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Fma(Vector512<T> a, Vector512<T> b, Vector512<T> c) => Vector512Ops<T>.Fma(a, b, c);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Sum(Vector512<T> value) => Vector512.Sum(value);
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Lane(Vector512<T> value, int lane) => value.GetElement(lane);
 
@@ -91,7 +52,7 @@ internal readonly struct Sample512<T> : ISampleLanes<T, Vector512<T>>
             8 => Vector512.Create(Unsafe.ReadUnaligned<ulong>(ref start)).As<ulong, T>(),
             16 => Twice(Twice(Vector128.LoadUnsafe(ref start))).As<byte, T>(),
             32 => Twice(Vector256.LoadUnsafe(ref start)).As<byte, T>(),
-            _ => Load(ref source, 0),
+            _ => Vector512.LoadUnsafe(ref source),
         };
     }
 
@@ -115,14 +76,14 @@ internal readonly struct Sample512<T> : ISampleLanes<T, Vector512<T>>
     {
         var lanes = Vector512<int>.Indices;
         var gathered = Permute(sums, (lanes - Vector512.Create(first)) << BitOperations.Log2((uint)k));
-        var inside = Vector512.GreaterThanOrEqual(lanes, Vector512.Create(first)) & Vector512.LessThan(lanes, Vector512.Create(first + (Count / k)));
+        var inside = Vector512.GreaterThanOrEqual(lanes, Vector512.Create(first)) & Vector512.LessThan(lanes, Vector512.Create(first + (Vector512<T>.Count / k)));
         return Vector512.ConditionalSelect(Mask(inside), gathered, Vector512<T>.Zero);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> FoldGroups(Vector512<T> value, int k)
     {
-        for (int step = k; step < Count; step <<= 1)
+        for (int step = k; step < Vector512<T>.Count; step <<= 1)
         {
             value += Permute(value, Vector512<int>.Indices ^ Vector512.Create(step));
         }
@@ -163,29 +124,6 @@ internal readonly struct Sample512<T> : ISampleLanes<T, Vector512<T>>
 internal readonly struct Sample256<T> : ISampleLanes<T, Vector256<T>>
     where T : unmanaged
 {
-    public static int Count => Vector256<T>.Count;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Load(ref T source, int offset) => Vector256.LoadUnsafe(ref source, (nuint)offset);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector256<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination, (nuint)offset);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Add(Vector256<T> a, Vector256<T> b) => a + b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Multiply(Vector256<T> a, Vector256<T> b) => a * b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c) => Vector256Ops<T>.Fma(a, b, c);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Sum(Vector256<T> value) => Vector256.Sum(value);
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Lane(Vector256<T> value, int lane) => value.GetElement(lane);
 
@@ -200,7 +138,7 @@ internal readonly struct Sample256<T> : ISampleLanes<T, Vector256<T>>
             4 => Vector256.Create(Unsafe.ReadUnaligned<uint>(ref start)).As<uint, T>(),
             8 => Vector256.Create(Unsafe.ReadUnaligned<ulong>(ref start)).As<ulong, T>(),
             16 => Twice(Vector128.LoadUnsafe(ref start)).As<byte, T>(),
-            _ => Load(ref source, 0),
+            _ => Vector256.LoadUnsafe(ref source),
         };
     }
 
@@ -224,14 +162,14 @@ internal readonly struct Sample256<T> : ISampleLanes<T, Vector256<T>>
     {
         var lanes = Vector256<int>.Indices;
         var gathered = Permute(sums, (lanes - Vector256.Create(first)) << BitOperations.Log2((uint)k));
-        var inside = Vector256.GreaterThanOrEqual(lanes, Vector256.Create(first)) & Vector256.LessThan(lanes, Vector256.Create(first + (Count / k)));
+        var inside = Vector256.GreaterThanOrEqual(lanes, Vector256.Create(first)) & Vector256.LessThan(lanes, Vector256.Create(first + (Vector256<T>.Count / k)));
         return Vector256.ConditionalSelect(Mask(inside), gathered, Vector256<T>.Zero);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> FoldGroups(Vector256<T> value, int k)
     {
-        for (int step = k; step < Count; step <<= 1)
+        for (int step = k; step < Vector256<T>.Count; step <<= 1)
         {
             value += Permute(value, Vector256<int>.Indices ^ Vector256.Create(step));
         }
@@ -269,29 +207,6 @@ internal readonly struct Sample256<T> : ISampleLanes<T, Vector256<T>>
 internal readonly struct Sample128<T> : ISampleLanes<T, Vector128<T>>
     where T : unmanaged
 {
-    public static int Count => Vector128<T>.Count;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Load(ref T source, int offset) => Vector128.LoadUnsafe(ref source, (nuint)offset);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector128<T> value, ref T destination, int offset) => value.StoreUnsafe(ref destination, (nuint)offset);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Broadcast(T value) => Vector128.Create(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Add(Vector128<T> a, Vector128<T> b) => a + b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Multiply(Vector128<T> a, Vector128<T> b) => a * b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Fma(Vector128<T> a, Vector128<T> b, Vector128<T> c) => Vector128Ops<T>.Fma(a, b, c);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Sum(Vector128<T> value) => Vector128.Sum(value);
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Lane(Vector128<T> value, int lane) => value.GetElement(lane);
 
@@ -305,7 +220,7 @@ internal readonly struct Sample128<T> : ISampleLanes<T, Vector128<T>>
         {
             4 => Vector128.Create(Unsafe.ReadUnaligned<uint>(ref start)).As<uint, T>(),
             8 => Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref start)).As<ulong, T>(),
-            _ => Load(ref source, 0),
+            _ => Vector128.LoadUnsafe(ref source),
         };
     }
 
@@ -329,14 +244,14 @@ internal readonly struct Sample128<T> : ISampleLanes<T, Vector128<T>>
     {
         var lanes = Vector128<int>.Indices;
         var gathered = Permute(sums, (lanes - Vector128.Create(first)) << BitOperations.Log2((uint)k));
-        var inside = Vector128.GreaterThanOrEqual(lanes, Vector128.Create(first)) & Vector128.LessThan(lanes, Vector128.Create(first + (Count / k)));
+        var inside = Vector128.GreaterThanOrEqual(lanes, Vector128.Create(first)) & Vector128.LessThan(lanes, Vector128.Create(first + (Vector128<T>.Count / k)));
         return Vector128.ConditionalSelect(Mask(inside), gathered, Vector128<T>.Zero);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> FoldGroups(Vector128<T> value, int k)
     {
-        for (int step = k; step < Count; step <<= 1)
+        for (int step = k; step < Vector128<T>.Count; step <<= 1)
         {
             value += Permute(value, Vector128<int>.Indices ^ Vector128.Create(step));
         }

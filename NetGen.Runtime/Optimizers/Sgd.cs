@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetGen;
 
@@ -24,6 +26,12 @@ namespace NetGen;
 /// the learning rate is constant, exactly classic momentum with the learning rate <c>(1 - μ) lr</c>.
 /// </para>
 /// <para>The velocity starts at zero, so the first step of every undamped variant equals PyTorch's.</para>
+/// <para>
+/// A velocity that would be a subnormal number is stored (and applied) as zero, as in <see cref="Adam{T}"/>: behind a
+/// ReLU unit that stopped firing the gradient is zero and the velocity decays by <c>μ</c> a step into subnormals, where
+/// it stays (0.9 times the smallest subnormal rounds back to it) and every step on it is an order of magnitude slower
+/// on x86. The step is one pass of separately rounded operations, so results do not depend on the vector width.
+/// </para>
 /// </remarks>
 /// <typeparam name="T">The element type of parameters and gradients.</typeparam>
 public sealed class Sgd<T> : Optimizer<T>
@@ -76,6 +84,12 @@ public sealed class Sgd<T> : Optimizer<T>
     /// <summary>True for the lecture notes' damped momentum <c>v ← μ v + (1 - μ) lr g'</c>.</summary>
     public bool Dampened { get; }
 
+    /// <summary>
+    /// The vector width in bits the momentum update uses (512, 256 or 128): <see cref="VectorWidth.Bits"/>, or a
+    /// narrower one a test sets to check that every width gives the same bits.
+    /// </summary>
+    internal int VectorBits { get; init; } = VectorWidth.Bits;
+
     /// <inheritdoc />
     protected override void AllocateState(int parameterCount) =>
         _velocity = Momentum == 0 ? [] : new T[parameterCount];
@@ -110,29 +124,90 @@ public sealed class Sgd<T> : Optimizer<T>
 
         // v ← μ v - s g - s λ p with s = lr, or s = (1 - μ) lr when damped; p is still the old value here.
         // (The damped velocity is kept with the sign of the classic one, -v of the notes, so both update p ← p + v.)
+        // One fused pass per element, so a velocity that would be subnormal is stored as zero before p uses it.
         double velocityRate = Dampened ? (1 - Momentum) * LearningRate : LearningRate;
         Span<T> velocity = _velocity.AsSpan(offset, parameters.Length);
-        TensorPrimitives.Multiply(velocity, momentum, velocity);
-        TensorPrimitives.MultiplyAdd(gradient, T.CreateTruncating(-velocityRate), velocity, velocity);
-        if (decays)
+        var c = new MomentumConstants(
+            momentum, T.CreateTruncating(-velocityRate), T.CreateTruncating(-velocityRate * WeightDecay), decayFactor, -learningRate, decays, Nesterov);
+        int i = VectorBits switch
         {
-            TensorPrimitives.MultiplyAdd(parameters, T.CreateTruncating(-velocityRate * WeightDecay), velocity, velocity);
-        }
+            512 => UpdateVectors<Vector512Ops<T>, Vector512<T>>(parameters, gradient, velocity, c),
+            256 => UpdateVectors<Vector256Ops<T>, Vector256<T>>(parameters, gradient, velocity, c),
+            _ => UpdateVectors<Vector128Ops<T>, Vector128<T>>(parameters, gradient, velocity, c),
+        };
 
-        if (!Nesterov)
+        for (; i < parameters.Length; i++)
         {
-            // p ← p + v
-            TensorPrimitives.Add(parameters, velocity, parameters);
-            return;
-        }
+            T p = parameters[i];
+            T v = momentum * velocity[i] + c.NegativeVelocityRate * gradient[i];
+            if (decays)
+            {
+                v = c.NegativeDecayRate * p + v;
+            }
 
-        // p ← p + μ v - lr g' = p (1 - lr λ) + μ v - lr g
-        if (decays)
-        {
-            TensorPrimitives.Multiply(parameters, decayFactor, parameters);
-        }
+            if (T.IsSubnormal(v))
+            {
+                v = T.Zero;
+            }
 
-        TensorPrimitives.MultiplyAdd(velocity, momentum, parameters, parameters);
-        TensorPrimitives.MultiplyAdd(gradient, -learningRate, parameters, parameters);
+            velocity[i] = v;
+            parameters[i] = Nesterov ? c.NegativeLearningRate * gradient[i] + (momentum * v + (decays ? p * decayFactor : p)) : p + v;
+        }
     }
+
+    /// <summary>
+    /// The momentum update over whole vectors of <typeparamref name="TOps"/>'s width; returns where the scalar tail
+    /// starts. Separate multiplies and adds in the order of the scalar tail (no fused step), so every width gives the
+    /// same bits.
+    /// </summary>
+    private static int UpdateVectors<TOps, TVector>(Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> velocity, in MomentumConstants c)
+        where TOps : struct, IVectorOps<T, TVector>
+        where TVector : struct
+    {
+        var momentum = TOps.Broadcast(c.Momentum);
+        var negativeVelocityRate = TOps.Broadcast(c.NegativeVelocityRate);
+        var negativeDecayRate = TOps.Broadcast(c.NegativeDecayRate);
+        var decayFactor = TOps.Broadcast(c.DecayFactor);
+        var negativeLearningRate = TOps.Broadcast(c.NegativeLearningRate);
+        var smallestNormal = TOps.Broadcast(SmallestNormal);
+        ref T rp = ref MemoryMarshal.GetReference(parameters);
+        ref T rg = ref MemoryMarshal.GetReference(gradient);
+        ref T rv = ref MemoryMarshal.GetReference(velocity);
+        int i = 0;
+        for (; i <= parameters.Length - TOps.Count; i += TOps.Count)
+        {
+            var p = TOps.Load(ref rp, i);
+            var g = TOps.Load(ref rg, i);
+            var v = TOps.Add(TOps.Multiply(momentum, TOps.Load(ref rv, i)), TOps.Multiply(negativeVelocityRate, g));
+            if (c.Decays)
+            {
+                v = TOps.Add(TOps.Multiply(negativeDecayRate, p), v);
+            }
+
+            v = TOps.ZeroWhereSmaller(v, smallestNormal);
+            TOps.Store(v, ref rv, i);
+            if (c.Nesterov)
+            {
+                // p ← p + μ v - lr g' = p (1 - lr λ) + μ v - lr g
+                if (c.Decays)
+                {
+                    p = TOps.Multiply(p, decayFactor);
+                }
+
+                p = TOps.Add(TOps.Multiply(negativeLearningRate, g), TOps.Add(TOps.Multiply(momentum, v), p));
+            }
+            else
+            {
+                p = TOps.Add(p, v);
+            }
+
+            TOps.Store(p, ref rp, i);
+        }
+
+        return i;
+    }
+
+    /// <summary>One momentum step's constants, converted to <typeparamref name="T"/> once.</summary>
+    private readonly record struct MomentumConstants(
+        T Momentum, T NegativeVelocityRate, T NegativeDecayRate, T DecayFactor, T NegativeLearningRate, bool Decays, bool Nesterov);
 }

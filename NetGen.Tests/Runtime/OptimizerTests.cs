@@ -186,6 +186,84 @@ public class OptimizerTests
         Assert.All(rmsProp.StateBuffers[1], momentum => Assert.Equal(0f, momentum));
     }
 
+    public static TheoryData<bool, bool, double> MomentumVariants => new()
+    {
+        { false, false, 0 },
+        { true, false, 0 },
+        { false, true, 0 },
+        { false, false, 0.01 },
+        { true, false, 0.01 },
+    };
+
+    [Theory]
+    [MemberData(nameof(MomentumVariants))]
+    public void SgdMomentum_StoresVelocityThatWouldBeSubnormalAsZero_AndEveryWidthIsPlainFloatArithmetic(bool nesterov, bool dampened, double weightDecay)
+    {
+        // 37 elements (vector bodies and a tail at every width). Elements 0, 3, 6, ... keep receiving gradients; the
+        // others get one step of gradient and then none (a ReLU unit that stopped firing), so their velocity decays by
+        // 0.9 a step and in plain float arithmetic ends in subnormals. Half of the dead ones start and stay within a few
+        // orders of magnitude of the subnormal range (1e-37, gradient 1e-35), where adding a subnormal velocity still
+        // changes the parameter (and, with weight decay, the velocity -s λ p is itself subnormal), so the flush shows in
+        // the parameters too. The reference is the documented update written out
+        // in scalar float (v ← μ v - s g - s λ p, zero if subnormal; p ← p + v, or Nesterov p ← p (1 - lr λ) + μ v - lr g).
+        const int length = 37;
+        const int steps = 800;
+        const double rate = 0.01, momentum = 0.9;
+        float[] Gradient(int k) => [.. Enumerable.Range(0, length).Select(i =>
+            i % 3 == 0 ? 1e-3f * MathF.Sin(k + i) : k == 1 ? (i % 2 == 0 ? 1e-3f : -1e-35f) * (1 + (0.1f * i)) : 0f)];
+        float[] Start() => [.. Enumerable.Range(0, length).Select(i => i % 3 != 0 && i % 2 == 1 ? 1e-37f * (i + 1) : 0.5f - (0.01f * i))];
+
+        float mu = (float)momentum;
+        double velocityRate = dampened ? (1 - momentum) * rate : rate;
+        float negativeVelocityRate = (float)-velocityRate;
+        float negativeDecayRate = (float)(-velocityRate * weightDecay);
+        float decayFactor = (float)(1 - (rate * weightDecay));
+        float negativeRate = -(float)rate;
+        (float[] Parameters, float[] Velocity, int Flushes) Reference(bool flush)
+        {
+            float[] p = Start(), v = new float[length];
+            int flushes = 0;
+            for (int k = 1; k <= steps; k++)
+            {
+                float[] g = Gradient(k);
+                for (int i = 0; i < length; i++)
+                {
+                    v[i] = (mu * v[i]) + (negativeVelocityRate * g[i]);
+                    if (weightDecay != 0)
+                    {
+                        v[i] = (negativeDecayRate * p[i]) + v[i];
+                    }
+
+                    if (flush && float.IsSubnormal(v[i]))
+                    {
+                        v[i] = 0;
+                        flushes++;
+                    }
+
+                    p[i] = nesterov ? (negativeRate * g[i]) + ((mu * v[i]) + (p[i] * decayFactor)) : p[i] + v[i];
+                }
+            }
+
+            return (p, v, flushes);
+        }
+
+        var (expected, expectedVelocity, flushes) = Reference(flush: true);
+        Assert.True(flushes >= 12, $"only {flushes} velocities were flushed: the case tests nothing");
+        Assert.NotEqual(Reference(flush: false).Parameters, expected);
+        foreach (int bits in VectorWidth.Available)
+        {
+            var sgd = new Sgd<float>(rate, momentum, nesterov, weightDecay, dampened) { VectorBits = bits };
+            float[] parameters = Start();
+            for (int k = 1; k <= steps; k++)
+            {
+                sgd.Step(parameters, Gradient(k));
+            }
+
+            Assert.Equal(expected, parameters);
+            Assert.Equal(expectedVelocity, sgd.StateBuffers[0]);
+        }
+    }
+
     [Fact]
     public void Step_RejectsMismatchedLengths()
     {

@@ -57,6 +57,19 @@ public sealed class NetworkWorkspace<T>
     public int SampleOffset { get; set; }
 
     /// <summary>
+    /// True when the network that created this workspace hands its large batch products to <see cref="Team"/>
+    /// (generated networks create their workspaces through <see cref="WorkspaceAccess.CreateSplittingProducts{T}"/>): the
+    /// multithreaded gradient engine may then run a whole minibatch in this one workspace, its threads sharing each product.
+    /// </summary>
+    internal bool SplitsProducts { get; init; }
+
+    /// <summary>
+    /// The threads that share this workspace's large products while the gradient engine runs a batch in it; null
+    /// otherwise. Generated code reads it through <see cref="WorkspaceAccess.Team{T}"/>.
+    /// </summary>
+    internal KernelTeam? Team { get; set; }
+
+    /// <summary>
     /// The whole scratch buffer, whose layout the network that created the workspace owns. Generated code
     /// reaches it through <see cref="WorkspaceAccess.Buffer"/>.
     /// </summary>

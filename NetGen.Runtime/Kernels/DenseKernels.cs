@@ -26,38 +26,46 @@ namespace NetGen.CompilerServices;
 /// differ in the last bits. Arguments are validated once per call; the loops then read without bounds checks.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class DenseKernels
+public static partial class DenseKernels
 {
     /// <summary>
     /// <c>z[s, j] = b[j] + Σ_i x[s, i] w[j, i]</c> for <paramref name="m"/> samples, <paramref name="n"/> outputs
-    /// and <paramref name="k"/> inputs.
+    /// and <paramref name="k"/> inputs; with a <paramref name="team"/>, a large product is split across its threads by
+    /// rows of <c>W</c> (the same results).
     /// </summary>
-    public static void Forward<T>(ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k)
+    public static void Forward<T>(ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k, KernelTeam? team = null)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => Forward(VectorWidth.Bits, x, xStride, w, b, z, zStride, m, n, k);
+        => Forward(VectorWidth.Bits, x, xStride, w, b, z, zStride, m, n, k, team);
 
     /// <summary>
-    /// Adds <c>dw[j, i] += Σ_s dz[s, j] x[s, i]</c> and <c>db[j] += Σ_s dz[s, j]</c> over <paramref name="m"/> samples.
+    /// Adds <c>dw[j, i] += Σ_s dz[s, j] x[s, i]</c> and <c>db[j] += Σ_s dz[s, j]</c> over <paramref name="m"/> samples;
+    /// with a <paramref name="team"/>, a large product is split across its threads by rows of <c>dW</c> (the same results).
     /// </summary>
-    public static void AccumulateWeightGradient<T>(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> x, int xStride, Span<T> dw, Span<T> db, int m, int n, int k)
+    public static void AccumulateWeightGradient<T>(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> x, int xStride, Span<T> dw, Span<T> db, int m, int n, int k, KernelTeam? team = null)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => AccumulateWeightGradient(VectorWidth.Bits, dz, dzStride, x, xStride, dw, db, m, n, k);
+        => AccumulateWeightGradient(VectorWidth.Bits, dz, dzStride, x, xStride, dw, db, m, n, k, team);
 
     /// <summary>
-    /// <c>dx[s, i] = Σ_j dz[s, j] w[j, i]</c> (or <c>+=</c> when <paramref name="accumulate"/>) over <paramref name="m"/> samples.
+    /// <c>dx[s, i] = Σ_j dz[s, j] w[j, i]</c> (or <c>+=</c> when <paramref name="accumulate"/>) over <paramref name="m"/> samples;
+    /// with a <paramref name="team"/>, a large product is split across its threads by columns of <c>dX</c> (the same results).
     /// </summary>
-    public static void InputGradient<T>(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate = false)
+    public static void InputGradient<T>(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate = false, KernelTeam? team = null)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => InputGradient(VectorWidth.Bits, dz, dzStride, w, dx, dxStride, m, n, k, accumulate);
+        => InputGradient(VectorWidth.Bits, dz, dzStride, w, dx, dxStride, m, n, k, accumulate, team);
 
-    /// <summary><see cref="Forward{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int)"/> with vectors of <paramref name="vectorBits"/> bits (tests run every width the machine has).</summary>
-    internal static void Forward<T>(int vectorBits, ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k)
+    /// <summary><see cref="Forward{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int, KernelTeam?)"/> with vectors of <paramref name="vectorBits"/> bits (tests run every width the machine has).</summary>
+    internal static void Forward<T>(int vectorBits, ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k, KernelTeam? team = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckMatrix(x.Length, m, k, xStride, nameof(x));
         CheckMatrix(z.Length, m, n, zStride, nameof(z));
         CheckLength(w.Length, n * k, nameof(w));
         CheckLength(b.Length, n, nameof(b));
+        if (team is not null && ForwardOnTeam(team, vectorBits, x, xStride, w, b, z, zStride, m, n, k))
+        {
+            return;
+        }
+
         switch (vectorBits)
         {
             case 512: DenseKernels<T, Vector512Ops<T>, Vector512<T>>.Forward(x, xStride, w, b, z, zStride, m, n, k); break;
@@ -66,14 +74,19 @@ public static class DenseKernels
         }
     }
 
-    /// <summary><see cref="AccumulateWeightGradient{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, Span{T}, Span{T}, int, int, int)"/> with vectors of <paramref name="vectorBits"/> bits.</summary>
-    internal static void AccumulateWeightGradient<T>(int vectorBits, ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> x, int xStride, Span<T> dw, Span<T> db, int m, int n, int k)
+    /// <summary><see cref="AccumulateWeightGradient{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, Span{T}, Span{T}, int, int, int, KernelTeam?)"/> with vectors of <paramref name="vectorBits"/> bits.</summary>
+    internal static void AccumulateWeightGradient<T>(int vectorBits, ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> x, int xStride, Span<T> dw, Span<T> db, int m, int n, int k, KernelTeam? team = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckMatrix(dz.Length, m, n, dzStride, nameof(dz));
         CheckMatrix(x.Length, m, k, xStride, nameof(x));
         CheckLength(dw.Length, n * k, nameof(dw));
         CheckLength(db.Length, n, nameof(db));
+        if (team is not null && WeightGradientOnTeam(team, vectorBits, dz, dzStride, x, xStride, dw, db, m, n, k))
+        {
+            return;
+        }
+
         switch (vectorBits)
         {
             case 512: DenseKernels<T, Vector512Ops<T>, Vector512<T>>.AccumulateWeightGradient(dz, dzStride, x, xStride, dw, db, m, n, k); break;
@@ -82,18 +95,30 @@ public static class DenseKernels
         }
     }
 
-    /// <summary><see cref="InputGradient{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool)"/> with vectors of <paramref name="vectorBits"/> bits.</summary>
-    internal static void InputGradient<T>(int vectorBits, ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate = false)
+    /// <summary><see cref="InputGradient{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool, KernelTeam?)"/> with vectors of <paramref name="vectorBits"/> bits.</summary>
+    internal static void InputGradient<T>(int vectorBits, ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate = false, KernelTeam? team = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckMatrix(dz.Length, m, n, dzStride, nameof(dz));
         CheckMatrix(dx.Length, m, k, dxStride, nameof(dx));
         CheckLength(w.Length, n * k, nameof(w));
+        if (team is not null && InputGradientOnTeam(team, vectorBits, dz, dzStride, w, dx, dxStride, m, n, k, accumulate))
+        {
+            return;
+        }
+
+        InputGradientColumns(vectorBits, dz, dzStride, w, dx, dxStride, m, n, k, 0, k, accumulate);
+    }
+
+    /// <summary>Columns <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> of <see cref="InputGradient{T}(int, ReadOnlySpan{T}, int, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool, KernelTeam?)"/>, validated by it.</summary>
+    private static void InputGradientColumns<T>(int vectorBits, ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, int start, int count, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         switch (vectorBits)
         {
-            case 512: DenseKernels<T, Vector512Ops<T>, Vector512<T>>.InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, accumulate); break;
-            case 256: DenseKernels<T, Vector256Ops<T>, Vector256<T>>.InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, accumulate); break;
-            default: DenseKernels<T, Vector128Ops<T>, Vector128<T>>.InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, accumulate); break;
+            case 512: DenseKernels<T, Vector512Ops<T>, Vector512<T>>.InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, start, count, accumulate); break;
+            case 256: DenseKernels<T, Vector256Ops<T>, Vector256<T>>.InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, start, count, accumulate); break;
+            default: DenseKernels<T, Vector128Ops<T>, Vector128<T>>.InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, start, count, accumulate); break;
         }
     }
 
@@ -166,7 +191,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// </summary>
     public static void Forward(ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k)
     {
-        if (TOps.Count * Unsafe.SizeOf<T>() >= 64 && m >= TransposedForwardSamples && n >= 4 * TOps.Count && k >= TOps.Count)
+        if (ForwardIsTransposed(m, n, k))
         {
             // With 512-bit vectors and enough samples to pay for transposing W: then Z = b + X · (Wᵀ) is the product of
             // the other two kernels, whose tiles broadcast one x value against vectors of outputs and so need no
@@ -293,10 +318,38 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// <c>dx[s, i] = Σ_j dz[s, j] w[j, i]</c> (or <c>+=</c> when <paramref name="accumulate"/>) over <paramref name="m"/> samples.
     /// </summary>
     public static void InputGradient(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate = false) =>
+        InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, 0, k, accumulate);
+
+    /// <summary>
+    /// Columns <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> of <c>dX</c> in
+    /// <see cref="InputGradient(ReadOnlySpan{T}, int, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool)"/> (a kernel
+    /// team's part): every element is the same chain as in the whole product.
+    /// </summary>
+    public static void InputGradient(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, int start, int count, bool accumulate) =>
         Multiply(
             ref MemoryMarshal.GetReference(dz), dzStride, broadcastTransposed: false,
-            ref MemoryMarshal.GetReference(w), k, vectorTransposed: false,
-            ref MemoryMarshal.GetReference(dx), dxStride, m, k, n, accumulate);
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(w), start), k, vectorTransposed: false,
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), start), dxStride, m, count, n, accumulate);
+
+    /// <summary>
+    /// True when <see cref="Forward"/> runs on <c>Wᵀ</c> with the blocked product, false when it runs dot-product
+    /// tiles (their results differ in the last bits, so a kernel team's parts must take the path of the whole).
+    /// </summary>
+    public static bool ForwardIsTransposed(int m, int n, int k) =>
+        TOps.Count * Unsafe.SizeOf<T>() >= 64 && m >= TransposedForwardSamples && n >= TransposedForwardOutputs && k >= TOps.Count;
+
+    /// <summary>
+    /// Rows of <c>W</c> a kernel team's part of <see cref="Forward"/> spans a multiple of: on <c>Wᵀ</c> a whole sliver, at
+    /// least the outputs that path needs (so each part takes it too); with the dot-product tiles, which group rows by
+    /// four from the first, four; for one sample, whose rows go eight at a time, eight.
+    /// </summary>
+    public static int ForwardRowQuantum(int m, int n, int k) => ForwardIsTransposed(m, n, k) ? TransposedForwardOutputs : m == 1 ? 8 : 4;
+
+    /// <summary>The fewest outputs <see cref="Forward"/> runs on <c>Wᵀ</c> for: one sliver.</summary>
+    private static int TransposedForwardOutputs => SliverVectors * TOps.Count;
+
+    /// <summary>Columns of <c>dX</c> a kernel team's part of <see cref="InputGradient(ReadOnlySpan{T}, int, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool)"/> spans a multiple of: whole slivers.</summary>
+    public static int InputGradientColumnQuantum => SliverVectors * TOps.Count;
 
     /// <summary>
     /// The product all three kernels reduce to, <c>C [rows x columns] (+)= A [rows x depth] · B [depth x columns]</c>,

@@ -14,6 +14,9 @@ internal static class Compare
 {
     private static double s_seconds = 1.5;
 
+    /// <summary>Where the peers are, found once the command line says a run needs them.</summary>
+    private static PeerRepository? s_repository;
+
     private static readonly (string Name, Func<INetwork<float>> Network, Func<Optimizer<float>> Optimizer, int Batch, bool Train)[] Workloads =
     [
         ("W1 train b1", () => new W1Xor(1), () => new Sgd<float>(0.5), 1, true),
@@ -51,6 +54,15 @@ internal static class Compare
             return 0;
         }
 
+        // Found before measuring, so a build outside the repository says so now, not after minutes of measuring.
+        s_repository = PeerRepository.Locate(args, out string notFound);
+        if (s_repository is null)
+        {
+            Console.Error.WriteLine(notFound);
+            return 2;
+        }
+
+        Console.WriteLine(s_repository.Description);
         if (args.Contains("--kernels"))
         {
             // Only the matrix products against PyTorch's mm: the quick loop while tuning a kernel.
@@ -271,18 +283,18 @@ internal static class Compare
     private static Dictionary<(string, int), double> RunPyTorch(int[] threadCounts, bool kernelsOnly, string? only)
     {
         var start = new ProcessStartInfo("/usr/bin/python3");
-        start.ArgumentList.Add(Path.Combine(FindRepositoryRoot(), "bench", "peer_pytorch.py"));
+        start.ArgumentList.Add(s_repository!.PyTorchScript);
         return RunPeer("pytorch", start, threadCounts, kernelsOnly, only, "Install it with: apt-get install python3-torch python3-threadpoolctl libopenblas0-pthread");
     }
 
     private static Dictionary<(string, int), double> RunTorchSharp(int[] threadCounts, bool kernelsOnly, string? only)
     {
         // A separate program, so neither this project nor NetGen.sln restores LibTorch; it runs only once built.
-        string program = Path.Combine(FindRepositoryRoot(), "NetGen.Benchmarks.TorchSharp", "bin", "Release", "net10.0", "NetGen.Benchmarks.TorchSharp.dll");
+        string program = s_repository!.TorchSharpProgram;
         const string build = "Build it with: dotnet build -c Release NetGen.Benchmarks.TorchSharp (on Debian 12 then run ../shared/tools/torchsharp-on-debian12.sh and start compare with the LD_PRELOAD it prints)";
         if (!File.Exists(program))
         {
-            Console.WriteLine("The TorchSharp peer is not built. " + build);
+            Console.WriteLine($"The TorchSharp peer is not built ({program} does not exist). " + build);
             return [];
         }
 
@@ -341,16 +353,5 @@ internal static class Compare
         }
 
         return result;
-    }
-
-    internal static string FindRepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NetGen.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? Directory.GetCurrentDirectory();
     }
 }

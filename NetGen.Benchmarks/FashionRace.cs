@@ -28,12 +28,20 @@ internal static class FashionRace
             return 2;
         }
 
+        var repository = PeerRepository.Locate(args, out string notFound);
+        if (repository is null)
+        {
+            Console.Error.WriteLine(notFound);
+            return 2;
+        }
+
+        Console.WriteLine(repository.Description);
         var train = IdxReader.ReadDataset<float>(Path.Combine(folder, files[0]), Path.Combine(folder, files[1]), classCount: 10);
         var test = IdxReader.ReadDataset<float>(Path.Combine(folder, files[2]), Path.Combine(folder, files[3]), classCount: 10);
         Console.WriteLine($"Fashion-MNIST race: {train.Count:N0} training and {test.Count:N0} test images, {epochs} epochs, batch 128, Adam 0.001 with a cosine schedule to 1e-5, {threads} thread(s)");
 
         var netGen = RunNetGen(train, test, epochs, threads);
-        var torchSharp = RunTorchSharp(folder, epochs, threads);
+        var torchSharp = RunTorchSharp(repository.TorchSharpProgram, folder, epochs, threads);
 
         Console.WriteLine();
         Console.WriteLine("| epoch | NetGen s | NetGen test accuracy | TorchSharp s | TorchSharp test accuracy |");
@@ -72,13 +80,12 @@ internal static class FashionRace
         return results;
     }
 
-    private static List<(double Seconds, double Accuracy)> RunTorchSharp(string folder, int epochs, int threads)
+    private static List<(double Seconds, double Accuracy)> RunTorchSharp(string program, string folder, int epochs, int threads)
     {
         var results = new List<(double Seconds, double Accuracy)>();
-        string program = Path.Combine(Compare.FindRepositoryRoot(), "NetGen.Benchmarks.TorchSharp", "bin", "Release", "net10.0", "NetGen.Benchmarks.TorchSharp.dll");
         if (!File.Exists(program))
         {
-            Console.WriteLine("The TorchSharp peer is not built: dotnet build -c Release NetGen.Benchmarks.TorchSharp (on Debian 12 then ../shared/tools/torchsharp-on-debian12.sh and its LD_PRELOAD)");
+            Console.WriteLine($"The TorchSharp peer is not built ({program} does not exist): dotnet build -c Release NetGen.Benchmarks.TorchSharp (on Debian 12 then ../shared/tools/torchsharp-on-debian12.sh and its LD_PRELOAD)");
             return results;
         }
 

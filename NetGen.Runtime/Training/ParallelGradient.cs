@@ -585,9 +585,9 @@ internal sealed class ParallelGradient<T> : IDisposable
             var result = target.Slice(start, length);
             if (divideAndCheck && _chunkCount == 1)
             {
-                // One chunk: its gradient divided straight into the result, one pass instead of a copy and a divide.
-                TensorPrimitives.Divide(_chunkGradients[0].AsSpan(start, length), _divisor, result);
-                finite &= T.IsFinite(TensorPrimitives.Sum<T>(result));
+                // One chunk: its gradient divided straight into the result and checked, one pass instead of a copy,
+                // a divide and a sum.
+                finite &= GradientKernels.DivideAndCheckFinite<T>(_chunkGradients[0].AsSpan(start, length), _divisor, result);
                 continue;
             }
 
@@ -599,9 +599,7 @@ internal sealed class ParallelGradient<T> : IDisposable
 
             if (divideAndCheck)
             {
-                TensorPrimitives.Divide(result, _divisor, result);
-                // One NaN or infinity anywhere makes the sum non-finite, so a vectorized sum checks the whole slice.
-                finite &= T.IsFinite(TensorPrimitives.Sum<T>(result));
+                finite &= GradientKernels.DivideAndCheckFinite<T>(result, _divisor, result);
             }
         }
 

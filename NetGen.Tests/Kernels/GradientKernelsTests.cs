@@ -1,0 +1,78 @@
+namespace NetGen.Tests.Kernels;
+
+/// <summary>
+/// The trainer's fused divide-and-check against plain division and <see cref="float.IsFinite"/> element by element, at
+/// every vector width this machine runs, over lengths that leave every remainder after the wide and the 128-bit vectors.
+/// </summary>
+public class GradientKernelsTests
+{
+    public static TheoryData<int, int> WidthsAndLengths()
+    {
+        var data = new TheoryData<int, int>();
+        foreach (int bits in VectorWidth.Available)
+        {
+            foreach (int length in new[] { 1, 3, 4, 9, 16, 19, 131 })
+            {
+                data.Add(bits, length);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(WidthsAndLengths))]
+    public void QuotientsAreThoseOfPlainDivisionAndFiniteValuesPass(int bits, int length)
+    {
+        var random = new DeterministicRandom(length);
+        var source = Enumerable.Range(0, length).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+        foreach (float divisor in new[] { 1f, 3f, 16f, 0.1f })
+        {
+            var destination = new float[length];
+            Assert.True(GradientKernels.DivideAndCheckFinite<float>(bits, source, divisor, destination));
+            for (int i = 0; i < length; i++)
+            {
+                float expected = source[i] / divisor;
+                Assert.True(expected.Equals(destination[i]), $"element {i}: expected {expected}, got {destination[i]}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(WidthsAndLengths))]
+    public void OneNonFiniteValueAnywhereFailsTheCheck(int bits, int length)
+    {
+        foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+        {
+            for (int position = 0; position < length; position++)
+            {
+                var source = Enumerable.Repeat(0.5f, length).ToArray();
+                source[position] = bad;
+                var destination = new float[length];
+                Assert.False(GradientKernels.DivideAndCheckFinite<float>(bits, source, 2f, destination), $"{bad} at {position} of {length}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(WidthsAndLengths))]
+    public void LargeFiniteValuesWhoseSumOverflowsPassButAQuotientThatOverflowsFails(int bits, int length)
+    {
+        var source = Enumerable.Repeat(float.MaxValue, length).ToArray();
+        var destination = new float[length];
+        Assert.True(GradientKernels.DivideAndCheckFinite<float>(bits, source, 1f, destination));
+        Assert.Equal(float.MaxValue, destination[^1]);
+        Assert.False(GradientKernels.DivideAndCheckFinite<float>(bits, source, 0.5f, destination));
+    }
+
+    [Fact]
+    public void DoublesAreDividedAndCheckedToo()
+    {
+        double[] source = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+        var destination = new double[9];
+        Assert.True(GradientKernels.DivideAndCheckFinite<double>(source, 4, destination));
+        Assert.Equal(source.Select(v => v / 4), destination);
+        source[8] = double.NaN;
+        Assert.False(GradientKernels.DivideAndCheckFinite<double>(source, 4, destination));
+    }
+}

@@ -30,6 +30,7 @@ internal sealed partial class NetworkEmitter
             W.Line(Plan.Batched
                 ? "ForwardBatch(_parameters, input, values, 1" + Inference + ");"
                 : "ForwardSample(_parameters, input, values" + Inference + ");");
+            EmitPredictSampleCall();
             W.Line("values.Slice(PredictionOffset, OutputSize).CopyTo(output);");
         }
 
@@ -53,6 +54,7 @@ internal sealed partial class NetworkEmitter
                     W.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values" + Inference + ");");
                 }
 
+                EmitPredictSampleCall();
                 W.Line("values.Slice(PredictionOffset, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));");
             }
         }
@@ -164,6 +166,15 @@ internal sealed partial class NetworkEmitter
         }
 
         W.Line();
+    }
+
+    /// <summary><c>PredictSample(values);</c> where the prediction is not part of the forward pass.</summary>
+    private void EmitPredictSampleCall()
+    {
+        if (Plan.PredictionIsSeparate)
+        {
+            W.Line("PredictSample(values);");
+        }
     }
 
     /// <summary>The extra arguments of ForwardSample for an inference pass (dropout off), if the network has dropout.</summary>

@@ -19,7 +19,9 @@ internal sealed partial class NetworkEmitter
         }
         else
         {
-            W.Line("/// <summary>The forward pass of one sample: computes every node's value into <paramref name=\"values\"/>.</summary>");
+            W.Line(Plan.PredictionIsSeparate
+                ? "/// <summary>The forward pass of one sample: computes every node's value but the prediction's into <paramref name=\"values\"/>.</summary>"
+                : "/// <summary>The forward pass of one sample: computes every node's value into <paramref name=\"values\"/>.</summary>");
         }
 
         string signature = Plan.Batched
@@ -36,7 +38,7 @@ internal sealed partial class NetworkEmitter
         using (W.Block(signature + ")"))
         {
             var method = new OpSite.DeclarationScope();
-            foreach (var node in Plan.Nodes.Where(n => !n.IsData))
+            foreach (var node in Plan.Nodes.Where(n => !n.IsData && !(Plan.PredictionIsSeparate && n.Id == Plan.Prediction.Id)))
             {
                 W.Blank();
                 if (node.Heading is not null)
@@ -55,6 +57,37 @@ internal sealed partial class NetworkEmitter
                     node.Op.EmitForward(new OpSite(this, node, Plan.Batched ? new OpSite.DeclarationScope() : method));
                 }
             }
+        }
+
+        W.Line();
+        EmitPredictSample();
+    }
+
+    /// <summary>
+    /// <c>PredictSample(values)</c>, when the prediction is separate from the forward pass
+    /// (<see cref="NetworkPlan.PredictionIsSeparate"/>): the prediction of one sample from the node it reads.
+    /// </summary>
+    private void EmitPredictSample()
+    {
+        if (!Plan.PredictionIsSeparate)
+        {
+            return;
+        }
+
+        var prediction = Plan.Prediction;
+        var input = Plan.Nodes[Plan.LossStep.InputNode];
+        W.Line("/// <summary>");
+        W.Line("/// The prediction of one sample, after the forward pass: what <see cref=\"Predict\"/> and <see cref=\"Forward\"/>");
+        W.Line("/// return. Training never computes it: the loss and the backward pass start from " + input.Name + ".");
+        W.Line("/// </summary>");
+        using (W.Block("private static void PredictSample(" + Span + " values)"))
+        {
+            if (prediction.Heading is not null)
+            {
+                W.Line("// " + prediction.Heading);
+            }
+
+            prediction.Op.EmitForward(new OpSite(this, prediction, new OpSite.DeclarationScope()));
         }
 
         W.Line();

@@ -1,3 +1,4 @@
+using System.Linq;
 using NetGen.Generator.Derivation;
 using NetGen.Generator.Model;
 using NetGen.Generator.Ops;
@@ -39,6 +40,18 @@ internal sealed record NetworkPlan(
     public string ElementType => IsDouble ? "double" : "float";
 
     public NodePlan Prediction => Nodes[LossStep.PredictionNode];
+
+    /// <summary>
+    /// True when the prediction is a node of its own that only the output reads (the softmax or sigmoid after the
+    /// logits that a fused loss takes): the forward pass leaves it out and <c>PredictSample</c> computes it for
+    /// <c>Predict</c> and <c>Forward</c> alone, so a training step never evaluates it.
+    /// </summary>
+    public bool PredictionIsSeparate =>
+        LossStep.PredictionNode != LossStep.InputNode
+        && !Prediction.IsData
+        && Prediction.Strategy != Strategy.Kernel
+        && !Prediction.Op.NeedsSampleIndex
+        && Nodes.All(n => !n.Inputs.Contains(LossStep.PredictionNode));
 }
 
 /// <summary>A parameter tensor with the names generated code gives it.</summary>

@@ -156,6 +156,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
         global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
         global::System.Span<double> values = stackalloc double[SampleStride];
         ForwardBatch(_parameters, input, values, 1);
+        PredictSample(values);
         values.Slice(PredictionOffset, OutputSize).CopyTo(output);
     }
 
@@ -169,6 +170,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
         for (int s = 0; s < batch; s++)
         {
             global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
+            PredictSample(values);
             values.Slice(PredictionOffset, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
         }
     }
@@ -231,15 +233,18 @@ partial class CancerNet : global::NetGen.INetwork<double>
             global::System.Span<double> z2 = values.Slice(Z2Offset, 1);
             global::NetGen.CompilerServices.SampleDenseKernels.Forward(a1, W2, b2, z2, n: 1, k: 16);
         }
+    }
 
-        for (int s = 0; s < batch; s++)
-        {
-            global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
-            global::System.ReadOnlySpan<double> z2 = values.Slice(Z2Offset, 1);
-            // a2 = sigmoid(z2)
-            global::System.Span<double> a2 = values.Slice(A2Offset, 1);
-            a2[0] = 1.0 / (1.0 + global::System.Math.Exp(-z2[0]));
-        }
+    /// <summary>
+    /// The prediction of one sample, after the forward pass: what <see cref="Predict"/> and <see cref="Forward"/>
+    /// return. Training never computes it: the loss and the backward pass start from z2.
+    /// </summary>
+    private static void PredictSample(global::System.Span<double> values)
+    {
+        global::System.ReadOnlySpan<double> z2 = values.Slice(Z2Offset, 1);
+        // a2 = sigmoid(z2)
+        global::System.Span<double> a2 = values.Slice(A2Offset, 1);
+        a2[0] = 1.0 / (1.0 + global::System.Math.Exp(-z2[0]));
     }
 
     /// <summary>The loss of one sample; writes dL/dz2 into <paramref name="dz2"/>.</summary>

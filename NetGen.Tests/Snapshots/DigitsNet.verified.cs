@@ -158,6 +158,7 @@ namespace Demo
             global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
             global::System.Span<float> values = stackalloc float[SampleStride];
             ForwardBatch(_parameters, input, values, 1);
+            PredictSample(values);
             values.Slice(PredictionOffset, OutputSize).CopyTo(output);
         }
 
@@ -171,6 +172,7 @@ namespace Demo
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                PredictSample(values);
                 values.Slice(PredictionOffset, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
             }
         }
@@ -225,25 +227,28 @@ namespace Demo
             // Layer 2: Dense 64 -> 10, Identity
             // z2 = W2 · a1 + b2 for every sample: Z = X · W2ᵀ + b2 over the batch
             global::NetGen.CompilerServices.DenseKernels.Forward(buffer.Slice(A1Offset), SampleStride, parameters.Slice(W2Offset, 640), parameters.Slice(B2Offset, 10), buffer.Slice(Z2Offset), SampleStride, batch, n: 10, k: 64);
+        }
 
-            for (int s = 0; s < batch; s++)
+        /// <summary>
+        /// The prediction of one sample, after the forward pass: what <see cref="Predict"/> and <see cref="Forward"/>
+        /// return. Training never computes it: the loss and the backward pass start from z2.
+        /// </summary>
+        private static void PredictSample(global::System.Span<float> values)
+        {
+            global::System.ReadOnlySpan<float> z2 = values.Slice(Z2Offset, 10);
+            // p = softmax(z2), computed as exp(z2 - max z2) / Σ so no exp can overflow
+            global::System.Span<float> p = values.Slice(POffset, 10);
             {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z2 = values.Slice(Z2Offset, 10);
-                // p = softmax(z2), computed as exp(z2 - max z2) / Σ so no exp can overflow
-                global::System.Span<float> p = values.Slice(POffset, 10);
+                float max = z2[0];
+                for (int i = 1; i < 10; i++) max = global::System.MathF.Max(max, z2[i]);
+                float sum = 0f;
+                for (int i = 0; i < 10; i++)
                 {
-                    float max = z2[0];
-                    for (int i = 1; i < 10; i++) max = global::System.MathF.Max(max, z2[i]);
-                    float sum = 0f;
-                    for (int i = 0; i < 10; i++)
-                    {
-                        p[i] = global::System.MathF.Exp(z2[i] - max);
-                        sum += p[i];
-                    }
-                    float scale = 1f / sum;
-                    for (int i = 0; i < 10; i++) p[i] *= scale;
+                    p[i] = global::System.MathF.Exp(z2[i] - max);
+                    sum += p[i];
                 }
+                float scale = 1f / sum;
+                for (int i = 0; i < 10; i++) p[i] *= scale;
             }
         }
 

@@ -172,6 +172,7 @@ namespace Demo
             global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
             global::System.Span<float> values = stackalloc float[SampleStride];
             ForwardBatch(_parameters, input, values, 1, training: false, seed: 0, sampleOffset: 0);
+            PredictSample(values);
             values.Slice(PredictionOffset, OutputSize).CopyTo(output);
         }
 
@@ -185,6 +186,7 @@ namespace Demo
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                PredictSample(values);
                 values.Slice(PredictionOffset, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
             }
         }
@@ -288,25 +290,28 @@ namespace Demo
             // Layer 4: Dense 32 -> 3, Softmax
             // z2 = W2 · a1Drop + b2 for every sample: Z = X · W2ᵀ + b2 over the batch
             global::NetGen.CompilerServices.DenseKernels.Forward(buffer.Slice(A1DropOffset), SampleStride, parameters.Slice(W2Offset, 96), parameters.Slice(B2Offset, 3), buffer.Slice(Z2Offset), SampleStride, batch, n: 3, k: 32);
+        }
 
-            for (int s = 0; s < batch; s++)
+        /// <summary>
+        /// The prediction of one sample, after the forward pass: what <see cref="Predict"/> and <see cref="Forward"/>
+        /// return. Training never computes it: the loss and the backward pass start from z2.
+        /// </summary>
+        private static void PredictSample(global::System.Span<float> values)
+        {
+            global::System.ReadOnlySpan<float> z2 = values.Slice(Z2Offset, 3);
+            // a2 = softmax(z2), computed as exp(z2 - max z2) / Σ so no exp can overflow
+            global::System.Span<float> a2 = values.Slice(A2Offset, 3);
             {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z2 = values.Slice(Z2Offset, 3);
-                // a2 = softmax(z2), computed as exp(z2 - max z2) / Σ so no exp can overflow
-                global::System.Span<float> a2 = values.Slice(A2Offset, 3);
+                float max = z2[0];
+                for (int i = 1; i < 3; i++) max = global::System.MathF.Max(max, z2[i]);
+                float sum = 0f;
+                for (int i = 0; i < 3; i++)
                 {
-                    float max = z2[0];
-                    for (int i = 1; i < 3; i++) max = global::System.MathF.Max(max, z2[i]);
-                    float sum = 0f;
-                    for (int i = 0; i < 3; i++)
-                    {
-                        a2[i] = global::System.MathF.Exp(z2[i] - max);
-                        sum += a2[i];
-                    }
-                    float scale = 1f / sum;
-                    for (int i = 0; i < 3; i++) a2[i] *= scale;
+                    a2[i] = global::System.MathF.Exp(z2[i] - max);
+                    sum += a2[i];
                 }
+                float scale = 1f / sum;
+                for (int i = 0; i < 3; i++) a2[i] *= scale;
             }
         }
 

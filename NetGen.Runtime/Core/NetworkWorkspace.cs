@@ -25,7 +25,9 @@ public sealed class NetworkWorkspace<T>
         if (total > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(nameof(batchCapacity), batchCapacity,
-                $"A workspace for {batchCapacity} samples of {elementsPerSample} elements would exceed the largest array; use a smaller batch.");
+                $"'batchCapacity' is {batchCapacity}, but a workspace of this network holds {elementsPerSample} values per sample in one array, "
+                + $"which can hold at most {Array.MaxLength} (the largest .NET array; its indices are int), so at most {WorkspaceLimits.LargestBatch(elementsPerSample)} samples fit. "
+                + "Use a smaller batch, or split it among several workspaces.");
         }
 
         BatchCapacity = batchCapacity;

@@ -89,6 +89,18 @@ public sealed class DynamicNetwork<T> : INetwork<T>
     /// <inheritdoc />
     public NetworkWorkspace<T> CreateWorkspace(int batchCapacity)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchCapacity);
+        // Checked before any node is allocated: each node keeps its values for the whole batch in one array, and the
+        // widest nodes are as wide as the widest layer (or the input).
+        int widest = Description.Layers.Select(layer => Math.Max(layer.InputSize, layer.OutputSize)).Append(Description.InputSize).Max();
+        if ((long)batchCapacity * widest > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchCapacity), batchCapacity,
+                $"'batchCapacity' is {batchCapacity}, but the dynamic graph of {Description.Name} keeps each node's values for the whole batch in one array "
+                + $"and its widest nodes have {widest} values per sample; an array holds at most {Array.MaxLength} (the largest .NET array), "
+                + $"so at most {WorkspaceLimits.LargestBatch(widest)} samples fit. Use a smaller batch.");
+        }
+
         var graph = NetworkGraph<T>.Build(Description, batchCapacity, _parameters);
         // The workspace is the key of its graph; all scratch memory lives in the graph's nodes.
         var workspace = new NetworkWorkspace<T>(batchCapacity, 0);

@@ -94,6 +94,14 @@ public abstract class Node<T>
         Columns = columns;
         IsBatched = batched;
         RequiresGradient = requiresGradient;
+        if (batched && valueStorage is null && (long)graph.BatchCapacity * columns > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException("batchCapacity", graph.BatchCapacity,
+                $"'batchCapacity' is {graph.BatchCapacity}, but node '{name}' keeps {columns} values per sample for the whole batch in one array, "
+                + $"which can hold at most {Array.MaxLength} (the largest .NET array), so at most {WorkspaceLimits.LargestBatch(columns)} samples fit. "
+                + "Create the graph with a smaller batch capacity.");
+        }
+
         int capacity = (batched ? graph.BatchCapacity : rows) * columns;
         _value = valueStorage ?? new T[capacity];
         _valueOffset = valueOffset;

@@ -23,6 +23,10 @@ internal sealed class DropoutRuntime : LayerRuntime
     public override string? CheckShape(LayerDescription layer, IReadOnlyList<int> sourceSizes) =>
         layer.OutputSize != layer.InputSize ? "must have as many outputs as inputs" : ReadsItsInputSize(layer, sourceSizes);
 
+    /// <summary>The rate instead of an activation (a dropout layer has none): <c>rate 0.25</c>, round-trip digits, invariant culture.</summary>
+    public override string ArchitectureSetting(LayerDescription layer) =>
+        string.Create(CultureInfo.InvariantCulture, $"rate {layer.DropoutRate:R}");
+
     public override Node<T> Build<T>(LayerGraphContext<T> context, LayerDescription layer, Node<T>[] sources) =>
         context.Graph.Dropout(sources[0], layer.DropoutRate, layer.Index, "d" + layer.Index.ToString(CultureInfo.InvariantCulture));
 

@@ -65,6 +65,12 @@ internal abstract class LayerRuntime
     {
     }
 
+    /// <summary>
+    /// What follows the layer's sizes in the architecture text model files hash (<see cref="ModelFile.DescribeArchitecture"/>):
+    /// by default its activation's name. Part of the file format: changing it changes every saved file's hash.
+    /// </summary>
+    public virtual string ArchitectureSetting(LayerDescription layer) => layer.Activation.ToString();
+
     /// <summary>Adds the layer's nodes to the dynamic graph, reading <paramref name="sources"/> (in <see cref="LayerDescription.Sources"/> order); returns its output node.</summary>
     public abstract Node<T> Build<T>(LayerGraphContext<T> context, LayerDescription layer, Node<T>[] sources)
         where T : unmanaged, IFloatingPointIeee754<T>;

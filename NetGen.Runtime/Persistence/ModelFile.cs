@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using NetGen.Layers;
 
 namespace NetGen;
 
@@ -231,15 +232,7 @@ public static class ModelFile
         text.Append(CultureInfo.InvariantCulture, $"inputs {description.InputSize}");
         foreach (var layer in description.Layers)
         {
-            text.Append(CultureInfo.InvariantCulture, $"; {layer.Kind} {layer.InputSize}->{layer.OutputSize}");
-            if (layer.Kind == LayerKind.Dropout)
-            {
-                text.Append(CultureInfo.InvariantCulture, $" rate {layer.DropoutRate:R}");
-            }
-            else
-            {
-                text.Append(CultureInfo.InvariantCulture, $" {layer.Activation}");
-            }
+            text.Append(CultureInfo.InvariantCulture, $"; {layer.Kind} {layer.InputSize}->{layer.OutputSize} {LayerRuntime.For(layer.Kind).ArchitectureSetting(layer)}");
 
             foreach (var tensor in new[] { layer.Weights, layer.Bias }.OfType<ParameterTensor>())
             {

@@ -59,6 +59,20 @@ public class LayerRuntimeTests
     }
 
     [Fact]
+    public void ANetworkOfEveryKindDescribesItsArchitectureForModelFiles()
+    {
+        // The text model files hash (its format is the file format's): written out by hand from ModelFile's documented
+        // form; the hash is Python's hashlib.sha256 of that text. Each kind's class says what follows its sizes (the
+        // activation, or a dropout layer's rate).
+        const string expected = "inputs 5; Input 5->3 Identity from 0; Input 5->2 Identity from 0; Dense 3->2 Tanh W1[2x3]@0 b1[1x2]@6 from 1; "
+            + "Dropout 2->2 rate 0.5 from 3; LayerNorm 2->2 Identity gamma1[1x2]@8 beta1[1x2]@10 from 4; Add 2->2 Identity from 5,2; "
+            + "Multiply 2->2 Identity from 6,3; Concat 5->5 Identity from 7,1; Dense 5->1 Identity W2[1x5]@12 b2[1x1]@17 from 8; loss SquaredError; precision Single";
+
+        Assert.Equal(expected, ModelFile.DescribeArchitecture(EveryKind()));
+        Assert.Equal("09DBB30C93C8540AFBDFE62CC2DA631A7B031180110631A4B04A7DA6693FCD4C", Convert.ToHexString(ModelFile.ArchitectureHash(EveryKind())));
+    }
+
+    [Fact]
     public void ANetworkOfEveryKindInitializesLikeGeneratedCode()
     {
         // Glorot uniform for the tanh and identity layers' weights (drawn in layer order), gains 1, biases 0.

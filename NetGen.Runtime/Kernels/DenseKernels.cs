@@ -435,7 +435,10 @@ internal static partial class DenseKernels<T, TOps, TVector>
         // A few rows read each B element only a few times: then B's rows are read in place (only a last sliver narrower
         // than a whole one is packed, padded to whole vectors), since copying B would cost as much as the product.
         bool packB = vectorTransposed || rows >= PackedRows;
-        int blockDepth = Math.Min(depth, DepthBlock);
+        // Depth blocks of equal size (784 = 7 x 112 rather than 6 x 128 + 16): a C tile is loaded and stored once per block
+        // whatever its depth, which a last block of 16 barely paid for.
+        int blockDepth = (depth + DepthBlock - 1) / DepthBlock;
+        blockDepth = (depth + blockDepth - 1) / blockDepth;
         var scratch = KernelScratch<T>.Get((blockDepth * (sliverColumns + tileRows)) + (tileRows * sliverColumns));
         ref T packedB = ref MemoryMarshal.GetReference(scratch);
         ref T lastRows = ref Unsafe.Add(ref packedB, blockDepth * sliverColumns);
@@ -447,9 +450,9 @@ internal static partial class DenseKernels<T, TOps, TVector>
             int count = Math.Min(sliverColumns, columns - c0);
             int vectors = (count + width - 1) / width;
             ref T cSliver = ref Unsafe.Add(ref c, c0);
-            for (int p0 = 0; p0 < depth; p0 += DepthBlock)
+            for (int p0 = 0; p0 < depth; p0 += blockDepth)
             {
-                int depthCount = Math.Min(DepthBlock, depth - p0);
+                int depthCount = Math.Min(blockDepth, depth - p0);
                 bool first = p0 == 0 && !accumulate;
                 ref T aBlock = ref Unsafe.Add(ref a, p0 * depthStep);
 
@@ -557,7 +560,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     private const int SliverVectors = 4;
 
     /// <summary>
-    /// Depth of a packed block: a sliver of this many rows (32 KB of floats at 512 bits, 16 KB at 256) stays in L1
+    /// Most depth of a packed block: a sliver of this many rows (32 KB of floats at 512 bits, 16 KB at 256) stays in L1
     /// while A's rows pass it; a C tile is loaded and stored once per block.
     /// </summary>
     private const int DepthBlock = 128;

@@ -28,7 +28,7 @@ internal sealed partial class NetworkEmitter
             }
 
             W.Line(Plan.Batched
-                ? "ForwardBatch(_parameters, input, values, 1" + Inference + ");"
+                ? "ForwardBatch(_parameters, input, values, 1" + Inference + ", team: null);"
                 : "ForwardSample(_parameters, input, values" + Inference + ");");
             EmitPredictSampleCall();
             W.Line("values.Slice(PredictionOffset, OutputSize).CopyTo(output);");
@@ -43,7 +43,7 @@ internal sealed partial class NetworkEmitter
             W.Line(rw + " buffer = " + CompilerServices + ".WorkspaceAccess.Buffer(workspace);");
             if (Plan.Batched)
             {
-                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + Inference + ");");
+                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + Inference + ", " + WorkspaceTeam + ");");
             }
 
             using (W.Block("for (int s = 0; s < batch; s++)"))
@@ -69,7 +69,7 @@ internal sealed partial class NetworkEmitter
             W.Line(rw + " buffer = " + CompilerServices + ".WorkspaceAccess.Buffer(workspace);");
             if (Plan.Batched)
             {
-                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ");");
+                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ", " + WorkspaceTeam + ");");
             }
 
             W.Line("double loss = 0;");
@@ -98,8 +98,10 @@ internal sealed partial class NetworkEmitter
             W.Line(rw + " buffer = " + CompilerServices + ".WorkspaceAccess.Buffer(workspace);");
             if (Plan.Batched)
             {
-                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ");");
-                W.Line("return (" + T + ")BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch);");
+                W.Line("// Null unless a multithreaded trainer runs this batch: then its threads share each large product.");
+                W.Line(CompilerServices + ".KernelTeam? team = " + WorkspaceTeam + ";");
+                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ", team);");
+                W.Line("return (" + T + ")BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch, team);");
             }
             else
             {
@@ -182,6 +184,9 @@ internal sealed partial class NetworkEmitter
 
     /// <summary>The extra arguments of ForwardSample in a pass whose dropout follows the workspace's mode.</summary>
     private string Training => Plan.HasDropout ? ", workspace.Training, workspace.DropoutSeed, workspace.SampleOffset + s" : string.Empty;
+
+    /// <summary>The threads that share the batch products of a pass in the workspace (null outside a multithreaded trainer's batch).</summary>
+    private static string WorkspaceTeam => CompilerServices + ".WorkspaceAccess.Team(workspace)";
 
     /// <summary>The extra arguments of ForwardBatch in a pass whose dropout follows the workspace's mode.</summary>
     private string TrainingBatch => Plan.HasDropout ? ", workspace.Training, workspace.DropoutSeed, workspace.SampleOffset" : string.Empty;

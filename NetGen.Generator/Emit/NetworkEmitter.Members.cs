@@ -181,7 +181,15 @@ internal sealed partial class NetworkEmitter
         W.Line("/// <inheritdoc/>");
         using (W.Block("public " + Runtime + ".NetworkWorkspace<" + T + "> CreateWorkspace(int batchCapacity)"))
         {
-            W.Line("return new " + Runtime + ".NetworkWorkspace<" + T + ">(batchCapacity, SampleStride);");
+            if (Plan.Batched)
+            {
+                W.Line("// The batch products take the workspace's kernel team, so a trainer may run a whole batch in one workspace.");
+                W.Line("return " + CompilerServices + ".WorkspaceAccess.CreateSplittingProducts<" + T + ">(batchCapacity, SampleStride);");
+            }
+            else
+            {
+                W.Line("return new " + Runtime + ".NetworkWorkspace<" + T + ">(batchCapacity, SampleStride);");
+            }
         }
 
         W.Line();

@@ -35,6 +35,12 @@ internal sealed partial class NetworkEmitter
             signature += Plan.Batched ? ", bool training, ulong seed, int sampleOffset" : ", bool training, ulong seed, int sample";
         }
 
+        if (Plan.Batched)
+        {
+            W.Line(TeamParameterDoc);
+            signature += ", " + CompilerServices + ".KernelTeam? team";
+        }
+
         using (W.Block(signature + ")"))
         {
             var method = new OpSite.DeclarationScope();
@@ -144,8 +150,9 @@ internal sealed partial class NetworkEmitter
             W.Line("/// parameter, one step per operation, each over the whole batch. Adds dL/dparameters (summed over the");
             W.Line("/// samples) into <paramref name=\"gradient\"/>; returns the summed loss.");
             W.Line("/// </summary>");
+            W.Line(TeamParameterDoc);
             W.Line("[global::System.Diagnostics.CodeAnalysis.SuppressMessage(\"Style\", \"IDE0060\", Justification = \"Uniform signature.\")]");
-            using (W.Block("private static double BackwardBatch(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " inputs, " + Span + " buffer, " + ReadOnlySpan + " targets, " + Span + " gradient, int batch)"))
+            using (W.Block("private static double BackwardBatch(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " inputs, " + Span + " buffer, " + ReadOnlySpan + " targets, " + Span + " gradient, int batch, " + CompilerServices + ".KernelTeam? team)"))
             {
                 W.Line("double loss = 0;");
                 using (W.Block("for (int s = 0; s < batch; s++)"))
@@ -200,6 +207,10 @@ internal sealed partial class NetworkEmitter
 
         W.Line();
     }
+
+    /// <summary>The documentation of the batch passes' <c>team</c> parameter.</summary>
+    private const string TeamParameterDoc =
+        "/// <param name=\"team\">Threads that share each large product (split by rows of W, or columns of dX: the same results), or null to compute it on this thread.</param>";
 
     /// <summary>The loss unit's view of <c>SampleLoss</c>.</summary>
     private sealed class LossSite(NetworkEmitter emitter, string input, string prediction) : ILossSite

@@ -50,7 +50,7 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
         {
             site.Line("// " + formula + " for every sample: Z = X · " + w.Name + "ᵀ + " + b.Name + " over the batch");
             site.Line(site.CompilerService("DenseKernels") + ".Forward(" + site.BatchInput(0) + ", " + site.ParameterSlice(Weights) + ", " + site.ParameterSlice(Bias)
-                + ", " + site.BatchOutput() + ", SampleStride, batch, n: " + site.Size + ", k: " + site.InputSize(0) + ");");
+                + ", " + site.BatchOutput() + ", SampleStride, batch, n: " + site.Size + ", k: " + site.InputSize(0) + ", team);");
             return;
         }
 
@@ -196,14 +196,14 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
                 site.Line("// " + DerivativeFormula(site.Names, Wrt.Parameter(Bias), assignment));
                 site.Line("// " + DerivativeFormula(site.Names, wrt, assignment) + "   (summed over the batch: dW += dZᵀ · X)");
                 site.Line(site.CompilerService("DenseKernels") + ".AccumulateWeightGradient(" + site.BatchGradient() + ", SampleStride, " + site.BatchInput(0)
-                    + ", " + site.ParameterGradientSlice(Weights) + ", " + site.ParameterGradientSlice(Bias) + ", batch, n: " + site.Size + ", k: " + site.InputSize(0) + ");");
+                    + ", " + site.ParameterGradientSlice(Weights) + ", " + site.ParameterGradientSlice(Bias) + ", batch, n: " + site.Size + ", k: " + site.InputSize(0) + ", team);");
                 break;
             case { IsParameter: false, Index: 0 }:
                 site.Line("// " + DerivativeFormula(site.Names, wrt, assignment));
                 site.Line("// (for every sample: dX = dZ · " + site.Parameter(Weights).Name + ")");
                 site.Line(site.CompilerService("DenseKernels") + ".InputGradient(" + site.BatchGradient() + ", SampleStride, " + site.ParameterSlice(Weights)
                     + ", " + site.BatchInputGradient(0) + ", SampleStride, batch, n: " + site.Size + ", k: " + site.InputSize(0)
-                    + (assignment.Accumulates ? ", accumulate: " + assignment.Flag : string.Empty) + ");");
+                    + (assignment.Accumulates ? ", accumulate: " + assignment.Flag : string.Empty) + ", team: team);");
                 break;
             default:
                 throw new GeneratorBugException("a dense layer has no derivative towards " + wrt);

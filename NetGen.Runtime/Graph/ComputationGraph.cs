@@ -66,6 +66,12 @@ public sealed class ComputationGraph<T>
     /// <summary>The index within the whole minibatch of row 0 of the batched nodes, for the dropout masks.</summary>
     public int SampleOffset { get; set; }
 
+    /// <summary>
+    /// The threads that share the graph's large products (as in generated networks: the same results), set from the
+    /// workspace for each pass of a <see cref="DynamicNetwork{T}"/>; null computes them on the calling thread.
+    /// </summary>
+    internal KernelTeam? Team { get; set; }
+
     /// <summary>Every node, in creation order (a topological order: a node's inputs always come before it).</summary>
     public IReadOnlyList<Node<T>> Nodes => _nodes;
 

@@ -102,8 +102,9 @@ public sealed class DynamicNetwork<T> : INetwork<T>
         }
 
         var graph = NetworkGraph<T>.Build(Description, batchCapacity, _parameters);
-        // The workspace is the key of its graph; all scratch memory lives in the graph's nodes.
-        var workspace = new NetworkWorkspace<T>(batchCapacity, 0);
+        // The workspace is the key of its graph; all scratch memory lives in the graph's nodes. The graph's products take
+        // the workspace's kernel team, as generated networks' do.
+        var workspace = new NetworkWorkspace<T>(batchCapacity, 0) { SplitsProducts = true };
         _graphs.Add(workspace, graph);
         return workspace;
     }
@@ -136,6 +137,7 @@ public sealed class DynamicNetwork<T> : INetwork<T>
         int batch = CheckBatch(inputs.Length, workspace);
         NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
         graph.Graph.Training = false;
+        graph.Graph.Team = workspace.Team;
         graph.SetBatch(inputs);
         graph.Predict(outputs);
     }
@@ -171,6 +173,7 @@ public sealed class DynamicNetwork<T> : INetwork<T>
         graph.Graph.Training = workspace.Training;
         graph.Graph.DropoutSeed = workspace.DropoutSeed;
         graph.Graph.SampleOffset = workspace.SampleOffset;
+        graph.Graph.Team = workspace.Team;
     }
 
     private int CheckBatch(int inputsLength, NetworkWorkspace<T> workspace)

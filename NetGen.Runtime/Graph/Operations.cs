@@ -59,7 +59,7 @@ internal sealed class LinearNode<T> : Node<T>
     internal override void Forward()
     {
         ReadOnlySpan<T> bias = _b is null ? _zeroBias : _b.Value;
-        DenseKernels.Forward(_a.Value, _a.Columns, _w.Value, bias, Value, Columns, Rows, n: Columns, k: _a.Columns);
+        DenseKernels.Forward(_a.Value, _a.Columns, _w.Value, bias, Value, Columns, Rows, n: Columns, k: _a.Columns, Graph.Team);
     }
 
     internal override void Backward()
@@ -79,7 +79,7 @@ internal sealed class LinearNode<T> : Node<T>
                 db = _unusedBiasGradient;
             }
 
-            DenseKernels.AccumulateWeightGradient(Gradient, units, _a.Value, inputs, _w.Gradient, db, rows, n: units, k: inputs);
+            DenseKernels.AccumulateWeightGradient(Gradient, units, _a.Value, inputs, _w.Gradient, db, rows, n: units, k: inputs, Graph.Team);
         }
         else if (_b is { RequiresGradient: true })
         {
@@ -94,7 +94,7 @@ internal sealed class LinearNode<T> : Node<T>
         if (_a.RequiresGradient)
         {
             // dL/da += dL/dz · W
-            DenseKernels.InputGradient(Gradient, units, _w.Value, _a.Gradient, inputs, rows, n: units, k: inputs, accumulate: true);
+            DenseKernels.InputGradient(Gradient, units, _w.Value, _a.Gradient, inputs, rows, n: units, k: inputs, accumulate: true, team: Graph.Team);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NetGen.CompilerServices;
 
 namespace NetGen;
 
@@ -9,7 +10,15 @@ namespace NetGen;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The batch is cut into chunks whose size depends only on the batch capacity and the size of the
+/// A network whose batch products take a <see cref="KernelTeam"/> (generated networks and the dynamic graph: their
+/// workspaces say so) and that has enough work per batch (<see cref="MinSharedProductWork"/>) runs the whole batch as
+/// one chunk in one workspace, accumulating straight into the result: the engine's threads form the team, each
+/// computing a range of every large product's output, so there are no chunk gradients to clear, add or wait for, and
+/// each core reads only its part of each weight matrix. Every product gives the same bits on any number of threads,
+/// and the rest of the pass runs on the caller.
+/// </para>
+/// <para>
+/// Otherwise the batch is cut into chunks whose size depends only on the batch capacity and the size of the
 /// gradient, never on the thread count. Each chunk has its own workspace and gradient buffer; workers
 /// take chunks in any order, but the chunk gradients are then added in chunk order (each thread adds
 /// slices of the parameters across all chunks), so every sum is formed in the same order on any
@@ -70,10 +79,19 @@ internal sealed class ParallelGradient<T> : IDisposable
     /// <summary>Below this much work (parameters x samples) per batch, threads cost more than they save.</summary>
     public const long MinParallelWork = 200_000;
 
+    /// <summary>
+    /// From this much work (parameters x batch capacity) a network whose products take a team runs each batch as one
+    /// chunk whose large products the threads share; below it, in chunks. W3's 101,770 parameters at batch 64 (6.5
+    /// million) share products; a 64-64-10 network at batch 128 (0.6 million) has products of a few microseconds,
+    /// where posting a product to the team would cost a good share of what it saves.
+    /// </summary>
+    public const long MinSharedProductWork = 1 << 21;
+
     private readonly INetwork<T> _network;
     private readonly NetworkWorkspace<T>[] _workspaces;
     private readonly T[][] _chunkGradients;
     private readonly double[] _chunkLosses;
+    private readonly KernelTeam? _team;
     private readonly Thread[] _workers;
     private readonly SemaphoreSlim[] _wake;
     private readonly int[] _sleeping;
@@ -104,6 +122,8 @@ internal sealed class ParallelGradient<T> : IDisposable
     private T _divisor;
     private int _sharesReduced;
     private int _nonFiniteShares;
+    // Threads that have cleared their share of the result (one chunk with shared products).
+    private int _sharesCleared;
     private Exception? _workerError;
     private volatile bool _disposed;
 
@@ -118,18 +138,23 @@ internal sealed class ParallelGradient<T> : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
 
         _network = network;
-        ChunkSize = ChunkSizeFor(batchCapacity, (long)network.ParameterCount * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        SharesProducts = network.CreateWorkspace(1).SplitsProducts && (long)network.ParameterCount * batchCapacity >= MinSharedProductWork;
+        ChunkSize = SharesProducts ? batchCapacity : ChunkSizeFor(batchCapacity, (long)network.ParameterCount * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
         int chunks = (batchCapacity + ChunkSize - 1) / ChunkSize;
         _workspaces = new NetworkWorkspace<T>[chunks];
-        _chunkGradients = new T[chunks][];
+        _chunkGradients = new T[SharesProducts ? 0 : chunks][];
         _chunkLosses = new double[chunks];
         for (int c = 0; c < chunks; c++)
         {
             _workspaces[c] = network.CreateWorkspace(ChunkSize);
-            _chunkGradients[c] = new T[network.ParameterCount];
+            if (!SharesProducts)
+            {
+                _chunkGradients[c] = new T[network.ParameterCount];
+            }
         }
 
-        Threads = Math.Min(threads, chunks);
+        Threads = SharesProducts ? threads : Math.Min(threads, chunks);
+        _team = SharesProducts && Threads > 1 ? new KernelTeam(Threads) : null;
         _workers = new Thread[Threads - 1];
         _wake = new SemaphoreSlim[_workers.Length];
         _sleeping = new int[_workers.Length];
@@ -149,13 +174,22 @@ internal sealed class ParallelGradient<T> : IDisposable
         }
     }
 
-    /// <summary>Samples per chunk: a function of the batch capacity and the gradient's size alone.</summary>
+    /// <summary>Samples per chunk: a function of the network and the batch capacity alone (never of the threads).</summary>
     public int ChunkSize { get; }
+
+    /// <summary>
+    /// True when a batch is one chunk whose large products the threads share (see <see cref="MinSharedProductWork"/>);
+    /// a function of the network and the batch capacity alone.
+    /// </summary>
+    public bool SharesProducts { get; }
+
+    /// <summary>Products the threads have shared so far (for tests: 0 when no product was split).</summary>
+    internal long SharedProducts => _team?.SharedProducts ?? 0;
 
     /// <summary>True once <see cref="Dispose"/> has run.</summary>
     public bool IsDisposed => _disposed;
 
-    /// <summary>Threads in use, the caller's included (never more than the number of chunks).</summary>
+    /// <summary>Threads in use, the caller's included (never more than the number of chunks, unless the threads share products).</summary>
     public int Threads { get; }
 
     /// <summary>
@@ -287,8 +321,9 @@ internal sealed class ParallelGradient<T> : IDisposable
         _targets = targets;
         _gradient = gradient;
         _workerError = null;
+        _sharesCleared = 0;
 
-        return _workers.Length > 0 && _chunkCount > 1 && (long)_network.ParameterCount * batch >= MinParallelWork;
+        return _workers.Length > 0 && (_chunkCount > 1 || SharesProducts) && (long)_network.ParameterCount * batch >= MinParallelWork;
     }
 
     /// <summary>The summed loss of the batch just computed (chunk by chunk, in order), and the batch's buffers released.</summary>
@@ -444,6 +479,12 @@ internal sealed class ParallelGradient<T> : IDisposable
     {
         _job = job;
         _workerError = null;
+        if (job != Job.Step)
+        {
+            // Before the workers start (StartWorkers is a full barrier), so they find the team open.
+            _team?.Open();
+        }
+
         Volatile.Write(ref _running, _workers.Length);
         StartWorkers();
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? callerError = null;
@@ -476,12 +517,26 @@ internal sealed class ParallelGradient<T> : IDisposable
     {
         if (job == Job.Gradient)
         {
+            if (SharesProducts)
+            {
+                RunSharedBatch(thread, threads);
+                return;
+            }
+
             RunChunks();
             ReduceShare(thread, threads);
         }
         else if (job == Job.GradientAndStep)
         {
-            RunChunks();
+            if (SharesProducts)
+            {
+                RunSharedBatch(thread, threads);
+            }
+            else
+            {
+                RunChunks();
+            }
+
             ReduceDivideAndStep(thread, threads);
         }
         else
@@ -516,14 +571,81 @@ internal sealed class ParallelGradient<T> : IDisposable
     }
 
     /// <summary>
+    /// This thread's part of a batch whose products the threads share: clear this thread's share of the result, then
+    /// the caller (once every share is clear) runs the batch forward and backward straight into the result with the
+    /// team, while the other threads compute their parts of its large products until it is done.
+    /// </summary>
+    private void RunSharedBatch(int thread, int threads)
+    {
+        var (start, length) = Share(thread, threads, _gradient.Length);
+        _gradient.Span.Slice(start, length).Clear();
+        Interlocked.Increment(ref _sharesCleared);
+        if (thread != 0)
+        {
+            _team!.Serve(thread);
+            return;
+        }
+
+        try
+        {
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref _sharesCleared) < threads)
+            {
+                if (Volatile.Read(ref _workerError) is not null)
+                {
+                    return;
+                }
+
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+
+            RunWholeBatch(_team);
+            Volatile.Write(ref _chunksDone, 1);
+        }
+        finally
+        {
+            _team!.Close();
+        }
+    }
+
+    /// <summary>
+    /// The batch as one chunk in the one workspace, added straight into the (cleared) result, its large products shared
+    /// by <paramref name="team"/> when there is one.
+    /// </summary>
+    private void RunWholeBatch(KernelTeam? team)
+    {
+        var workspace = _workspaces[0];
+        workspace.Training = _training;
+        workspace.DropoutSeed = _dropoutSeed;
+        workspace.SampleOffset = 0;
+        workspace.Team = team;
+        try
+        {
+            _chunkLosses[0] = double.CreateChecked(_network.ForwardBackward(_inputs.Span, _targets.Span, _gradient.Span, workspace));
+        }
+        finally
+        {
+            workspace.Team = null;
+        }
+    }
+
+    /// <summary>
     /// Every chunk on the caller, when the workers do not help: no other thread reads the counters, so they need
     /// no atomic operations (a few tens of nanoseconds of W1's 200-nanosecond step).
     /// </summary>
     private void RunChunksOnCaller()
     {
-        for (int chunk = 0; chunk < _chunkCount; chunk++)
+        if (SharesProducts)
         {
-            RunChunk(chunk);
+            _gradient.Span.Clear();
+            RunWholeBatch(team: null);
+        }
+        else
+        {
+            for (int chunk = 0; chunk < _chunkCount; chunk++)
+            {
+                RunChunk(chunk);
+            }
         }
 
         _nextChunk = _chunkCount;
@@ -583,6 +705,17 @@ internal sealed class ParallelGradient<T> : IDisposable
         {
             int length = Math.Min(ReduceSliceLength, shareStart + shareLength - start);
             var result = target.Slice(start, length);
+            if (SharesProducts)
+            {
+                // The batch's one gradient is the result already: only the mean and the check, in place.
+                if (divideAndCheck)
+                {
+                    finite &= GradientKernels.DivideAndCheckFinite<T>(result, _divisor, result);
+                }
+
+                continue;
+            }
+
             if (divideAndCheck && _chunkCount == 1)
             {
                 // One chunk: its gradient divided straight into the result and checked, one pass instead of a copy,

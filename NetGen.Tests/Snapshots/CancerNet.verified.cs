@@ -147,7 +147,8 @@ partial class CancerNet : global::NetGen.INetwork<double>
     /// <inheritdoc/>
     public global::NetGen.NetworkWorkspace<double> CreateWorkspace(int batchCapacity)
     {
-        return new global::NetGen.NetworkWorkspace<double>(batchCapacity, SampleStride);
+        // The batch products take the workspace's kernel team, so a trainer may run a whole batch in one workspace.
+        return global::NetGen.CompilerServices.WorkspaceAccess.CreateSplittingProducts<double>(batchCapacity, SampleStride);
     }
 
     /// <inheritdoc/>
@@ -155,7 +156,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
     {
         global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
         global::System.Span<double> values = stackalloc double[SampleStride];
-        ForwardBatch(_parameters, input, values, 1);
+        ForwardBatch(_parameters, input, values, 1, team: null);
         PredictSample(values);
         values.Slice(PredictionOffset, OutputSize).CopyTo(output);
     }
@@ -166,7 +167,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
         int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
         global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
         global::System.Span<double> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
-        ForwardBatch(_parameters, inputs, buffer, batch);
+        ForwardBatch(_parameters, inputs, buffer, batch, global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace));
         for (int s = 0; s < batch; s++)
         {
             global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
@@ -181,7 +182,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
         int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
         global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
         global::System.Span<double> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
-        ForwardBatch(_parameters, inputs, buffer, batch);
+        ForwardBatch(_parameters, inputs, buffer, batch, global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace));
         double loss = 0;
         for (int s = 0; s < batch; s++)
         {
@@ -199,19 +200,22 @@ partial class CancerNet : global::NetGen.INetwork<double>
         global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
         global::NetGen.CompilerServices.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
         global::System.Span<double> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
-        ForwardBatch(_parameters, inputs, buffer, batch);
-        return (double)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch);
+        // Null unless a multithreaded trainer runs this batch: then its threads share each large product.
+        global::NetGen.CompilerServices.KernelTeam? team = global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace);
+        ForwardBatch(_parameters, inputs, buffer, batch, team);
+        return (double)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch, team);
     }
 
     /// <summary>
     /// The forward pass of a batch, layer by layer: matrix products for the dense layers, then
     /// each sample's activations. Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
     /// </summary>
-    private static void ForwardBatch(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.Span<double> buffer, int batch)
+    /// <param name="team">Threads that share each large product (split by rows of W, or columns of dX: the same results), or null to compute it on this thread.</param>
+    private static void ForwardBatch(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.Span<double> buffer, int batch, global::NetGen.CompilerServices.KernelTeam? team)
     {
         // Layer 1: Dense 30 -> 16, Tanh
         // z1 = W1 · x + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
-        global::NetGen.CompilerServices.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 480), parameters.Slice(B1Offset, 16), buffer.Slice(Z1Offset), SampleStride, batch, n: 16, k: 30);
+        global::NetGen.CompilerServices.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 480), parameters.Slice(B1Offset, 16), buffer.Slice(Z1Offset), SampleStride, batch, n: 16, k: 30, team);
 
         for (int s = 0; s < batch; s++)
         {
@@ -261,8 +265,9 @@ partial class CancerNet : global::NetGen.INetwork<double>
     /// parameter, one step per operation, each over the whole batch. Adds dL/dparameters (summed over the
     /// samples) into <paramref name="gradient"/>; returns the summed loss.
     /// </summary>
+    /// <param name="team">Threads that share each large product (split by rows of W, or columns of dX: the same results), or null to compute it on this thread.</param>
     [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0060", Justification = "Uniform signature.")]
-    private static double BackwardBatch(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.Span<double> buffer, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, int batch)
+    private static double BackwardBatch(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.Span<double> buffer, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, int batch, global::NetGen.CompilerServices.KernelTeam? team)
     {
         double loss = 0;
         for (int s = 0; s < batch; s++)
@@ -313,7 +318,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
 
         // dL/db1 += dL/dz1
         // dL/dW1 += dL/dz1 · xᵀ   (summed over the batch: dW += dZᵀ · X)
-        global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z1GradientOffset), SampleStride, inputs, InputSize, gradient.Slice(W1Offset, 480), gradient.Slice(B1Offset, 16), batch, n: 16, k: 30);
+        global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z1GradientOffset), SampleStride, inputs, InputSize, gradient.Slice(W1Offset, 480), gradient.Slice(B1Offset, 16), batch, n: 16, k: 30, team);
 
         return loss;
     }

@@ -149,7 +149,8 @@ namespace Demo
         /// <inheritdoc/>
         public global::NetGen.NetworkWorkspace<float> CreateWorkspace(int batchCapacity)
         {
-            return new global::NetGen.NetworkWorkspace<float>(batchCapacity, SampleStride);
+            // The batch products take the workspace's kernel team, so a trainer may run a whole batch in one workspace.
+            return global::NetGen.CompilerServices.WorkspaceAccess.CreateSplittingProducts<float>(batchCapacity, SampleStride);
         }
 
         /// <inheritdoc/>
@@ -157,7 +158,7 @@ namespace Demo
         {
             global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
             global::System.Span<float> values = stackalloc float[SampleStride];
-            ForwardBatch(_parameters, input, values, 1);
+            ForwardBatch(_parameters, input, values, 1, team: null);
             PredictSample(values);
             values.Slice(PredictionOffset, OutputSize).CopyTo(output);
         }
@@ -168,7 +169,7 @@ namespace Demo
             int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
-            ForwardBatch(_parameters, inputs, buffer, batch);
+            ForwardBatch(_parameters, inputs, buffer, batch, global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace));
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
@@ -183,7 +184,7 @@ namespace Demo
             int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
-            ForwardBatch(_parameters, inputs, buffer, batch);
+            ForwardBatch(_parameters, inputs, buffer, batch, global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace));
             double loss = 0;
             for (int s = 0; s < batch; s++)
             {
@@ -201,19 +202,22 @@ namespace Demo
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::NetGen.CompilerServices.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
-            ForwardBatch(_parameters, inputs, buffer, batch);
-            return (float)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch);
+            // Null unless a multithreaded trainer runs this batch: then its threads share each large product.
+            global::NetGen.CompilerServices.KernelTeam? team = global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace);
+            ForwardBatch(_parameters, inputs, buffer, batch, team);
+            return (float)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch, team);
         }
 
         /// <summary>
         /// The forward pass of a batch, layer by layer: matrix products for the dense layers, then
         /// each sample's activations. Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
         /// </summary>
-        private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch)
+        /// <param name="team">Threads that share each large product (split by rows of W, or columns of dX: the same results), or null to compute it on this thread.</param>
+        private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch, global::NetGen.CompilerServices.KernelTeam? team)
         {
             // Layer 1: Dense 64 -> 64, ReLU
             // z1 = W1 · x + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
-            global::NetGen.CompilerServices.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 4096), parameters.Slice(B1Offset, 64), buffer.Slice(Z1Offset), SampleStride, batch, n: 64, k: 64);
+            global::NetGen.CompilerServices.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 4096), parameters.Slice(B1Offset, 64), buffer.Slice(Z1Offset), SampleStride, batch, n: 64, k: 64, team);
 
             for (int s = 0; s < batch; s++)
             {
@@ -226,7 +230,7 @@ namespace Demo
 
             // Layer 2: Dense 64 -> 10, Identity
             // z2 = W2 · a1 + b2 for every sample: Z = X · W2ᵀ + b2 over the batch
-            global::NetGen.CompilerServices.DenseKernels.Forward(buffer.Slice(A1Offset), SampleStride, parameters.Slice(W2Offset, 640), parameters.Slice(B2Offset, 10), buffer.Slice(Z2Offset), SampleStride, batch, n: 10, k: 64);
+            global::NetGen.CompilerServices.DenseKernels.Forward(buffer.Slice(A1Offset), SampleStride, parameters.Slice(W2Offset, 640), parameters.Slice(B2Offset, 10), buffer.Slice(Z2Offset), SampleStride, batch, n: 10, k: 64, team);
         }
 
         /// <summary>
@@ -266,8 +270,9 @@ namespace Demo
         /// parameter, one step per operation, each over the whole batch. Adds dL/dparameters (summed over the
         /// samples) into <paramref name="gradient"/>; returns the summed loss.
         /// </summary>
+        /// <param name="team">Threads that share each large product (split by rows of W, or columns of dX: the same results), or null to compute it on this thread.</param>
         [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0060", Justification = "Uniform signature.")]
-        private static double BackwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int batch)
+        private static double BackwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int batch, global::NetGen.CompilerServices.KernelTeam? team)
         {
             double loss = 0;
             for (int s = 0; s < batch; s++)
@@ -279,11 +284,11 @@ namespace Demo
 
             // dL/db2 += dL/dz2
             // dL/dW2 += dL/dz2 · a1ᵀ   (summed over the batch: dW += dZᵀ · X)
-            global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z2GradientOffset), SampleStride, buffer.Slice(A1Offset), SampleStride, gradient.Slice(W2Offset, 640), gradient.Slice(B2Offset, 10), batch, n: 10, k: 64);
+            global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z2GradientOffset), SampleStride, buffer.Slice(A1Offset), SampleStride, gradient.Slice(W2Offset, 640), gradient.Slice(B2Offset, 10), batch, n: 10, k: 64, team);
 
             // dL/da1 = W2ᵀ · dL/dz2
             // (for every sample: dX = dZ · W2)
-            global::NetGen.CompilerServices.DenseKernels.InputGradient(buffer.Slice(Z2GradientOffset), SampleStride, parameters.Slice(W2Offset, 640), buffer.Slice(A1GradientOffset), SampleStride, batch, n: 10, k: 64);
+            global::NetGen.CompilerServices.DenseKernels.InputGradient(buffer.Slice(Z2GradientOffset), SampleStride, parameters.Slice(W2Offset, 640), buffer.Slice(A1GradientOffset), SampleStride, batch, n: 10, k: 64, team: team);
 
             // dL/dz1 = z1 > 0 ? dL/da1 : 0
             for (int s = 0; s < batch; s++)
@@ -297,7 +302,7 @@ namespace Demo
 
             // dL/db1 += dL/dz1
             // dL/dW1 += dL/dz1 · xᵀ   (summed over the batch: dW += dZᵀ · X)
-            global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z1GradientOffset), SampleStride, inputs, InputSize, gradient.Slice(W1Offset, 4096), gradient.Slice(B1Offset, 64), batch, n: 64, k: 64);
+            global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z1GradientOffset), SampleStride, inputs, InputSize, gradient.Slice(W1Offset, 4096), gradient.Slice(B1Offset, 64), batch, n: 64, k: 64, team);
 
             return loss;
         }

@@ -163,7 +163,8 @@ namespace Demo
         /// <inheritdoc/>
         public global::NetGen.NetworkWorkspace<float> CreateWorkspace(int batchCapacity)
         {
-            return new global::NetGen.NetworkWorkspace<float>(batchCapacity, SampleStride);
+            // The batch products take the workspace's kernel team, so a trainer may run a whole batch in one workspace.
+            return global::NetGen.CompilerServices.WorkspaceAccess.CreateSplittingProducts<float>(batchCapacity, SampleStride);
         }
 
         /// <inheritdoc/>
@@ -171,7 +172,7 @@ namespace Demo
         {
             global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
             global::System.Span<float> values = stackalloc float[SampleStride];
-            ForwardBatch(_parameters, input, values, 1, training: false, seed: 0, sampleOffset: 0);
+            ForwardBatch(_parameters, input, values, 1, training: false, seed: 0, sampleOffset: 0, team: null);
             PredictSample(values);
             values.Slice(PredictionOffset, OutputSize).CopyTo(output);
         }
@@ -182,7 +183,7 @@ namespace Demo
             int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
-            ForwardBatch(_parameters, inputs, buffer, batch, training: false, seed: 0, sampleOffset: 0);
+            ForwardBatch(_parameters, inputs, buffer, batch, training: false, seed: 0, sampleOffset: 0, global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace));
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
@@ -197,7 +198,7 @@ namespace Demo
             int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
-            ForwardBatch(_parameters, inputs, buffer, batch, workspace.Training, workspace.DropoutSeed, workspace.SampleOffset);
+            ForwardBatch(_parameters, inputs, buffer, batch, workspace.Training, workspace.DropoutSeed, workspace.SampleOffset, global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace));
             double loss = 0;
             for (int s = 0; s < batch; s++)
             {
@@ -215,8 +216,10 @@ namespace Demo
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::NetGen.CompilerServices.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
-            ForwardBatch(_parameters, inputs, buffer, batch, workspace.Training, workspace.DropoutSeed, workspace.SampleOffset);
-            return (float)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch);
+            // Null unless a multithreaded trainer runs this batch: then its threads share each large product.
+            global::NetGen.CompilerServices.KernelTeam? team = global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace);
+            ForwardBatch(_parameters, inputs, buffer, batch, workspace.Training, workspace.DropoutSeed, workspace.SampleOffset, team);
+            return (float)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch, team);
         }
 
         /// <summary>
@@ -224,7 +227,8 @@ namespace Demo
         /// each sample's activations. Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
         /// </summary>
         /// <param name="training">True to drop units (masks from <paramref name="seed"/> and each sample's index <paramref name="sampleOffset"/> + s), false to pass values through.</param>
-        private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch, bool training, ulong seed, int sampleOffset)
+        /// <param name="team">Threads that share each large product (split by rows of W, or columns of dX: the same results), or null to compute it on this thread.</param>
+        private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch, bool training, ulong seed, int sampleOffset, global::NetGen.CompilerServices.KernelTeam? team)
         {
             // Layer 1: Dropout 0.2 over 16 units
             for (int s = 0; s < batch; s++)
@@ -252,7 +256,7 @@ namespace Demo
 
             // Layer 2: Dense 16 -> 32, ReLU
             // z1 = W1 · xDrop + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
-            global::NetGen.CompilerServices.DenseKernels.Forward(buffer.Slice(XDropOffset), SampleStride, parameters.Slice(W1Offset, 512), parameters.Slice(B1Offset, 32), buffer.Slice(Z1Offset), SampleStride, batch, n: 32, k: 16);
+            global::NetGen.CompilerServices.DenseKernels.Forward(buffer.Slice(XDropOffset), SampleStride, parameters.Slice(W1Offset, 512), parameters.Slice(B1Offset, 32), buffer.Slice(Z1Offset), SampleStride, batch, n: 32, k: 16, team);
 
             for (int s = 0; s < batch; s++)
             {
@@ -289,7 +293,7 @@ namespace Demo
 
             // Layer 4: Dense 32 -> 3, Softmax
             // z2 = W2 · a1Drop + b2 for every sample: Z = X · W2ᵀ + b2 over the batch
-            global::NetGen.CompilerServices.DenseKernels.Forward(buffer.Slice(A1DropOffset), SampleStride, parameters.Slice(W2Offset, 96), parameters.Slice(B2Offset, 3), buffer.Slice(Z2Offset), SampleStride, batch, n: 3, k: 32);
+            global::NetGen.CompilerServices.DenseKernels.Forward(buffer.Slice(A1DropOffset), SampleStride, parameters.Slice(W2Offset, 96), parameters.Slice(B2Offset, 3), buffer.Slice(Z2Offset), SampleStride, batch, n: 3, k: 32, team);
         }
 
         /// <summary>
@@ -329,8 +333,9 @@ namespace Demo
         /// parameter, one step per operation, each over the whole batch. Adds dL/dparameters (summed over the
         /// samples) into <paramref name="gradient"/>; returns the summed loss.
         /// </summary>
+        /// <param name="team">Threads that share each large product (split by rows of W, or columns of dX: the same results), or null to compute it on this thread.</param>
         [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0060", Justification = "Uniform signature.")]
-        private static double BackwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int batch)
+        private static double BackwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int batch, global::NetGen.CompilerServices.KernelTeam? team)
         {
             double loss = 0;
             for (int s = 0; s < batch; s++)
@@ -342,11 +347,11 @@ namespace Demo
 
             // dL/db2 += dL/dz2
             // dL/dW2 += dL/dz2 · a1Dropᵀ   (summed over the batch: dW += dZᵀ · X)
-            global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z2GradientOffset), SampleStride, buffer.Slice(A1DropOffset), SampleStride, gradient.Slice(W2Offset, 96), gradient.Slice(B2Offset, 3), batch, n: 3, k: 32);
+            global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z2GradientOffset), SampleStride, buffer.Slice(A1DropOffset), SampleStride, gradient.Slice(W2Offset, 96), gradient.Slice(B2Offset, 3), batch, n: 3, k: 32, team);
 
             // dL/da1Drop = W2ᵀ · dL/dz2
             // (for every sample: dX = dZ · W2)
-            global::NetGen.CompilerServices.DenseKernels.InputGradient(buffer.Slice(Z2GradientOffset), SampleStride, parameters.Slice(W2Offset, 96), buffer.Slice(A1DropGradientOffset), SampleStride, batch, n: 3, k: 32);
+            global::NetGen.CompilerServices.DenseKernels.InputGradient(buffer.Slice(Z2GradientOffset), SampleStride, parameters.Slice(W2Offset, 96), buffer.Slice(A1DropGradientOffset), SampleStride, batch, n: 3, k: 32, team: team);
 
             // dL/da1 = dL/da1Drop * a1DropMask      (the forward pass's mask: 1 / (1 - rate) where kept, else 0)
             for (int s = 0; s < batch; s++)
@@ -370,7 +375,7 @@ namespace Demo
 
             // dL/db1 += dL/dz1
             // dL/dW1 += dL/dz1 · xDropᵀ   (summed over the batch: dW += dZᵀ · X)
-            global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z1GradientOffset), SampleStride, buffer.Slice(XDropOffset), SampleStride, gradient.Slice(W1Offset, 512), gradient.Slice(B1Offset, 32), batch, n: 32, k: 16);
+            global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z1GradientOffset), SampleStride, buffer.Slice(XDropOffset), SampleStride, gradient.Slice(W1Offset, 512), gradient.Slice(B1Offset, 32), batch, n: 32, k: 16, team);
 
             return loss;
         }

@@ -20,13 +20,15 @@ internal abstract record ElementwiseOp : Op
     public abstract Expr Derivative(Expr upstream, Expr a, Expr z);
 
     /// <summary>
-    /// The TensorPrimitives call computing the op over a span (<c>{0}</c> input, <c>{1}</c> output), or null.
+    /// The TensorPrimitives call computing the op over a span (<c>{0}</c> input, <c>{1}</c> output), or null; a call
+    /// that starts with <c>global::</c> is a call of its own (a NetGen kernel) rather than a TensorPrimitives method.
     /// </summary>
     public virtual string? VectorPrimitive(Notation notation) => null;
 
     /// <summary>
     /// The run-time call computing <see cref="Derivative"/> over a span when the op runs as vectors (<c>{0}</c> the
-    /// op's input z, <c>{1}</c> dL/da, <c>{2}</c> dL/dz, <c>{3}</c> <c>true</c> to add into dL/dz), or null for a loop.
+    /// op's input z, <c>{1}</c> dL/da, <c>{2}</c> dL/dz, <c>{3}</c> <c>true</c> to add into dL/dz, <c>{4}</c> the op's
+    /// output a), or null for a loop.
     /// The call must compute the same formula element by element.
     /// </summary>
     public virtual string? VectorDerivative(Notation notation) => null;
@@ -49,8 +51,9 @@ internal abstract record ElementwiseOp : Op
         {
             case Strategy.Vector:
                 // A whole vector at a time (System.Numerics.Tensors): exp and tanh cost most of a small layer's time.
-                site.Line("global::System.Numerics.Tensors.TensorPrimitives."
-                    + string.Format(System.Globalization.CultureInfo.InvariantCulture, VectorPrimitive(site.Notation)!, z, a) + ";");
+                string primitive = VectorPrimitive(site.Notation)!;
+                site.Line((primitive.StartsWith("global::", System.StringComparison.Ordinal) ? string.Empty : "global::System.Numerics.Tensors.TensorPrimitives.")
+                    + string.Format(System.Globalization.CultureInfo.InvariantCulture, primitive, z, a) + ";");
                 break;
             case Strategy.Unrolled:
                 for (int i = 0; i < site.Size; i++)
@@ -81,7 +84,7 @@ internal abstract record ElementwiseOp : Op
         if (site.Strategy == Strategy.Vector && VectorDerivative(site.Notation) is { } call)
         {
             // A vector at a time at the kernels' width (a scalar loop with a branch per unit cost W4 a fifteenth of its step).
-            site.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, call, z, da, dz, assignment.Flag) + ";");
+            site.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, call, z, da, dz, assignment.Flag, a) + ";");
         }
         else if (site.Strategy == Strategy.Unrolled)
         {

@@ -97,6 +97,12 @@ internal interface IVectorOps<T, TVector>
 
     /// <summary>Per element, zero where |<paramref name="a"/>| &lt; <paramref name="smallest"/>, else <paramref name="a"/> (NaN stays NaN).</summary>
     static abstract TVector ZeroWhereSmaller(TVector a, TVector smallest);
+
+    /// <summary>
+    /// tanh per float element by <c>TensorPrimitives.Tanh</c>'s vector formula, so the same bits: with <c>y = |x|</c> and
+    /// <c>z = e^(-2y) - 1</c>, <c>tanh x = -z / (z + 2)</c> with x's sign bit flipped in. Floats only.
+    /// </summary>
+    static abstract TVector Tanh(TVector x);
 }
 
 /// <summary>Whether vector fused multiply-add is a hardware instruction here (x86 FMA3, Arm AdvSimd).</summary>
@@ -167,6 +173,19 @@ internal readonly struct Vector512Ops<T> : IVectorOps<T, Vector512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> ZeroWhereSmaller(Vector512<T> a, Vector512<T> smallest) =>
         Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(a), smallest), Vector512<T>.Zero, a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Tanh(Vector512<T> x)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var v = x.As<T, float>();
+            var z = Vector512.Exp(Vector512.Create(-2f) * Vector512.Abs(v)) - Vector512<float>.One;
+            return ((v.AsUInt32() & Vector512.Create(0x8000_0000u)) ^ (-z / (z + Vector512.Create(2f))).AsUInt32()).As<uint, T>();
+        }
+
+        throw new NotSupportedException($"tanh vectors of {typeof(T).Name}: only float (TensorPrimitives.Tanh computes double another way).");
+    }
 }
 
 /// <summary><see cref="IVectorOps{T, TVector}"/> on <see cref="Vector256{T}"/> (AVX2: 8 floats).</summary>
@@ -230,6 +249,19 @@ internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> ZeroWhereSmaller(Vector256<T> a, Vector256<T> smallest) =>
         Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(a), smallest), Vector256<T>.Zero, a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Tanh(Vector256<T> x)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var v = x.As<T, float>();
+            var z = Vector256.Exp(Vector256.Create(-2f) * Vector256.Abs(v)) - Vector256<float>.One;
+            return ((v.AsUInt32() & Vector256.Create(0x8000_0000u)) ^ (-z / (z + Vector256.Create(2f))).AsUInt32()).As<uint, T>();
+        }
+
+        throw new NotSupportedException($"tanh vectors of {typeof(T).Name}: only float (TensorPrimitives.Tanh computes double another way).");
+    }
 }
 
 /// <summary><see cref="IVectorOps{T, TVector}"/> on <see cref="Vector128{T}"/> (SSE, Arm AdvSimd: 4 floats; software elsewhere).</summary>
@@ -293,4 +325,17 @@ internal readonly struct Vector128Ops<T> : IVectorOps<T, Vector128<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> ZeroWhereSmaller(Vector128<T> a, Vector128<T> smallest) =>
         Vector128.ConditionalSelect(Vector128.LessThan(Vector128.Abs(a), smallest), Vector128<T>.Zero, a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Tanh(Vector128<T> x)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var v = x.As<T, float>();
+            var z = Vector128.Exp(Vector128.Create(-2f) * Vector128.Abs(v)) - Vector128<float>.One;
+            return ((v.AsUInt32() & Vector128.Create(0x8000_0000u)) ^ (-z / (z + Vector128.Create(2f))).AsUInt32()).As<uint, T>();
+        }
+
+        throw new NotSupportedException($"tanh vectors of {typeof(T).Name}: only float (TensorPrimitives.Tanh computes double another way).");
+    }
 }

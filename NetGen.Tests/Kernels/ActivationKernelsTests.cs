@@ -82,4 +82,64 @@ public class ActivationKernelsTests
             .Select(i => i % 3 == 0 ? s_specials[(i / 3 + seed) % s_specials.Length] : (float)random.NextDouble(-2, 2))
             .ToArray();
     }
+
+    public static TheoryData<int, int> WidthsAndTanhLengths()
+    {
+        var data = new TheoryData<int, int>();
+        foreach (int bits in VectorWidth.Available)
+        {
+            foreach (int length in new[] { 1, 3, 4, 7, 8, 15, 16, 17, 33, 100 })
+            {
+                data.Add(bits, length);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(WidthsAndTanhLengths))]
+    public void TanhHasTensorPrimitivesBitsInFloat(int bits, int length)
+    {
+        // The dynamic graph calls TensorPrimitives.Tanh over the whole batch; generated code calls this kernel per sample.
+        // (For double the kernel is TensorPrimitives.Tanh itself, whose double results here even depend on where the
+        // destination is in memory, so there is no formula of its to match.)
+        for (int seed = 0; seed < 20; seed++)
+        {
+            var z = Values(length, seed).Select(v => (seed % 2 == 0 ? 8f : 1e-3f) * v).ToArray();
+            var expected = new float[length];
+            System.Numerics.Tensors.TensorPrimitives.Tanh<float>(z, expected);
+            var actual = new float[length];
+            ActivationKernels.Tanh<float>(bits, z, actual);
+            for (int i = 0; i < length; i++)
+            {
+                Assert.True(expected[i].Equals(actual[i]) && float.IsNegative(expected[i]) == float.IsNegative(actual[i]), $"tanh({z[i]}): TensorPrimitives {expected[i]}, kernel {actual[i]}");
+            }
+
+            // In place, as the kernel's overlapping last vector must allow.
+            ActivationKernels.Tanh<float>(bits, z, z);
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), z.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(WidthsAndLengths))]
+    public void TanhDerivativeIsUpstreamTimesOneMinusTheOutputSquared(int bits, int length)
+    {
+        var a = Values(length, seed: length).Select(v => float.IsFinite(v) ? v / 2 : 0.25f).ToArray();
+        var upstream = Values(length, seed: length + 1);
+        var before = Values(length, seed: length + 2).Select(v => float.IsFinite(v) ? v : 1f).ToArray();
+        foreach (bool accumulate in new[] { false, true })
+        {
+            var dz = (float[])before.Clone();
+            ActivationKernels.TanhDerivative<float>(bits, a, upstream, dz, accumulate);
+            for (int i = 0; i < length; i++)
+            {
+                // As generated scalar code writes it: dz = da * (1 - a * a).
+                float d = upstream[i] * (1f - (a[i] * a[i]));
+                float expected = accumulate ? before[i] + d : d;
+                Assert.True(expected.Equals(dz[i]), $"a = {a[i]}, da = {upstream[i]}, accumulate {accumulate}: expected {expected}, got {dz[i]}");
+            }
+        }
+    }
 }

@@ -223,7 +223,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
             global::System.ReadOnlySpan<double> z1 = values.Slice(Z1Offset, 16);
             // a1 = tanh(z1)
             global::System.Span<double> a1 = values.Slice(A1Offset, 16);
-            global::System.Numerics.Tensors.TensorPrimitives.Tanh(z1, a1);
+            global::NetGen.CompilerServices.ActivationKernels.Tanh(z1, a1);
         }
 
         // Layer 2: Dense 16 -> 1, Sigmoid
@@ -313,7 +313,7 @@ partial class CancerNet : global::NetGen.INetwork<double>
             global::System.ReadOnlySpan<double> a1 = values.Slice(A1Offset, 16);
             global::System.Span<double> da1 = values.Slice(A1GradientOffset, 16);
             global::System.Span<double> dz1 = values.Slice(Z1GradientOffset, 16);
-            for (int i = 0; i < 16; i++) dz1[i] = da1[i] * (1.0 - a1[i] * a1[i]);
+            global::NetGen.CompilerServices.ActivationKernels.TanhDerivative(a1, da1, dz1, accumulate: false);
         }
 
         // dL/db1 += dL/dz1

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -112,13 +111,21 @@ public sealed class Sgd<T> : Optimizer<T>
 
         if (Momentum == 0)
         {
-            // p ← p (1 - lr λ) - lr g
-            if (decays)
+            // p ← p (1 - lr λ) - lr g, in one pass: (g · -lr) + p, after p · (1 - lr λ) when decaying, each rounded on
+            // its own (a small network's step was mostly the fixed cost of two TensorPrimitives calls).
+            int j = VectorBits switch
             {
-                TensorPrimitives.Multiply(parameters, decayFactor, parameters);
+                512 => UpdatePlainVectors<Vector512Ops<T>, Vector512<T>>(parameters, gradient, decayFactor, -learningRate, decays),
+                256 => UpdatePlainVectors<Vector256Ops<T>, Vector256<T>>(parameters, gradient, decayFactor, -learningRate, decays),
+                _ => UpdatePlainVectors<Vector128Ops<T>, Vector128<T>>(parameters, gradient, decayFactor, -learningRate, decays),
+            };
+
+            for (; j < parameters.Length; j++)
+            {
+                T p = decays ? parameters[j] * decayFactor : parameters[j];
+                parameters[j] = (gradient[j] * -learningRate) + p;
             }
 
-            TensorPrimitives.MultiplyAdd(gradient, -learningRate, parameters, parameters);
             return;
         }
 
@@ -153,6 +160,30 @@ public sealed class Sgd<T> : Optimizer<T>
             velocity[i] = v;
             parameters[i] = Nesterov ? c.NegativeLearningRate * gradient[i] + (momentum * v + (decays ? p * decayFactor : p)) : p + v;
         }
+    }
+
+    /// <summary>The update without momentum over whole vectors of <typeparamref name="TOps"/>'s width; returns where the scalar tail starts.</summary>
+    private static int UpdatePlainVectors<TOps, TVector>(Span<T> parameters, ReadOnlySpan<T> gradient, T decayFactor, T negativeLearningRate, bool decays)
+        where TOps : struct, IVectorOps<T, TVector>
+        where TVector : struct
+    {
+        var factor = TOps.Broadcast(decayFactor);
+        var rate = TOps.Broadcast(negativeLearningRate);
+        ref T rp = ref MemoryMarshal.GetReference(parameters);
+        ref T rg = ref MemoryMarshal.GetReference(gradient);
+        int i = 0;
+        for (; i <= parameters.Length - TOps.Count; i += TOps.Count)
+        {
+            var p = TOps.Load(ref rp, i);
+            if (decays)
+            {
+                p = TOps.Multiply(p, factor);
+            }
+
+            TOps.Store(TOps.Add(TOps.Multiply(TOps.Load(ref rg, i), rate), p), ref rp, i);
+        }
+
+        return i;
     }
 
     /// <summary>

@@ -264,6 +264,30 @@ public class OptimizerTests
         }
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.01)]
+    public void PlainSgdIsPlainFloatArithmeticAtEveryWidth(double weightDecay)
+    {
+        // p ← (g · -lr) + p (1 - lr λ), each operation rounded to float, over lengths that leave every vector remainder.
+        const float Rate = 0.1f;
+        float decayFactor = (float)(1 - (0.1 * weightDecay));
+        foreach (int length in new[] { 1, 9, 16, 131 })
+        {
+            var random = new DeterministicRandom(length);
+            float[] start = Enumerable.Range(0, length).Select(_ => (float)random.NextDouble(-1, 1)).ToArray();
+            float[] gradient = Enumerable.Range(0, length).Select(_ => (float)random.NextDouble(-3, 3)).ToArray();
+            float[] expected = start.Select((p, i) => (gradient[i] * -Rate) + (weightDecay != 0 ? p * decayFactor : p)).ToArray();
+            foreach (int bits in VectorWidth.Available)
+            {
+                var sgd = new Sgd<float>(0.1, weightDecay: weightDecay) { VectorBits = bits };
+                float[] parameters = (float[])start.Clone();
+                sgd.Step(parameters, gradient);
+                Assert.Equal(expected, parameters);
+            }
+        }
+    }
+
     [Fact]
     public void Step_RejectsMismatchedLengths()
     {

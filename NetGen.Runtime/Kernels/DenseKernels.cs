@@ -198,16 +198,11 @@ internal static partial class DenseKernels<T, TOps, TVector>
             // horizontal sums (16 per 4 x 4 tile, each several shuffles, which halved this product's speed at 512 bits).
             // Narrower vectors keep the dot-product tiles, which were faster there (W3 inference, batch 256: 285,000
             // against 227,000 samples/s at 256 bits). Wᵀ is never built whole: each sliver is transposed from W straight
-            // into the packed scratch (16 x 16 blocks in registers).
-            for (int s = 0; s < m; s++)
-            {
-                b[..n].CopyTo(z.Slice(s * zStride, n));
-            }
-
+            // into the packed scratch (16 x 16 blocks in registers). The tiles start their sums from the bias.
             Multiply(
                 ref MemoryMarshal.GetReference(x), xStride, broadcastTransposed: false,
                 ref MemoryMarshal.GetReference(w), k, vectorTransposed: true,
-                ref MemoryMarshal.GetReference(z), zStride, m, n, k, accumulate: true);
+                ref MemoryMarshal.GetReference(z), zStride, m, n, k, accumulate: false, ref MemoryMarshal.GetReference(b));
             return;
         }
 
@@ -311,7 +306,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
         Multiply(
             ref rdz, dzStride, broadcastTransposed: true,
             ref MemoryMarshal.GetReference(x), xStride, vectorTransposed: false,
-            ref MemoryMarshal.GetReference(dw), k, n, k, m, accumulate: true);
+            ref MemoryMarshal.GetReference(dw), k, n, k, m, accumulate: true, ref Unsafe.NullRef<T>());
     }
 
     /// <summary>
@@ -329,14 +324,14 @@ internal static partial class DenseKernels<T, TOps, TVector>
         Multiply(
             ref MemoryMarshal.GetReference(dz), dzStride, broadcastTransposed: false,
             ref Unsafe.Add(ref MemoryMarshal.GetReference(w), start), k, vectorTransposed: false,
-            ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), start), dxStride, m, count, n, accumulate);
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), start), dxStride, m, count, n, accumulate, ref Unsafe.NullRef<T>());
 
     /// <summary>
     /// True when <see cref="Forward"/> runs on <c>Wᵀ</c> with the blocked product, false when it runs dot-product
     /// tiles (their results differ in the last bits, so a kernel team's parts must take the path of the whole).
     /// </summary>
     public static bool ForwardIsTransposed(int m, int n, int k) =>
-        TOps.Count * Unsafe.SizeOf<T>() >= 64 && m >= TransposedForwardSamples && n >= TransposedForwardOutputs && k >= TOps.Count;
+        TOps.Count * Unsafe.SizeOf<T>() >= 64 && m >= TransposedForwardSamples && n >= TransposedForwardMinOutputs && k >= TOps.Count;
 
     /// <summary>
     /// Rows of <c>W</c> a kernel team's part of <see cref="Forward"/> spans a multiple of: on <c>Wᵀ</c> a whole sliver, at
@@ -345,8 +340,16 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// </summary>
     public static int ForwardRowQuantum(int m, int n, int k) => ForwardIsTransposed(m, n, k) ? TransposedForwardOutputs : m == 1 ? 8 : 4;
 
-    /// <summary>The fewest outputs <see cref="Forward"/> runs on <c>Wᵀ</c> for: one sliver.</summary>
+    /// <summary>The outputs of one sliver: a kernel team's parts of a forward product on <c>Wᵀ</c> are multiples of it.</summary>
     private static int TransposedForwardOutputs => SliverVectors * TOps.Count;
+
+    /// <summary>
+    /// The fewest outputs <see cref="Forward"/> runs on <c>Wᵀ</c> for: half a vector. A layer narrower than a sliver runs on
+    /// one-vector tiles whose unused lanes are zero padding; on 256 samples of 128 inputs that measured 1.6x the
+    /// dot-product tiles for 10 outputs, 2.7x for 16 to 48, 1.1x for 8, 0.96x for 6 and 0.3-0.6x for 1 to 4 (in-process
+    /// A/B), where a vector of outputs is mostly padding and the dot products' horizontal sums are few.
+    /// </summary>
+    private static int TransposedForwardMinOutputs => TOps.Count / 2;
 
     /// <summary>Columns of <c>dX</c> a kernel team's part of <see cref="InputGradient(ReadOnlySpan{T}, int, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool)"/> spans a multiple of: whole slivers.</summary>
     public static int InputGradientColumnQuantum => SliverVectors * TOps.Count;
@@ -367,9 +370,9 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// for a narrower last sliver) keep a few rows of C in registers over the whole depth block; a tile past C's last
     /// row or column runs on a small buffer.</item>
     /// </list>
-    /// Each C element is one chain of fused multiply-adds over the depth in order, starting from zero (or from C when
-    /// <paramref name="accumulate"/>), so neither the blocking nor the vector width changes a result, and no thread's
-    /// choice of tiles could.
+    /// Each C element is one chain of fused multiply-adds over the depth in order, starting from zero, from the
+    /// <paramref name="initial"/> row, or from C when <paramref name="accumulate"/>, so neither the blocking nor the vector
+    /// width changes a result, and no thread's choice of tiles could.
     /// </summary>
     /// <param name="a">A: element (r, p) at <c>a[r * aStride + p]</c>, or at <c>a[p * aStride + r]</c> when <paramref name="broadcastTransposed"/>.</param>
     /// <param name="aStride">A's row stride.</param>
@@ -383,10 +386,12 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// <param name="columns">Columns of B and C.</param>
     /// <param name="depth">Columns of A, rows of B.</param>
     /// <param name="accumulate">Add to C rather than overwrite it.</param>
+    /// <param name="initial">Unless <paramref name="accumulate"/>, the row of <paramref name="columns"/> every row of C starts
+    /// from (the forward product's bias), or a null reference for zeros.</param>
     private static void Multiply(
         ref T a, int aStride, bool broadcastTransposed,
         ref T b, int bStride, bool vectorTransposed,
-        ref T c, int cStride, int rows, int columns, int depth, bool accumulate)
+        ref T c, int cStride, int rows, int columns, int depth, bool accumulate, ref T initial)
     {
         if (rows == 0 || columns == 0)
         {
@@ -399,7 +404,15 @@ internal static partial class DenseKernels<T, TOps, TVector>
             {
                 for (int r = 0; r < rows; r++)
                 {
-                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref c, r * cStride), columns).Clear();
+                    var row = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref c, r * cStride), columns);
+                    if (Unsafe.IsNullRef(ref initial))
+                    {
+                        row.Clear();
+                    }
+                    else
+                    {
+                        MemoryMarshal.CreateReadOnlySpan(ref initial, columns).CopyTo(row);
+                    }
                 }
             }
 
@@ -439,10 +452,11 @@ internal static partial class DenseKernels<T, TOps, TVector>
         // whatever its depth, which a last block of 16 barely paid for.
         int blockDepth = (depth + DepthBlock - 1) / DepthBlock;
         blockDepth = (depth + blockDepth - 1) / blockDepth;
-        var scratch = KernelScratch<T>.Get((blockDepth * (sliverColumns + tileRows)) + (tileRows * sliverColumns));
+        var scratch = KernelScratch<T>.Get((blockDepth * (sliverColumns + tileRows)) + ((tileRows + 1) * sliverColumns));
         ref T packedB = ref MemoryMarshal.GetReference(scratch);
         ref T lastRows = ref Unsafe.Add(ref packedB, blockDepth * sliverColumns);
         ref T edge = ref Unsafe.Add(ref lastRows, blockDepth * tileRows);
+        ref T initialSliver = ref Unsafe.Add(ref edge, tileRows * sliverColumns);
         // Slivers of columns outside and depth blocks inside, so a sliver of C (every row, 4 vectors) is still in cache
         // from one depth block to the next (depth blocks outside: 0.94-0.98x the 4 x 4 tiles at 256 bits).
         for (int c0 = 0; c0 < columns; c0 += sliverColumns)
@@ -450,6 +464,14 @@ internal static partial class DenseKernels<T, TOps, TVector>
             int count = Math.Min(sliverColumns, columns - c0);
             int vectors = (count + width - 1) / width;
             ref T cSliver = ref Unsafe.Add(ref c, c0);
+            ref T start = ref Unsafe.NullRef<T>();
+            if (!accumulate && !Unsafe.IsNullRef(ref initial))
+            {
+                // The initial row's part for this sliver, zero-padded to whole vectors, so the tiles load it whole.
+                start = ref initialSliver;
+                PackSliver(ref Unsafe.Add(ref initial, c0), 0, count, 1, ref start);
+            }
+
             for (int p0 = 0; p0 < depth; p0 += blockDepth)
             {
                 int depthCount = Math.Min(blockDepth, depth - p0);
@@ -476,7 +498,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
                 for (int r0 = 0; r0 < fullRows; r0 += r0 < mainRows ? tileRows : 4)
                 {
                     int group = r0 < mainRows ? tileRows : 4;
-                    TileRow(ref Unsafe.Add(ref aBlock, r0 * rowStep), rowStep, depthStep, group, ref sliver, vectors, sliverStride, depthCount, ref Unsafe.Add(ref cSliver, r0 * cStride), cStride, group, columns - c0, first, ref edge);
+                    TileRow(ref Unsafe.Add(ref aBlock, r0 * rowStep), rowStep, depthStep, group, ref sliver, vectors, sliverStride, depthCount, ref Unsafe.Add(ref cSliver, r0 * cStride), cStride, group, columns - c0, first, ref start, ref edge);
                 }
 
                 if (fullRows < rows)
@@ -491,7 +513,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
                         }
                     }
 
-                    TileRow(ref lastRows, 1, 4, 4, ref sliver, vectors, sliverStride, depthCount, ref Unsafe.Add(ref cSliver, fullRows * cStride), cStride, rows - fullRows, columns - c0, first, ref edge);
+                    TileRow(ref lastRows, 1, 4, 4, ref sliver, vectors, sliverStride, depthCount, ref Unsafe.Add(ref cSliver, fullRows * cStride), cStride, rows - fullRows, columns - c0, first, ref start, ref edge);
                 }
             }
         }
@@ -502,7 +524,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// vectors: the full register tile on a whole sliver, otherwise one vector at a time. A tile reaching past C's last
     /// row or column runs on <paramref name="edge"/> (a tile's worth), and only C's part of it is copied in and out.
     /// </summary>
-    private static void TileRow(ref T a, int rowStep, int depthStep, int tileRows, ref T sliver, int vectors, int sliverStride, int depth, ref T c, int cStride, int rows, int columns, bool first, ref T edge)
+    private static void TileRow(ref T a, int rowStep, int depthStep, int tileRows, ref T sliver, int vectors, int sliverStride, int depth, ref T c, int cStride, int rows, int columns, bool first, ref T start, ref T edge)
     {
         int width = TOps.Count;
         int tileColumns = vectors * width;
@@ -519,11 +541,11 @@ internal static partial class DenseKernels<T, TOps, TVector>
         {
             if (tileRows == 6)
             {
-                Tile6x4(ref a, rowStep, depthStep, ref sliver, sliverStride, depth, ref target, targetStride, first);
+                Tile6x4(ref a, rowStep, depthStep, ref sliver, sliverStride, depth, ref target, targetStride, first, ref start);
             }
             else
             {
-                Tile4x4(ref a, rowStep, depthStep, ref sliver, sliverStride, depth, ref target, targetStride, first);
+                Tile4x4(ref a, rowStep, depthStep, ref sliver, sliverStride, depth, ref target, targetStride, first, ref start);
             }
         }
         else
@@ -532,11 +554,11 @@ internal static partial class DenseKernels<T, TOps, TVector>
             {
                 if (tileRows == 6)
                 {
-                    Tile6x1(ref a, rowStep, depthStep, ref Unsafe.Add(ref sliver, v * width), sliverStride, depth, ref Unsafe.Add(ref target, v * width), targetStride, first);
+                    Tile6x1(ref a, rowStep, depthStep, ref Unsafe.Add(ref sliver, v * width), sliverStride, depth, ref Unsafe.Add(ref target, v * width), targetStride, first, ref VectorAt(ref start, v * width));
                 }
                 else
                 {
-                    Tile4x1(ref a, rowStep, depthStep, ref Unsafe.Add(ref sliver, v * width), sliverStride, depth, ref Unsafe.Add(ref target, v * width), targetStride, first);
+                    Tile4x1(ref a, rowStep, depthStep, ref Unsafe.Add(ref sliver, v * width), sliverStride, depth, ref Unsafe.Add(ref target, v * width), targetStride, first, ref VectorAt(ref start, v * width));
                 }
             }
         }
@@ -566,6 +588,31 @@ internal static partial class DenseKernels<T, TOps, TVector>
     private const int DepthBlock = 128;
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>The vector a tile's sums start from: the initial row's at <paramref name="start"/>, or zeros for a null reference.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector StartVector(ref T start) => Unsafe.IsNullRef(ref start) ? TOps.Zero : TOps.Load(ref start, 0);
+
+    /// <summary>A whole sliver's four <see cref="StartVector"/>s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StartVectors(ref T start, out TVector v0, out TVector v1, out TVector v2, out TVector v3)
+    {
+        if (Unsafe.IsNullRef(ref start))
+        {
+            v0 = v1 = v2 = v3 = TOps.Zero;
+        }
+        else
+        {
+            int width = TOps.Count;
+            v0 = TOps.Load(ref start, 0);
+            v1 = TOps.Load(ref start, width);
+            v2 = TOps.Load(ref start, 2 * width);
+            v3 = TOps.Load(ref start, 3 * width);
+        }
+    }
+
+    /// <summary>The element <paramref name="offset"/> past <paramref name="start"/>, or a null reference for a null one.</summary>
+    private static ref T VectorAt(ref T start, int offset) => ref Unsafe.IsNullRef(ref start) ? ref start : ref Unsafe.Add(ref start, offset);
 
     /// <summary>Copies a <paramref name="rows"/> x <paramref name="columns"/> block between strided rows.</summary>
     private static void CopyTile(ref T source, int sourceStride, ref T target, int targetStride, int rows, int columns)
@@ -758,7 +805,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// <paramref name="bStep"/> apart. Per step of the depth, 4 vector loads and 6 broadcasts feed 24 fused multiply-adds
     /// (12 cycles of the two FMA units).
     /// </summary>
-    private static void Tile6x4(ref T a, int rowStep, int depthStep, ref T b, int bStep, int depth, ref T c, int cStride, bool first)
+    private static void Tile6x4(ref T a, int rowStep, int depthStep, ref T b, int bStep, int depth, ref T c, int cStride, bool first, ref T start)
     {
         int width = TOps.Count;
         ref T a1 = ref Unsafe.Add(ref a, rowStep);
@@ -774,7 +821,11 @@ internal static partial class DenseKernels<T, TOps, TVector>
         TVector s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33, s40, s41, s42, s43, s50, s51, s52, s53;
         if (first)
         {
-            s00 = s01 = s02 = s03 = s10 = s11 = s12 = s13 = s20 = s21 = s22 = s23 = s30 = s31 = s32 = s33 = s40 = s41 = s42 = s43 = s50 = s51 = s52 = s53 = TOps.Zero;
+            StartVectors(ref start, out s00, out s01, out s02, out s03);
+            s10 = s20 = s30 = s40 = s50 = s00;
+            s11 = s21 = s31 = s41 = s51 = s01;
+            s12 = s22 = s32 = s42 = s52 = s02;
+            s13 = s23 = s33 = s43 = s53 = s03;
         }
         else
         {
@@ -820,7 +871,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// <summary>
     /// One vector of columns of <see cref="Tile6x4"/>, for a narrower last sliver.
     /// </summary>
-    private static void Tile6x1(ref T a, int rowStep, int depthStep, ref T b, int bStep, int depth, ref T c, int cStride, bool first)
+    private static void Tile6x1(ref T a, int rowStep, int depthStep, ref T b, int bStep, int depth, ref T c, int cStride, bool first, ref T start)
     {
         ref T a1 = ref Unsafe.Add(ref a, rowStep);
         ref T a2 = ref Unsafe.Add(ref a1, rowStep);
@@ -835,7 +886,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
         TVector s00, s10, s20, s30, s40, s50;
         if (first)
         {
-            s00 = s10 = s20 = s30 = s40 = s50 = TOps.Zero;
+            s00 = s10 = s20 = s30 = s40 = s50 = StartVector(ref start);
         }
         else
         {
@@ -879,7 +930,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// The narrower vectors' register tile: 4 rows x 4 vectors, 16 accumulators (6 x 2 measured 0.8-0.9x on the
     /// backward products at 256 bits); otherwise as <see cref="Tile6x4"/>.
     /// </summary>
-    private static void Tile4x4(ref T a, int rowStep, int depthStep, ref T b, int bStep, int depth, ref T c, int cStride, bool first)
+    private static void Tile4x4(ref T a, int rowStep, int depthStep, ref T b, int bStep, int depth, ref T c, int cStride, bool first, ref T start)
     {
         int width = TOps.Count;
         ref T a1 = ref Unsafe.Add(ref a, rowStep);
@@ -891,7 +942,11 @@ internal static partial class DenseKernels<T, TOps, TVector>
         TVector s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33;
         if (first)
         {
-            s00 = s01 = s02 = s03 = s10 = s11 = s12 = s13 = s20 = s21 = s22 = s23 = s30 = s31 = s32 = s33 = TOps.Zero;
+            StartVectors(ref start, out s00, out s01, out s02, out s03);
+            s10 = s20 = s30 = s00;
+            s11 = s21 = s31 = s01;
+            s12 = s22 = s32 = s02;
+            s13 = s23 = s33 = s03;
         }
         else
         {
@@ -929,7 +984,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// <summary>
     /// One vector of columns of <see cref="Tile4x4"/>, for a narrower last sliver.
     /// </summary>
-    private static void Tile4x1(ref T a, int rowStep, int depthStep, ref T b, int bStep, int depth, ref T c, int cStride, bool first)
+    private static void Tile4x1(ref T a, int rowStep, int depthStep, ref T b, int bStep, int depth, ref T c, int cStride, bool first, ref T start)
     {
         ref T a1 = ref Unsafe.Add(ref a, rowStep);
         ref T a2 = ref Unsafe.Add(ref a1, rowStep);
@@ -940,7 +995,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
         TVector s00, s10, s20, s30;
         if (first)
         {
-            s00 = s10 = s20 = s30 = TOps.Zero;
+            s00 = s10 = s20 = s30 = StartVector(ref start);
         }
         else
         {

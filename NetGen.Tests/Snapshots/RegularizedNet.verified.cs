@@ -163,8 +163,7 @@ namespace Demo
         /// <inheritdoc/>
         public global::NetGen.NetworkWorkspace<float> CreateWorkspace(int batchCapacity)
         {
-            // The batch products take the workspace's kernel team, so a trainer may run a whole batch in one workspace.
-            return global::NetGen.CompilerServices.WorkspaceAccess.CreateSplittingProducts<float>(batchCapacity, SampleStride);
+            return new global::NetGen.NetworkWorkspace<float>(batchCapacity, SampleStride);
         }
 
         /// <inheritdoc/>

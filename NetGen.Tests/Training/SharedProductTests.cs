@@ -9,13 +9,19 @@ namespace NetGen.Tests.Training;
 [Dense(10)]
 public partial class SharedW3Net;
 
-/// <summary>Odd sizes, dropout and three large products per pass: 200-136-72-10.</summary>
+/// <summary>Odd sizes and three large products per pass: 200-136-72-10.</summary>
 [Network(Inputs = 200, Loss = Loss.SoftmaxCrossEntropy)]
 [Dense(136, Activation.ReLU)]
-[Dropout(0.2)]
 [Dense(72, Activation.Tanh)]
 [Dense(10)]
 public partial class SharedOddNet;
+
+/// <summary>W3's shape with dropout: its masks are drawn on the thread that runs the pass, so it keeps chunks.</summary>
+[Network(Inputs = 784, Loss = Loss.SoftmaxCrossEntropy)]
+[Dense(128, Activation.ReLU)]
+[Dropout(0.2)]
+[Dense(10)]
+public partial class ChunkedDropoutNet;
 
 /// <summary>
 /// A batch run as one chunk whose large products the engine's threads share: the bits of a plain
@@ -132,6 +138,10 @@ public class SharedProductTests
             using var digits = new ParallelGradient<float>(new NetGen.Tests.Networks.DigitsNet(), 128, threads);
             Assert.False(digits.SharesProducts);
             Assert.Equal(32, digits.ChunkSize);
+
+            // With dropout, whose masks are drawn on the thread of the pass: chunks.
+            using var dropout = new ParallelGradient<float>(new ChunkedDropoutNet(), 64, threads);
+            Assert.False(dropout.SharesProducts);
 
             // A hand-written network's products take no team, however large: chunks.
             using var linear = new ParallelGradient<float>(new LinearModel<float>(1000, 300, Loss.SoftmaxCrossEntropy), 300, threads);

@@ -18,19 +18,7 @@ public class DenseKernelsTests
         (33, 70, 300), (35, 64, 129), (32, 200, 97), (8, 70, 40), (10, 36, 20), (13, 40, 130), (40, 70, 33), (64, 10, 128), (45, 8, 70),
     ];
 
-    public static TheoryData<int, int, int, int> WidthsAndShapes()
-    {
-        var data = new TheoryData<int, int, int, int>();
-        foreach (int bits in VectorWidth.Available)
-        {
-            foreach (var (m, n, k) in s_shapes)
-            {
-                data.Add(bits, m, n, k);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<int, int, int, int> WidthsAndShapes() => ProductShapes.AtEveryWidth(s_shapes);
 
     public static TheoryData<int> Widths() => [.. VectorWidth.Available];
 

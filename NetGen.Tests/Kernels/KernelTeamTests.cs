@@ -16,19 +16,7 @@ public class KernelTeamTests
         (37, 140, 131), (33, 150, 250), (5, 200, 300), (1, 300, 1000), (100, 130, 200), (31, 300, 130),
     ];
 
-    public static TheoryData<int, int, int, int> WidthsAndShapes()
-    {
-        var data = new TheoryData<int, int, int, int>();
-        foreach (int bits in VectorWidth.Available)
-        {
-            foreach (var (m, n, k) in s_shapes)
-            {
-                data.Add(bits, m, n, k);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<int, int, int, int> WidthsAndShapes() => ProductShapes.AtEveryWidth(s_shapes);
 
     [Theory]
     [MemberData(nameof(WidthsAndShapes))]

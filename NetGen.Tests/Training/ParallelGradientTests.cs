@@ -6,19 +6,6 @@ namespace NetGen.Tests.Training;
 /// <summary>The multithreaded minibatch gradient: the same bits with any number of threads.</summary>
 public class ParallelGradientTests
 {
-    private static (float[] Inputs, float[] Targets) Batch(int count, int inputSize, int outputSize, int seed)
-    {
-        var random = new DeterministicRandom(seed);
-        var inputs = Enumerable.Range(0, count * inputSize).Select(_ => (float)random.NextDouble()).ToArray();
-        var targets = new float[count * outputSize];
-        for (int s = 0; s < count; s++)
-        {
-            targets[(s * outputSize) + random.NextInt32(outputSize)] = 1;
-        }
-
-        return (inputs, targets);
-    }
-
     [Theory]
     [InlineData(64)]
     [InlineData(100)]
@@ -26,7 +13,7 @@ public class ParallelGradientTests
     public void OneTwoAndThreeThreadsGiveBitIdenticalGradients(int batch)
     {
         var net = new DigitsNet(seed: 3);
-        var (inputs, targets) = Batch(batch, DigitsNet.InputSize, DigitsNet.OutputSize, seed: batch);
+        var (inputs, targets) = RandomBatch.OneHot(batch, DigitsNet.InputSize, DigitsNet.OutputSize, seed: batch);
         float[]? reference = null;
         double referenceLoss = 0;
         foreach (int threads in new[] { 1, 2, 3 })
@@ -104,7 +91,7 @@ public class ParallelGradientTests
     {
         // 300 x 1000 weights and 300 biases: a 1.2 MB gradient, so chunks of 128 samples and a reduction over 19 slices.
         var net = new LinearModel<float>(1000, 300, Loss.SoftmaxCrossEntropy, seed: 4);
-        var (inputs, targets) = Batch(300, net.InputSize, net.OutputSize, seed: 12);
+        var (inputs, targets) = RandomBatch.OneHot(300, net.InputSize, net.OutputSize, seed: 12);
         using var single = new ParallelGradient<float>(net, batchCapacity: 300, threads: 1);
         Assert.Equal(128, single.ChunkSize);
         var expected = new float[net.ParameterCount];
@@ -188,7 +175,7 @@ public class ParallelGradientTests
     public void TheFusedGradientAndStepGivesTheBitsOfComputeDivideAndStep(string name)
     {
         // 101,100 parameters, 256 samples: eight chunks of 32, and enough work for every thread.
-        var (inputs, targets) = Batch(256, 1000, 100, seed: 31);
+        var (inputs, targets) = RandomBatch.OneHot(256, 1000, 100, seed: 31);
         var serialNet = new LinearModel<float>(1000, 100, Loss.SoftmaxCrossEntropy, seed: 8);
         var serialOptimizer = CreateOptimizer(name);
         var serialGradient = new float[serialNet.ParameterCount];
@@ -226,7 +213,7 @@ public class ParallelGradientTests
     [InlineData(2)]
     public void TheFusedStepLeavesTheParametersAsTheyWereWhenTheGradientIsNotFinite(int threads)
     {
-        var (inputs, targets) = Batch(256, 1000, 100, seed: 32);
+        var (inputs, targets) = RandomBatch.OneHot(256, 1000, 100, seed: 32);
         inputs[5 * 1000 + 7] = float.NaN;
         var net = new LinearModel<float>(1000, 100, Loss.SoftmaxCrossEntropy, seed: 9);
         var before = net.Parameters.ToArray();
@@ -243,7 +230,7 @@ public class ParallelGradientTests
     public void TheFusedStepOfOneChunkGivesTheBitsOfComputeDivideAndStep(string name)
     {
         // 12 samples are one chunk: the caller divides that chunk's gradient straight into the result.
-        var (inputs, targets) = Batch(12, 30, 5, seed: 33);
+        var (inputs, targets) = RandomBatch.OneHot(12, 30, 5, seed: 33);
         var serialNet = new LinearModel<float>(30, 5, Loss.SoftmaxCrossEntropy, seed: 10);
         var serialOptimizer = CreateOptimizer(name);
         var serialGradient = new float[serialNet.ParameterCount];
@@ -314,7 +301,7 @@ public class ParallelGradientTests
     public void SteadyStateAllocatesNothing()
     {
         var net = new DigitsNet(seed: 1);
-        var (inputs, targets) = Batch(64, DigitsNet.InputSize, DigitsNet.OutputSize, seed: 9);
+        var (inputs, targets) = RandomBatch.OneHot(64, DigitsNet.InputSize, DigitsNet.OutputSize, seed: 9);
         using var engine = new ParallelGradient<float>(net, 64, threads: 2);
         var gradient = new float[DigitsNet.ParameterCount];
         for (int i = 0; i < 100; i++)

@@ -29,19 +29,6 @@ public partial class ChunkedDropoutNet;
 /// </summary>
 public class SharedProductTests
 {
-    private static (float[] Inputs, float[] Targets) Batch(int count, int inputSize, int outputSize, int seed)
-    {
-        var random = new DeterministicRandom(seed);
-        var inputs = Enumerable.Range(0, count * inputSize).Select(_ => (float)random.NextDouble()).ToArray();
-        var targets = new float[count * outputSize];
-        for (int s = 0; s < count; s++)
-        {
-            targets[(s * outputSize) + random.NextInt32(outputSize)] = 1;
-        }
-
-        return (inputs, targets);
-    }
-
     public static TheoryData<string, int, int> Cases() => new()
     {
         { "w3", 64, 64 },
@@ -62,7 +49,7 @@ public class SharedProductTests
     public void ASharedBatchIsOneForwardBackwardWithTheSameBitsOnAnyThreadCount(string name, int capacity, int batch)
     {
         var reference = Create(name);
-        var (inputs, targets) = Batch(batch, reference.InputSize, reference.OutputSize, seed: batch);
+        var (inputs, targets) = RandomBatch.OneHot(batch, reference.InputSize, reference.OutputSize, seed: batch);
         var expected = new float[reference.ParameterCount];
         var workspace = reference.CreateWorkspace(capacity);
         workspace.Training = true;
@@ -93,7 +80,7 @@ public class SharedProductTests
     public void TheFusedStepOfASharedBatchGivesTheBitsOfComputeDivideAndStep(string name, int capacity, int batch)
     {
         var serialNet = Create(name);
-        var (inputs, targets) = Batch(batch, serialNet.InputSize, serialNet.OutputSize, seed: batch + 1);
+        var (inputs, targets) = RandomBatch.OneHot(batch, serialNet.InputSize, serialNet.OutputSize, seed: batch + 1);
         var serialOptimizer = new Adam<float>(1e-2);
         var serialGradient = new float[serialNet.ParameterCount];
         var workspace = serialNet.CreateWorkspace(capacity);
@@ -154,7 +141,7 @@ public class SharedProductTests
     public void AnExceptionOnTheCallerOfASharedBatchIsRethrownAsItIsAndTheEngineGoesOn()
     {
         var network = new ThrowingNetwork(new SharedW3Net(seed: 4));
-        var (inputs, targets) = Batch(64, network.InputSize, network.OutputSize, seed: 5);
+        var (inputs, targets) = RandomBatch.OneHot(64, network.InputSize, network.OutputSize, seed: 5);
         using var engine = new ParallelGradient<float>(network, 64, threads: 2);
         Assert.True(engine.SharesProducts);
         var gradient = new float[network.ParameterCount];
@@ -172,7 +159,7 @@ public class SharedProductTests
     public void ASharedSteadyStateAllocatesNothing()
     {
         var net = new SharedOddNet(seed: 1);
-        var (inputs, targets) = Batch(100, SharedOddNet.InputSize, SharedOddNet.OutputSize, seed: 9);
+        var (inputs, targets) = RandomBatch.OneHot(100, SharedOddNet.InputSize, SharedOddNet.OutputSize, seed: 9);
         using var engine = new ParallelGradient<float>(net, 100, threads: 2);
         Assert.True(engine.SharesProducts);
         var gradient = new float[SharedOddNet.ParameterCount];

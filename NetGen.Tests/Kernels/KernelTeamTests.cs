@@ -77,16 +77,7 @@ public class KernelTeamTests
     [Fact]
     public void ATeamThatIsNotServedRunsEveryPartOnTheCaller()
     {
-        var random = new DeterministicRandom(4);
-        const int m = 64, n = 128, k = 784;
-        var x = Fill(random, m * k);
-        var w = Fill(random, n * k);
-        var b = Fill(random, n);
-        var expected = new float[m * n];
-        var z = new float[m * n];
-        DenseKernels.Forward<float>(x, k, w, b, expected, n, m, n, k);
-        DenseKernels.Forward<float>(x, k, w, b, z, n, m, n, k, new KernelTeam(2));
-        Assert.Equal(expected, z);
+        AssertForwardWithTeamIsForwardAlone(new KernelTeam(2), seed: 4);
     }
 
     [Fact]
@@ -112,16 +103,7 @@ public class KernelTeamTests
         Assert.IsType<FormatException>(error.InnerException);
 
         // The next product runs normally.
-        var random = new DeterministicRandom(5);
-        const int m = 64, n = 128, k = 784;
-        var x = Fill(random, m * k);
-        var w = Fill(random, n * k);
-        var b = Fill(random, n);
-        var expected = new float[m * n];
-        var z = new float[m * n];
-        DenseKernels.Forward<float>(x, k, w, b, expected, n, m, n, k);
-        DenseKernels.Forward<float>(x, k, w, b, z, n, m, n, k, served.Team);
-        Assert.Equal(expected, z);
+        AssertForwardWithTeamIsForwardAlone(served.Team, seed: 5);
         Assert.Equal(2, served.Team.SharedProducts);
     }
 
@@ -148,6 +130,21 @@ public class KernelTeamTests
         {
             throw new FormatException($"part {part} of {parts}");
         }
+    }
+
+    /// <summary>W3's first layer over 64 samples with <paramref name="team"/> gives the bits of the product without one.</summary>
+    private static void AssertForwardWithTeamIsForwardAlone(KernelTeam team, int seed)
+    {
+        var random = new DeterministicRandom(seed);
+        const int m = 64, n = 128, k = 784;
+        var x = Fill(random, m * k);
+        var w = Fill(random, n * k);
+        var b = Fill(random, n);
+        var expected = new float[m * n];
+        var z = new float[m * n];
+        DenseKernels.Forward<float>(x, k, w, b, expected, n, m, n, k);
+        DenseKernels.Forward<float>(x, k, w, b, z, n, m, n, k, team);
+        Assert.Equal(expected, z);
     }
 
     private static float[] Fill(DeterministicRandom random, int length)

@@ -40,12 +40,10 @@ internal sealed record DropoutOp(double Rate, int MaskKey) : Op
         site.Mask();
         using (site.Block("if (training)"))
         {
-            using (site.Block("for (int i = 0; i < " + site.Size + "; i++)"))
-            {
-                site.Line(mask + "[i] = " + site.CompilerService("DropoutMask") + ".IsKept(seed, sample, " + MaskKey + ", i, "
-                    + KeepThreshold(Rate).ToString(CultureInfo.InvariantCulture) + "UL) ? " + site.Notation.Literal(1 / keep) + " : " + site.Notation.Literal(0) + ";");
-                site.Line(h + "[i] = " + input + "[i] * " + mask + "[i];");
-            }
+            // The emitted call draws the sample's whole row of masks with vectors, the same bits as IsKept unit by unit.
+            site.Line("// the whole row at once: unit i is kept when DropoutMask.IsKept(seed, sample, " + MaskKey + ", i, threshold)");
+            site.Line(site.CompilerService("DropoutMask") + ".Apply(seed, sample, " + MaskKey + ", " + input + ", " + mask + ", " + h + ", "
+                + KeepThreshold(Rate).ToString(CultureInfo.InvariantCulture) + "UL, " + site.Notation.Literal(1 / keep) + ");");
         }
 
         using (site.Block("else"))

@@ -345,14 +345,9 @@ internal sealed class DropoutNode<T> : Node<T>
         int units = Columns;
         for (int r = 0; r < Rows; r++)
         {
-            Span<T> mask = _mask.AsSpan(r * units, units);
-            for (int u = 0; u < units; u++)
-            {
-                mask[u] = DropoutMask.IsKept(seed, offset + r, Layer, u, _threshold) ? _scale : T.Zero;
-            }
+            // The row's masks drawn at once, as generated code draws them.
+            DropoutMask.Apply(seed, offset + r, Layer, _x.ValueRow(r), _mask.AsSpan(r * units, units), ValueRow(r), _threshold, _scale);
         }
-
-        TensorPrimitives.Multiply(_x.Value, _mask.AsSpan(0, Length), Value);
     }
 
     internal override void Backward()

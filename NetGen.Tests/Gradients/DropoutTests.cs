@@ -126,4 +126,75 @@ public class DropoutTests
         Assert.Null(layers[1].Weights);
         Assert.Equal(["W1", "b1", "W2", "b2", "W3", "b3"], DropoutNetDouble.NetworkDescription.Tensors.Select(t => t.Name));
     }
+
+    [Fact]
+    public void MaskHashIsSplitMix64OfTheMixedKey()
+    {
+        // Values from an independent implementation (Python's integers, masked to 64 bits) of the hash as documented:
+        // z = seed + sample * 0x9E3779B97F4A7C15 + layer * 0xC2B2AE3D27D4EB4F + unit * 0x165667B19E3779F9, then the
+        // SplitMix64 finalizer, then the upper 32 bits.
+        Assert.Equal(848533358u, DropoutMask.Hash(12345, 64, 2, 0));
+        Assert.Equal(3231271016u, DropoutMask.Hash(12345, 64, 2, 1));
+        Assert.Equal(4116667971u, DropoutMask.Hash(12345, 64, 2, 17));
+        Assert.Equal(1870536849u, DropoutMask.Hash(12345, 64, 2, 255));
+        Assert.Equal(0u, DropoutMask.Hash(0, 0, 0, 0));
+        Assert.Equal(363374704u, DropoutMask.Hash(ulong.MaxValue, int.MaxValue, 7, 1000));
+    }
+
+    public static TheoryData<int, double> RowsAtEveryWidth()
+    {
+        var data = new TheoryData<int, double>();
+        foreach (int bits in VectorWidth.Available)
+        {
+            foreach (double rate in new[] { 0.0, 0.1, 0.5, 0.9 })
+            {
+                data.Add(bits, rate);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(RowsAtEveryWidth))]
+    public void ARowDrawnAtOnceIsEveryUnitDrawnAlone(int bits, double rate)
+    {
+        // Row lengths around every vector's lane count (4, 8 and 16 units a step) and a long one, so each width's
+        // loop and the scalar tail are both reached.
+        ulong threshold = DropoutMask.KeepThreshold(rate);
+        var random = new DeterministicRandom(5);
+        foreach (int units in new[] { 0, 1, 3, 4, 7, 8, 15, 16, 17, 33, 256, 785 })
+        {
+            var inputs = Enumerable.Range(0, units).Select(_ => random.NextDouble(-2, 2)).ToArray();
+            var singles = inputs.Select(v => (float)v).ToArray();
+            var mask = new double[units];
+            var output = new double[units];
+            var maskSingle = new float[units];
+            var outputSingle = new float[units];
+            DropoutMask.Apply(bits, 777, 40 + units, 3, inputs, mask, output, threshold, 1 / (1 - rate));
+            DropoutMask.Apply(bits, 777, 40 + units, 3, singles, maskSingle, outputSingle, threshold, (float)(1 / (1 - rate)));
+            for (int u = 0; u < units; u++)
+            {
+                bool kept = DropoutMask.IsKept(777, 40 + units, 3, u, threshold);
+                Assert.Equal(kept ? 1 / (1 - rate) : 0.0, mask[u]);
+                Assert.Equal(inputs[u] * mask[u], output[u]);
+                Assert.Equal(kept ? (float)(1 / (1 - rate)) : 0f, maskSingle[u]);
+                Assert.Equal(singles[u] * maskSingle[u], outputSingle[u]);
+            }
+
+            // In place: the output may be the input.
+            DropoutMask.Apply(bits, 777, 40 + units, 3, singles, maskSingle, singles, threshold, (float)(1 / (1 - rate)));
+            Assert.Equal(outputSingle, singles);
+        }
+    }
+
+    [Fact]
+    public void ARowOfTheWrongLengthIsRejectedByName()
+    {
+        var error = Assert.Throws<ArgumentException>(() => DropoutMask.Apply(1, 0, 1, new float[8], new float[7], new float[8], 1u << 31, 2f));
+        Assert.Equal("mask", error.ParamName);
+        Assert.Contains("'mask' has 7 values; 'input' has 8", error.Message);
+        error = Assert.Throws<ArgumentException>(() => DropoutMask.Apply(1, 0, 1, new float[8], new float[8], new float[9], 1u << 31, 2f));
+        Assert.Equal("output", error.ParamName);
+    }
 }

@@ -240,11 +240,8 @@ namespace Demo
                 global::System.Span<float> xDropMask = values.Slice(XDropMaskOffset, 16);
                 if (training)
                 {
-                    for (int i = 0; i < 16; i++)
-                    {
-                        xDropMask[i] = global::NetGen.CompilerServices.DropoutMask.IsKept(seed, sample, 1, i, 3435973837UL) ? 1.25f : 0f;
-                        xDrop[i] = x[i] * xDropMask[i];
-                    }
+                    // the whole row at once: unit i is kept when DropoutMask.IsKept(seed, sample, 1, i, threshold)
+                    global::NetGen.CompilerServices.DropoutMask.Apply(seed, sample, 1, x, xDropMask, xDrop, 3435973837UL, 1.25f);
                 }
                 else
                 {
@@ -277,11 +274,8 @@ namespace Demo
                 global::System.Span<float> a1DropMask = values.Slice(A1DropMaskOffset, 32);
                 if (training)
                 {
-                    for (int i = 0; i < 32; i++)
-                    {
-                        a1DropMask[i] = global::NetGen.CompilerServices.DropoutMask.IsKept(seed, sample, 3, i, 2147483648UL) ? 2f : 0f;
-                        a1Drop[i] = a1[i] * a1DropMask[i];
-                    }
+                    // the whole row at once: unit i is kept when DropoutMask.IsKept(seed, sample, 3, i, threshold)
+                    global::NetGen.CompilerServices.DropoutMask.Apply(seed, sample, 3, a1, a1DropMask, a1Drop, 2147483648UL, 2f);
                 }
                 else
                 {

@@ -26,10 +26,10 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         /// <summary>The parsed spec and diagnostics of each network.</summary>
         public const string Parse = "NetGen.Parse";
 
-        /// <summary>The forward graph of each valid network.</summary>
+        /// <summary>The forward graph of each network whose layers fit, with its <c>[Network]</c> attribute's location.</summary>
         public const string Graph = "NetGen.Graph";
 
-        /// <summary>The forward and backward graphs of each valid network.</summary>
+        /// <summary>The forward and backward graphs of each valid network (the backward graph derived here, once).</summary>
         public const string Derive = "NetGen.Derive";
 
         /// <summary>The plan of each network: layout, strategy, names (joins the unroll threshold).</summary>
@@ -70,7 +70,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Where(static r => r.Spec is not null)
             .Select(static (r, _) => GraphBuilder.Build(r.Spec!))
             .WithTrackingName(Steps.Graph)
-            .Select(static (graph, _) => graph.Then(static g => new NetworkModel(g, Deriver.Derive(g))))
+            .Select(static (graph, _) => graph.ThenChecked(Deriver.BuildModel))
             .WithTrackingName(Steps.Derive);
 
         var plans = models
@@ -83,7 +83,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             var source = plan.Then(static p => NetworkEmitter.Emit(p));
             if (source.Value is null)
             {
-                // A shape misfit found by the graph stage (on its attribute), or NG0017.
+                // A shape misfit found by the graph stage (on its attribute), NG0018 or NG0019 from the derive stage (on [Network]), or NG0017.
                 foreach (var diagnostic in source.Diagnostics)
                 {
                     spc.ReportDiagnostic(diagnostic.ToDiagnostic());

@@ -1,7 +1,10 @@
 using System.Collections.Generic;
+using System.Linq;
+using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Graph;
 using NetGen.Generator.Model;
 using NetGen.Generator.Ops;
+using NetGen.Generator.Planning;
 
 namespace NetGen.Generator.Derivation;
 
@@ -13,6 +16,32 @@ namespace NetGen.Generator.Derivation;
 /// </summary>
 internal static class Deriver
 {
+    /// <summary>
+    /// The pipeline's derive step: the backward graph of <paramref name="located"/>'s forward graph, derived once here,
+    /// and the two checks that need it. No member the generated code declares (some are named after the values that get
+    /// a gradient) may be named like the class (NG0018: C# forbids it), and one sample's values, masks and gradients must
+    /// fit one array (NG0019: the sum over the whole network, so both are reported on <c>[Network]</c>).
+    /// </summary>
+    public static StageResult<NetworkModel> BuildModel(LocatedGraph located)
+    {
+        var graph = located.Graph;
+        var backward = Derive(graph);
+        if (MemberNames.Of(graph, backward).Contains(graph.TypeName))
+        {
+            return StageResult<NetworkModel>.Rejected(graph.TypeName,
+                new[] { DiagnosticInfo.Create(DiagnosticCatalog.NameTakenByGeneratedMember, located.NetworkLocation, graph.TypeName) });
+        }
+
+        long stride = WorkspaceLayout.SampleStride(graph, backward);
+        if (stride > WorkspaceLayout.MaxSampleStride)
+        {
+            return StageResult<NetworkModel>.Rejected(graph.TypeName,
+                new[] { DiagnosticInfo.Create(DiagnosticCatalog.WorkspaceTooLarge, located.NetworkLocation, graph.TypeName, stride, WorkspaceLayout.MaxSampleStride) });
+        }
+
+        return new StageResult<NetworkModel>(graph.TypeName, new NetworkModel(graph, backward), EquatableArray<DiagnosticInfo>.Empty);
+    }
+
     public static BackwardGraph Derive(ForwardGraph graph)
     {
         var nodes = graph.Nodes;

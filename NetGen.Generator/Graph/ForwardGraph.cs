@@ -84,3 +84,12 @@ internal sealed record ForwardGraph(
 
     public int OutputSize => Prediction.Size;
 }
+
+/// <summary>
+/// Stage 3's output: the forward graph, and where the network's <c>[Network]</c> attribute is, for the derive stage's
+/// diagnostics on the whole network (NG0018, NG0019). The location travels beside the graph, not in it, so that when
+/// only the attribute moves the derive stage's model stays equal and planning and emission stay cached.
+/// </summary>
+/// <param name="Graph">The forward graph.</param>
+/// <param name="NetworkLocation">The <c>[Network]</c> attribute's location.</param>
+internal sealed record LocatedGraph(ForwardGraph Graph, LocationInfo? NetworkLocation);

@@ -1,10 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
-using NetGen.Generator.Derivation;
 using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Model;
 using NetGen.Generator.Ops;
-using NetGen.Generator.Planning;
 using NetGen.Shared;
 
 namespace NetGen.Generator.Graph;
@@ -15,37 +13,20 @@ namespace NetGen.Generator.Graph;
 /// unit; a layer reads the layer above it unless the spec names its sources. Each node's size and parameters come from
 /// its op's shape rule; the parameter layout is laid out here, once, in node order. This is where sizes are checked: a
 /// layer whose inputs do not fit its op's shape rule gets the rule's own message on its attribute (NG0022, NG0028,
-/// NG0040, ...), a value larger than one span allows NG0027, a network with too many parameters NG0010, and one whose values and
-/// gradients do not fit one sample's workspace region NG0019; a rule
-/// refusing what the wiring guarantees is a bug (NG0017).
+/// NG0040, ...), a value larger than one span allows NG0027, and a network with too many parameters NG0010; a rule refusing
+/// what the wiring guarantees is a bug (NG0017). What needs the backward graph too (the generated members' names, NG0018;
+/// one sample's workspace region, NG0019) is checked by the derive stage, which derives it once.
 /// </summary>
 internal static class GraphBuilder
 {
-    public static StageResult<ForwardGraph> Build(NetworkSpec spec) =>
-        StageResult<ForwardGraph>.RunChecked(spec.TypeName, () =>
+    public static StageResult<LocatedGraph> Build(NetworkSpec spec) =>
+        StageResult<LocatedGraph>.RunChecked(spec.TypeName, () =>
         {
             var diagnostics = new List<DiagnosticInfo>();
             var graph = Build(spec, diagnostics);
-
-            // Which values get a gradient region (and a constant naming it) is the deriver's to say; it is cheap to ask twice.
-            var backward = graph is null ? null : Deriver.Derive(graph);
-            if (graph is not null && MemberNames.Of(graph, backward!).Contains(spec.TypeName))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.NameTakenByGeneratedMember, spec.Location, spec.TypeName));
-                graph = null;
-            }
-
-            // Every value fits a span (NG0027), but all of them with their gradients may not fit one sample's region: the sum
-            // of the whole network, so it is reported on [Network].
-            if (graph is not null && WorkspaceLayout.SampleStride(graph, backward!) is var stride && stride > WorkspaceLayout.MaxSampleStride)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticCatalog.WorkspaceTooLarge, spec.Location, spec.TypeName, stride, WorkspaceLayout.MaxSampleStride));
-                graph = null;
-            }
-
             return graph is null
-                ? StageResult<ForwardGraph>.Rejected(spec.TypeName, diagnostics)
-                : new StageResult<ForwardGraph>(spec.TypeName, graph, EquatableArray<DiagnosticInfo>.Empty);
+                ? StageResult<LocatedGraph>.Rejected(spec.TypeName, diagnostics)
+                : new StageResult<LocatedGraph>(spec.TypeName, new LocatedGraph(graph, spec.Location), EquatableArray<DiagnosticInfo>.Empty);
         });
 
     /// <summary>The graph, or null with the misfits in <paramref name="diagnostics"/>.</summary>

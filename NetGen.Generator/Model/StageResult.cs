@@ -39,4 +39,9 @@ internal sealed record StageResult<T>(string TypeName, T? Value, EquatableArray<
     public StageResult<TNext> Then<TNext>(Func<T, TNext> stage)
         where TNext : class
         => Value is null ? new StageResult<TNext>(TypeName, null, Diagnostics) : StageResult<TNext>.Run(TypeName, () => stage(Value));
+
+    /// <summary>The next stage over this one's value when that stage can itself reject it, or this one's diagnostics.</summary>
+    public StageResult<TNext> ThenChecked<TNext>(Func<T, StageResult<TNext>> stage)
+        where TNext : class
+        => Value is null ? new StageResult<TNext>(TypeName, null, Diagnostics) : StageResult<TNext>.RunChecked(TypeName, () => stage(Value));
 }

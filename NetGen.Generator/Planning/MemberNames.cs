@@ -9,7 +9,7 @@ namespace NetGen.Generator.Planning;
 
 /// <summary>
 /// The names of the members generated code declares in a network class, made here once: the planner names constants and
-/// properties with these functions, and the graph stage checks that the class's own name is none of them (NG0018: C#
+/// properties with these functions, and the derive stage checks that the class's own name is none of them (NG0018: C#
 /// forbids a member named like its class). <c>GeneratedNameTests</c> checks that every member a generated class declares
 /// is in <see cref="Of"/>.
 /// </summary>

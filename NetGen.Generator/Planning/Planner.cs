@@ -28,11 +28,11 @@ internal static class Planner
             .ToList();
         var parameterIndex = parameters.Select((p, i) => (p.Name, i)).ToDictionary(e => e.Name, e => e.i);
 
-        // Layout: the graph stage has checked (NG0019) that the region fits, so every offset is an int.
+        // Layout: the derive stage has checked (NG0019) that the region fits, so every offset is an int.
         var regions = WorkspaceLayout.Regions(graph, model.Backward).ToList();
         if (regions.Count > 0 && regions[regions.Count - 1].End > WorkspaceLayout.MaxSampleStride)
         {
-            throw new GeneratorBugException("a sample's workspace region of " + regions[regions.Count - 1].End + " numbers passed the graph stage's check");
+            throw new GeneratorBugException("a sample's workspace region of " + regions[regions.Count - 1].End + " numbers passed the derive stage's check");
         }
 
         var buffers = regions.Select(r => new BufferPlan(r.Node.Id, r.Kind, BufferLabel(r), (int)r.Offset, r.Node.Size, MemberNames.BufferOffset(r.Node.Name, r.Kind))).ToList();

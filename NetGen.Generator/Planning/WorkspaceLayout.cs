@@ -7,7 +7,7 @@ namespace NetGen.Generator.Planning;
 
 /// <summary>
 /// One sample's region of a workspace: the value of every node (a dropout node's mask right after its value), then the
-/// gradient of the loss with respect to each value the backward pass needs. Made here once: the graph stage checks its
+/// gradient of the loss with respect to each value the backward pass needs. Made here once: the derive stage checks its
 /// size (NG0019) and the planner names its offsets. Offsets are summed in <c>long</c>, because each value may hold up to
 /// 2^30 numbers (NG0027) and a few of them, with their gradients, pass <see cref="int.MaxValue"/>.
 /// </summary>

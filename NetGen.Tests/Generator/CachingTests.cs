@@ -71,6 +71,27 @@ public class CachingTests
     }
 
     [Fact]
+    public void MovingTheNetworksRederivesWithoutReplanning()
+    {
+        // The graph stage passes the [Network] attribute's location beside the graph, for the derive stage's NG0018 and
+        // NG0019; the model the derive stage returns holds no location, so moving the attributes stops there.
+        var compilation = GeneratorHarness.CreateCompilation(Networks);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var moved = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Single(),
+            CSharpSyntaxTree.ParseText(Networks.Replace("namespace Demo;", "namespace Demo;\n\n// moved down", StringComparison.Ordinal), GeneratorHarness.ParseOptions, path: "Input0.cs"));
+        driver = driver.RunGenerators(moved);
+        var steps = driver.GetRunResult().Results[0].TrackedSteps;
+        var graphs = steps[NetworkGenerator.Steps.Graph].SelectMany(s => s.Outputs).ToList();
+        Assert.Equal(2, graphs.Count);
+        Assert.All(graphs, o => Assert.Equal(IncrementalStepRunReason.Modified, o.Reason));
+        var models = steps[NetworkGenerator.Steps.Derive].SelectMany(s => s.Outputs).ToList();
+        Assert.Equal(2, models.Count);
+        Assert.All(models, o => Assert.Equal(IncrementalStepRunReason.Unchanged, o.Reason));
+        Assert.All(steps[NetworkGenerator.Steps.Plan].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"plan: {o.Reason}"));
+    }
+
+    [Fact]
     public void ChangingTheUnrollThresholdReplansWithoutRederiving()
     {
         var compilation = GeneratorHarness.CreateCompilation(Networks);

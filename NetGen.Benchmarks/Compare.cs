@@ -214,8 +214,9 @@ internal static class Compare
 
         int threads = int.Parse(Option(args, "--threads") ?? "1", CultureInfo.InvariantCulture);
         s_seconds = double.Parse(Option(args, "--seconds") ?? "10", CultureInfo.InvariantCulture);
-        double rate = Measure(workload, Engine.Generated, threads);
-        Console.WriteLine($"{workload.Name}, {threads} thread(s): {rate:N0} samples/s");
+        var engine = Option(args, "--engine") == "dynamic" ? Engine.Dynamic : Engine.Generated;
+        double rate = Measure(workload, engine, threads);
+        Console.WriteLine($"{workload.Name}, {engine}, {threads} thread(s): {rate:N0} samples/s");
         return 0;
     }
 

@@ -10,7 +10,7 @@ using NetGen.Benchmarks;
 // dotnet run -c Release --project NetGen.Benchmarks -- race [--epochs 10] [--threads 2] -> Fashion-MNIST, NetGen against TorchSharp
 // compare and race run their peers from the NetGen checkout above the build (or working) directory; a build elsewhere
 // (dotnet build -o /tmp/x) takes --repository DIR, the checkout that holds NetGen.sln
-// dotnet run -c Release --project NetGen.Benchmarks -- loop --only W4 --threads 1 --seconds 10 -> one workload in a loop, for perf
+// dotnet run -c Release --project NetGen.Benchmarks -- loop --only W4 --threads 1 --seconds 10 [--engine dynamic] -> one workload in a loop, for perf
 // dotnet run -c Release --project NetGen.Benchmarks -- --filter '*'            -> BenchmarkDotNet, short job (minutes)
 // dotnet run -c Release --project NetGen.Benchmarks -- --filter '*' --full     -> BenchmarkDotNet's default job
 // dotnet run -c Release --project NetGen.Benchmarks -- norm-cost               -> training with per-layer norms vs without

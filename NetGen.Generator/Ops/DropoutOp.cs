@@ -61,7 +61,18 @@ internal sealed record DropoutOp(double Rate, int MaskKey) : Op
         string mask = site.MaskValue();
         string dh = site.Gradient();
         string da = site.InputGradient(0);
-        site.Line("for (int i = 0; i < " + site.Size + "; i++) " + da + "[i]" + assignment.Operator + dh + "[i] * " + mask + "[i];");
+        if (site.Size >= ElementwiseOp.VectorMinimum)
+        {
+            // A vector call rather than a scalar loop the JIT would not vectorize; MultiplyAdd is (x * y) + z, not fused,
+            // so the bits are the loop's.
+            site.Line("global::System.Numerics.Tensors.TensorPrimitives." + (assignment.Accumulates
+                ? "MultiplyAdd(" + dh + ", " + mask + ", " + da + ", " + da + ");"
+                : "Multiply(" + dh + ", " + mask + ", " + da + ");"));
+        }
+        else
+        {
+            site.Line("for (int i = 0; i < " + site.Size + "; i++) " + da + "[i]" + assignment.Operator + dh + "[i] * " + mask + "[i];");
+        }
     }
 
     /// <summary>The keep threshold of <c>NetGen.CompilerServices.DropoutMask.KeepThreshold</c>, from the rule both share.</summary>

@@ -388,6 +388,10 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// <param name="accumulate">Add to C rather than overwrite it.</param>
     /// <param name="initial">Unless <paramref name="accumulate"/>, the row of <paramref name="columns"/> every row of C starts
     /// from (the forward product's bias), or a null reference for zeros.</param>
+    // AggressiveOptimization on this product and the loops it calls: they are compiled fully optimized at their first call
+    // instead of starting as instrumented tier-0 code (then on-stack replacement, then tier 1 a while later), which had
+    // made a training run's first epoch about twice as long as the next ones.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Multiply(
         ref T a, int aStride, bool broadcastTransposed,
         ref T b, int bStride, bool vectorTransposed,
@@ -524,6 +528,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// vectors: the full register tile on a whole sliver, otherwise one vector at a time. A tile reaching past C's last
     /// row or column runs on <paramref name="edge"/> (a tile's worth), and only C's part of it is copied in and out.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileRow(ref T a, int rowStep, int depthStep, int tileRows, ref T sliver, int vectors, int sliverStride, int depth, ref T c, int cStride, int rows, int columns, bool first, ref T start, ref T edge)
     {
         int width = TOps.Count;
@@ -620,6 +625,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     private static ref T VectorAt(ref T start, int offset) => ref Unsafe.IsNullRef(ref start) ? ref start : ref Unsafe.Add(ref start, offset);
 
     /// <summary>Copies a <paramref name="rows"/> x <paramref name="columns"/> block between strided rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyTile(ref T source, int sourceStride, ref T target, int targetStride, int rows, int columns)
     {
         for (int r = 0; r < rows; r++)
@@ -633,6 +639,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// Packs <paramref name="columns"/> columns (at most a sliver's) of B's <paramref name="depth"/> rows as
     /// [depth][columns rounded up to whole vectors], zero-padded.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackSliver(ref T source, int stride, int columns, int depth, ref T target)
     {
         int width = TOps.Count;
@@ -660,6 +667,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// Packs B stored transposed (the forward product's Wᵀ: B's columns are W's rows) like <see cref="PackSliver"/>,
     /// through the register transposes of <see cref="TransposeBlock"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackSliverTransposed(ref T source, int stride, int columns, int depth, ref T target)
     {
         int padded = RoundUp(columns, TOps.Count);
@@ -691,6 +699,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// sixth of W4's training step when the forward product transposed its three large W per chunk); the rest, and the
     /// edges, element by element in blocks of one cache line by one cache line, so the block's source lines stay in L1.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeBlock(ref T source, int sourceStride, int rows, int columns, ref T target, int targetStride)
     {
         int fullRows = 0, fullColumns = 0;
@@ -810,6 +819,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// <paramref name="bStep"/> apart. Per step of the depth, 4 vector loads and 6 broadcasts feed 24 fused multiply-adds
     /// (12 cycles of the two FMA units).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile6x4(ref T a, int rowStep, int depthStep, ref T b, int bStep, int depth, ref T c, int cStride, bool first, ref T start)
     {
         int width = TOps.Count;
@@ -876,6 +886,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// <summary>
     /// One vector of columns of <see cref="Tile6x4"/>, for a narrower last sliver.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile6x1(ref T a, int rowStep, int depthStep, ref T b, int bStep, int depth, ref T c, int cStride, bool first, ref T start)
     {
         ref T a1 = ref Unsafe.Add(ref a, rowStep);
@@ -935,6 +946,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// The narrower vectors' register tile: 4 rows x 4 vectors, 16 accumulators (6 x 2 measured 0.8-0.9x on the
     /// backward products at 256 bits); otherwise as <see cref="Tile6x4"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x4(ref T a, int rowStep, int depthStep, ref T b, int bStep, int depth, ref T c, int cStride, bool first, ref T start)
     {
         int width = TOps.Count;
@@ -989,6 +1001,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// <summary>
     /// One vector of columns of <see cref="Tile4x4"/>, for a narrower last sliver.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x1(ref T a, int rowStep, int depthStep, ref T b, int bStep, int depth, ref T c, int cStride, bool first, ref T start)
     {
         ref T a1 = ref Unsafe.Add(ref a, rowStep);
@@ -1038,6 +1051,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// w+3k. Sixteen accumulators plus the loads fit the 32 vector registers of AVX-512 machines; each
     /// loaded vector feeds four fused multiply-adds.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot4x4(ref T x, int xStride, ref T w, int k, out DenseKernels.Tile16<T> result)
     {
         ref T x1 = ref Unsafe.Add(ref x, xStride);
@@ -1085,6 +1099,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     }
 
     /// <summary>Eight dot products at once: samples x0, x1 against rows w, w+k, w+2k, w+3k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot2x4(ref T x0, ref T x1, ref T w, int k, out DenseKernels.Tile8<T> result)
     {
         ref T w1 = ref Unsafe.Add(ref w, k);
@@ -1121,6 +1136,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T Dot(ref T a, ref T b, int k)
     {
         var c0 = TOps.Zero;

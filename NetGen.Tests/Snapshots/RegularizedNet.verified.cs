@@ -353,7 +353,7 @@ namespace Demo
                 global::System.ReadOnlySpan<float> a1DropMask = values.Slice(A1DropMaskOffset, 32);
                 global::System.Span<float> da1Drop = values.Slice(A1DropGradientOffset, 32);
                 global::System.Span<float> da1 = values.Slice(A1GradientOffset, 32);
-                for (int i = 0; i < 32; i++) da1[i] = da1Drop[i] * a1DropMask[i];
+                global::System.Numerics.Tensors.TensorPrimitives.Multiply(da1Drop, a1DropMask, da1);
             }
 
             // dL/dz1 = z1 > 0 ? dL/da1 : 0

@@ -16,6 +16,10 @@ internal static class GradientKernels
     /// <c>TensorPrimitives.Divide</c>; the spans may be the same), and whether every quotient is finite.
     /// </summary>
     /// <remarks>
+    /// When <paramref name="divisor"/> is a power of two whose reciprocal is finite (every batch size 2^k), the kernel
+    /// multiplies by the reciprocal instead: <c>x · 2^-k</c> and <c>x / 2^k</c> are both the correctly rounded value of
+    /// the same real number, so the bits are the same, and a vector multiply takes one cycle where a divide takes about
+    /// ten: a W2 training step at batch 1 (131 parameters, divisor 1) ran 1.05-1.13x faster, W3's at batch 64 about 1.05x.
     /// The check adds up <c>q · 0</c>, which is zero for every finite quotient and NaN for an infinite or NaN one, so
     /// one bad value anywhere makes the total NaN; unlike a sum of the quotients themselves it cannot overflow.
     /// </remarks>
@@ -47,12 +51,16 @@ internal static class GradientKernels
     {
         ref T from = ref MemoryMarshal.GetReference(source);
         ref T to = ref MemoryMarshal.GetReference(destination);
+        T reciprocal = T.One / divisor;
+        bool multiply = IsPowerOfTwoWithExactReciprocal(divisor, reciprocal);
         var divisors = TOps.Broadcast(divisor);
+        var reciprocals = TOps.Broadcast(reciprocal);
         var check = TOps.Zero;
         int i = 0;
         for (; i <= source.Length - TOps.Count; i += TOps.Count)
         {
-            var quotient = TOps.Divide(TOps.Load(ref from, i), divisors);
+            var value = TOps.Load(ref from, i);
+            var quotient = multiply ? TOps.Multiply(value, reciprocals) : TOps.Divide(value, divisors);
             check = TOps.Add(check, TOps.Multiply(quotient, TOps.Zero));
             TOps.Store(quotient, ref to, i);
         }
@@ -60,9 +68,11 @@ internal static class GradientKernels
         // The rest in 128-bit vectors, then one by one (W1 has 9 parameters; Vector512 holds 16 floats).
         var tailCheck = Vector128<T>.Zero;
         var divisors128 = Vector128.Create(divisor);
+        var reciprocals128 = Vector128.Create(reciprocal);
         for (; i <= source.Length - Vector128<T>.Count; i += Vector128<T>.Count)
         {
-            var quotient = Vector128.LoadUnsafe(ref from, (nuint)i) / divisors128;
+            var value = Vector128.LoadUnsafe(ref from, (nuint)i);
+            var quotient = multiply ? value * reciprocals128 : value / divisors128;
             tailCheck += quotient * Vector128<T>.Zero;
             quotient.StoreUnsafe(ref to, (nuint)i);
         }
@@ -70,11 +80,20 @@ internal static class GradientKernels
         T tail = Vector128.Sum(tailCheck);
         for (; i < source.Length; i++)
         {
-            T quotient = source[i] / divisor;
+            T quotient = multiply ? source[i] * reciprocal : source[i] / divisor;
             tail += quotient * T.Zero;
             destination[i] = quotient;
         }
 
         return T.IsFinite(TOps.Sum(check) + tail);
     }
+
+    /// <summary>
+    /// True when <paramref name="divisor"/> is 2^k (finite, positive) and <paramref name="reciprocal"/> = 1 / 2^k is finite
+    /// and nonzero, so it is exactly 2^-k (powers of two in range are representable, subnormal ones too).
+    /// </summary>
+    private static bool IsPowerOfTwoWithExactReciprocal<T>(T divisor, T reciprocal)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => T.IsFinite(divisor) && divisor > T.Zero && divisor == T.ScaleB(T.One, T.ILogB(divisor))
+            && T.IsFinite(reciprocal) && reciprocal != T.Zero;
 }

@@ -40,6 +40,27 @@ public class GradientKernelsTests
 
     [Theory]
     [MemberData(nameof(WidthsAndLengths))]
+    public void PowersOfTwoGiveTheQuotientsOfDivisionEvenWhereTheyRoundToSubnormals(int bits, int length)
+    {
+        // A power-of-two divisor is applied as a multiplication by its exact reciprocal: the same correctly rounded real
+        // number, so the same bits, including quotients that round into the subnormal range or overflow, and the sign of zero.
+        float[] special = [float.Epsilon, -float.Epsilon, 3 * float.Epsilon, 1.5e-38f, -0f, float.MaxValue, 7e-39f, 1.0000001f];
+        var random = new DeterministicRandom(length + 1);
+        var source = Enumerable.Range(0, length).Select(i => i < special.Length ? special[i] : (float)((random.NextDouble() * 2) - 1) * 1e-36f).ToArray();
+        foreach (float divisor in new[] { 2f, 16f, 256f, 0.5f, 0.125f, MathF.ScaleB(1, 100), MathF.ScaleB(1, 127), MathF.ScaleB(1, -126), 3f })
+        {
+            var destination = new float[length];
+            GradientKernels.DivideAndCheckFinite<float>(bits, source, divisor, destination);
+            for (int i = 0; i < length; i++)
+            {
+                float expected = source[i] / divisor;
+                Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(destination[i]), $"{source[i]:R} / {divisor:R}: expected {expected:R}, got {destination[i]:R}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(WidthsAndLengths))]
     public void OneNonFiniteValueAnywhereFailsTheCheck(int bits, int length)
     {
         foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })

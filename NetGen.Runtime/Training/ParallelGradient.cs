@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NetGen.CompilerServices;
 
 namespace NetGen;
@@ -145,7 +146,7 @@ internal sealed class ParallelGradient<T> : IDisposable
         _inputSize = network.InputSize;
         _outputSize = network.OutputSize;
         SharesProducts = network.CreateWorkspace(1).SplitsProducts && (long)network.ParameterCount * batchCapacity >= MinSharedProductWork;
-        ChunkSize = SharesProducts ? batchCapacity : ChunkSizeFor(batchCapacity, (long)network.ParameterCount * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        ChunkSize = SharesProducts ? batchCapacity : ChunkSizeFor(batchCapacity, (long)network.ParameterCount * Unsafe.SizeOf<T>());
         int chunks = (batchCapacity + ChunkSize - 1) / ChunkSize;
         _workspaces = new NetworkWorkspace<T>[chunks];
         _chunkGradients = new T[SharesProducts ? 0 : chunks][];
@@ -352,17 +353,8 @@ internal sealed class ParallelGradient<T> : IDisposable
     /// </summary>
     /// <returns>The batch's summed loss, formed as <see cref="ChunkLossSum"/> forms it (0 + the chunk's loss, which
     /// turns a loss of -0 into +0).</returns>
-    private double RunOneChunk(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int batch, bool training, ulong dropoutSeed)
-    {
-        var workspace = _workspaces[0];
-        workspace.Training = training;
-        workspace.DropoutSeed = dropoutSeed;
-        workspace.SampleOffset = 0;
-        var gradient = _chunkGradients[0];
-        Array.Clear(gradient);
-        double chunkLoss = double.CreateChecked(_network.ForwardBackward(inputs, targets.Slice(0, batch * _outputSize), gradient, workspace));
-        return 0d + chunkLoss;
-    }
+    private double RunOneChunk(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int batch, bool training, ulong dropoutSeed) =>
+        0d + ForwardBackwardChunk(0, inputs, targets.Slice(0, batch * _outputSize), training, dropoutSeed);
 
     /// <summary>
     /// <see cref="ComputeAndStep"/> for a batch that is one chunk on the caller: the chunk, its gradient divided
@@ -730,23 +722,30 @@ internal sealed class ParallelGradient<T> : IDisposable
     /// <summary>Forward and backward over one chunk into that chunk's gradient buffer (cleared first) and loss.</summary>
     private void RunChunk(int chunk)
     {
-        int inputSize = _network.InputSize;
-        int outputSize = _network.OutputSize;
-        {
-            int start = chunk * ChunkSize;
-            int count = Math.Min(ChunkSize, _batch - start);
-            var workspace = _workspaces[chunk];
-            workspace.Training = _training;
-            workspace.DropoutSeed = _dropoutSeed;
-            workspace.SampleOffset = start;
-            var gradient = _chunkGradients[chunk];
-            Array.Clear(gradient);
-            _chunkLosses[chunk] = double.CreateChecked(_network.ForwardBackward(
-                _inputs.Span.Slice(start * inputSize, count * inputSize),
-                _targets.Span.Slice(start * outputSize, count * outputSize),
-                gradient,
-                workspace));
-        }
+        int start = chunk * ChunkSize;
+        int count = Math.Min(ChunkSize, _batch - start);
+        _chunkLosses[chunk] = ForwardBackwardChunk(
+            chunk,
+            _inputs.Span.Slice(start * _inputSize, count * _inputSize),
+            _targets.Span.Slice(start * _outputSize, count * _outputSize),
+            _training,
+            _dropoutSeed);
+    }
+
+    /// <summary>
+    /// Forward and backward over chunk <paramref name="chunk"/>'s samples in its own workspace, into its gradient buffer
+    /// (cleared first); returns the chunk's loss. Inlined into both callers, so the one-chunk path stays one method.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double ForwardBackwardChunk(int chunk, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, bool training, ulong dropoutSeed)
+    {
+        var workspace = _workspaces[chunk];
+        workspace.Training = training;
+        workspace.DropoutSeed = dropoutSeed;
+        workspace.SampleOffset = chunk * ChunkSize;
+        var gradient = _chunkGradients[chunk];
+        Array.Clear(gradient);
+        return double.CreateChecked(_network.ForwardBackward(inputs, targets, gradient, workspace));
     }
 
     /// <summary>

@@ -72,16 +72,25 @@ internal sealed partial class NetworkEmitter
                 W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ", " + WorkspaceTeam + ");");
             }
 
-            W.Line("double loss = 0;");
-            using (W.Block("for (int s = 0; s < batch; s++)"))
+            if (LossOverBatch)
             {
-                W.Line(rw + " values = buffer.Slice(s * SampleStride, SampleStride);");
-                if (!Plan.Batched)
+                EmitForwardSamples(rw);
+                W.Line();
+                EmitBatchLoss();
+            }
+            else
+            {
+                W.Line("double loss = 0;");
+                using (W.Block("for (int s = 0; s < batch; s++)"))
                 {
-                    W.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values" + Training + ");");
-                }
+                    W.Line(rw + " values = buffer.Slice(s * SampleStride, SampleStride);");
+                    if (!Plan.Batched)
+                    {
+                        W.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values" + Training + ");");
+                    }
 
-                W.Line("loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), " + lossGradient + ");");
+                    W.Line("loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), " + lossGradient + ");");
+                }
             }
 
             W.Line();
@@ -102,6 +111,20 @@ internal sealed partial class NetworkEmitter
                 W.Line(CompilerServices + ".KernelTeam? team = " + WorkspaceTeam + ";");
                 W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ", team);");
                 W.Line("return (" + T + ")BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch, team);");
+            }
+            else if (LossOverBatch)
+            {
+                EmitForwardSamples(rw);
+                W.Line();
+                EmitBatchLoss();
+                W.Line();
+                using (W.Block("for (int s = 0; s < batch; s++)"))
+                {
+                    W.Line("BackwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), buffer.Slice(s * SampleStride, SampleStride), gradient);");
+                }
+
+                W.Line();
+                W.Line("return (" + T + ")loss;");
             }
             else
             {
@@ -177,6 +200,34 @@ internal sealed partial class NetworkEmitter
         {
             W.Line("PredictSample(values);");
         }
+    }
+
+    /// <summary>
+    /// True when the network runs sample by sample and its loss has a batch form (<see cref="Ops.LossOp.HasBatchForm"/>):
+    /// the passes then run every sample forward, the loss of the whole batch in one call, and every sample backward.
+    /// </summary>
+    private bool LossOverBatch => !Plan.Batched && Plan.LossStep.Op.HasBatchForm;
+
+    /// <summary>The loop that runs every sample of the batch forward, each into its region of <c>buffer</c>.</summary>
+    private void EmitForwardSamples(string span)
+    {
+        using (W.Block("for (int s = 0; s < batch; s++)"))
+        {
+            W.Line(span + " values = buffer.Slice(s * SampleStride, SampleStride);");
+            W.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values" + Training + ");");
+        }
+    }
+
+    /// <summary><c>double loss = </c> the batch form of the loss over every sample's region (<see cref="LossOverBatch"/>).</summary>
+    private void EmitBatchLoss()
+    {
+        var loss = Plan.LossStep;
+        var input = Plan.Nodes[loss.InputNode];
+        W.Line("// " + loss.Op.Definition(input.Name));
+        W.Line("// " + loss.Op.Formula(input.Name, Plan.Prediction.Name));
+        W.Line("// Every sample's at once, written into its d" + input.Name + ": the loss's exponentials are vectorized across the samples.");
+        W.Line("double loss = " + CompilerServices + ".SampleLoss." + loss.Op.RuntimeFunction + "(buffer, SampleStride, "
+            + Buffer(input.Id, BufferKind.Value).Constant + ", " + Buffer(input.Id, BufferKind.Gradient).Constant + ", targets, OutputSize);");
     }
 
     /// <summary>The extra arguments of ForwardSample for an inference pass (dropout off), if the network has dropout.</summary>

@@ -127,6 +127,12 @@ internal sealed partial class NetworkEmitter
 
     private void EmitSampleLoss()
     {
+        if (LossOverBatch)
+        {
+            // Every pass calls the loss's batch form instead.
+            return;
+        }
+
         var loss = Plan.LossStep;
         var input = Plan.Nodes[loss.InputNode];
         var prediction = Plan.Prediction;
@@ -185,23 +191,42 @@ internal sealed partial class NetworkEmitter
         }
         else
         {
-            W.Line("/// The backward pass of one sample, after <see cref=\"ForwardSample\"/>: the chain rule from the loss back");
-            W.Line("/// to every parameter, one step per operation. Adds dL/dparameters into <paramref name=\"gradient\"/>; returns the loss.");
-            W.Line("/// </summary>");
-            using (W.Block("private static double BackwardSample(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " x, " + Span + " values, " + ReadOnlySpan + " t, " + Span + " gradient)"))
+            if (LossOverBatch)
             {
-                W.Line("double loss = " + lossCall + ";");
+                W.Line("/// The backward pass of one sample, after <see cref=\"ForwardSample\"/> and the batch's loss: the chain rule from");
+                W.Line("/// d" + Plan.Nodes[Plan.LossStep.InputNode].Name + " back to every parameter, one step per operation. Adds dL/dparameters into <paramref name=\"gradient\"/>.");
+                W.Line("/// </summary>");
+            }
+            else
+            {
+                W.Line("/// The backward pass of one sample, after <see cref=\"ForwardSample\"/>: the chain rule from the loss back");
+                W.Line("/// to every parameter, one step per operation. Adds dL/dparameters into <paramref name=\"gradient\"/>; returns the loss.");
+                W.Line("/// </summary>");
+            }
+
+            using (W.Block(LossOverBatch
+                ? "private static void BackwardSample(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " x, " + Span + " values, " + Span + " gradient)"
+                : "private static double BackwardSample(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " x, " + Span + " values, " + ReadOnlySpan + " t, " + Span + " gradient)"))
+            {
+                if (!LossOverBatch)
+                {
+                    W.Line("double loss = " + lossCall + ";");
+                }
+
                 var method = new OpSite.DeclarationScope();
                 foreach (var step in Plan.Steps)
                 {
                     var node = Plan.Nodes[step.Node];
-                    W.Line();
+                    W.Blank();
                     W.Line("// " + node.Op.DerivativeFormula(node.Names, step.Wrt, step.Assignment));
                     node.Op.EmitDerivative(new OpSite(this, node, method), step.Wrt, step.Assignment);
                 }
 
-                W.Line();
-                W.Line("return loss;");
+                if (!LossOverBatch)
+                {
+                    W.Line();
+                    W.Line("return loss;");
+                }
             }
         }
 

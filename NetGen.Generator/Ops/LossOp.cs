@@ -36,6 +36,13 @@ internal abstract record LossOp
     /// </summary>
     public abstract string RuntimeFunction { get; }
 
+    /// <summary>
+    /// True when <c>SampleLoss</c> also has this loss over a whole batch of per-sample regions (an overload of
+    /// <see cref="RuntimeFunction"/> taking the workspace, its stride and the two offsets): a network run sample by
+    /// sample then computes every sample's loss in one call between its forward and backward passes.
+    /// </summary>
+    public virtual bool HasBatchForm => false;
+
     /// <summary>The loss itself, as the comment above the call says it.</summary>
     public abstract string Definition(string input);
 

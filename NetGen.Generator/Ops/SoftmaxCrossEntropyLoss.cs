@@ -12,8 +12,11 @@ internal sealed record SoftmaxCrossEntropyLoss : LossOp
 
     public override LossKind Kind => LossKind.SoftmaxCrossEntropy;
 
-
     public override string RuntimeFunction => "SoftmaxCrossEntropyWithLogits";
+
+    /// <inheritdoc/>
+    /// <remarks>Its exponentials are vectorized across the samples (W2's three classes fill no vector of their own).</remarks>
+    public override bool HasBatchForm => true;
 
     public override string Definition(string input) =>
         "L = -Σ t ln p = Σ t (lse - " + input + ") with lse = ln Σ e^" + input + ", computed with the max shift";

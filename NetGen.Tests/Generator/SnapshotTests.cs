@@ -33,6 +33,18 @@ public class SnapshotTests
         """, "DigitsNet.g.cs"), "DigitsNet");
 
     [Fact]
+    public void SmallClassifierRunSampleBySample() => Snapshot.Match(Generate("""
+        using NetGen;
+
+        namespace Demo;
+
+        [Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy)]
+        [Dense(16, Activation.Tanh)]
+        [Dense(3)]
+        public partial class IrisNet;
+        """, "IrisNet.g.cs"), "IrisNet");
+
+    [Fact]
     public void DoublePrecisionBinaryClassifierInTheGlobalNamespace() => Snapshot.Match(Generate("""
         using NetGen;
 

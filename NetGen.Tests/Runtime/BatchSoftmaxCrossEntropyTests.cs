@@ -1,0 +1,169 @@
+using System.Numerics;
+using NetGen.CompilerServices;
+using Xunit;
+
+namespace NetGen.Tests.Runtime;
+
+/// <summary>
+/// The batch form of the softmax cross-entropy that networks run sample by sample call between their forward and
+/// backward passes (<c>SampleLoss.SoftmaxCrossEntropyWithLogits(buffer, stride, ...)</c>): one sample per vector lane.
+/// </summary>
+public class BatchSoftmaxCrossEntropyTests
+{
+    private const int Stride = 11;
+    private const int LogitsOffset = 2;
+    private const int GradientOffset = 6;
+
+    public static TheoryData<int, int> Batches => new()
+    {
+        { 1, 3 }, { 3, 3 }, { 4, 3 }, { 5, 3 }, { 8, 3 }, { 13, 3 }, { 16, 3 }, { 16, 4 }, { 9, 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Batches))]
+    public void LossAndGradient_MatchADoubleReference_Float(int batch, int classes) => MatchesReference<float>(batch, classes, lossBound: 1e-13, ulps: 1);
+
+    [Theory]
+    [MemberData(nameof(Batches))]
+    public void LossAndGradient_MatchADoubleReference_Double(int batch, int classes) => MatchesReference<double>(batch, classes, lossBound: 1e-13, ulps: 4);
+
+    [Fact]
+    public void ASample_HasTheSameBits_WhereverItIsInABatchOfAtLeastOneVector()
+    {
+        // Sample 0 of a batch of one vector, and the same logits and targets as sample 10 of 13 (others differ).
+        int lanes = Vector<double>.Count;
+        var (small, smallTargets) = RandomBatch<float>(lanes, 3, seed: 1);
+        var (large, largeTargets) = RandomBatch<float>(13, 3, seed: 2);
+        small.AsSpan(LogitsOffset, 3).CopyTo(large.AsSpan((10 * Stride) + LogitsOffset, 3));
+        smallTargets.AsSpan(0, 3).CopyTo(largeTargets.AsSpan(30, 3));
+
+        double smallLoss = SampleLoss.SoftmaxCrossEntropyWithLogits<float>(small, Stride, LogitsOffset, GradientOffset, smallTargets, 3);
+        SampleLoss.SoftmaxCrossEntropyWithLogits<float>(large, Stride, LogitsOffset, GradientOffset, largeTargets, 3);
+
+        Assert.Equal(small.AsSpan(GradientOffset, 3).ToArray(), large.AsSpan((10 * Stride) + GradientOffset, 3).ToArray());
+        double[] perSample = LossesOfEachSample(small, smallTargets, 3);
+        Assert.Equal(perSample.Sum(), smallLoss, 1e-12);
+    }
+
+    [Fact]
+    public void BelowOneVectorOfSamples_EachSampleHasTheOneSampleFunctionsBits()
+    {
+        int batch = Vector<double>.Count - 1;
+        var (buffer, targets) = RandomBatch<float>(batch, 3, seed: 3);
+        var expectedBuffer = (float[])buffer.Clone();
+        double expectedLoss = 0;
+        for (int s = 0; s < batch; s++)
+        {
+            expectedLoss += SampleLoss.SoftmaxCrossEntropyWithLogits<float>(
+                expectedBuffer.AsSpan((s * Stride) + LogitsOffset, 3), targets.AsSpan(s * 3, 3), expectedBuffer.AsSpan((s * Stride) + GradientOffset, 3));
+        }
+
+        double loss = SampleLoss.SoftmaxCrossEntropyWithLogits<float>(buffer, Stride, LogitsOffset, GradientOffset, targets, 3);
+
+        Assert.Equal(expectedLoss, loss);
+        Assert.Equal(expectedBuffer, buffer);
+    }
+
+    [Fact]
+    public void AnAbsentClassAtMinusInfinity_CostsNothing_AndHugeLogitsStayFinite()
+    {
+        // Eight samples of two classes: [-inf, 0] with target class 1 (loss 0, gradient [0, 0]) and [1000, 0] with
+        // target class 1 (loss 1000 + ln(1 + e^-1000) = 1000, gradient [1, -1]), alternating.
+        int batch = 8;
+        var buffer = new double[batch * Stride];
+        var targets = new double[batch * 2];
+        for (int s = 0; s < batch; s++)
+        {
+            buffer[(s * Stride) + LogitsOffset] = s % 2 == 0 ? double.NegativeInfinity : 1000;
+            targets[(s * 2) + 1] = 1;
+        }
+
+        double loss = SampleLoss.SoftmaxCrossEntropyWithLogits<double>(buffer, Stride, LogitsOffset, GradientOffset, targets, 2);
+
+        Assert.Equal(4 * 1000.0, loss);
+        for (int s = 0; s < batch; s++)
+        {
+            double[] expected = s % 2 == 0 ? [0, 0] : [1, -1];
+            Assert.Equal(expected, buffer.AsSpan((s * Stride) + GradientOffset, 2).ToArray());
+        }
+    }
+
+    [Fact]
+    public void OnlyTheGradientSlotsOfTheBatchAreWritten()
+    {
+        var (buffer, targets) = RandomBatch<float>(5, 3, seed: 4);
+        var before = (float[])buffer.Clone();
+
+        SampleLoss.SoftmaxCrossEntropyWithLogits<float>(buffer.AsSpan(0, (5 * Stride) - 2), Stride, LogitsOffset, GradientOffset, targets, 3);
+
+        for (int i = 0; i < buffer.Length; i++)
+        {
+            int slot = (i % Stride) - GradientOffset;
+            if (i / Stride >= 5 || slot < 0 || slot >= 3)
+            {
+                Assert.Equal(before[i], buffer[i]);
+            }
+        }
+    }
+
+    private static void MatchesReference<T>(int batch, int classes, double lossBound, int ulps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (buffer, targets) = RandomBatch<T>(batch, classes, seed: batch + (100 * classes));
+
+        double loss = SampleLoss.SoftmaxCrossEntropyWithLogits<T>(buffer, Stride, LogitsOffset, GradientOffset, targets, classes);
+
+        double expectedLoss = 0;
+        for (int s = 0; s < batch; s++)
+        {
+            // The reference: softmax and cross-entropy in double from the definition, p = e^z / Σ e^z, L = -Σ t ln p.
+            double[] z = [.. buffer.AsSpan((s * Stride) + LogitsOffset, classes).ToArray().Select(double.CreateChecked)];
+            double[] t = [.. targets.AsSpan(s * classes, classes).ToArray().Select(double.CreateChecked)];
+            double sum = z.Sum(Math.Exp);
+            for (int i = 0; i < classes; i++)
+            {
+                double p = Math.Exp(z[i]) / sum;
+                expectedLoss -= t[i] * Math.Log(p);
+                double expected = (p * t.Sum()) - t[i];
+                double actual = double.CreateChecked(buffer[(s * Stride) + GradientOffset + i]);
+                double ulp = double.CreateChecked(T.BitIncrement(T.Abs(T.CreateChecked(expected))) - T.Abs(T.CreateChecked(expected)));
+                // ulps of T, plus what the double arithmetic of p - t can lose to cancellation (a few ulps of 1).
+                Assert.True(Math.Abs(actual - expected) <= (ulps * ulp) + 1e-15, $"sample {s} class {i}: {actual} against {expected}");
+            }
+        }
+
+        Assert.True(Math.Abs(loss - expectedLoss) <= lossBound * Math.Abs(expectedLoss), $"loss {loss} against {expectedLoss}");
+    }
+
+    /// <summary>Random logits in [-4, 4) in each sample's region (every other value random too), one-hot targets.</summary>
+    private static (T[] Buffer, T[] Targets) RandomBatch<T>(int batch, int classes, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new DeterministicRandom(seed);
+        var buffer = new T[batch * Stride];
+        for (int i = 0; i < buffer.Length; i++)
+        {
+            buffer[i] = T.CreateChecked((random.NextDouble() * 8) - 4);
+        }
+
+        var targets = new T[batch * classes];
+        for (int s = 0; s < batch; s++)
+        {
+            targets[(s * classes) + random.NextInt32(classes)] = T.One;
+        }
+
+        return (buffer, targets);
+    }
+
+    private static double[] LossesOfEachSample(float[] buffer, float[] targets, int classes)
+    {
+        int batch = targets.Length / classes;
+        var losses = new double[batch];
+        for (int s = 0; s < batch; s++)
+        {
+            losses[s] = SampleLoss.SoftmaxCrossEntropyWithLogits<float>(buffer.AsSpan((s * Stride) + LogitsOffset, classes), targets.AsSpan(s * classes, classes), new float[classes]);
+        }
+
+        return losses;
+    }
+}

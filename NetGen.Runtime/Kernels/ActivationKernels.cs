@@ -9,7 +9,8 @@ namespace NetGen.CompilerServices;
 /// <summary>
 /// Element-wise activations that System.Numerics.Tensors does not provide, at the vector width the kernels use
 /// (<c>Vector512</c>, <c>Vector256</c> or <c>Vector128</c>, capped by <c>NETGEN_MAX_VECTOR_BITS</c>): the rectifiers
-/// and their derivative. Generated code calls the derivative for ReLU layers of 8 or more units; the dynamic graph
+/// and their derivative. Generated code calls the derivative for ReLU layers of 8 or more units whose derivative no product
+/// applies (<see cref="DenseKernels.InputGradientRectified{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, ReadOnlySpan{T}, int, T, Span{T}, int, int, int, int, KernelTeam?)"/>); the dynamic graph
 /// calls both, so the two run the same loops. Each element is computed on its own, so every width gives the same bits.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Advanced)]

@@ -20,11 +20,11 @@ public static partial class DenseKernels
         (long)m * n * k < MinTeamProduct ? 1 : Math.Min(team.Threads, total / quantum);
 
     /// <summary>
-    /// <see cref="Forward{T}(int, ReadOnlySpan{T}, int, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int, KernelTeam?)"/>
+    /// <see cref="Forward{T}(int, ReadOnlySpan{T}, int, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int, KernelTeam?, ProductEpilogue)"/>
     /// by ranges of W's rows (Z's columns), each a multiple of <see cref="DenseKernels{T, TOps, TVector}.ForwardRowQuantum"/>
     /// so every part takes the whole product's path and tiles; false when the product is too small to split.
     /// </summary>
-    private static unsafe bool ForwardOnTeam<T>(KernelTeam team, int vectorBits, ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k)
+    private static unsafe bool ForwardOnTeam<T>(KernelTeam team, int vectorBits, ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k, ProductEpilogue epilogue)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int quantum = vectorBits switch
@@ -48,7 +48,7 @@ public static partial class DenseKernels
                 B = pw, BLength = w.Length,
                 D = pb, DLength = b.Length,
                 C = pz, CLength = z.Length, CStride = zStride,
-                M = m, N = n, K = k, Quantum = quantum, VectorBits = vectorBits,
+                M = m, N = n, K = k, Quantum = quantum, VectorBits = vectorBits, Epilogue = epilogue,
             };
             team.Run(job, parts);
         }
@@ -66,7 +66,7 @@ public static partial class DenseKernels
             new ReadOnlySpan<T>((T*)job.B + ((long)start * job.K), count * job.K),
             new ReadOnlySpan<T>((T*)job.D + start, count),
             new Span<T>((T*)job.C + start, job.CLength - start), job.CStride,
-            job.M, count, job.K);
+            job.M, count, job.K, team: null, job.Epilogue.Columns<T>(start));
     }
 
     /// <summary>
@@ -115,10 +115,10 @@ public static partial class DenseKernels
     }
 
     /// <summary>
-    /// <see cref="InputGradient{T}(int, ReadOnlySpan{T}, int, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool, KernelTeam?)"/>
+    /// <see cref="InputGradient{T}(int, ReadOnlySpan{T}, int, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool, KernelTeam?, ProductEpilogue)"/>
     /// by ranges of dX's columns, whole slivers of the blocked product, so each thread packs only its own columns of W.
     /// </summary>
-    private static unsafe bool InputGradientOnTeam<T>(KernelTeam team, int vectorBits, ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate)
+    private static unsafe bool InputGradientOnTeam<T>(KernelTeam team, int vectorBits, ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate, ProductEpilogue epilogue)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int quantum = vectorBits switch
@@ -141,7 +141,7 @@ public static partial class DenseKernels
                 A = pdz, ALength = dz.Length, AStride = dzStride,
                 B = pw, BLength = w.Length,
                 C = pdx, CLength = dx.Length, CStride = dxStride,
-                M = m, N = n, K = k, Quantum = quantum, VectorBits = vectorBits, Accumulate = accumulate,
+                M = m, N = n, K = k, Quantum = quantum, VectorBits = vectorBits, Accumulate = accumulate, Epilogue = epilogue,
             };
             team.Run(job, parts);
         }
@@ -158,6 +158,6 @@ public static partial class DenseKernels
             new ReadOnlySpan<T>(job.A, job.ALength), job.AStride,
             new ReadOnlySpan<T>(job.B, job.BLength),
             new Span<T>(job.C, job.CLength), job.CStride,
-            job.M, job.N, job.K, start, count, job.Accumulate);
+            job.M, job.N, job.K, start, count, job.Accumulate, job.Epilogue);
     }
 }

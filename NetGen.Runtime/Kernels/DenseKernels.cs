@@ -54,23 +54,23 @@ public static partial class DenseKernels
         => InputGradient(VectorWidth.Bits, dz, dzStride, w, dx, dxStride, m, n, k, accumulate, team);
 
     /// <summary><see cref="Forward{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int, KernelTeam?)"/> with vectors of <paramref name="vectorBits"/> bits (tests run every width the machine has).</summary>
-    internal static void Forward<T>(int vectorBits, ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k, KernelTeam? team = null)
+    internal static void Forward<T>(int vectorBits, ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k, KernelTeam? team = null, ProductEpilogue epilogue = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckMatrix(x.Length, m, k, xStride, nameof(x));
         CheckMatrix(z.Length, m, n, zStride, nameof(z));
         CheckLength(w.Length, n * k, nameof(w));
         CheckLength(b.Length, n, nameof(b));
-        if (team is not null && ForwardOnTeam(team, vectorBits, x, xStride, w, b, z, zStride, m, n, k))
+        if (team is not null && ForwardOnTeam(team, vectorBits, x, xStride, w, b, z, zStride, m, n, k, epilogue))
         {
             return;
         }
 
         switch (vectorBits)
         {
-            case 512: DenseKernels<T, Vector512Ops<T>, Vector512<T>>.Forward(x, xStride, w, b, z, zStride, m, n, k); break;
-            case 256: DenseKernels<T, Vector256Ops<T>, Vector256<T>>.Forward(x, xStride, w, b, z, zStride, m, n, k); break;
-            default: DenseKernels<T, Vector128Ops<T>, Vector128<T>>.Forward(x, xStride, w, b, z, zStride, m, n, k); break;
+            case 512: DenseKernels<T, Vector512Ops<T>, Vector512<T>>.Forward(x, xStride, w, b, z, zStride, m, n, k, epilogue); break;
+            case 256: DenseKernels<T, Vector256Ops<T>, Vector256<T>>.Forward(x, xStride, w, b, z, zStride, m, n, k, epilogue); break;
+            default: DenseKernels<T, Vector128Ops<T>, Vector128<T>>.Forward(x, xStride, w, b, z, zStride, m, n, k, epilogue); break;
         }
     }
 
@@ -96,29 +96,29 @@ public static partial class DenseKernels
     }
 
     /// <summary><see cref="InputGradient{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool, KernelTeam?)"/> with vectors of <paramref name="vectorBits"/> bits.</summary>
-    internal static void InputGradient<T>(int vectorBits, ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate = false, KernelTeam? team = null)
+    internal static void InputGradient<T>(int vectorBits, ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate = false, KernelTeam? team = null, ProductEpilogue epilogue = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckMatrix(dz.Length, m, n, dzStride, nameof(dz));
         CheckMatrix(dx.Length, m, k, dxStride, nameof(dx));
         CheckLength(w.Length, n * k, nameof(w));
-        if (team is not null && InputGradientOnTeam(team, vectorBits, dz, dzStride, w, dx, dxStride, m, n, k, accumulate))
+        if (team is not null && InputGradientOnTeam(team, vectorBits, dz, dzStride, w, dx, dxStride, m, n, k, accumulate, epilogue))
         {
             return;
         }
 
-        InputGradientColumns(vectorBits, dz, dzStride, w, dx, dxStride, m, n, k, 0, k, accumulate);
+        InputGradientColumns(vectorBits, dz, dzStride, w, dx, dxStride, m, n, k, 0, k, accumulate, epilogue);
     }
 
-    /// <summary>Columns <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> of <see cref="InputGradient{T}(int, ReadOnlySpan{T}, int, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool, KernelTeam?)"/>, validated by it.</summary>
-    private static void InputGradientColumns<T>(int vectorBits, ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, int start, int count, bool accumulate)
+    /// <summary>Columns <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> of <see cref="InputGradient{T}(int, ReadOnlySpan{T}, int, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool, KernelTeam?, ProductEpilogue)"/>, validated by it.</summary>
+    private static void InputGradientColumns<T>(int vectorBits, ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, int start, int count, bool accumulate, ProductEpilogue epilogue)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (vectorBits)
         {
-            case 512: DenseKernels<T, Vector512Ops<T>, Vector512<T>>.InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, start, count, accumulate); break;
-            case 256: DenseKernels<T, Vector256Ops<T>, Vector256<T>>.InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, start, count, accumulate); break;
-            default: DenseKernels<T, Vector128Ops<T>, Vector128<T>>.InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, start, count, accumulate); break;
+            case 512: DenseKernels<T, Vector512Ops<T>, Vector512<T>>.InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, start, count, accumulate, epilogue); break;
+            case 256: DenseKernels<T, Vector256Ops<T>, Vector256<T>>.InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, start, count, accumulate, epilogue); break;
+            default: DenseKernels<T, Vector128Ops<T>, Vector128<T>>.InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, start, count, accumulate, epilogue); break;
         }
     }
 
@@ -189,7 +189,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// <c>z[s, j] = b[j] + Σ_i x[s, i] w[j, i]</c> for <paramref name="m"/> samples, <paramref name="n"/> outputs
     /// and <paramref name="k"/> inputs.
     /// </summary>
-    public static void Forward(ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k)
+    public static void Forward(ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k, ProductEpilogue epilogue = default)
     {
         if (ForwardIsTransposed(m, n, k))
         {
@@ -202,10 +202,21 @@ internal static partial class DenseKernels<T, TOps, TVector>
             Multiply(
                 ref MemoryMarshal.GetReference(x), xStride, broadcastTransposed: false,
                 ref MemoryMarshal.GetReference(w), k, vectorTransposed: true,
-                ref MemoryMarshal.GetReference(z), zStride, m, n, k, accumulate: false, ref MemoryMarshal.GetReference(b));
+                ref MemoryMarshal.GetReference(z), zStride, m, n, k, accumulate: false, ref MemoryMarshal.GetReference(b), epilogue);
             return;
         }
 
+        ForwardDotProducts(x, xStride, w, b, z, zStride, m, n, k);
+
+        // The dot-product tiles store z a few elements of a row at a time; the epilogue then runs over the rows the call
+        // wrote (still in cache for the narrow layers and few samples these tiles serve), inside the call so a team's parts
+        // share it.
+        ApplyEpilogue(epilogue, ref MemoryMarshal.GetReference(z), zStride, ref epilogue.Values<T>(), m, n);
+    }
+
+    /// <summary>The forward product on dot-product tiles (fewer samples, or vectors narrower than 512 bits).</summary>
+    private static void ForwardDotProducts(ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k)
+    {
         ref T rx = ref MemoryMarshal.GetReference(x);
         ref T rw = ref MemoryMarshal.GetReference(w);
         ref T rb = ref MemoryMarshal.GetReference(b);
@@ -306,25 +317,25 @@ internal static partial class DenseKernels<T, TOps, TVector>
         Multiply(
             ref rdz, dzStride, broadcastTransposed: true,
             ref MemoryMarshal.GetReference(x), xStride, vectorTransposed: false,
-            ref MemoryMarshal.GetReference(dw), k, n, k, m, accumulate: true, ref Unsafe.NullRef<T>());
+            ref MemoryMarshal.GetReference(dw), k, n, k, m, accumulate: true, ref Unsafe.NullRef<T>(), default);
     }
 
     /// <summary>
     /// <c>dx[s, i] = Σ_j dz[s, j] w[j, i]</c> (or <c>+=</c> when <paramref name="accumulate"/>) over <paramref name="m"/> samples.
     /// </summary>
     public static void InputGradient(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, bool accumulate = false) =>
-        InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, 0, k, accumulate);
+        InputGradient(dz, dzStride, w, dx, dxStride, m, n, k, 0, k, accumulate, default);
 
     /// <summary>
     /// Columns <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> of <c>dX</c> in
     /// <see cref="InputGradient(ReadOnlySpan{T}, int, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool)"/> (a kernel
     /// team's part): every element is the same chain as in the whole product.
     /// </summary>
-    public static void InputGradient(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, int start, int count, bool accumulate) =>
+    public static void InputGradient(ReadOnlySpan<T> dz, int dzStride, ReadOnlySpan<T> w, Span<T> dx, int dxStride, int m, int n, int k, int start, int count, bool accumulate, ProductEpilogue epilogue) =>
         Multiply(
             ref MemoryMarshal.GetReference(dz), dzStride, broadcastTransposed: false,
             ref Unsafe.Add(ref MemoryMarshal.GetReference(w), start), k, vectorTransposed: false,
-            ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), start), dxStride, m, count, n, accumulate, ref Unsafe.NullRef<T>());
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), start), dxStride, m, count, n, accumulate, ref Unsafe.NullRef<T>(), epilogue.Columns<T>(start));
 
     /// <summary>
     /// True when <see cref="Forward"/> runs on <c>Wᵀ</c> with the blocked product, false when it runs dot-product
@@ -388,6 +399,8 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// <param name="accumulate">Add to C rather than overwrite it.</param>
     /// <param name="initial">Unless <paramref name="accumulate"/>, the row of <paramref name="columns"/> every row of C starts
     /// from (the forward product's bias), or a null reference for zeros.</param>
+    /// <param name="epilogue">What each element of C becomes once its chain is complete (an activation, or its derivative),
+    /// applied to each register tile's rows of C right after its last depth block stores them, while they are in L1.</param>
     // AggressiveOptimization on this product and the loops it calls: they are compiled fully optimized at their first call
     // instead of starting as instrumented tier-0 code (then on-stack replacement, then tier 1 a while later), which had
     // made a training run's first epoch about twice as long as the next ones.
@@ -395,7 +408,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     private static void Multiply(
         ref T a, int aStride, bool broadcastTransposed,
         ref T b, int bStride, bool vectorTransposed,
-        ref T c, int cStride, int rows, int columns, int depth, bool accumulate, ref T initial)
+        ref T c, int cStride, int rows, int columns, int depth, bool accumulate, ref T initial, ProductEpilogue epilogue)
     {
         if (rows == 0 || columns == 0)
         {
@@ -420,6 +433,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
                 }
             }
 
+            ApplyEpilogue(epilogue, ref c, cStride, ref epilogue.Values<T>(), rows, columns);
             return;
         }
 
@@ -461,6 +475,8 @@ internal static partial class DenseKernels<T, TOps, TVector>
         ref T lastRows = ref Unsafe.Add(ref packedB, blockDepth * sliverColumns);
         ref T edge = ref Unsafe.Add(ref lastRows, blockDepth * tileRows);
         ref T initialSliver = ref Unsafe.Add(ref edge, tileRows * sliverColumns);
+        ref T epilogueValues = ref epilogue.Values<T>();
+        int epilogueStride = epilogue.Stride;
         // Slivers of columns outside and depth blocks inside, so a sliver of C (every row, 4 vectors) is still in cache
         // from one depth block to the next (depth blocks outside: 0.94-0.98x the 4 x 4 tiles at 256 bits).
         for (int c0 = 0; c0 < columns; c0 += sliverColumns)
@@ -480,6 +496,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
             {
                 int depthCount = Math.Min(blockDepth, depth - p0);
                 bool first = p0 == 0 && !accumulate;
+                bool last = p0 + depthCount == depth;
                 ref T aBlock = ref Unsafe.Add(ref a, p0 * depthStep);
 
                 // The sliver is packed just before every row of A passes it, so it is still in L1 (packing a block of
@@ -503,6 +520,10 @@ internal static partial class DenseKernels<T, TOps, TVector>
                 {
                     int group = r0 < mainRows ? tileRows : 4;
                     TileRow(ref Unsafe.Add(ref aBlock, r0 * rowStep), rowStep, depthStep, group, ref sliver, vectors, sliverStride, depthCount, ref Unsafe.Add(ref cSliver, r0 * cStride), cStride, group, columns - c0, first, ref start, ref edge);
+                    if (last)
+                    {
+                        ApplyEpilogue(epilogue, ref Unsafe.Add(ref cSliver, r0 * cStride), cStride, ref Offset(ref epilogueValues, (r0 * epilogueStride) + c0), group, count);
+                    }
                 }
 
                 if (fullRows < rows)
@@ -518,6 +539,10 @@ internal static partial class DenseKernels<T, TOps, TVector>
                     }
 
                     TileRow(ref lastRows, 1, 4, 4, ref sliver, vectors, sliverStride, depthCount, ref Unsafe.Add(ref cSliver, fullRows * cStride), cStride, rows - fullRows, columns - c0, first, ref start, ref edge);
+                    if (last)
+                    {
+                        ApplyEpilogue(epilogue, ref Unsafe.Add(ref cSliver, fullRows * cStride), cStride, ref Offset(ref epilogueValues, (fullRows * epilogueStride) + c0), rows - fullRows, count);
+                    }
                 }
             }
         }

@@ -191,6 +191,9 @@ public sealed class KernelTeam
         /// <summary>Add to the output rather than overwrite it.</summary>
         public bool Accumulate;
 
+        /// <summary>What the product applies to its output as it stores it (a fused activation or its derivative).</summary>
+        public ProductEpilogue Epilogue;
+
         /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/>.</summary>
         public readonly void Run(int part, int parts) => Part(in this, part, parts);
     }

@@ -95,6 +95,9 @@ internal interface IVectorOps<T, TVector>
     /// <summary>Per element, <paramref name="whenTrue"/> where <paramref name="test"/> &gt; 0, else <paramref name="otherwise"/> (NaN is not &gt; 0).</summary>
     static abstract TVector SelectWherePositive(TVector test, TVector whenTrue, TVector otherwise);
 
+    /// <summary>Per element, the larger of the two as <c>TensorPrimitives.Max</c> takes it: NaN when either is NaN, and +0 above -0.</summary>
+    static abstract TVector Max(TVector a, TVector b);
+
     /// <summary>Per element, zero where |<paramref name="a"/>| &lt; <paramref name="smallest"/>, else <paramref name="a"/> (NaN stays NaN).</summary>
     static abstract TVector ZeroWhereSmaller(TVector a, TVector smallest);
 
@@ -169,6 +172,9 @@ internal readonly struct Vector512Ops<T> : IVectorOps<T, Vector512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> SelectWherePositive(Vector512<T> test, Vector512<T> whenTrue, Vector512<T> otherwise) =>
         Vector512.ConditionalSelect(Vector512.GreaterThan(test, Vector512<T>.Zero), whenTrue, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Max(Vector512<T> a, Vector512<T> b) => Vector512.Max(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> ZeroWhereSmaller(Vector512<T> a, Vector512<T> smallest) =>
@@ -247,6 +253,9 @@ internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>>
         Vector256.ConditionalSelect(Vector256.GreaterThan(test, Vector256<T>.Zero), whenTrue, otherwise);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Max(Vector256<T> a, Vector256<T> b) => Vector256.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> ZeroWhereSmaller(Vector256<T> a, Vector256<T> smallest) =>
         Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(a), smallest), Vector256<T>.Zero, a);
 
@@ -321,6 +330,9 @@ internal readonly struct Vector128Ops<T> : IVectorOps<T, Vector128<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> SelectWherePositive(Vector128<T> test, Vector128<T> whenTrue, Vector128<T> otherwise) =>
         Vector128.ConditionalSelect(Vector128.GreaterThan(test, Vector128<T>.Zero), whenTrue, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Max(Vector128<T> a, Vector128<T> b) => Vector128.Max(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> ZeroWhereSmaller(Vector128<T> a, Vector128<T> smallest) =>

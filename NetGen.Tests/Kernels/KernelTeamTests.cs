@@ -159,7 +159,7 @@ public class KernelTeamTests
     }
 
     /// <summary>A team whose other threads serve it until disposed (what the gradient engine's workers do during a batch).</summary>
-    private sealed class ServedTeam : IDisposable
+    internal sealed class ServedTeam : IDisposable
     {
         private readonly Thread[] _threads;
 

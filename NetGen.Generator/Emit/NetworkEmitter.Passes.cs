@@ -13,8 +13,9 @@ internal sealed partial class NetworkEmitter
         if (Plan.Batched)
         {
             W.Line("/// <summary>");
-            W.Line("/// The forward pass of a batch, layer by layer: matrix products for the dense layers, then");
-            W.Line("/// each sample's activations. Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.");
+            W.Line("/// The forward pass of a batch, layer by layer: matrix products for the dense layers (with their activation");
+            W.Line("/// when the kernel applies it as it stores the product), then each sample's other operations. Sample s's node");
+            W.Line("/// values are at <c>buffer[s * SampleStride ..]</c>.");
             W.Line("/// </summary>");
         }
         else
@@ -44,7 +45,8 @@ internal sealed partial class NetworkEmitter
         using (W.Block(signature + ")"))
         {
             var method = new OpSite.DeclarationScope();
-            foreach (var node in Plan.Nodes.Where(n => !n.IsData && !(Plan.PredictionIsSeparate && n.Id == Plan.Prediction.Id)))
+            // An activation with an epilogue is computed by the product it reads, in that product's kernel call.
+            foreach (var node in Plan.Nodes.Where(n => !n.IsData && n.Epilogue is null && !(Plan.PredictionIsSeparate && n.Id == Plan.Prediction.Id)))
             {
                 W.Blank();
                 if (node.Heading is not null)

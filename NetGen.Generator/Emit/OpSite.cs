@@ -93,17 +93,46 @@ internal sealed class OpSite : IOpSite
             : "buffer.Slice(" + Buffer(input, BufferKind.Value).Constant + "), SampleStride";
     }
 
-    public string BatchOutput() => "buffer.Slice(" + Buffer(_node, BufferKind.Value).Constant + ")";
+    public string BatchOutput() => BatchValue(_node);
 
     public string BatchGradient() => "buffer.Slice(" + Buffer(_node, BufferKind.Gradient).Constant + ")";
 
     public string BatchInputGradient(int index) => "buffer.Slice(" + Buffer(InputNode(index), BufferKind.Gradient).Constant + ")";
+
+    public FusedActivationSite? OutputEpilogue()
+    {
+        foreach (var node in Plan.Nodes)
+        {
+            if (node.Epilogue is { } epilogue && node.Inputs[0] == _node.Id)
+            {
+                return new FusedActivationSite(epilogue, node.Op.ForwardFormula(node.Names), BatchValue(node), string.Empty);
+            }
+        }
+
+        return null;
+    }
+
+    public FusedActivationSite? InputEpilogue(int index)
+    {
+        var activation = InputNode(index);
+        if (!activation.DerivativeIsFused)
+        {
+            return null;
+        }
+
+        var input = Plan.Nodes[activation.Inputs[0]];
+        return new FusedActivationSite(
+            activation.Epilogue!, activation.Op.DerivativeFormula(activation.Names, Wrt.Input(0), Assignment.Assign),
+            BatchValue(input), "buffer.Slice(" + Buffer(input, BufferKind.Gradient).Constant + ")");
+    }
 
     public string ParameterSlice(int index) => "parameters.Slice(" + ParameterPlan(index).OffsetConstant + ", " + ParameterPlan(index).Length + ")";
 
     public string ParameterGradientSlice(int index) => "gradient.Slice(" + ParameterPlan(index).OffsetConstant + ", " + ParameterPlan(index).Length + ")";
 
     public string CompilerService(string type) => NetworkEmitter.CompilerServices + "." + type;
+
+    private string BatchValue(NodePlan node) => "buffer.Slice(" + Buffer(node, BufferKind.Value).Constant + ")";
 
     private NodePlan InputNode(int index) => Plan.Nodes[_node.Inputs[index]];
 

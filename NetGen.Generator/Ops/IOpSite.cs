@@ -93,6 +93,15 @@ internal interface IOpSite
 
     string BatchInputGradient(int index);
 
+    /// <summary>The activation this node's batch kernel computes as it stores the node's value (the plan fused it), or null.</summary>
+    FusedActivationSite? OutputEpilogue();
+
+    /// <summary>
+    /// The activation that input <paramref name="index"/> is, when this node's input gradient kernel applies its derivative
+    /// as it stores the gradient (the plan fused it): then the kernel writes dL/d(the activation's input), or null.
+    /// </summary>
+    FusedActivationSite? InputEpilogue(int index);
+
     /// <summary><c>parameters.Slice(W1Offset, 4)</c>.</summary>
     string ParameterSlice(int index);
 

@@ -15,4 +15,7 @@ internal sealed record LeakyReLUOp : ElementwiseOp
     public override Expr Forward(Expr z) => Expr.IfPositive(z, z, Slope * z);
 
     public override Expr Derivative(Expr upstream, Expr a, Expr z) => Expr.IfPositive(z, upstream, Slope * upstream);
+
+    // The kernels' rectifier computes these two formulas element by element, with the slope rounded to the element type as here.
+    public override FusedActivation? ProductEpilogue(Strategy strategy, Notation notation) => FusedActivation.Rectifier(notation.Literal(Slope));
 }

@@ -49,8 +49,16 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
         if (site.Strategy == Strategy.Kernel)
         {
             site.Line("// " + formula + " for every sample: Z = X · " + w.Name + "ᵀ + " + b.Name + " over the batch");
-            site.Line(site.CompilerService("DenseKernels") + ".Forward(" + site.BatchInput(0) + ", " + site.ParameterSlice(Weights) + ", " + site.ParameterSlice(Bias)
-                + ", " + site.BatchOutput() + ", SampleStride, batch, n: " + site.Size + ", k: " + site.InputSize(0) + ", team);");
+            string kernel = ".Forward(", activation = string.Empty;
+            if (site.OutputEpilogue() is { } fused)
+            {
+                site.Line("// and " + fused.Formula + ", fused into the product: the kernel applies it to each block of " + site.Names.Output + " as it stores the block");
+                kernel = ".Forward" + fused.Activation.Kernels + "(";
+                activation = ", " + fused.Values + ", SampleStride, " + fused.Activation.Argument;
+            }
+
+            site.Line(site.CompilerService("DenseKernels") + kernel + site.BatchInput(0) + ", " + site.ParameterSlice(Weights) + ", " + site.ParameterSlice(Bias)
+                + ", " + site.BatchOutput() + ", SampleStride" + activation + ", batch, n: " + site.Size + ", k: " + site.InputSize(0) + ", team);");
             return;
         }
 
@@ -197,6 +205,14 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
                 site.Line("// " + DerivativeFormula(site.Names, wrt, assignment) + "   (summed over the batch: dW += dZᵀ · X)");
                 site.Line(site.CompilerService("DenseKernels") + ".AccumulateWeightGradient(" + site.BatchGradient() + ", SampleStride, " + site.BatchInput(0)
                     + ", " + site.ParameterGradientSlice(Weights) + ", " + site.ParameterGradientSlice(Bias) + ", batch, n: " + site.Size + ", k: " + site.InputSize(0) + ", team);");
+                break;
+            case { IsParameter: false, Index: 0 } when site.InputEpilogue(0) is { } fused:
+                site.Line("// " + DerivativeFormula(site.Names, wrt, assignment));
+                site.Line("// " + fused.Formula);
+                site.Line("// (for every sample: dX = dZ · " + site.Parameter(Weights).Name + ", with the derivative fused into the product: the kernel applies it to each");
+                site.Line("// block of dX as it stores the block, so dL/d" + site.Names.Input(0) + " is never stored)");
+                site.Line(site.CompilerService("DenseKernels") + ".InputGradient" + fused.Activation.Kernels + "(" + site.BatchGradient() + ", SampleStride, " + site.ParameterSlice(Weights)
+                    + ", " + fused.Values + ", SampleStride, " + fused.Activation.Argument + ", " + fused.Gradient + ", SampleStride, batch, n: " + site.Size + ", k: " + site.InputSize(0) + ", team);");
                 break;
             case { IsParameter: false, Index: 0 }:
                 site.Line("// " + DerivativeFormula(site.Names, wrt, assignment));

@@ -57,6 +57,13 @@ internal abstract record Op
     /// </summary>
     public virtual bool StrategyFollowsInputs => false;
 
+    /// <summary>
+    /// How a dense layer's batch kernels apply this op to their product's value as they store it, and its derivative to
+    /// the input gradient they store (the fused epilogue), given the strategy the op would run with on its own; null when
+    /// the kernels have no such epilogue or it would not give the bits of the op's own code.
+    /// </summary>
+    public virtual FusedActivation? ProductEpilogue(Strategy strategy, Notation notation) => null;
+
     /// <summary>The forward form for docs and diagrams: <c>a1 = sigmoid(z1)</c>.</summary>
     public abstract string ForwardFormula(OpNames names);
 

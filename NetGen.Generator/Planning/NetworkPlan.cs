@@ -98,6 +98,9 @@ internal sealed record InputPlan(string Name, int Node, int Offset, int Size, st
 /// <param name="Heading">A comment line naming the layer that starts at this node, or null.</param>
 /// <param name="IsData">True for the network input and the named inputs: read where they are, never computed or stored.</param>
 /// <param name="InputBlock">For a named input, where it is in the input vector; null otherwise.</param>
+/// <param name="Epilogue">For an activation that the batch product it reads computes as it stores its value, how; null otherwise.</param>
+/// <param name="DerivativeIsFused">True when the input gradient of the product that reads this fused activation also applies its
+/// derivative, so the activation's own backward step is that product's and dL/d(this value) is never stored.</param>
 internal sealed record NodePlan(
     int Id,
     string Name,
@@ -109,7 +112,9 @@ internal sealed record NodePlan(
     Strategy Strategy,
     string? Heading,
     bool IsData,
-    InputPlan? InputBlock = null);
+    InputPlan? InputBlock = null,
+    FusedActivation? Epilogue = null,
+    bool DerivativeIsFused = false);
 
 /// <summary>One backward step: the derivative of node <see cref="Node"/>'s op towards <see cref="Wrt"/>.</summary>
 internal sealed record StepPlan(int Node, Wrt Wrt, int Target, Assignment Assignment);

@@ -28,8 +28,18 @@ internal static class Planner
             .ToList();
         var parameterIndex = parameters.Select((p, i) => (p.Name, i)).ToDictionary(e => e.Name, e => e.i);
 
-        // Layout: the derive stage has checked (NG0019) that the region fits, so every offset is an int.
-        var regions = WorkspaceLayout.Regions(graph, model.Backward).ToList();
+        var strategies = new Strategy[graph.Nodes.Count];
+        foreach (var node in graph.Nodes)
+        {
+            strategies[node.Id] = Choose(graph, node, strategies, unrollThreshold);
+        }
+
+        var epilogues = graph.Nodes.Select(n => Epilogue(graph, n, strategies)).ToArray();
+        var derivativeIsFused = graph.Nodes.Select(n => epilogues[n.Id] is not null && DerivativeIsFused(graph, model.Backward, n, strategies)).ToArray();
+
+        // Layout: the derive stage has checked (NG0019) that the region fits, so every offset is an int (a fused
+        // derivative's gradient is left out, so the region can only be smaller).
+        var regions = WorkspaceLayout.Regions(graph, model.Backward, id => !derivativeIsFused[id]).ToList();
         if (regions.Count > 0 && regions[regions.Count - 1].End > WorkspaceLayout.MaxSampleStride)
         {
             throw new GeneratorBugException("a sample's workspace region of " + regions[regions.Count - 1].End + " numbers passed the derive stage's check");
@@ -43,12 +53,6 @@ internal static class Planner
             .Select(e => new InputPlan(e.Block!.InputName, e.Node.Id, e.Block.Offset, e.Block.Size, InputNames.OffsetConstant(e.Block.InputName), InputNames.SizeConstant(e.Block.InputName)))
             .ToList();
         CheckNamesAreDistinct(graph, parameters, buffers, inputs);
-
-        var strategies = new Strategy[graph.Nodes.Count];
-        foreach (var node in graph.Nodes)
-        {
-            strategies[node.Id] = Choose(graph, node, strategies, unrollThreshold);
-        }
 
         // Each layer's texts are its unit's: the heading above its code, its line in the docs, its description.
         var headings = new Dictionary<int, string>();
@@ -70,9 +74,11 @@ internal static class Planner
 
         var nodes = graph.Nodes.Select(n => new NodePlan(
             n.Id, n.Name, n.Op, n.Size, n.Inputs, n.Parameters.Select(p => parameterIndex[p.Name]).ToEquatableArray(), n.Names(graph),
-            strategies[n.Id], headings.TryGetValue(n.Id, out var heading) ? heading : null, MemberNames.IsData(n), inputs.FirstOrDefault(i => i.Node == n.Id))).ToList();
+            strategies[n.Id], headings.TryGetValue(n.Id, out var heading) ? heading : null, MemberNames.IsData(n), inputs.FirstOrDefault(i => i.Node == n.Id),
+            epilogues[n.Id], derivativeIsFused[n.Id])).ToList();
 
-        var steps = model.Backward.Steps.Select(s => new StepPlan(s.Node, s.Wrt, s.Target, s.Assignment));
+        // A fused derivative's step is the input gradient of the product that reads the activation.
+        var steps = model.Backward.Steps.Where(s => !derivativeIsFused[s.Node]).Select(s => new StepPlan(s.Node, s.Wrt, s.Target, s.Assignment));
         var loss = new LossPlan(graph.Loss.Op, graph.Loss.InputNode, graph.Loss.PredictionNode);
 
         return new NetworkPlan(
@@ -132,6 +138,47 @@ internal static class Planner
         }
 
         return Strategy.Loop;
+    }
+
+    /// <summary>
+    /// How the batch product that <paramref name="node"/> reads computes it as it stores its own value, as the node's op
+    /// says (<see cref="Op.ProductEpilogue"/>), or null: when the node reads that product alone, runs over the batch
+    /// (the product is a batch kernel) and is not the prediction (which <c>PredictSample</c> may compute on its own).
+    /// </summary>
+    private static FusedActivation? Epilogue(ForwardGraph graph, GraphNode node, Strategy[] strategies)
+    {
+        if (node.Inputs.Count != 1 || node.Id == graph.Loss.PredictionNode)
+        {
+            return null;
+        }
+
+        var product = graph.Nodes[node.Inputs[0]];
+        if (!product.Op.HasBatchKernel || strategies[product.Id] != Strategy.Kernel)
+        {
+            return null;
+        }
+
+        return node.Op.ProductEpilogue(strategies[node.Id], graph.Precision == PrecisionKind.Double ? Notation.Double : Notation.Float);
+    }
+
+    /// <summary>
+    /// True when the derivative of the fused activation <paramref name="node"/> can be applied by the input gradient of the
+    /// batch product that reads it: that product is the only step writing dL/d(node), writes it first (=) and as its
+    /// input 0, the node is not the loss's input (the loss writes its gradient), and the derivative's own step writes
+    /// dL/d(its input) first, as the kernel overwrites it.
+    /// </summary>
+    private static bool DerivativeIsFused(ForwardGraph graph, BackwardGraph backward, GraphNode node, Strategy[] strategies)
+    {
+        if (node.Id == graph.Loss.InputNode)
+        {
+            return false;
+        }
+
+        var own = backward.Steps.Where(s => s.Node == node.Id).ToList();
+        var writers = backward.Steps.Where(s => s.Target == node.Id).ToList();
+        return own.Count == 1 && !own[0].Assignment.Accumulates
+            && writers.Count == 1 && !writers[0].Assignment.Accumulates && writers[0].Wrt == Wrt.Input(0)
+            && graph.Nodes[writers[0].Node].Op.HasBatchKernel && strategies[writers[0].Node] == Strategy.Kernel;
     }
 
     private static bool IsPerSample(Strategy strategy) => strategy is Strategy.Unrolled or Strategy.SampleKernel;

@@ -20,8 +20,12 @@ internal static class WorkspaceLayout
     /// </summary>
     public const long MaxSampleStride = 0x7FFFFFC7;
 
-    /// <summary>The regions in layout order, each starting where the one before it ends.</summary>
-    public static IEnumerable<Region> Regions(ForwardGraph graph, BackwardGraph backward)
+    /// <summary>
+    /// The regions in layout order, each starting where the one before it ends; without the gradients of the nodes
+    /// <paramref name="gradientIsStored"/> says no to (an activation whose derivative a product's kernel applies as it
+    /// stores the gradient of the activation's input).
+    /// </summary>
+    public static IEnumerable<Region> Regions(ForwardGraph graph, BackwardGraph backward, System.Func<int, bool>? gradientIsStored = null)
     {
         long offset = 0;
         foreach (var node in graph.Nodes.Where(n => !MemberNames.IsData(n)))
@@ -35,7 +39,7 @@ internal static class WorkspaceLayout
             }
         }
 
-        foreach (int id in backward.GradientNodes)
+        foreach (int id in backward.GradientNodes.Where(id => gradientIsStored?.Invoke(id) ?? true))
         {
             yield return new Region(graph.Nodes[id], BufferKind.Gradient, offset);
             offset += graph.Nodes[id].Size;

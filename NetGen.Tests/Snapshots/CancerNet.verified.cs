@@ -207,8 +207,9 @@ partial class CancerNet : global::NetGen.INetwork<double>
     }
 
     /// <summary>
-    /// The forward pass of a batch, layer by layer: matrix products for the dense layers, then
-    /// each sample's activations. Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
+    /// The forward pass of a batch, layer by layer: matrix products for the dense layers (with their activation
+    /// when the kernel applies it as it stores the product), then each sample's other operations. Sample s's node
+    /// values are at <c>buffer[s * SampleStride ..]</c>.
     /// </summary>
     /// <param name="team">Threads that share each large product (split by rows of W, or columns of dX: the same results), or null to compute it on this thread.</param>
     private static void ForwardBatch(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.Span<double> buffer, int batch, global::NetGen.CompilerServices.KernelTeam? team)

@@ -49,9 +49,8 @@ namespace Demo
 
         // then the gradient of the loss with respect to each value the backward pass needs.
         private const int Z2GradientOffset = 148;  // dz2 [10]
-        private const int A1GradientOffset = 158;  // da1 [64]
-        private const int Z1GradientOffset = 222;  // dz1 [64]
-        private const int SampleStride = 286;
+        private const int Z1GradientOffset = 158;  // dz1 [64]
+        private const int SampleStride = 222;
 
         // The prediction (p) within a sample's values.
         private const int PredictionOffset = POffset;
@@ -209,24 +208,17 @@ namespace Demo
         }
 
         /// <summary>
-        /// The forward pass of a batch, layer by layer: matrix products for the dense layers, then
-        /// each sample's activations. Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
+        /// The forward pass of a batch, layer by layer: matrix products for the dense layers (with their activation
+        /// when the kernel applies it as it stores the product), then each sample's other operations. Sample s's node
+        /// values are at <c>buffer[s * SampleStride ..]</c>.
         /// </summary>
         /// <param name="team">Threads that share each large product (split by rows of W, or columns of dX: the same results), or null to compute it on this thread.</param>
         private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch, global::NetGen.CompilerServices.KernelTeam? team)
         {
             // Layer 1: Dense 64 -> 64, ReLU
             // z1 = W1 · x + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
-            global::NetGen.CompilerServices.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 4096), parameters.Slice(B1Offset, 64), buffer.Slice(Z1Offset), SampleStride, batch, n: 64, k: 64, team);
-
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 64);
-                // a1 = relu(z1)
-                global::System.Span<float> a1 = values.Slice(A1Offset, 64);
-                global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
-            }
+            // and a1 = relu(z1), fused into the product: the kernel applies it to each block of z1 as it stores the block
+            global::NetGen.CompilerServices.DenseKernels.ForwardRectified(inputs, InputSize, parameters.Slice(W1Offset, 4096), parameters.Slice(B1Offset, 64), buffer.Slice(Z1Offset), SampleStride, buffer.Slice(A1Offset), SampleStride, negativeSlope: 0f, batch, n: 64, k: 64, team);
 
             // Layer 2: Dense 64 -> 10, Identity
             // z2 = W2 · a1 + b2 for every sample: Z = X · W2ᵀ + b2 over the batch
@@ -287,18 +279,10 @@ namespace Demo
             global::NetGen.CompilerServices.DenseKernels.AccumulateWeightGradient(buffer.Slice(Z2GradientOffset), SampleStride, buffer.Slice(A1Offset), SampleStride, gradient.Slice(W2Offset, 640), gradient.Slice(B2Offset, 10), batch, n: 10, k: 64, team);
 
             // dL/da1 = W2ᵀ · dL/dz2
-            // (for every sample: dX = dZ · W2)
-            global::NetGen.CompilerServices.DenseKernels.InputGradient(buffer.Slice(Z2GradientOffset), SampleStride, parameters.Slice(W2Offset, 640), buffer.Slice(A1GradientOffset), SampleStride, batch, n: 10, k: 64, team: team);
-
             // dL/dz1 = z1 > 0 ? dL/da1 : 0
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 64);
-                global::System.Span<float> da1 = values.Slice(A1GradientOffset, 64);
-                global::System.Span<float> dz1 = values.Slice(Z1GradientOffset, 64);
-                global::NetGen.CompilerServices.ActivationKernels.RectifierDerivative(z1, da1, 0f, dz1, accumulate: false);
-            }
+            // (for every sample: dX = dZ · W2, with the derivative fused into the product: the kernel applies it to each
+            // block of dX as it stores the block, so dL/da1 is never stored)
+            global::NetGen.CompilerServices.DenseKernels.InputGradientRectified(buffer.Slice(Z2GradientOffset), SampleStride, parameters.Slice(W2Offset, 640), buffer.Slice(Z1Offset), SampleStride, negativeSlope: 0f, buffer.Slice(Z1GradientOffset), SampleStride, batch, n: 10, k: 64, team);
 
             // dL/db1 += dL/dz1
             // dL/dW1 += dL/dz1 · xᵀ   (summed over the batch: dW += dZᵀ · X)

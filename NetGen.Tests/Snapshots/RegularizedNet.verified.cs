@@ -222,8 +222,9 @@ namespace Demo
         }
 
         /// <summary>
-        /// The forward pass of a batch, layer by layer: matrix products for the dense layers, then
-        /// each sample's activations. Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
+        /// The forward pass of a batch, layer by layer: matrix products for the dense layers (with their activation
+        /// when the kernel applies it as it stores the product), then each sample's other operations. Sample s's node
+        /// values are at <c>buffer[s * SampleStride ..]</c>.
         /// </summary>
         /// <param name="training">True to drop units (masks from <paramref name="seed"/> and each sample's index <paramref name="sampleOffset"/> + s), false to pass values through.</param>
         /// <param name="team">Threads that share each large product (split by rows of W, or columns of dX: the same results), or null to compute it on this thread.</param>
@@ -252,16 +253,8 @@ namespace Demo
 
             // Layer 2: Dense 16 -> 32, ReLU
             // z1 = W1 · xDrop + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
-            global::NetGen.CompilerServices.DenseKernels.Forward(buffer.Slice(XDropOffset), SampleStride, parameters.Slice(W1Offset, 512), parameters.Slice(B1Offset, 32), buffer.Slice(Z1Offset), SampleStride, batch, n: 32, k: 16, team);
-
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 32);
-                // a1 = relu(z1)
-                global::System.Span<float> a1 = values.Slice(A1Offset, 32);
-                global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
-            }
+            // and a1 = relu(z1), fused into the product: the kernel applies it to each block of z1 as it stores the block
+            global::NetGen.CompilerServices.DenseKernels.ForwardRectified(buffer.Slice(XDropOffset), SampleStride, parameters.Slice(W1Offset, 512), parameters.Slice(B1Offset, 32), buffer.Slice(Z1Offset), SampleStride, buffer.Slice(A1Offset), SampleStride, negativeSlope: 0f, batch, n: 32, k: 16, team);
 
             // Layer 3: Dropout 0.5 over 32 units
             for (int s = 0; s < batch; s++)

@@ -43,8 +43,12 @@ internal static class FmaCeilings
     /// </summary>
     public static double ReadRate(int floats, double seconds)
     {
-        var buffer = new float[floats];
-        Array.Fill(buffer, 1e-3f);
+        // Line-aligned (pinned, from the first element on a 64-byte boundary), as a weight matrix read a line at a time is:
+        // a 64-byte load straddling two lines costs two reads (75 GB/s against 133 GB/s here, 16 bytes off).
+        var storage = GC.AllocateArray<float>(floats + 16, pinned: true);
+        int offset = (int)((64 - (System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(storage, 0) & 63)) & 63) / sizeof(float);
+        var buffer = new ArraySegment<float>(storage, offset, floats);
+        buffer.AsSpan().Fill(1e-3f);
         float sink = 0;
         var warmup = Stopwatch.StartNew();
         while (warmup.Elapsed.TotalSeconds < 0.3)
@@ -65,14 +69,14 @@ internal static class FmaCeilings
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static float ReadAll(float[] buffer)
+    private static float ReadAll(ArraySegment<float> buffer)
     {
-        ref float start = ref buffer[0];
+        ref float start = ref buffer.Array![buffer.Offset];
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
             Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
-            for (; i + (8 * 16) <= buffer.Length; i += 8 * 16)
+            for (; i + (8 * 16) <= buffer.Count; i += 8 * 16)
             {
                 s0 += Vector512.LoadUnsafe(ref start, (nuint)i); s1 += Vector512.LoadUnsafe(ref start, (nuint)(i + 16));
                 s2 += Vector512.LoadUnsafe(ref start, (nuint)(i + 32)); s3 += Vector512.LoadUnsafe(ref start, (nuint)(i + 48));
@@ -84,7 +88,7 @@ internal static class FmaCeilings
         }
 
         Vector256<float> t0 = default, t1 = default, t2 = default, t3 = default, t4 = default, t5 = default, t6 = default, t7 = default;
-        for (; i + (8 * 8) <= buffer.Length; i += 8 * 8)
+        for (; i + (8 * 8) <= buffer.Count; i += 8 * 8)
         {
             t0 += Vector256.LoadUnsafe(ref start, (nuint)i); t1 += Vector256.LoadUnsafe(ref start, (nuint)(i + 8));
             t2 += Vector256.LoadUnsafe(ref start, (nuint)(i + 16)); t3 += Vector256.LoadUnsafe(ref start, (nuint)(i + 24));

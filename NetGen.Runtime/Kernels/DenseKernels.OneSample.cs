@@ -46,8 +46,9 @@ internal static partial class DenseKernels<T, TOps, TVector>
     }
 
     /// <summary>
-    /// Whether <see cref="Dot1x8"/> prefetches its rows: with 64-byte vectors (one cache line per row and step) on x86.
-    /// With narrower vectors a step reads part of a line, and the loads alone were as fast.
+    /// Whether <see cref="Dot1x8"/> prefetches its rows, and the blocked product the block of C each register tile adds to:
+    /// with 64-byte vectors (one cache line per row and step) on x86. With narrower vectors a step reads part of a line,
+    /// and the loads alone were as fast.
     /// </summary>
     private static bool PrefetchesRows => Sse.IsSupported && TOps.Count * Unsafe.SizeOf<T>() == 64;
 

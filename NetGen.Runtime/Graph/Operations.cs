@@ -176,7 +176,9 @@ internal sealed class ActivationNode<T> : Node<T>
                 TensorPrimitives.Sigmoid(x, y);
                 break;
             case Operation.Tanh:
-                TensorPrimitives.Tanh(x, y);
+                // The kernel generated code calls for layers of 8 units or more, so the two give the same bits there
+                // (smaller generated layers are unrolled and call MathF.Tanh, within an ulp of it).
+                ActivationKernels.Tanh(x, y);
                 break;
             case Operation.ReLU:
                 ActivationKernels.Rectifier(x, T.Zero, y);

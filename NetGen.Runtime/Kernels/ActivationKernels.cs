@@ -7,11 +7,13 @@ using System.Runtime.Intrinsics;
 namespace NetGen.CompilerServices;
 
 /// <summary>
-/// Element-wise activations that System.Numerics.Tensors does not provide, at the vector width the kernels use
-/// (<c>Vector512</c>, <c>Vector256</c> or <c>Vector128</c>, capped by <c>NETGEN_MAX_VECTOR_BITS</c>): the rectifiers
-/// and their derivative. Generated code calls the derivative for ReLU layers of 8 or more units whose derivative no product
-/// applies (<see cref="DenseKernels.InputGradientRectified{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, ReadOnlySpan{T}, int, T, Span{T}, int, int, int, int, KernelTeam?)"/>); the dynamic graph
-/// calls both, so the two run the same loops. Each element is computed on its own, so every width gives the same bits.
+/// Element-wise activations that System.Numerics.Tensors does not provide, or not as cheaply, at the vector width the
+/// kernels use (<c>Vector512</c>, <c>Vector256</c> or <c>Vector128</c>, capped by <c>NETGEN_MAX_VECTOR_BITS</c>): the
+/// rectifiers and their derivative, and tanh (computed in float for float) and its derivative. Generated code calls the
+/// rectifier's derivative for ReLU layers of 8 or more units whose derivative no product applies
+/// (<see cref="DenseKernels.InputGradientRectified{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, ReadOnlySpan{T}, int, T, Span{T}, int, int, int, int, KernelTeam?)"/>)
+/// and tanh for tanh layers of 8 or more units; the dynamic graph calls the rectifiers and tanh, so the two run the
+/// same loops. Each element is computed on its own, so every width gives the same bits.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Advanced)]
 public static class ActivationKernels
@@ -31,9 +33,11 @@ public static class ActivationKernels
         => RectifierDerivative(VectorWidth.Bits, z, upstream, negativeSlope, dz, accumulate);
 
     /// <summary>
-    /// <c>a = tanh(z)</c>: the same values as <c>TensorPrimitives.Tanh</c> (for float its vector formula, and <c>T.Tanh</c>
-    /// for spans shorter than a 128-bit vector, as it does; for double TensorPrimitives itself) without its per-call
-    /// cost, which was a third of a 16-unit layer's tanh.
+    /// <c>a = tanh(z)</c>. For float, a formula computed in float (<see cref="FloatTanh"/>), within 2 ulp of the correctly
+    /// rounded tanh for every finite input, exactly ±1 for large |z| and ±∞, z itself for tiny |z| (tanh(-0) = -0), NaN for
+    /// NaN; each element gets the same bits whatever the vector width and the span's length, so generated code (per
+    /// sample, layers of 8 units or more) and the dynamic graph (per batch) agree bit for bit. For double,
+    /// <c>TensorPrimitives.Tanh</c>.
     /// </summary>
     public static void Tanh<T>(ReadOnlySpan<T> z, Span<T> a)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -51,16 +55,21 @@ public static class ActivationKernels
         Check(a.Length, z.Length, nameof(a));
         if (typeof(T) != typeof(float))
         {
-            // TensorPrimitives computes double tanh with another e^x - 1 than the vector exponential less one.
+            // Double's vector exponential is double already, so there is no widening to save; and TensorPrimitives
+            // computes double tanh with its own e^x - 1, which the dynamic graph gets through here too.
             System.Numerics.Tensors.TensorPrimitives.Tanh(z, a);
             return;
         }
 
         if (z.Length < Vector128<T>.Count)
         {
-            for (int i = 0; i < z.Length; i++)
+            // The vector formula in one lane per element, so a short span gets the bits a long one would (no stackalloc
+            // buffer: it would cost every call of this method a zeroed frame and a stack cookie check).
+            var zf = MemoryMarshal.Cast<T, float>(z);
+            var af = MemoryMarshal.Cast<T, float>(a);
+            for (int i = 0; i < zf.Length; i++)
             {
-                a[i] = T.Tanh(z[i]);
+                af[i] = FloatTanh.Tanh(zf[i]);
             }
 
             return;

@@ -102,8 +102,8 @@ internal interface IVectorOps<T, TVector>
     static abstract TVector ZeroWhereSmaller(TVector a, TVector smallest);
 
     /// <summary>
-    /// tanh per float element by <c>TensorPrimitives.Tanh</c>'s vector formula, so the same bits: with <c>y = |x|</c> and
-    /// <c>z = e^(-2y) - 1</c>, <c>tanh x = -z / (z + 2)</c> with x's sign bit flipped in. Floats only.
+    /// tanh per float element by <see cref="NetGen.CompilerServices.FloatTanh"/>'s formula, computed in float: within 2 ulp
+    /// of the correctly rounded value, and the same bits in every lane of every width. Floats only.
     /// </summary>
     static abstract TVector Tanh(TVector x);
 }
@@ -185,12 +185,10 @@ internal readonly struct Vector512Ops<T> : IVectorOps<T, Vector512<T>>
     {
         if (typeof(T) == typeof(float))
         {
-            var v = x.As<T, float>();
-            var z = Vector512.Exp(Vector512.Create(-2f) * Vector512.Abs(v)) - Vector512<float>.One;
-            return ((v.AsUInt32() & Vector512.Create(0x8000_0000u)) ^ (-z / (z + Vector512.Create(2f))).AsUInt32()).As<uint, T>();
+            return NetGen.CompilerServices.FloatTanh.Tanh(x.As<T, float>()).As<float, T>();
         }
 
-        throw new NotSupportedException($"tanh vectors of {typeof(T).Name}: only float (TensorPrimitives.Tanh computes double another way).");
+        throw new NotSupportedException($"tanh vectors of {typeof(T).Name}: only float (double tanh is TensorPrimitives.Tanh's).");
     }
 }
 
@@ -264,12 +262,10 @@ internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>>
     {
         if (typeof(T) == typeof(float))
         {
-            var v = x.As<T, float>();
-            var z = Vector256.Exp(Vector256.Create(-2f) * Vector256.Abs(v)) - Vector256<float>.One;
-            return ((v.AsUInt32() & Vector256.Create(0x8000_0000u)) ^ (-z / (z + Vector256.Create(2f))).AsUInt32()).As<uint, T>();
+            return NetGen.CompilerServices.FloatTanh.Tanh(x.As<T, float>()).As<float, T>();
         }
 
-        throw new NotSupportedException($"tanh vectors of {typeof(T).Name}: only float (TensorPrimitives.Tanh computes double another way).");
+        throw new NotSupportedException($"tanh vectors of {typeof(T).Name}: only float (double tanh is TensorPrimitives.Tanh's).");
     }
 }
 
@@ -343,11 +339,9 @@ internal readonly struct Vector128Ops<T> : IVectorOps<T, Vector128<T>>
     {
         if (typeof(T) == typeof(float))
         {
-            var v = x.As<T, float>();
-            var z = Vector128.Exp(Vector128.Create(-2f) * Vector128.Abs(v)) - Vector128<float>.One;
-            return ((v.AsUInt32() & Vector128.Create(0x8000_0000u)) ^ (-z / (z + Vector128.Create(2f))).AsUInt32()).As<uint, T>();
+            return NetGen.CompilerServices.FloatTanh.Tanh(x.As<T, float>()).As<float, T>();
         }
 
-        throw new NotSupportedException($"tanh vectors of {typeof(T).Name}: only float (TensorPrimitives.Tanh computes double another way).");
+        throw new NotSupportedException($"tanh vectors of {typeof(T).Name}: only float (double tanh is TensorPrimitives.Tanh's).");
     }
 }

@@ -1,10 +1,12 @@
+using System.Runtime.InteropServices;
 using NetGen.CompilerServices;
 
 namespace NetGen.Tests.Kernels;
 
 /// <summary>
-/// The rectifier kernels against their definition element by element, at every vector width this machine runs,
-/// over lengths that leave every remainder after the vectors, with zero, negative, infinite and NaN inputs.
+/// The rectifier and tanh kernels against their definitions element by element, at every vector width this machine runs,
+/// over lengths that leave every remainder after the vectors, with zero, negative, infinite and NaN inputs; float tanh
+/// also against double tanh rounded to float, and for the same bits at every width and length.
 /// </summary>
 public class ActivationKernelsTests
 {
@@ -99,26 +101,129 @@ public class ActivationKernelsTests
 
     [Theory]
     [MemberData(nameof(WidthsAndTanhLengths))]
-    public void TanhHasTensorPrimitivesBitsInFloat(int bits, int length)
+    public void TanhGivesEachFloatTheSameBitsAtEveryWidthAndLength(int bits, int length)
     {
-        // The dynamic graph calls TensorPrimitives.Tanh over the whole batch; generated code calls this kernel per sample.
-        // (For double the kernel is TensorPrimitives.Tanh itself, whose double results here even depend on where the
-        // destination is in memory, so there is no formula of its to match.)
+        // The dynamic graph calls the kernel over the whole batch and generated code per sample, at whatever width the
+        // process chose: an element's bits must depend on its value alone, not on the width, the span's length or
+        // whether it fell in the overlapping last vector. The reference is the formula in one lane.
         for (int seed = 0; seed < 20; seed++)
         {
             var z = Values(length, seed).Select(v => (seed % 2 == 0 ? 8f : 1e-3f) * v).ToArray();
-            var expected = new float[length];
-            System.Numerics.Tensors.TensorPrimitives.Tanh<float>(z, expected);
+            var expected = z.Select(FloatTanh.Tanh).ToArray();
             var actual = new float[length];
             ActivationKernels.Tanh<float>(bits, z, actual);
             for (int i = 0; i < length; i++)
             {
-                Assert.True(expected[i].Equals(actual[i]) && float.IsNegative(expected[i]) == float.IsNegative(actual[i]), $"tanh({z[i]}): TensorPrimitives {expected[i]}, kernel {actual[i]}");
+                Assert.True(Bits(expected[i]) == Bits(actual[i]), $"tanh({z[i]}): one lane {expected[i]}, kernel {actual[i]}");
             }
 
             // In place, as the kernel's overlapping last vector must allow.
             ActivationKernels.Tanh<float>(bits, z, z);
-            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), z.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(expected.Select(Bits), z.Select(Bits));
+        }
+    }
+
+    [Fact]
+    public void TanhIsWithinTwoUlpOfTheCorrectlyRoundedValueOnEvery256thFloat()
+    {
+        // Every 256th bit pattern (2^24 floats of every exponent and sign, NaNs included) at every width, against double
+        // tanh rounded to float. The same sweep over all 2^32 patterns measured at most 1 ulp.
+        const int Chunk = 1 << 16;
+        var z = new float[Chunk];
+        var widest = new float[Chunk];
+        var other = new float[Chunk];
+        long worst = 0;
+        float worstAt = 0;
+        for (long start = 0; start < 1L << 32; start += 256L * Chunk)
+        {
+            for (int i = 0; i < Chunk; i++)
+            {
+                z[i] = BitConverter.UInt32BitsToSingle((uint)(start + (256L * i) + (i % 251)));
+            }
+
+            ActivationKernels.Tanh<float>(VectorWidth.HardwareBits, z, widest);
+            for (int i = 0; i < Chunk; i++)
+            {
+                long ulp = UlpFromCorrectlyRounded(z[i], widest[i]);
+                if (ulp > worst)
+                {
+                    (worst, worstAt) = (ulp, z[i]);
+                }
+            }
+
+            foreach (int bits in VectorWidth.Available.Where(bits => bits != VectorWidth.HardwareBits))
+            {
+                ActivationKernels.Tanh<float>(bits, z, other);
+                Assert.Equal(widest.Select(Bits), other.Select(Bits));
+            }
+        }
+
+        Assert.True(worst <= 2, $"tanh({worstAt:R}) is {worst} ulp from the correctly rounded {(float)Math.Tanh(worstAt):R}");
+    }
+
+    [Fact]
+    public void TanhIsWithinTwoUlpAroundItsBranchPointsAndLimits()
+    {
+        // Densely around where the formula changes branch, where the exponent of the result changes, where float tanh
+        // becomes 1 and where the clamp starts, and at the ends of the float range.
+        var z = new List<float>();
+        foreach (float around in new[] { FloatTanh.Threshold, 0.5493061f, 9.010913f, 10f, 1f, 2f, 1e-4f, 2.4e-4f, float.MaxValue, float.Epsilon * 8, 1.1754944e-38f })
+        {
+            int center = BitConverter.SingleToInt32Bits(around);
+            for (int d = -2000; d <= 2000; d++)
+            {
+                long b = (long)center + d;
+                if (b is >= 0 and <= 0x7F7F_FFFF)
+                {
+                    float v = BitConverter.Int32BitsToSingle((int)b);
+                    z.Add(v);
+                    z.Add(-v);
+                }
+            }
+        }
+
+        var a = new float[z.Count];
+        ActivationKernels.Tanh<float>(CollectionsMarshal.AsSpan(z), a);
+        for (int i = 0; i < a.Length; i++)
+        {
+            Assert.True(UlpFromCorrectlyRounded(z[i], a[i]) <= 2, $"tanh({z[i]:R}) = {a[i]:R}, correctly rounded {(float)Math.Tanh(z[i]):R}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(WidthsAndTanhLengths))]
+    public void TanhKeepsZerosSignsInfinitiesNaNAndTinyValues(int bits, int length)
+    {
+        float[] cases = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, -float.NaN, 9.1f, -9.1f, 10f, 50f, -1e30f, float.MaxValue, float.MinValue, float.Epsilon, -float.Epsilon, 1e-30f, -1.1754944e-38f, 1e-5f, -2e-4f];
+        float[] expected = [0f, -0f, 1f, -1f, float.NaN, float.NaN, 1f, -1f, 1f, 1f, -1f, 1f, -1f, float.Epsilon, -float.Epsilon, 1e-30f, -1.1754944e-38f, 1e-5f, -2e-4f];
+        var z = Enumerable.Range(0, length).Select(i => cases[i % cases.Length]).ToArray();
+        var a = new float[length];
+        ActivationKernels.Tanh<float>(bits, z, a);
+        for (int i = 0; i < length; i++)
+        {
+            float e = expected[i % cases.Length];
+            bool same = float.IsNaN(e) ? float.IsNaN(a[i]) : Bits(e) == Bits(a[i]);
+            Assert.True(same, $"tanh({z[i]:R}): expected {e:R}, got {a[i]:R}");
+        }
+    }
+
+    private static int Bits(float value) => BitConverter.SingleToInt32Bits(value);
+
+    /// <summary>How many floats lie between the result and double tanh rounded to float (0 for NaN from NaN; ±0 count as one value here, their signs are tested apart).</summary>
+    private static long UlpFromCorrectlyRounded(float z, float actual)
+    {
+        float expected = (float)Math.Tanh(z);
+        if (float.IsNaN(expected) || float.IsNaN(actual))
+        {
+            return float.IsNaN(expected) && float.IsNaN(actual) ? 0 : long.MaxValue;
+        }
+
+        return Math.Abs((long)Ordinal(expected) - Ordinal(actual));
+
+        static int Ordinal(float f)
+        {
+            int i = BitConverter.SingleToInt32Bits(f);
+            return i < 0 ? int.MinValue - i : i;
         }
     }
 

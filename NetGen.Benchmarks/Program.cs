@@ -15,6 +15,7 @@ using NetGen.Benchmarks;
 // dotnet run -c Release --project NetGen.Benchmarks -- --filter '*' --full     -> BenchmarkDotNet's default job
 // dotnet run -c Release --project NetGen.Benchmarks -- norm-cost               -> training with per-layer norms vs without
 // dotnet run -c Release --project NetGen.Benchmarks -- tanh-cost               -> the float tanh kernel vs the formula it replaced, ns per element
+// dotnet run -c Release --project NetGen.Benchmarks -- tanh-accuracy [--stride S] -> the float tanh kernel on all 2^32 floats vs double tanh, in ulp
 // mpiexec -n 2 dotnet NetGen.Benchmarks/bin/Release/net10.0/NetGen.Benchmarks.dll mpi [--threads T]  -> W4 over MPI processes
 if (args.Length > 0 && args[0] == "norm-cost")
 {
@@ -24,6 +25,11 @@ if (args.Length > 0 && args[0] == "norm-cost")
 if (args.Length > 0 && args[0] == "tanh-cost")
 {
     return TanhCost.Run();
+}
+
+if (args.Length > 0 && args[0] == "tanh-accuracy")
+{
+    return TanhAccuracy.Run(args);
 }
 
 if (args.Length > 0 && args[0] == "compare")

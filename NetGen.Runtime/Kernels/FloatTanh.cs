@@ -61,92 +61,37 @@ internal static class FloatTanh
     // 1.5·2^23: adding it rounds to an integer, which lands in the low mantissa bits (bits 0x4B400000 + n).
     private const float Shifter = 12582912f;
 
-    // (0x4B400000 + n) << 23 is n << 23 (the shifter's bits shift out), so adding this gives 2^n's bits.
-    private const uint ExponentBias = 127u << 23;
-
-    private const uint SignBit = 0x8000_0000u;
-
     /// <summary>tanh of one float, by the vector formula in one lane (for spans shorter than a vector and for tests).</summary>
-    public static float Tanh(float x) => Tanh(Vector128.CreateScalar(x)).ToScalar();
+    public static float Tanh(float x) => Tanh<Vector128Ops<float>, Vector128<float>>(Vector128.CreateScalar(x)).ToScalar();
 
-    /// <summary>tanh of each element of a 512-bit vector.</summary>
+    /// <summary>tanh of each element of a vector of floats, written once for every width (<typeparamref name="TOps"/> says which).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Tanh(Vector512<float> x)
+    public static TVector Tanh<TOps, TVector>(TVector x)
+        where TOps : IVectorOps<float, TVector>
+        where TVector : struct
     {
-        var y = Vector512.Abs(x);
+        var one = TOps.Broadcast(1f);
+        var y = TOps.Abs(x);
 
-        var s = y * y;
-        var s2 = s * s;
-        var q = Fma(s2, Fma(s2, Vector512.Create(Q4), Fma(s, Vector512.Create(Q3), Vector512.Create(Q2))), Fma(s, Vector512.Create(Q1), Vector512.Create(Q0)));
-        var small = Fma(y * s, q, y);
+        var s = TOps.Multiply(y, y);
+        var s2 = TOps.Multiply(s, s);
+        var q = TOps.Fma(s2, TOps.Fma(s2, TOps.Broadcast(Q4), TOps.Fma(s, TOps.Broadcast(Q3), TOps.Broadcast(Q2))), TOps.Fma(s, TOps.Broadcast(Q1), TOps.Broadcast(Q0)));
+        var small = TOps.Fma(TOps.Multiply(y, s), q, y);
 
-        var clamped = Vector512.MinNative(y, Vector512.Create(Saturation));
-        var w = clamped * Vector512.Create(-2f);
-        var k = Fma(clamped, Vector512.Create(-2f * Log2E), Vector512.Create(Shifter));
-        var n = k - Vector512.Create(Shifter);
-        var r = Fma(n, Vector512.Create(-Ln2Lo), Fma(n, Vector512.Create(-Ln2Hi), w));
-        var r2 = r * r;
-        var g = Fma(r2, Fma(r2, Vector512.Create(G4), Fma(r, Vector512.Create(G3), Vector512.Create(G2))), Fma(r, Vector512.Create(G1), Vector512.Create(G0)));
-        var e = (Fma(r2, g, r) + Vector512<float>.One) * ((k.AsUInt32() << 23) + Vector512.Create(ExponentBias)).AsSingle();
-        var large = Vector512<float>.One - ((e + e) / (e + Vector512<float>.One));
+        var clamped = TOps.MinNative(y, TOps.Broadcast(Saturation));
+        var w = TOps.Multiply(clamped, TOps.Broadcast(-2f));
+        var k = TOps.Fma(clamped, TOps.Broadcast(-2f * Log2E), TOps.Broadcast(Shifter));
+        var n = TOps.Subtract(k, TOps.Broadcast(Shifter));
+        var r = TOps.Fma(n, TOps.Broadcast(-Ln2Lo), TOps.Fma(n, TOps.Broadcast(-Ln2Hi), w));
+        var r2 = TOps.Multiply(r, r);
+        var g = TOps.Fma(r2, TOps.Fma(r2, TOps.Broadcast(G4), TOps.Fma(r, TOps.Broadcast(G3), TOps.Broadcast(G2))), TOps.Fma(r, TOps.Broadcast(G1), TOps.Broadcast(G0)));
 
-        var magnitude = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(y, Vector512.Create(Threshold)), large, small);
-        return (magnitude.AsUInt32() ^ (x.AsUInt32() & Vector512.Create(SignBit))).AsSingle();
+        // 2^n: k's low mantissa bits hold n, so k << 23 is n << 23, and adding 1's bits (127 << 23) gives 2^n's.
+        var e = TOps.Multiply(TOps.Add(TOps.Fma(r2, g, r), one), TOps.ShiftLeftThenAdd32(k, 23, one));
+        var large = TOps.Subtract(one, TOps.Divide(TOps.Add(e, e), TOps.Add(e, one)));
 
-        static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512Ops<float>.Fma(a, b, c);
-    }
-
-    /// <summary>tanh of each element of a 256-bit vector (<see cref="Tanh(Vector512{float})"/>'s formula).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Tanh(Vector256<float> x)
-    {
-        var y = Vector256.Abs(x);
-
-        var s = y * y;
-        var s2 = s * s;
-        var q = Fma(s2, Fma(s2, Vector256.Create(Q4), Fma(s, Vector256.Create(Q3), Vector256.Create(Q2))), Fma(s, Vector256.Create(Q1), Vector256.Create(Q0)));
-        var small = Fma(y * s, q, y);
-
-        var clamped = Vector256.MinNative(y, Vector256.Create(Saturation));
-        var w = clamped * Vector256.Create(-2f);
-        var k = Fma(clamped, Vector256.Create(-2f * Log2E), Vector256.Create(Shifter));
-        var n = k - Vector256.Create(Shifter);
-        var r = Fma(n, Vector256.Create(-Ln2Lo), Fma(n, Vector256.Create(-Ln2Hi), w));
-        var r2 = r * r;
-        var g = Fma(r2, Fma(r2, Vector256.Create(G4), Fma(r, Vector256.Create(G3), Vector256.Create(G2))), Fma(r, Vector256.Create(G1), Vector256.Create(G0)));
-        var e = (Fma(r2, g, r) + Vector256<float>.One) * ((k.AsUInt32() << 23) + Vector256.Create(ExponentBias)).AsSingle();
-        var large = Vector256<float>.One - ((e + e) / (e + Vector256<float>.One));
-
-        var magnitude = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(y, Vector256.Create(Threshold)), large, small);
-        return (magnitude.AsUInt32() ^ (x.AsUInt32() & Vector256.Create(SignBit))).AsSingle();
-
-        static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256Ops<float>.Fma(a, b, c);
-    }
-
-    /// <summary>tanh of each element of a 128-bit vector (<see cref="Tanh(Vector512{float})"/>'s formula).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Tanh(Vector128<float> x)
-    {
-        var y = Vector128.Abs(x);
-
-        var s = y * y;
-        var s2 = s * s;
-        var q = Fma(s2, Fma(s2, Vector128.Create(Q4), Fma(s, Vector128.Create(Q3), Vector128.Create(Q2))), Fma(s, Vector128.Create(Q1), Vector128.Create(Q0)));
-        var small = Fma(y * s, q, y);
-
-        var clamped = Vector128.MinNative(y, Vector128.Create(Saturation));
-        var w = clamped * Vector128.Create(-2f);
-        var k = Fma(clamped, Vector128.Create(-2f * Log2E), Vector128.Create(Shifter));
-        var n = k - Vector128.Create(Shifter);
-        var r = Fma(n, Vector128.Create(-Ln2Lo), Fma(n, Vector128.Create(-Ln2Hi), w));
-        var r2 = r * r;
-        var g = Fma(r2, Fma(r2, Vector128.Create(G4), Fma(r, Vector128.Create(G3), Vector128.Create(G2))), Fma(r, Vector128.Create(G1), Vector128.Create(G0)));
-        var e = (Fma(r2, g, r) + Vector128<float>.One) * ((k.AsUInt32() << 23) + Vector128.Create(ExponentBias)).AsSingle();
-        var large = Vector128<float>.One - ((e + e) / (e + Vector128<float>.One));
-
-        var magnitude = Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(y, Vector128.Create(Threshold)), large, small);
-        return (magnitude.AsUInt32() ^ (x.AsUInt32() & Vector128.Create(SignBit))).AsSingle();
-
-        static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128Ops<float>.Fma(a, b, c);
+        // -0's bits are the sign bit alone.
+        var magnitude = TOps.SelectWhereAtLeast(y, TOps.Broadcast(Threshold), large, small);
+        return TOps.Xor(magnitude, TOps.BitwiseAnd(x, TOps.Broadcast(-0f)));
     }
 }

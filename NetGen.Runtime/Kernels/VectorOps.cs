@@ -101,6 +101,24 @@ internal interface IVectorOps<T, TVector>
     /// <summary>Per element, zero where |<paramref name="a"/>| &lt; <paramref name="smallest"/>, else <paramref name="a"/> (NaN stays NaN).</summary>
     static abstract TVector ZeroWhereSmaller(TVector a, TVector smallest);
 
+    /// <summary>Per element, |<paramref name="a"/>|.</summary>
+    static abstract TVector Abs(TVector a);
+
+    /// <summary>Per element, the smaller of the two by the hardware's minimum (which one a NaN gives is the hardware's).</summary>
+    static abstract TVector MinNative(TVector a, TVector b);
+
+    /// <summary>Per element, <paramref name="whenTrue"/> where <paramref name="a"/> ≥ <paramref name="bound"/>, else <paramref name="otherwise"/> (NaN is not ≥ anything).</summary>
+    static abstract TVector SelectWhereAtLeast(TVector a, TVector bound, TVector whenTrue, TVector otherwise);
+
+    /// <summary>The bits of <paramref name="a"/> and <paramref name="b"/>, and-ed.</summary>
+    static abstract TVector BitwiseAnd(TVector a, TVector b);
+
+    /// <summary>The bits of <paramref name="a"/> and <paramref name="b"/>, exclusive-or-ed.</summary>
+    static abstract TVector Xor(TVector a, TVector b);
+
+    /// <summary>Per 32-bit lane, the bits of <paramref name="a"/> as an integer shifted left by <paramref name="count"/>, plus those of <paramref name="b"/> (wrapping).</summary>
+    static abstract TVector ShiftLeftThenAdd32(TVector a, int count, TVector b);
+
     /// <summary>
     /// tanh per float element by <see cref="NetGen.CompilerServices.FloatTanh"/>'s formula, computed in float: within 2 ulp
     /// of the correctly rounded value, and the same bits in every lane of every width. Floats only.
@@ -181,11 +199,30 @@ internal readonly struct Vector512Ops<T> : IVectorOps<T, Vector512<T>>
         Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(a), smallest), Vector512<T>.Zero, a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Abs(Vector512<T> a) => Vector512.Abs(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MinNative(Vector512<T> a, Vector512<T> b) => Vector512.MinNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> SelectWhereAtLeast(Vector512<T> a, Vector512<T> bound, Vector512<T> whenTrue, Vector512<T> otherwise) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(a, bound), whenTrue, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> BitwiseAnd(Vector512<T> a, Vector512<T> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Xor(Vector512<T> a, Vector512<T> b) => a ^ b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> ShiftLeftThenAdd32(Vector512<T> a, int count, Vector512<T> b) => ((a.AsUInt32() << count) + b.AsUInt32()).As<uint, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Tanh(Vector512<T> x)
     {
         if (typeof(T) == typeof(float))
         {
-            return NetGen.CompilerServices.FloatTanh.Tanh(x.As<T, float>()).As<float, T>();
+            return NetGen.CompilerServices.FloatTanh.Tanh<Vector512Ops<float>, Vector512<float>>(x.As<T, float>()).As<float, T>();
         }
 
         throw new NotSupportedException($"tanh vectors of {typeof(T).Name}: only float (double tanh is TensorPrimitives.Tanh's).");
@@ -258,11 +295,30 @@ internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>>
         Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(a), smallest), Vector256<T>.Zero, a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Abs(Vector256<T> a) => Vector256.Abs(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MinNative(Vector256<T> a, Vector256<T> b) => Vector256.MinNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> SelectWhereAtLeast(Vector256<T> a, Vector256<T> bound, Vector256<T> whenTrue, Vector256<T> otherwise) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(a, bound), whenTrue, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> BitwiseAnd(Vector256<T> a, Vector256<T> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Xor(Vector256<T> a, Vector256<T> b) => a ^ b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> ShiftLeftThenAdd32(Vector256<T> a, int count, Vector256<T> b) => ((a.AsUInt32() << count) + b.AsUInt32()).As<uint, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Tanh(Vector256<T> x)
     {
         if (typeof(T) == typeof(float))
         {
-            return NetGen.CompilerServices.FloatTanh.Tanh(x.As<T, float>()).As<float, T>();
+            return NetGen.CompilerServices.FloatTanh.Tanh<Vector256Ops<float>, Vector256<float>>(x.As<T, float>()).As<float, T>();
         }
 
         throw new NotSupportedException($"tanh vectors of {typeof(T).Name}: only float (double tanh is TensorPrimitives.Tanh's).");
@@ -335,11 +391,30 @@ internal readonly struct Vector128Ops<T> : IVectorOps<T, Vector128<T>>
         Vector128.ConditionalSelect(Vector128.LessThan(Vector128.Abs(a), smallest), Vector128<T>.Zero, a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Abs(Vector128<T> a) => Vector128.Abs(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MinNative(Vector128<T> a, Vector128<T> b) => Vector128.MinNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> SelectWhereAtLeast(Vector128<T> a, Vector128<T> bound, Vector128<T> whenTrue, Vector128<T> otherwise) =>
+        Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(a, bound), whenTrue, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> BitwiseAnd(Vector128<T> a, Vector128<T> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Xor(Vector128<T> a, Vector128<T> b) => a ^ b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> ShiftLeftThenAdd32(Vector128<T> a, int count, Vector128<T> b) => ((a.AsUInt32() << count) + b.AsUInt32()).As<uint, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Tanh(Vector128<T> x)
     {
         if (typeof(T) == typeof(float))
         {
-            return NetGen.CompilerServices.FloatTanh.Tanh(x.As<T, float>()).As<float, T>();
+            return NetGen.CompilerServices.FloatTanh.Tanh<Vector128Ops<float>, Vector128<float>>(x.As<T, float>()).As<float, T>();
         }
 
         throw new NotSupportedException($"tanh vectors of {typeof(T).Name}: only float (double tanh is TensorPrimitives.Tanh's).");

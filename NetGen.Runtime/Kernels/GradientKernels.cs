@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -89,11 +90,28 @@ internal static class GradientKernels
     }
 
     /// <summary>
-    /// True when <paramref name="divisor"/> is 2^k (finite, positive) and <paramref name="reciprocal"/> = 1 / 2^k is finite
-    /// and nonzero, so it is exactly 2^-k (powers of two in range are representable, subnormal ones too).
+    /// True when <paramref name="divisor"/> is a normal 2^k and <paramref name="reciprocal"/> = 1 / 2^k is finite and
+    /// nonzero, so it is exactly 2^-k (powers of two in range are representable, subnormal ones too) and multiplying by it
+    /// gives the quotient's bits. <c>IsPow2</c> is a test of the bits; a subnormal divisor divides, with the same results.
     /// </summary>
     private static bool IsPowerOfTwoWithExactReciprocal<T>(T divisor, T reciprocal)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => T.IsFinite(divisor) && divisor > T.Zero && divisor == T.ScaleB(T.One, T.ILogB(divisor))
-            && T.IsFinite(reciprocal) && reciprocal != T.Zero;
+        => IsNormalPowerOfTwo(divisor) && T.IsFinite(reciprocal) && reciprocal != T.Zero;
+
+    /// <summary>True when <paramref name="value"/> is a positive normal number whose significand is 1 (2^k).</summary>
+    private static bool IsNormalPowerOfTwo<T>(T value)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return float.IsPow2(Unsafe.As<T, float>(ref value));
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return double.IsPow2(Unsafe.As<T, double>(ref value));
+        }
+
+        return T.IsNormal(value) && value > T.Zero && value == T.ScaleB(T.One, T.ILogB(value));
+    }
 }

@@ -43,11 +43,12 @@ public class GradientKernelsTests
     public void PowersOfTwoGiveTheQuotientsOfDivisionEvenWhereTheyRoundToSubnormals(int bits, int length)
     {
         // A power-of-two divisor is applied as a multiplication by its exact reciprocal: the same correctly rounded real
-        // number, so the same bits, including quotients that round into the subnormal range or overflow, and the sign of zero.
+        // number, so the same bits, including quotients that round into the subnormal range or overflow, and the sign of zero;
+        // subnormal divisors (2^-127, 2^-149) divide.
         float[] special = [float.Epsilon, -float.Epsilon, 3 * float.Epsilon, 1.5e-38f, -0f, float.MaxValue, 7e-39f, 1.0000001f];
         var random = new DeterministicRandom(length + 1);
         var source = Enumerable.Range(0, length).Select(i => i < special.Length ? special[i] : (float)((random.NextDouble() * 2) - 1) * 1e-36f).ToArray();
-        foreach (float divisor in new[] { 2f, 16f, 256f, 0.5f, 0.125f, MathF.ScaleB(1, 100), MathF.ScaleB(1, 127), MathF.ScaleB(1, -126), 3f })
+        foreach (float divisor in new[] { 2f, 16f, 256f, 0.5f, 0.125f, MathF.ScaleB(1, 100), MathF.ScaleB(1, 127), MathF.ScaleB(1, -126), MathF.ScaleB(1, -127), float.Epsilon, 3f })
         {
             var destination = new float[length];
             GradientKernels.DivideAndCheckFinite<float>(bits, source, divisor, destination);

@@ -28,9 +28,15 @@ internal static class Compare
         ("W4 train b256", () => new W4Deep(1), () => new Adam<float>(1e-3), 256, true),
     ];
 
-    /// <summary>Workloads only `loop` runs (no peer has them): the Fashion-MNIST race's training step, dropout on.</summary>
+    /// <summary>
+    /// Workloads only `loop` runs (no peer has them): W2's batch inference, small and larger than the caches (a
+    /// sample-by-sample network's forward pass runs operation by operation over the batch), and the Fashion-MNIST race's
+    /// training step, dropout on.
+    /// </summary>
     private static readonly (string Name, Func<INetwork<float>> Network, Func<Optimizer<float>> Optimizer, int Batch, bool Train)[] LoopWorkloads =
     [
+        ("W2 infer b256", () => new W2Small(1), () => new Sgd<float>(0.1), 256, false),
+        ("W2 infer b65536", () => new W2Small(1), () => new Sgd<float>(0.1), 65536, false),
         ("Fashion train b128", () => new FashionRaceNet(1), () => new Adam<float>(1e-3), 128, true),
     ];
 

@@ -27,9 +27,7 @@ internal sealed partial class NetworkEmitter
                 W.Line(rw + " values = stackalloc " + T + "[SampleStride];");
             }
 
-            W.Line(Plan.Batched
-                ? "ForwardBatch(_parameters, input, values, 1" + Inference + ", team: null);"
-                : "ForwardSample(_parameters, input, values" + Inference + ");");
+            W.Line("ForwardBatch(_parameters, input, values, 1" + Inference + (Plan.Batched ? ", team: null" : string.Empty) + ");");
             EmitPredictSampleCall();
             W.Line("values.Slice(PredictionOffset, OutputSize).CopyTo(output);");
         }
@@ -41,19 +39,10 @@ internal sealed partial class NetworkEmitter
             W.Line(check);
             W.Line(CompilerServices + ".NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));");
             W.Line(rw + " buffer = " + CompilerServices + ".WorkspaceAccess.Buffer(workspace);");
-            if (Plan.Batched)
-            {
-                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + Inference + ", " + WorkspaceTeam + ");");
-            }
-
+            W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + Inference + Team(WorkspaceTeam) + ");");
             using (W.Block("for (int s = 0; s < batch; s++)"))
             {
                 W.Line(rw + " values = buffer.Slice(s * SampleStride, SampleStride);");
-                if (!Plan.Batched)
-                {
-                    W.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values" + Inference + ");");
-                }
-
                 EmitPredictSampleCall();
                 W.Line("values.Slice(PredictionOffset, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));");
             }
@@ -67,14 +56,9 @@ internal sealed partial class NetworkEmitter
             W.Line(check);
             W.Line(CompilerServices + ".NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));");
             W.Line(rw + " buffer = " + CompilerServices + ".WorkspaceAccess.Buffer(workspace);");
-            if (Plan.Batched)
-            {
-                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ", " + WorkspaceTeam + ");");
-            }
-
+            W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + Team(WorkspaceTeam) + ");");
             if (LossOverBatch)
             {
-                EmitForwardSamples(rw);
                 W.Line();
                 EmitBatchLoss();
             }
@@ -84,11 +68,6 @@ internal sealed partial class NetworkEmitter
                 using (W.Block("for (int s = 0; s < batch; s++)"))
                 {
                     W.Line(rw + " values = buffer.Slice(s * SampleStride, SampleStride);");
-                    if (!Plan.Batched)
-                    {
-                        W.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values" + Training + ");");
-                    }
-
                     W.Line("loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), " + lossGradient + ");");
                 }
             }
@@ -114,7 +93,7 @@ internal sealed partial class NetworkEmitter
             }
             else if (LossOverBatch)
             {
-                EmitForwardSamples(rw);
+                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ");");
                 W.Line();
                 EmitBatchLoss();
                 W.Line();
@@ -128,13 +107,11 @@ internal sealed partial class NetworkEmitter
             }
             else
             {
+                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ");");
                 W.Line("double loss = 0;");
                 using (W.Block("for (int s = 0; s < batch; s++)"))
                 {
-                    W.Line(ro + " x = inputs.Slice(s * InputSize, InputSize);");
-                    W.Line(rw + " values = buffer.Slice(s * SampleStride, SampleStride);");
-                    W.Line("ForwardSample(_parameters, x, values" + Training + ");");
-                    W.Line("loss += BackwardSample(_parameters, x, values, targets.Slice(s * OutputSize, OutputSize), gradient);");
+                    W.Line("loss += BackwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), buffer.Slice(s * SampleStride, SampleStride), targets.Slice(s * OutputSize, OutputSize), gradient);");
                 }
 
                 W.Line();
@@ -208,16 +185,6 @@ internal sealed partial class NetworkEmitter
     /// </summary>
     private bool LossOverBatch => !Plan.Batched && Plan.LossStep.Op.HasBatchForm;
 
-    /// <summary>The loop that runs every sample of the batch forward, each into its region of <c>buffer</c>.</summary>
-    private void EmitForwardSamples(string span)
-    {
-        using (W.Block("for (int s = 0; s < batch; s++)"))
-        {
-            W.Line(span + " values = buffer.Slice(s * SampleStride, SampleStride);");
-            W.Line("ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values" + Training + ");");
-        }
-    }
-
     /// <summary><c>double loss = </c> the batch form of the loss over every sample's region (<see cref="LossOverBatch"/>).</summary>
     private void EmitBatchLoss()
     {
@@ -230,11 +197,11 @@ internal sealed partial class NetworkEmitter
             + Buffer(input.Id, BufferKind.Value).Constant + ", " + Buffer(input.Id, BufferKind.Gradient).Constant + ", targets, OutputSize);");
     }
 
-    /// <summary>The extra arguments of ForwardSample for an inference pass (dropout off), if the network has dropout.</summary>
-    private string Inference => Plan.HasDropout ? ", training: false, seed: 0, " + (Plan.Batched ? "sampleOffset" : "sample") + ": 0" : string.Empty;
+    /// <summary>The extra arguments of ForwardBatch for an inference pass (dropout off), if the network has dropout.</summary>
+    private string Inference => Plan.HasDropout ? ", training: false, seed: 0, sampleOffset: 0" : string.Empty;
 
-    /// <summary>The extra arguments of ForwardSample in a pass whose dropout follows the workspace's mode.</summary>
-    private string Training => Plan.HasDropout ? ", workspace.Training, workspace.DropoutSeed, workspace.SampleOffset + s" : string.Empty;
+    /// <summary>The team argument of ForwardBatch (<paramref name="team"/>), which only a batched network's takes.</summary>
+    private string Team(string team) => Plan.Batched ? ", " + team : string.Empty;
 
     /// <summary>The threads that share the batch products of a pass in the workspace (null outside a multithreaded trainer's batch).</summary>
     private static string WorkspaceTeam => CompilerServices + ".WorkspaceAccess.Team(workspace)";

@@ -20,20 +20,18 @@ internal sealed partial class NetworkEmitter
         }
         else
         {
-            W.Line(Plan.PredictionIsSeparate
-                ? "/// <summary>The forward pass of one sample: computes every node's value but the prediction's into <paramref name=\"values\"/>.</summary>"
-                : "/// <summary>The forward pass of one sample: computes every node's value into <paramref name=\"values\"/>.</summary>");
+            W.Line("/// <summary>");
+            W.Line("/// The forward pass of a batch: computes every node's value" + (Plan.PredictionIsSeparate ? " but the prediction's" : string.Empty) + ", one operation");
+            W.Line("/// for every sample before the next operation, so the samples' independent work overlaps (one sample at a time");
+            W.Line("/// would wait on each operation's latency in turn). Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.");
+            W.Line("/// </summary>");
         }
 
-        string signature = Plan.Batched
-            ? "private static void ForwardBatch(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " inputs, " + Span + " buffer, int batch"
-            : "private static void ForwardSample(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " x, " + Span + " values";
+        string signature = "private static void ForwardBatch(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " inputs, " + Span + " buffer, int batch";
         if (Plan.HasDropout)
         {
-            W.Line(Plan.Batched
-                ? "/// <param name=\"training\">True to drop units (masks from <paramref name=\"seed\"/> and each sample's index <paramref name=\"sampleOffset\"/> + s), false to pass values through.</param>"
-                : "/// <param name=\"training\">True to drop units (masks from <paramref name=\"seed\"/> and <paramref name=\"sample\"/>), false to pass values through.</param>");
-            signature += Plan.Batched ? ", bool training, ulong seed, int sampleOffset" : ", bool training, ulong seed, int sample";
+            W.Line("/// <param name=\"training\">True to drop units (masks from <paramref name=\"seed\"/> and each sample's index <paramref name=\"sampleOffset\"/> + s), false to pass values through.</param>");
+            signature += ", bool training, ulong seed, int sampleOffset";
         }
 
         if (Plan.Batched)
@@ -44,7 +42,6 @@ internal sealed partial class NetworkEmitter
 
         using (W.Block(signature + ")"))
         {
-            var method = new OpSite.DeclarationScope();
             // An activation with an epilogue is computed by the product it reads, in that product's kernel call.
             foreach (var node in Plan.Nodes.Where(n => !n.IsData && n.Epilogue is null && !(Plan.PredictionIsSeparate && n.Id == Plan.Prediction.Id)))
             {
@@ -60,9 +57,9 @@ internal sealed partial class NetworkEmitter
                     continue;
                 }
 
-                using (PerSample(node, withSampleIndex: node.Op.NeedsSampleIndex))
+                using (ForEachSample(node, withSampleIndex: node.Op.NeedsSampleIndex))
                 {
-                    node.Op.EmitForward(new OpSite(this, node, Plan.Batched ? new OpSite.DeclarationScope() : method));
+                    node.Op.EmitForward(new OpSite(this, node, new OpSite.DeclarationScope()));
                 }
             }
         }
@@ -102,16 +99,11 @@ internal sealed partial class NetworkEmitter
     }
 
     /// <summary>
-    /// In batched mode, opens a loop over the samples of the batch that declares <c>values</c> (the
-    /// sample's region) and, when the node reads the network input, <c>x</c>; in per-sample mode does nothing.
+    /// Opens a loop over the samples of the batch that declares <c>values</c> (the sample's region) and, when the node
+    /// reads the network input, <c>x</c>.
     /// </summary>
-    private IDisposable PerSample(NodePlan node, bool withSampleIndex = false)
+    private IDisposable ForEachSample(NodePlan node, bool withSampleIndex = false)
     {
-        if (!Plan.Batched)
-        {
-            return new CodeWriter.Scope();
-        }
-
         var scope = W.Block("for (int s = 0; s < batch; s++)");
         W.Line(Span + " values = buffer.Slice(s * SampleStride, SampleStride);");
         if (node.Inputs.Any(i => Plan.Nodes[i].IsData))
@@ -181,7 +173,7 @@ internal sealed partial class NetworkEmitter
                     }
 
                     W.Line("// " + node.Op.DerivativeFormula(node.Names, step.Wrt, step.Assignment));
-                    using (PerSample(node))
+                    using (ForEachSample(node))
                     {
                         node.Op.EmitDerivative(new OpSite(this, node, new OpSite.DeclarationScope()), step.Wrt, step.Assignment);
                     }
@@ -195,13 +187,13 @@ internal sealed partial class NetworkEmitter
         {
             if (LossOverBatch)
             {
-                W.Line("/// The backward pass of one sample, after <see cref=\"ForwardSample\"/> and the batch's loss: the chain rule from");
+                W.Line("/// The backward pass of one sample, after <see cref=\"ForwardBatch\"/> and the batch's loss: the chain rule from");
                 W.Line("/// d" + Plan.Nodes[Plan.LossStep.InputNode].Name + " back to every parameter, one step per operation. Adds dL/dparameters into <paramref name=\"gradient\"/>.");
                 W.Line("/// </summary>");
             }
             else
             {
-                W.Line("/// The backward pass of one sample, after <see cref=\"ForwardSample\"/>: the chain rule from the loss back");
+                W.Line("/// The backward pass of one sample, after <see cref=\"ForwardBatch\"/>: the chain rule from the loss back");
                 W.Line("/// to every parameter, one step per operation. Adds dL/dparameters into <paramref name=\"gradient\"/>; returns the loss.");
                 W.Line("/// </summary>");
             }

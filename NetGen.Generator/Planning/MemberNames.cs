@@ -20,7 +20,7 @@ internal static class MemberNames
     {
         "InputSize", "OutputSize", "ParameterCount", "ValuesPerSample", "SampleStride", "PredictionOffset", "NetworkDescription",
         "ComputationGraphDot", "Description", "Parameters", "InitializeParameters", "CreateWorkspace", "Predict", "Forward",
-        "ForwardBackward", "ComputeLoss", "ForwardSample", "ForwardBatch", "PredictSample", "BackwardSample", "BackwardBatch", "SampleLoss",
+        "ForwardBackward", "ComputeLoss", "ForwardBatch", "PredictSample", "BackwardSample", "BackwardBatch", "SampleLoss",
         "WriteInputs", "s_description", "t_predictValues", "_parameters",
     };
 

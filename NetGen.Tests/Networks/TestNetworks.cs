@@ -566,3 +566,12 @@ public partial class PreNormNetDouble;
 [Concat("contextNorm")]
 [Dense(4)]
 public partial class PreNormNet;
+
+/// <summary>
+/// W2's shape (4-16-3, tanh, softmax cross-entropy on the logits): small enough to run sample by sample, with rows that
+/// fill vectors (one <c>SampleDenseKernels</c> call per product, the tanh kernel) and the loss over the batch.
+/// </summary>
+[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy)]
+[Dense(16, Activation.Tanh)]
+[Dense(3)]
+public partial class SmallTanhClassifier;

@@ -191,7 +191,7 @@ namespace Demo
         {
             global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
             global::System.Span<float> values = stackalloc float[SampleStride];
-            ForwardSample(_parameters, input, values);
+            ForwardBatch(_parameters, input, values, 1);
             values.Slice(PredictionOffset, OutputSize).CopyTo(output);
         }
 
@@ -201,10 +201,10 @@ namespace Demo
             int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
+            ForwardBatch(_parameters, inputs, buffer, batch);
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);
                 values.Slice(PredictionOffset, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
             }
         }
@@ -215,11 +215,11 @@ namespace Demo
             int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
+            ForwardBatch(_parameters, inputs, buffer, batch);
             double loss = 0;
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);
                 loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), values.Slice(Z3GradientOffset, 1));
             }
 
@@ -233,59 +233,92 @@ namespace Demo
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::NetGen.CompilerServices.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
+            ForwardBatch(_parameters, inputs, buffer, batch);
             double loss = 0;
             for (int s = 0; s < batch; s++)
             {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(s * InputSize, InputSize);
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                ForwardSample(_parameters, x, values);
-                loss += BackwardSample(_parameters, x, values, targets.Slice(s * OutputSize, OutputSize), gradient);
+                loss += BackwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), buffer.Slice(s * SampleStride, SampleStride), targets.Slice(s * OutputSize, OutputSize), gradient);
             }
 
             return (float)loss;
         }
 
-        /// <summary>The forward pass of one sample: computes every node's value into <paramref name="values"/>.</summary>
-        private static void ForwardSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.Span<float> values)
+        /// <summary>
+        /// The forward pass of a batch: computes every node's value, one operation
+        /// for every sample before the next operation, so the samples' independent work overlaps (one sample at a time
+        /// would wait on each operation's latency in turn). Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
+        /// </summary>
+        private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch)
         {
             // Layer 1: Dense 3 -> 2, Sigmoid
-            // z1 = W1 · x + b1
-            global::System.ReadOnlySpan<float> W1 = parameters.Slice(W1Offset, 6);
-            global::System.ReadOnlySpan<float> b1 = parameters.Slice(B1Offset, 2);
-            global::System.Span<float> z1 = values.Slice(Z1Offset, 2);
-            z1[0] = b1[0] + W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2];
-            z1[1] = b1[1] + W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2];
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> x = inputs.Slice(s * InputSize, InputSize);
+                // z1 = W1 · x + b1
+                global::System.ReadOnlySpan<float> W1 = parameters.Slice(W1Offset, 6);
+                global::System.ReadOnlySpan<float> b1 = parameters.Slice(B1Offset, 2);
+                global::System.Span<float> z1 = values.Slice(Z1Offset, 2);
+                z1[0] = b1[0] + W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2];
+                z1[1] = b1[1] + W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2];
+            }
 
-            // a1 = sigmoid(z1)
-            global::System.Span<float> a1 = values.Slice(A1Offset, 2);
-            a1[0] = 1f / (1f + global::System.MathF.Exp(-z1[0]));
-            a1[1] = 1f / (1f + global::System.MathF.Exp(-z1[1]));
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 2);
+                // a1 = sigmoid(z1)
+                global::System.Span<float> a1 = values.Slice(A1Offset, 2);
+                a1[0] = 1f / (1f + global::System.MathF.Exp(-z1[0]));
+                a1[1] = 1f / (1f + global::System.MathF.Exp(-z1[1]));
+            }
 
             // Layer 2: Dense 2 -> 2, Tanh
-            // z2 = W2 · a1 + b2
-            global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 4);
-            global::System.ReadOnlySpan<float> b2 = parameters.Slice(B2Offset, 2);
-            global::System.Span<float> z2 = values.Slice(Z2Offset, 2);
-            z2[0] = b2[0] + W2[0] * a1[0] + W2[1] * a1[1];
-            z2[1] = b2[1] + W2[2] * a1[0] + W2[3] * a1[1];
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> a1 = values.Slice(A1Offset, 2);
+                // z2 = W2 · a1 + b2
+                global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 4);
+                global::System.ReadOnlySpan<float> b2 = parameters.Slice(B2Offset, 2);
+                global::System.Span<float> z2 = values.Slice(Z2Offset, 2);
+                z2[0] = b2[0] + W2[0] * a1[0] + W2[1] * a1[1];
+                z2[1] = b2[1] + W2[2] * a1[0] + W2[3] * a1[1];
+            }
 
-            // a2 = tanh(z2)
-            global::System.Span<float> a2 = values.Slice(A2Offset, 2);
-            a2[0] = global::System.MathF.Tanh(z2[0]);
-            a2[1] = global::System.MathF.Tanh(z2[1]);
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> z2 = values.Slice(Z2Offset, 2);
+                // a2 = tanh(z2)
+                global::System.Span<float> a2 = values.Slice(A2Offset, 2);
+                a2[0] = global::System.MathF.Tanh(z2[0]);
+                a2[1] = global::System.MathF.Tanh(z2[1]);
+            }
 
             // Layer 3: Multiply of a2 and a1, element by element
-            // m1 = a2 ⊙ a1   (element by element)
-            global::System.Span<float> m1 = values.Slice(M1Offset, 2);
-            m1[0] = a2[0] * a1[0];
-            m1[1] = a2[1] * a1[1];
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> a2 = values.Slice(A2Offset, 2);
+                global::System.ReadOnlySpan<float> a1 = values.Slice(A1Offset, 2);
+                // m1 = a2 ⊙ a1   (element by element)
+                global::System.Span<float> m1 = values.Slice(M1Offset, 2);
+                m1[0] = a2[0] * a1[0];
+                m1[1] = a2[1] * a1[1];
+            }
 
             // Layer 4: Dense 2 -> 1, Identity
-            // z3 = W3 · m1 + b3
-            global::System.ReadOnlySpan<float> W3 = parameters.Slice(W3Offset, 2);
-            global::System.ReadOnlySpan<float> b3 = parameters.Slice(B3Offset, 1);
-            global::System.Span<float> z3 = values.Slice(Z3Offset, 1);
-            z3[0] = b3[0] + W3[0] * m1[0] + W3[1] * m1[1];
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> m1 = values.Slice(M1Offset, 2);
+                // z3 = W3 · m1 + b3
+                global::System.ReadOnlySpan<float> W3 = parameters.Slice(W3Offset, 2);
+                global::System.ReadOnlySpan<float> b3 = parameters.Slice(B3Offset, 1);
+                global::System.Span<float> z3 = values.Slice(Z3Offset, 1);
+                z3[0] = b3[0] + W3[0] * m1[0] + W3[1] * m1[1];
+            }
         }
 
         /// <summary>The loss of one sample; writes dL/dz3 into <paramref name="dz3"/>.</summary>
@@ -298,7 +331,7 @@ namespace Demo
         }
 
         /// <summary>
-        /// The backward pass of one sample, after <see cref="ForwardSample"/>: the chain rule from the loss back
+        /// The backward pass of one sample, after <see cref="ForwardBatch"/>: the chain rule from the loss back
         /// to every parameter, one step per operation. Adds dL/dparameters into <paramref name="gradient"/>; returns the loss.
         /// </summary>
         private static double BackwardSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.Span<float> values, global::System.ReadOnlySpan<float> t, global::System.Span<float> gradient)

@@ -157,7 +157,7 @@ namespace Demo
         {
             global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
             global::System.Span<float> values = stackalloc float[SampleStride];
-            ForwardSample(_parameters, input, values);
+            ForwardBatch(_parameters, input, values, 1);
             PredictSample(values);
             values.Slice(PredictionOffset, OutputSize).CopyTo(output);
         }
@@ -168,10 +168,10 @@ namespace Demo
             int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
+            ForwardBatch(_parameters, inputs, buffer, batch);
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);
                 PredictSample(values);
                 values.Slice(PredictionOffset, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
             }
@@ -183,11 +183,7 @@ namespace Demo
             int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);
-            }
+            ForwardBatch(_parameters, inputs, buffer, batch);
 
             // L = -Σ t ln p = Σ t (lse - z2) with lse = ln Σ e^z2, computed with the max shift
             // dL/dz2 = p Σt - t   (softmax and cross-entropy fused: p - t for one-hot t)
@@ -204,11 +200,7 @@ namespace Demo
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::NetGen.CompilerServices.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);
-            }
+            ForwardBatch(_parameters, inputs, buffer, batch);
 
             // L = -Σ t ln p = Σ t (lse - z2) with lse = ln Σ e^z2, computed with the max shift
             // dL/dz2 = p Σt - t   (softmax and cross-entropy fused: p - t for one-hot t)
@@ -223,26 +215,45 @@ namespace Demo
             return (float)loss;
         }
 
-        /// <summary>The forward pass of one sample: computes every node's value but the prediction's into <paramref name="values"/>.</summary>
-        private static void ForwardSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.Span<float> values)
+        /// <summary>
+        /// The forward pass of a batch: computes every node's value but the prediction's, one operation
+        /// for every sample before the next operation, so the samples' independent work overlaps (one sample at a time
+        /// would wait on each operation's latency in turn). Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
+        /// </summary>
+        private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch)
         {
             // Layer 1: Dense 4 -> 16, Tanh
-            // z1 = W1 · x + b1
-            global::System.ReadOnlySpan<float> W1 = parameters.Slice(W1Offset, 64);
-            global::System.ReadOnlySpan<float> b1 = parameters.Slice(B1Offset, 16);
-            global::System.Span<float> z1 = values.Slice(Z1Offset, 16);
-            global::NetGen.CompilerServices.SampleDenseKernels.Forward(x, W1, b1, z1, n: 16, k: 4);
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> x = inputs.Slice(s * InputSize, InputSize);
+                // z1 = W1 · x + b1
+                global::System.ReadOnlySpan<float> W1 = parameters.Slice(W1Offset, 64);
+                global::System.ReadOnlySpan<float> b1 = parameters.Slice(B1Offset, 16);
+                global::System.Span<float> z1 = values.Slice(Z1Offset, 16);
+                global::NetGen.CompilerServices.SampleDenseKernels.Forward(x, W1, b1, z1, n: 16, k: 4);
+            }
 
-            // a1 = tanh(z1)
-            global::System.Span<float> a1 = values.Slice(A1Offset, 16);
-            global::NetGen.CompilerServices.ActivationKernels.Tanh(z1, a1);
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 16);
+                // a1 = tanh(z1)
+                global::System.Span<float> a1 = values.Slice(A1Offset, 16);
+                global::NetGen.CompilerServices.ActivationKernels.Tanh(z1, a1);
+            }
 
             // Layer 2: Dense 16 -> 3, Identity
-            // z2 = W2 · a1 + b2
-            global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 48);
-            global::System.ReadOnlySpan<float> b2 = parameters.Slice(B2Offset, 3);
-            global::System.Span<float> z2 = values.Slice(Z2Offset, 3);
-            global::NetGen.CompilerServices.SampleDenseKernels.Forward(a1, W2, b2, z2, n: 3, k: 16);
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> a1 = values.Slice(A1Offset, 16);
+                // z2 = W2 · a1 + b2
+                global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 48);
+                global::System.ReadOnlySpan<float> b2 = parameters.Slice(B2Offset, 3);
+                global::System.Span<float> z2 = values.Slice(Z2Offset, 3);
+                global::NetGen.CompilerServices.SampleDenseKernels.Forward(a1, W2, b2, z2, n: 3, k: 16);
+            }
         }
 
         /// <summary>
@@ -269,7 +280,7 @@ namespace Demo
         }
 
         /// <summary>
-        /// The backward pass of one sample, after <see cref="ForwardSample"/> and the batch's loss: the chain rule from
+        /// The backward pass of one sample, after <see cref="ForwardBatch"/> and the batch's loss: the chain rule from
         /// dz2 back to every parameter, one step per operation. Adds dL/dparameters into <paramref name="gradient"/>.
         /// </summary>
         private static void BackwardSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.Span<float> values, global::System.Span<float> gradient)

@@ -207,7 +207,7 @@ namespace Demo
         {
             global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
             global::System.Span<float> values = stackalloc float[SampleStride];
-            ForwardSample(_parameters, input, values);
+            ForwardBatch(_parameters, input, values, 1);
             values.Slice(PredictionOffset, OutputSize).CopyTo(output);
         }
 
@@ -217,10 +217,10 @@ namespace Demo
             int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
+            ForwardBatch(_parameters, inputs, buffer, batch);
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);
                 values.Slice(PredictionOffset, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));
             }
         }
@@ -231,11 +231,11 @@ namespace Demo
             int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
+            ForwardBatch(_parameters, inputs, buffer, batch);
             double loss = 0;
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                ForwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), values);
                 loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), values.Slice(Z2GradientOffset, 1));
             }
 
@@ -249,48 +249,71 @@ namespace Demo
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::NetGen.CompilerServices.NetworkArguments.CheckGradient(gradient.Length, ParameterCount);
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
+            ForwardBatch(_parameters, inputs, buffer, batch);
             double loss = 0;
             for (int s = 0; s < batch; s++)
             {
-                global::System.ReadOnlySpan<float> x = inputs.Slice(s * InputSize, InputSize);
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                ForwardSample(_parameters, x, values);
-                loss += BackwardSample(_parameters, x, values, targets.Slice(s * OutputSize, OutputSize), gradient);
+                loss += BackwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), buffer.Slice(s * SampleStride, SampleStride), targets.Slice(s * OutputSize, OutputSize), gradient);
             }
 
             return (float)loss;
         }
 
-        /// <summary>The forward pass of one sample: computes every node's value into <paramref name="values"/>.</summary>
-        private static void ForwardSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.Span<float> values)
+        /// <summary>
+        /// The forward pass of a batch: computes every node's value, one operation
+        /// for every sample before the next operation, so the samples' independent work overlaps (one sample at a time
+        /// would wait on each operation's latency in turn). Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
+        /// </summary>
+        private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch)
         {
             // Layer 3: Dense 3 -> 2, Tanh, reading x1 ('image')
-            global::System.ReadOnlySpan<float> x1 = x.Slice(ImageInputOffset, ImageInputSize);
-            // z1 = W1 · x1 + b1
-            global::System.ReadOnlySpan<float> W1 = parameters.Slice(W1Offset, 6);
-            global::System.ReadOnlySpan<float> b1 = parameters.Slice(B1Offset, 2);
-            global::System.Span<float> z1 = values.Slice(Z1Offset, 2);
-            z1[0] = b1[0] + W1[0] * x1[0] + W1[1] * x1[1] + W1[2] * x1[2];
-            z1[1] = b1[1] + W1[3] * x1[0] + W1[4] * x1[1] + W1[5] * x1[2];
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> x = inputs.Slice(s * InputSize, InputSize);
+                global::System.ReadOnlySpan<float> x1 = x.Slice(ImageInputOffset, ImageInputSize);
+                // z1 = W1 · x1 + b1
+                global::System.ReadOnlySpan<float> W1 = parameters.Slice(W1Offset, 6);
+                global::System.ReadOnlySpan<float> b1 = parameters.Slice(B1Offset, 2);
+                global::System.Span<float> z1 = values.Slice(Z1Offset, 2);
+                z1[0] = b1[0] + W1[0] * x1[0] + W1[1] * x1[1] + W1[2] * x1[2];
+                z1[1] = b1[1] + W1[3] * x1[0] + W1[4] * x1[1] + W1[5] * x1[2];
+            }
 
-            // a1 = tanh(z1)
-            global::System.Span<float> a1 = values.Slice(A1Offset, 2);
-            a1[0] = global::System.MathF.Tanh(z1[0]);
-            a1[1] = global::System.MathF.Tanh(z1[1]);
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 2);
+                // a1 = tanh(z1)
+                global::System.Span<float> a1 = values.Slice(A1Offset, 2);
+                a1[0] = global::System.MathF.Tanh(z1[0]);
+                a1[1] = global::System.MathF.Tanh(z1[1]);
+            }
 
             // Layer 4: Concat of a1 and x2 ('meta'), 4 values side by side
-            global::System.ReadOnlySpan<float> x2 = x.Slice(MetaInputOffset, MetaInputSize);
-            // c1 = [a1 | x2]
-            global::System.Span<float> c1 = values.Slice(C1Offset, 4);
-            a1.CopyTo(c1.Slice(0, 2));
-            x2.CopyTo(c1.Slice(2, 2));
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> x = inputs.Slice(s * InputSize, InputSize);
+                global::System.ReadOnlySpan<float> a1 = values.Slice(A1Offset, 2);
+                global::System.ReadOnlySpan<float> x2 = x.Slice(MetaInputOffset, MetaInputSize);
+                // c1 = [a1 | x2]
+                global::System.Span<float> c1 = values.Slice(C1Offset, 4);
+                a1.CopyTo(c1.Slice(0, 2));
+                x2.CopyTo(c1.Slice(2, 2));
+            }
 
             // Layer 5: Dense 4 -> 1, Identity
-            // z2 = W2 · c1 + b2
-            global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 4);
-            global::System.ReadOnlySpan<float> b2 = parameters.Slice(B2Offset, 1);
-            global::System.Span<float> z2 = values.Slice(Z2Offset, 1);
-            global::NetGen.CompilerServices.SampleDenseKernels.Forward(c1, W2, b2, z2, n: 1, k: 4);
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
+                global::System.ReadOnlySpan<float> c1 = values.Slice(C1Offset, 4);
+                // z2 = W2 · c1 + b2
+                global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 4);
+                global::System.ReadOnlySpan<float> b2 = parameters.Slice(B2Offset, 1);
+                global::System.Span<float> z2 = values.Slice(Z2Offset, 1);
+                global::NetGen.CompilerServices.SampleDenseKernels.Forward(c1, W2, b2, z2, n: 1, k: 4);
+            }
         }
 
         /// <summary>The loss of one sample; writes dL/dz2 into <paramref name="dz2"/>.</summary>
@@ -303,7 +326,7 @@ namespace Demo
         }
 
         /// <summary>
-        /// The backward pass of one sample, after <see cref="ForwardSample"/>: the chain rule from the loss back
+        /// The backward pass of one sample, after <see cref="ForwardBatch"/>: the chain rule from the loss back
         /// to every parameter, one step per operation. Adds dL/dparameters into <paramref name="gradient"/>; returns the loss.
         /// </summary>
         private static double BackwardSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.Span<float> values, global::System.ReadOnlySpan<float> t, global::System.Span<float> gradient)

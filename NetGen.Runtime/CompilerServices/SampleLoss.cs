@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NetGen.CompilerServices;
 
@@ -135,10 +136,23 @@ public static class SampleLoss
             return SoftmaxCrossEntropyOneByOne(buffer, sampleStride, logitsOffset, gradientOffset, targets, classes, batch);
         }
 
+        // Every index below is within these bounds, so the loops read and write through references instead of checked
+        // span indexers and per-sample slices.
+        if (sampleStride < 0 || logitsOffset < 0 || gradientOffset < 0
+            || ((long)(batch - 1) * sampleStride) + Math.Max(logitsOffset, gradientOffset) + classes > buffer.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(buffer), $"A batch of {batch} samples {sampleStride} apart, with {classes} logits at {logitsOffset} and their gradient at {gradientOffset} in each, needs more than the buffer's {buffer.Length} values.");
+        }
+
         // One vector of samples at a time, class by class: [class][lane] (at most 4 KB each).
         Span<double> logits = stackalloc double[classes * lanes];
         Span<double> targetValues = stackalloc double[classes * lanes];
         Span<double> exponentials = stackalloc double[classes * lanes];
+        ref T values = ref MemoryMarshal.GetReference(buffer);
+        ref T targetsStart = ref MemoryMarshal.GetReference(targets);
+        ref double logitBlock = ref MemoryMarshal.GetReference(logits);
+        ref double targetBlock = ref MemoryMarshal.GetReference(targetValues);
+        ref double exponentialBlock = ref MemoryMarshal.GetReference(exponentials);
         double loss = 0;
         for (int first = 0; first < batch; first += lanes)
         {
@@ -152,12 +166,12 @@ public static class SampleLoss
 
             for (int s = 0; s < count; s++)
             {
-                var sampleLogits = buffer.Slice(((first + s) * sampleStride) + logitsOffset, classes);
-                var sampleTargets = targets.Slice((first + s) * classes, classes);
+                ref T sampleLogits = ref Unsafe.Add(ref values, ((first + s) * sampleStride) + logitsOffset);
+                ref T sampleTargets = ref Unsafe.Add(ref targetsStart, (first + s) * classes);
                 for (int i = 0; i < classes; i++)
                 {
-                    logits[(i * lanes) + s] = double.CreateTruncating(sampleLogits[i]);
-                    targetValues[(i * lanes) + s] = double.CreateTruncating(sampleTargets[i]);
+                    Unsafe.Add(ref logitBlock, (i * lanes) + s) = double.CreateTruncating(Unsafe.Add(ref sampleLogits, i));
+                    Unsafe.Add(ref targetBlock, (i * lanes) + s) = double.CreateTruncating(Unsafe.Add(ref sampleTargets, i));
                 }
             }
 
@@ -165,15 +179,15 @@ public static class SampleLoss
             var max = new Vector<double>(double.NegativeInfinity);
             for (int i = 0; i < classes; i++)
             {
-                max = Vector.Max(max, Lane(logits, i, lanes));
+                max = Vector.Max(max, Lane(ref logitBlock, i, lanes));
             }
 
             max = Vector.ConditionalSelect(Vector.Equals(max - max, Vector<double>.Zero), max, Vector<double>.Zero);
             var sumOfExponentials = Vector<double>.Zero;
             for (int i = 0; i < classes; i++)
             {
-                var exponential = Vector.Exp(Lane(logits, i, lanes) - max);
-                exponential.CopyTo(exponentials.Slice(i * lanes, lanes));
+                var exponential = Vector.Exp(Lane(ref logitBlock, i, lanes) - max);
+                Vector.StoreUnsafe(exponential, ref exponentialBlock, (nuint)(i * lanes));
                 sumOfExponentials += exponential;
             }
 
@@ -182,24 +196,25 @@ public static class SampleLoss
             var targetSum = Vector<double>.Zero;
             for (int i = 0; i < classes; i++)
             {
-                var target = Lane(targetValues, i, lanes);
+                var target = Lane(ref targetBlock, i, lanes);
                 targetSum += target;
-                losses = Vector.ConditionalSelect(Vector.Equals(target, Vector<double>.Zero), losses, losses + (target * (logSumExp - Lane(logits, i, lanes))));
+                losses = Vector.ConditionalSelect(Vector.Equals(target, Vector<double>.Zero), losses, losses + (target * (logSumExp - Lane(ref logitBlock, i, lanes))));
             }
 
             for (int i = 0; i < classes; i++)
             {
-                var probability = Lane(exponentials, i, lanes) / sumOfExponentials;
-                var gradient = (probability * targetSum) - Lane(targetValues, i, lanes);
+                var probability = Lane(ref exponentialBlock, i, lanes) / sumOfExponentials;
+                var gradient = (probability * targetSum) - Lane(ref targetBlock, i, lanes);
+                ref T gradientOfClass = ref Unsafe.Add(ref values, (first * sampleStride) + gradientOffset + i);
                 for (int s = 0; s < count; s++)
                 {
-                    buffer[((first + s) * sampleStride) + gradientOffset + i] = T.CreateTruncating(gradient[s]);
+                    Unsafe.Add(ref gradientOfClass, s * sampleStride) = T.CreateTruncating(gradient.GetElement(s));
                 }
             }
 
             for (int s = 0; s < count; s++)
             {
-                loss += losses[s];
+                loss += losses.GetElement(s);
             }
         }
 
@@ -230,7 +245,7 @@ public static class SampleLoss
     private const int MaxBatchClasses = 64;
 
     /// <summary>Class <paramref name="index"/>'s vector of a [class][lane] block.</summary>
-    private static Vector<double> Lane(Span<double> block, int index, int lanes) => new(block.Slice(index * lanes, lanes));
+    private static Vector<double> Lane(ref double block, int index, int lanes) => Vector.LoadUnsafe(ref block, (nuint)(index * lanes));
 
     /// <summary>
     /// The loss of one sample and its gradient (unless <paramref name="gradient"/> is empty) once the sum of its

@@ -45,6 +45,27 @@ public class BatchSoftmaxCrossEntropyTests
         Assert.Equal(perSample.Sum(), smallLoss, 1e-12);
     }
 
+    [Theory]
+    [InlineData(Stride, LogitsOffset, GradientOffset, 1)]
+    [InlineData(Stride + 1, LogitsOffset, GradientOffset, 0)]
+    [InlineData(Stride, LogitsOffset, Stride - 2, 0)]
+    [InlineData(Stride, -1, GradientOffset, 0)]
+    [InlineData(-Stride, LogitsOffset, GradientOffset, 0)]
+    public void ABufferTooShortForTheBatch_IsRefusedBeforeAnythingIsWritten(int stride, int logitsOffset, int gradientOffset, int valuesMissing)
+    {
+        // 13 samples 11 apart need 12 * 11 + 6 + 3 = 141 values; the buffer is one short in the first case, and in the
+        // others the stride, an offset or the gradient's place puts the last sample's values past its end.
+        int batch = 13;
+        var (full, targets) = RandomBatch<float>(batch, 3, seed: 4);
+        var buffer = full.AsSpan(0, (12 * Stride) + GradientOffset + 3 - valuesMissing).ToArray();
+        var before = (float[])buffer.Clone();
+        var error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => SampleLoss.SoftmaxCrossEntropyWithLogits<float>(buffer, stride, logitsOffset, gradientOffset, targets, 3));
+        Assert.Equal("buffer", error.ParamName);
+        Assert.Contains($"A batch of 13 samples {stride} apart, with 3 logits at {logitsOffset} and their gradient at {gradientOffset}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, buffer);
+    }
+
     [Fact]
     public void BelowOneVectorOfSamples_EachSampleHasTheOneSampleFunctionsBits()
     {

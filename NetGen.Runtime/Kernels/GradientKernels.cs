@@ -90,16 +90,20 @@ internal static class GradientKernels
     }
 
     /// <summary>
-    /// True when <paramref name="divisor"/> is a normal 2^k and <paramref name="reciprocal"/> = 1 / 2^k is finite and
-    /// nonzero, so it is exactly 2^-k (powers of two in range are representable, subnormal ones too) and multiplying by it
-    /// gives the quotient's bits. <c>IsPow2</c> is a test of the bits; a subnormal divisor divides, with the same results.
+    /// True when <paramref name="divisor"/> is 2^k (finite, positive, subnormal ones too) and <paramref name="reciprocal"/>
+    /// = 1 / 2^k is finite and nonzero, so it is exactly 2^-k and multiplying by it gives the quotient's bits (2^-149's
+    /// reciprocal overflows, so that divisor divides).
     /// </summary>
     private static bool IsPowerOfTwoWithExactReciprocal<T>(T divisor, T reciprocal)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => IsNormalPowerOfTwo(divisor) && T.IsFinite(reciprocal) && reciprocal != T.Zero;
+        => IsPowerOfTwo(divisor) && T.IsFinite(reciprocal) && reciprocal != T.Zero;
 
-    /// <summary>True when <paramref name="value"/> is a positive normal number whose significand is 1 (2^k).</summary>
-    private static bool IsNormalPowerOfTwo<T>(T value)
+    /// <summary>
+    /// True when <paramref name="value"/> is 2^k for some integer k: a test of the bits for float and double
+    /// (<c>IsPow2</c>, subnormal powers included), where the generic form's <c>ILogB</c> and <c>ScaleB</c> are software
+    /// routines that were most of this pass's cost on a small network.
+    /// </summary>
+    private static bool IsPowerOfTwo<T>(T value)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
@@ -112,6 +116,6 @@ internal static class GradientKernels
             return double.IsPow2(Unsafe.As<T, double>(ref value));
         }
 
-        return T.IsNormal(value) && value > T.Zero && value == T.ScaleB(T.One, T.ILogB(value));
+        return T.IsFinite(value) && value > T.Zero && value == T.ScaleB(T.One, T.ILogB(value));
     }
 }

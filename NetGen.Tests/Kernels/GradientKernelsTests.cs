@@ -44,7 +44,7 @@ public class GradientKernelsTests
     {
         // A power-of-two divisor is applied as a multiplication by its exact reciprocal: the same correctly rounded real
         // number, so the same bits, including quotients that round into the subnormal range or overflow, and the sign of zero;
-        // subnormal divisors (2^-127, 2^-149) divide.
+        // a subnormal 2^-127 multiplies by 2^127, while 2^-149's reciprocal overflows and it divides.
         float[] special = [float.Epsilon, -float.Epsilon, 3 * float.Epsilon, 1.5e-38f, -0f, float.MaxValue, 7e-39f, 1.0000001f];
         var random = new DeterministicRandom(length + 1);
         var source = Enumerable.Range(0, length).Select(i => i < special.Length ? special[i] : (float)((random.NextDouble() * 2) - 1) * 1e-36f).ToArray();

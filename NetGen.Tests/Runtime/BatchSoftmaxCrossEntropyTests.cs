@@ -53,8 +53,9 @@ public class BatchSoftmaxCrossEntropyTests
     [InlineData(-Stride, LogitsOffset, GradientOffset, 0)]
     public void ABufferTooShortForTheBatch_IsRefusedBeforeAnythingIsWritten(int stride, int logitsOffset, int gradientOffset, int valuesMissing)
     {
-        // 13 samples 11 apart need 12 * 11 + 6 + 3 = 141 values; the buffer is one short in the first case, and in the
-        // others the stride, an offset or the gradient's place puts the last sample's values past its end.
+        // 13 samples 11 apart need 12 * 11 + 6 + 3 = 141 values; the buffer is one short in the first case, a longer
+        // stride or a later gradient puts the last sample's values past its end in the next two, and a negative offset or
+        // stride would reach before its start in the last two.
         int batch = 13;
         var (full, targets) = RandomBatch<float>(batch, 3, seed: 4);
         var buffer = full.AsSpan(0, (12 * Stride) + GradientOffset + 3 - valuesMissing).ToArray();

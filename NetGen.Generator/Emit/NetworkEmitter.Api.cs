@@ -39,7 +39,7 @@ internal sealed partial class NetworkEmitter
             W.Line(check);
             W.Line(CompilerServices + ".NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));");
             W.Line(rw + " buffer = " + CompilerServices + ".WorkspaceAccess.Buffer(workspace);");
-            W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + Inference + Team(WorkspaceTeam) + ");");
+            W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + Inference + WorkspaceTeamArgument + ");");
             using (W.Block("for (int s = 0; s < batch; s++)"))
             {
                 W.Line(rw + " values = buffer.Slice(s * SampleStride, SampleStride);");
@@ -56,7 +56,7 @@ internal sealed partial class NetworkEmitter
             W.Line(check);
             W.Line(CompilerServices + ".NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));");
             W.Line(rw + " buffer = " + CompilerServices + ".WorkspaceAccess.Buffer(workspace);");
-            W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + Team(WorkspaceTeam) + ");");
+            W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + WorkspaceTeamArgument + ");");
             if (LossOverBatch)
             {
                 W.Line();
@@ -200,8 +200,8 @@ internal sealed partial class NetworkEmitter
     /// <summary>The extra arguments of ForwardBatch for an inference pass (dropout off), if the network has dropout.</summary>
     private string Inference => Plan.HasDropout ? ", training: false, seed: 0, sampleOffset: 0" : string.Empty;
 
-    /// <summary>The team argument of ForwardBatch (<paramref name="team"/>), which only a batched network's takes.</summary>
-    private string Team(string team) => Plan.Batched ? ", " + team : string.Empty;
+    /// <summary>The workspace's team as ForwardBatch's last argument, which only a batched network's takes.</summary>
+    private string WorkspaceTeamArgument => Plan.Batched ? ", " + WorkspaceTeam : string.Empty;
 
     /// <summary>The threads that share the batch products of a pass in the workspace (null outside a multithreaded trainer's batch).</summary>
     private static string WorkspaceTeam => CompilerServices + ".WorkspaceAccess.Team(workspace)";

@@ -48,6 +48,12 @@ internal static class Compare
             s_seconds = double.Parse(args[index + 1], CultureInfo.InvariantCulture);
         }
 
+        if (!CompareRounds.TryParse(args, out int roundCount, out string roundsError))
+        {
+            Console.Error.WriteLine(roundsError);
+            return 2;
+        }
+
         int onlyIndex = Array.IndexOf(args, "--only");
         string? only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
         int[] threadCounts = [1, Environment.ProcessorCount];
@@ -86,26 +92,28 @@ internal static class Compare
 
         // Two-thread figures depend on where the host put the cores (one die or two): measured before and after.
         double? roundTripBefore = threadCounts.Max() > 1 ? CoreToCore.RoundTripNanoseconds() : null;
-        var generated = new Dictionary<(string, int), double>();
-        var dynamic = new Dictionary<(string, int), double>();
-        foreach (int threads in threadCounts)
+        var rounds = new List<Round>();
+        for (int round = 0; round < roundCount; round++)
         {
-            foreach (var workload in Workloads.Where(w => (w.Train || threads == 1) && (only is null || w.Name.StartsWith(only, StringComparison.Ordinal))))
+            if (roundCount > 1)
             {
-                generated[(workload.Name, threads)] = Measure(workload, Engine.Generated, threads);
-                dynamic[(workload.Name, threads)] = Measure(workload, Engine.Dynamic, threads);
-                Console.WriteLine($"{workload.Name,-14} threads {threads}: generated {generated[(workload.Name, threads)],14:N0}, dynamic {dynamic[(workload.Name, threads)],14:N0} samples/s");
+                Console.WriteLine($"Round {round + 1} of {roundCount}");
             }
+
+            rounds.Add(MeasureRound(threadCounts, only, peersFirst: round % 2 == 1));
         }
 
         double? roundTripAfter = roundTripBefore is null ? null : CoreToCore.RoundTripNanoseconds();
         var kernel = only is null ? MeasureKernels() : [];
         var fmaCeilings = only is null ? FmaCeilings.Measure(s_seconds) : [];
-        var peer = RunPyTorch(threadCounts, kernelsOnly: false, only);
-        var torchSharp = RunTorchSharp(threadCounts, kernelsOnly: false, only);
+        var generated = CompareRounds.Medians(rounds.Select(r => r.Generated));
+        var dynamic = CompareRounds.Medians(rounds.Select(r => r.Dynamic));
+        var peer = CompareRounds.Medians(rounds.Select(r => r.PyTorch));
+        var torchSharp = CompareRounds.Medians(rounds.Select(r => r.TorchSharp));
 
         Console.WriteLine();
-        Console.WriteLine($"Samples per second, {s_seconds} s per measurement, measured in one session on {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores; ratios: higher is better for NetGen.");
+        string medians = roundCount > 1 ? $", medians of {roundCount} rounds" : string.Empty;
+        Console.WriteLine($"Samples per second, {s_seconds} s per measurement{medians}, measured in one session on {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores; ratios: higher is better for NetGen.");
         Console.WriteLine();
         Console.WriteLine("| workload | threads | NetGen | dynamic graph | TorchSharp | PyTorch | NetGen / dynamic | NetGen / TorchSharp | NetGen / PyTorch |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -115,6 +123,11 @@ internal static class Compare
             peer.TryGetValue((name, threads), out double torch);
             torchSharp.TryGetValue((name, threads), out double sharp);
             Console.WriteLine($"| {name} | {threads} | {rate:N0} | {dyn:N0} | {Figure(sharp, "N0")} | {Figure(torch, "N0")} | {rate / dyn:F1}x | {Ratio(rate, sharp)} | {Ratio(rate, torch)} |");
+        }
+
+        if (roundCount > 1)
+        {
+            PrintRoundRatios(rounds, generated.Keys);
         }
 
         if (generated.TryGetValue(("W3 infer b1", 1), out double single))
@@ -134,7 +147,10 @@ internal static class Compare
             int most = threadCounts.Max();
             if (most > 1)
             {
-                Console.WriteLine($"NetGen {name}: {most} threads / 1 thread = {generated[(name, most)] / generated[(name, 1)]:F2}x");
+                string each = roundCount > 1
+                    ? " (rounds: " + string.Join(" · ", rounds.Select(r => (r.Generated[(name, most)] / r.Generated[(name, 1)]).ToString("F2", CultureInfo.InvariantCulture) + "x")) + ")"
+                    : string.Empty;
+                Console.WriteLine($"NetGen {name}: {most} threads / 1 thread = {generated[(name, most)] / generated[(name, 1)]:F2}x{each}");
             }
         }
 
@@ -146,6 +162,62 @@ internal static class Compare
         PrintKernels(kernel, peer, torchSharp, fmaCeilings);
         Console.WriteLine($"Generated source: W4 {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.W4Source):N0} characters, 10 layers {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.TenLayerSource):N0} characters");
         return 0;
+    }
+
+    /// <summary>One round's throughputs: NetGen's generated code and dynamic graph, then each peer, by (workload, threads).</summary>
+    private sealed record Round(
+        Dictionary<(string, int), double> Generated,
+        Dictionary<(string, int), double> Dynamic,
+        Dictionary<(string, int), double> PyTorch,
+        Dictionary<(string, int), double> TorchSharp);
+
+    /// <summary>
+    /// Every workload with NetGen's generated code and its dynamic graph, and each peer once; odd rounds run the peers
+    /// first, so neither side always meets the machine's first minutes.
+    /// </summary>
+    private static Round MeasureRound(int[] threadCounts, string? only, bool peersFirst)
+    {
+        Dictionary<(string, int), double> pyTorch = [], torchSharp = [];
+        if (peersFirst)
+        {
+            pyTorch = RunPyTorch(threadCounts, kernelsOnly: false, only);
+            torchSharp = RunTorchSharp(threadCounts, kernelsOnly: false, only);
+        }
+
+        var generated = new Dictionary<(string, int), double>();
+        var dynamic = new Dictionary<(string, int), double>();
+        foreach (int threads in threadCounts)
+        {
+            foreach (var workload in Workloads.Where(w => (w.Train || threads == 1) && (only is null || w.Name.StartsWith(only, StringComparison.Ordinal))))
+            {
+                generated[(workload.Name, threads)] = Measure(workload, Engine.Generated, threads);
+                dynamic[(workload.Name, threads)] = Measure(workload, Engine.Dynamic, threads);
+                Console.WriteLine($"{workload.Name,-14} threads {threads}: generated {generated[(workload.Name, threads)],14:N0}, dynamic {dynamic[(workload.Name, threads)],14:N0} samples/s");
+            }
+        }
+
+        if (!peersFirst)
+        {
+            pyTorch = RunPyTorch(threadCounts, kernelsOnly: false, only);
+            torchSharp = RunTorchSharp(threadCounts, kernelsOnly: false, only);
+        }
+
+        return new Round(generated, dynamic, pyTorch, torchSharp);
+    }
+
+    /// <summary>NetGen against each peer round by round (each ratio from one round's side-by-side measurements).</summary>
+    private static void PrintRoundRatios(List<Round> rounds, IEnumerable<(string, int)> keys)
+    {
+        static string Each(List<Round> rounds, (string, int) key, Func<Round, Dictionary<(string, int), double>> peer) =>
+            string.Join(" · ", rounds.Select(r => peer(r).TryGetValue(key, out double theirs) ? Ratio(r.Generated[key], theirs) : "n/a"));
+
+        Console.WriteLine();
+        Console.WriteLine("| workload | threads | NetGen / TorchSharp, round by round | NetGen / PyTorch, round by round |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        foreach (var key in keys)
+        {
+            Console.WriteLine($"| {key.Item1} | {key.Item2} | {Each(rounds, key, r => r.TorchSharp)} | {Each(rounds, key, r => r.PyTorch)} |");
+        }
     }
 
     private static Dictionary<string, double> MeasureKernels() => new()

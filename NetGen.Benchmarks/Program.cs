@@ -4,6 +4,7 @@ using BenchmarkDotNet.Running;
 using NetGen.Benchmarks;
 
 // dotnet run -c Release --project NetGen.Benchmarks -- compare [--seconds S]   -> NetGen vs PyTorch, one table of ratios
+// dotnet run -c Release --project NetGen.Benchmarks -- compare --rounds 3     -> every measurement three times, interleaved; medians and each round's ratios
 // dotnet run -c Release --project NetGen.Benchmarks -- compare --kernels       -> only the matrix products vs PyTorch mm
 // dotnet run -c Release --project NetGen.Benchmarks -- compare --only W4       -> only the workloads whose name starts with W4
 // dotnet run -c Release --project NetGen.Benchmarks -- compare --phases        -> W3/W4 training split into gradient, mean and optimizer step

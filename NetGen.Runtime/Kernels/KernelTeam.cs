@@ -66,7 +66,7 @@ public sealed class KernelTeam
     internal void Serve(int thread)
     {
         int seen = _openedAt;
-        var spin = default(SpinWait);
+        var spin = PatientSpin.For(Threads);
         while (true)
         {
             int posted = Volatile.Read(ref _posted);
@@ -86,7 +86,7 @@ public sealed class KernelTeam
                 }
 
                 Interlocked.Decrement(ref _pending);
-                spin = default;
+                spin = PatientSpin.For(Threads);
                 continue;
             }
 
@@ -96,7 +96,7 @@ public sealed class KernelTeam
                 return;
             }
 
-            spin.SpinOnce(sleep1Threshold: -1);
+            spin.SpinOnce();
         }
     }
 
@@ -134,10 +134,10 @@ public sealed class KernelTeam
         }
 
         // The other parts read the caller's pinned memory: wait for them even when the caller's part failed.
-        var spin = default(SpinWait);
+        var spin = PatientSpin.For(Threads);
         while (Volatile.Read(ref _pending) > 0)
         {
-            spin.SpinOnce(sleep1Threshold: -1);
+            spin.SpinOnce();
         }
 
         _job = default;

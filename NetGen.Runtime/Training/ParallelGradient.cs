@@ -498,12 +498,12 @@ internal sealed class ParallelGradient<T> : IDisposable
         while (true)
         {
             long idleSince = System.Diagnostics.Stopwatch.GetTimestamp();
-            var spin = default(SpinWait);
+            var spin = PatientSpin.For(Threads);
             while (Volatile.Read(ref _generation) == seen)
             {
                 if (System.Diagnostics.Stopwatch.GetElapsedTime(idleSince) < SpinBeforeSleeping)
                 {
-                    spin.SpinOnce(sleep1Threshold: -1);
+                    spin.SpinOnce();
                     continue;
                 }
 
@@ -566,10 +566,10 @@ internal sealed class ParallelGradient<T> : IDisposable
             Interlocked.CompareExchange(ref _workerError, exception, null);
         }
 
-        var spin = default(SpinWait);
+        var spin = PatientSpin.For(Threads);
         while (Volatile.Read(ref _running) > 0)
         {
-            spin.SpinOnce(sleep1Threshold: -1);
+            spin.SpinOnce();
         }
 
         callerError?.Throw();
@@ -655,7 +655,7 @@ internal sealed class ParallelGradient<T> : IDisposable
 
         try
         {
-            var spin = default(SpinWait);
+            var spin = PatientSpin.For(Threads);
             while (Volatile.Read(ref _sharesCleared) < threads)
             {
                 if (Volatile.Read(ref _workerError) is not null)
@@ -663,7 +663,7 @@ internal sealed class ParallelGradient<T> : IDisposable
                     return;
                 }
 
-                spin.SpinOnce(sleep1Threshold: -1);
+                spin.SpinOnce();
             }
 
             RunWholeBatch(_team);
@@ -761,7 +761,7 @@ internal sealed class ParallelGradient<T> : IDisposable
     /// </summary>
     private bool ReduceShare(int thread, int threads, bool divideAndCheck)
     {
-        var spin = default(SpinWait);
+        var spin = PatientSpin.For(Threads);
         while (Volatile.Read(ref _chunksDone) < _chunkCount)
         {
             if (Volatile.Read(ref _workerError) is not null)
@@ -769,7 +769,7 @@ internal sealed class ParallelGradient<T> : IDisposable
                 return false;
             }
 
-            spin.SpinOnce(sleep1Threshold: -1);
+            spin.SpinOnce();
         }
 
         bool finite = true;
@@ -842,7 +842,7 @@ internal sealed class ParallelGradient<T> : IDisposable
             }
 
             Interlocked.Increment(ref _sharesReduced);
-            var spin = default(SpinWait);
+            var spin = PatientSpin.For(Threads);
             while (Volatile.Read(ref _sharesReduced) < threads)
             {
                 if (Volatile.Read(ref _workerError) is not null)
@@ -850,7 +850,7 @@ internal sealed class ParallelGradient<T> : IDisposable
                     return;
                 }
 
-                spin.SpinOnce(sleep1Threshold: -1);
+                spin.SpinOnce();
             }
         }
 

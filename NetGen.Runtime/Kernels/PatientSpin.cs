@@ -36,6 +36,9 @@ internal struct PatientSpin
     /// </summary>
     public static PatientSpin For(int threads) => new(threads <= Environment.ProcessorCount ? s_pauseTicks : 0);
 
+    /// <summary>Whether this wait spins in place before it yields (for tests).</summary>
+    internal readonly bool WaitsInPlace => _pauseTicks != 0;
+
     /// <summary>One step of waiting: a spin-wait hint within the window, a <see cref="SpinWait.SpinOnce(int)"/> after it.</summary>
     public void SpinOnce()
     {

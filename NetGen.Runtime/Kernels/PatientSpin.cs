@@ -15,7 +15,7 @@ namespace NetGen.CompilerServices;
 /// one process switching between the two ways every block of steps (medians of 68-125 block pairs): W3 training on two
 /// threads 1.015x and 1.019x, W4 1.001x, the Fashion-MNIST race's step 1.005x; windows of 20 µs to 1 ms gave W3
 /// 1.011-1.012x. With more threads than cores a thread that spins in place holds the core the thread it waits for
-/// needs: four threads on the two cores ran W3 at 0.75-0.89x and W4 at 0.94-0.97x with the window, so a group that
+/// needs: four threads on the two cores ran W3 at 0.75-0.88x and W4 at 0.92-0.97x with the window, so a group that
 /// outnumbers the cores (<see cref="Environment.ProcessorCount"/>, which follows the process's affinity and CPU limit)
 /// yields from the start, as before.
 /// </remarks>

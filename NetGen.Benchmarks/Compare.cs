@@ -159,7 +159,12 @@ internal static class Compare
             Console.WriteLine($"A cache line's round trip between two threads: {before:F0} ns before the workloads, {after:F0} ns after (on the README's Zen 5 VM 100-170 ns with both threads on one die, 400-470 ns on two, where two-thread figures are lower)");
         }
 
-        PrintKernels(kernel, peer, torchSharp, fmaCeilings);
+        if (kernel.Count > 0)
+        {
+            // `--only` measures no products, so it prints no products table.
+            PrintKernels(kernel, peer, torchSharp, fmaCeilings);
+        }
+
         Console.WriteLine($"Generated source: W4 {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.W4Source):N0} characters, 10 layers {GeneratorBenchmarks.GeneratedSize(GeneratorBenchmarks.TenLayerSource):N0} characters");
         return 0;
     }

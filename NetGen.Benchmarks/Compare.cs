@@ -183,10 +183,15 @@ internal static class Compare
     private static Round MeasureRound(int[] threadCounts, string? only, bool peersFirst)
     {
         Dictionary<(string, int), double> pyTorch = [], torchSharp = [];
-        if (peersFirst)
+        void MeasurePeers()
         {
             pyTorch = RunPyTorch(threadCounts, kernelsOnly: false, only);
             torchSharp = RunTorchSharp(threadCounts, kernelsOnly: false, only);
+        }
+
+        if (peersFirst)
+        {
+            MeasurePeers();
         }
 
         var generated = new Dictionary<(string, int), double>();
@@ -203,8 +208,7 @@ internal static class Compare
 
         if (!peersFirst)
         {
-            pyTorch = RunPyTorch(threadCounts, kernelsOnly: false, only);
-            torchSharp = RunTorchSharp(threadCounts, kernelsOnly: false, only);
+            MeasurePeers();
         }
 
         return new Round(generated, dynamic, pyTorch, torchSharp);

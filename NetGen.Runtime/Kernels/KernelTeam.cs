@@ -20,6 +20,9 @@ namespace NetGen.CompilerServices;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class KernelTeam
 {
+    // How this team's threads start every wait (in place first or not), decided once from the thread count.
+    private readonly PatientSpin _freshWait;
+
     private Job _job;
     private int _parts;
 
@@ -36,6 +39,7 @@ public sealed class KernelTeam
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
         Threads = threads;
+        _freshWait = PatientSpin.For(threads);
     }
 
     /// <summary>Threads that share a product, the caller's included.</summary>
@@ -66,7 +70,7 @@ public sealed class KernelTeam
     internal void Serve(int thread)
     {
         int seen = _openedAt;
-        var spin = PatientSpin.For(Threads);
+        var spin = _freshWait;
         while (true)
         {
             int posted = Volatile.Read(ref _posted);
@@ -86,7 +90,7 @@ public sealed class KernelTeam
                 }
 
                 Interlocked.Decrement(ref _pending);
-                spin = PatientSpin.For(Threads);
+                spin = _freshWait;
                 continue;
             }
 
@@ -134,7 +138,7 @@ public sealed class KernelTeam
         }
 
         // The other parts read the caller's pinned memory: wait for them even when the caller's part failed.
-        var spin = PatientSpin.For(Threads);
+        var spin = _freshWait;
         while (Volatile.Read(ref _pending) > 0)
         {
             spin.SpinOnce();

@@ -96,6 +96,10 @@ internal sealed class ParallelGradient<T> : IDisposable
     private readonly T[][] _chunkGradients;
     private readonly double[] _chunkLosses;
     private readonly KernelTeam? _team;
+
+    // How the engine's threads start every wait (in place first or not), decided once from the thread count.
+    private readonly PatientSpin _freshWait;
+
     private readonly Thread[] _workers;
     private readonly SemaphoreSlim[] _wake;
     private readonly int[] _sleeping;
@@ -161,6 +165,7 @@ internal sealed class ParallelGradient<T> : IDisposable
         }
 
         Threads = SharesProducts ? threads : Math.Min(threads, chunks);
+        _freshWait = PatientSpin.For(Threads);
         _team = SharesProducts && Threads > 1 ? new KernelTeam(Threads) : null;
         _workers = new Thread[Threads - 1];
         _wake = new SemaphoreSlim[_workers.Length];
@@ -498,7 +503,7 @@ internal sealed class ParallelGradient<T> : IDisposable
         while (true)
         {
             long idleSince = System.Diagnostics.Stopwatch.GetTimestamp();
-            var spin = PatientSpin.For(Threads);
+            var spin = _freshWait;
             while (Volatile.Read(ref _generation) == seen)
             {
                 if (System.Diagnostics.Stopwatch.GetElapsedTime(idleSince) < SpinBeforeSleeping)
@@ -566,7 +571,7 @@ internal sealed class ParallelGradient<T> : IDisposable
             Interlocked.CompareExchange(ref _workerError, exception, null);
         }
 
-        var spin = PatientSpin.For(Threads);
+        var spin = _freshWait;
         while (Volatile.Read(ref _running) > 0)
         {
             spin.SpinOnce();
@@ -655,7 +660,7 @@ internal sealed class ParallelGradient<T> : IDisposable
 
         try
         {
-            var spin = PatientSpin.For(Threads);
+            var spin = _freshWait;
             while (Volatile.Read(ref _sharesCleared) < threads)
             {
                 if (Volatile.Read(ref _workerError) is not null)
@@ -761,7 +766,7 @@ internal sealed class ParallelGradient<T> : IDisposable
     /// </summary>
     private bool ReduceShare(int thread, int threads, bool divideAndCheck)
     {
-        var spin = PatientSpin.For(Threads);
+        var spin = _freshWait;
         while (Volatile.Read(ref _chunksDone) < _chunkCount)
         {
             if (Volatile.Read(ref _workerError) is not null)
@@ -842,7 +847,7 @@ internal sealed class ParallelGradient<T> : IDisposable
             }
 
             Interlocked.Increment(ref _sharesReduced);
-            var spin = PatientSpin.For(Threads);
+            var spin = _freshWait;
             while (Volatile.Read(ref _sharesReduced) < threads)
             {
                 if (Volatile.Read(ref _workerError) is not null)

@@ -38,7 +38,7 @@ public class ForwardBatchTests
     [MemberData(nameof(SampleBySampleNetworks))]
     public void EachSampleOfABatchHasTheBitsItHasAlone(string networkName)
     {
-        var type = typeof(XorNet).Assembly.GetTypes().Single(t => t.Namespace == typeof(XorNet).Namespace && t.Name == networkName);
+        var type = SampleBySampleTypes().Single(t => t.Name == networkName);
         var net = (INetwork<float>)Activator.CreateInstance(type, 3)!;
         const int Batch = 13;
         var random = new DeterministicRandom(5);

@@ -10,16 +10,7 @@ namespace NetGen.Tests.Generator;
 public class ForwardBatchTests
 {
     /// <summary>Every float network of the test assembly that the generator emitted sample by sample (it has a <c>BackwardSample</c>).</summary>
-    public static TheoryData<string> SampleBySampleNetworks()
-    {
-        var data = new TheoryData<string>();
-        foreach (var type in SampleBySampleTypes())
-        {
-            data.Add(type.Name);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> SampleBySampleNetworks() => new(SampleBySampleTypes().Select(t => t.Name));
 
     private static IEnumerable<Type> SampleBySampleTypes() =>
         typeof(XorNet).Assembly.GetTypes()

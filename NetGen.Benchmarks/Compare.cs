@@ -17,27 +17,29 @@ internal static class Compare
     /// <summary>Where the peers are, found once the command line says a run needs them.</summary>
     private static PeerRepository? s_repository;
 
-    private static readonly (string Name, Func<INetwork<float>> Network, Func<Optimizer<float>> Optimizer, int Batch, bool Train)[] Workloads =
+    private static readonly Workload[] Workloads =
     [
-        ("W1 train b1", () => new W1Xor(1), () => new Sgd<float>(0.5), 1, true),
-        ("W2 train b1", () => new W2Small(1), () => new Sgd<float>(0.1), 1, true),
-        ("W2 train b16", () => new W2Small(1), () => new Sgd<float>(0.1), 16, true),
-        ("W3 train b64", () => new W3Mnist(1), () => new Adam<float>(1e-3), 64, true),
-        ("W3 infer b1", () => new W3Mnist(1), () => new Sgd<float>(0.1), 1, false),
-        ("W3 infer b256", () => new W3Mnist(1), () => new Sgd<float>(0.1), 256, false),
-        ("W4 train b256", () => new W4Deep(1), () => new Adam<float>(1e-3), 256, true),
+        new("W1 train b1", () => new W1Xor(1), () => new Sgd<float>(0.5), 1, true),
+        new("W2 train b1", () => new W2Small(1), () => new Sgd<float>(0.1), 1, true),
+        new("W2 train b16", () => new W2Small(1), () => new Sgd<float>(0.1), 16, true),
+        new("W3 train b64", () => new W3Mnist(1), () => new Adam<float>(1e-3), 64, true),
+        new("W3 infer b1", () => new W3Mnist(1), () => new Sgd<float>(0.1), 1, false),
+        new("W3 infer b256", () => new W3Mnist(1), () => new Sgd<float>(0.1), 256, false),
+        new("W4 train b256", () => new W4Deep(1), () => new Adam<float>(1e-3), 256, true),
     ];
 
     /// <summary>
-    /// Workloads only `loop` runs (no peer has them): W2's batch inference, small and larger than the caches (a
+    /// Workloads only `loop` runs (no peer has them): W3's one-sample inference through the network's own <c>Predict</c>
+    /// (the compared "W3 infer b1" runs a <see cref="Predictor{T}"/>), W2's batch inference, small and larger than the caches (a
     /// sample-by-sample network's forward pass runs operation by operation over the batch), and the Fashion-MNIST race's
     /// training step, dropout on.
     /// </summary>
-    private static readonly (string Name, Func<INetwork<float>> Network, Func<Optimizer<float>> Optimizer, int Batch, bool Train)[] LoopWorkloads =
+    private static readonly Workload[] LoopWorkloads =
     [
-        ("W2 infer b256", () => new W2Small(1), () => new Sgd<float>(0.1), 256, false),
-        ("W2 infer b65536", () => new W2Small(1), () => new Sgd<float>(0.1), 65536, false),
-        ("Fashion train b128", () => new FashionRaceNet(1), () => new Adam<float>(1e-3), 128, true),
+        new("W3 infer b1 Predict", () => new W3Mnist(1), () => new Sgd<float>(0.1), 1, false, ThroughNetworkPredict: true),
+        new("W2 infer b256", () => new W2Small(1), () => new Sgd<float>(0.1), 256, false),
+        new("W2 infer b65536", () => new W2Small(1), () => new Sgd<float>(0.1), 65536, false),
+        new("Fashion train b128", () => new FashionRaceNet(1), () => new Adam<float>(1e-3), 128, true),
     ];
 
     public static int Run(string[] args)
@@ -270,7 +272,7 @@ internal static class Compare
 
     private static string Ratio(double ours, double theirs) => theirs > 0 ? (ours / theirs).ToString("F2", CultureInfo.InvariantCulture) + "x" : "n/a";
 
-    private static void PrintPhases((string Name, Func<INetwork<float>> Network, Func<Optimizer<float>> Optimizer, int Batch, bool Train) workload, int threads)
+    private static void PrintPhases(Workload workload, int threads)
     {
         using var c = new WorkloadCase(workload.Network(), Engine.Generated, workload.Optimizer(), workload.Batch, threads);
         var phases = new double[3];
@@ -310,7 +312,7 @@ internal static class Compare
     {
         string? only = Option(args, "--only");
         var workload = Workloads.Concat(LoopWorkloads).FirstOrDefault(w => only is not null && w.Name.StartsWith(only, StringComparison.Ordinal));
-        if (workload.Name is null)
+        if (workload is null)
         {
             Console.Error.WriteLine($"loop needs --only and one of: {string.Join(", ", Workloads.Concat(LoopWorkloads).Select(w => w.Name))}");
             return 2;
@@ -330,9 +332,9 @@ internal static class Compare
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
-    private static double Measure((string Name, Func<INetwork<float>> Network, Func<Optimizer<float>> Optimizer, int Batch, bool Train) workload, Engine engine, int threads)
+    private static double Measure(Workload workload, Engine engine, int threads)
     {
-        using var c = new WorkloadCase(workload.Network(), engine, workload.Optimizer(), workload.Batch, threads);
+        using var c = new WorkloadCase(workload.Network(), engine, workload.Optimizer(), workload.Batch, threads, packedPrediction: !workload.ThroughNetworkPredict);
         return workload.Train ? Rate(() => c.Train(), workload.Batch) : Rate(() => c.Infer(), workload.Batch);
     }
 
@@ -460,3 +462,13 @@ internal static class Compare
         return result;
     }
 }
+
+/// <summary>One workload of `compare` and `loop`.</summary>
+/// <param name="Name">How the tables and the peers name it.</param>
+/// <param name="Network">Creates its network.</param>
+/// <param name="Optimizer">Creates its optimizer.</param>
+/// <param name="Batch">Samples per step.</param>
+/// <param name="Train">True for a training step, false for inference.</param>
+/// <param name="ThroughNetworkPredict">For inference of one sample: true to call the network's <c>Predict</c>, false to run a
+/// <see cref="Predictor{T}"/> (the packed copy a served model would use).</param>
+internal sealed record Workload(string Name, Func<INetwork<float>> Network, Func<Optimizer<float>> Optimizer, int Batch, bool Train, bool ThroughNetworkPredict = false);

@@ -59,7 +59,7 @@ public class TrainBenchmarks
 [MemoryDiagnoser]
 public class InferenceBenchmarks
 {
-    private WorkloadCase _w1 = null!, _w3b1 = null!, _w3b256 = null!, _w4 = null!;
+    private WorkloadCase _w1 = null!, _w3b1 = null!, _w3b1Network = null!, _w3b256 = null!, _w4 = null!;
 
     /// <summary>Generated code or the dynamic graph.</summary>
     [Params(Engine.Generated, Engine.Dynamic)]
@@ -70,6 +70,7 @@ public class InferenceBenchmarks
     {
         _w1 = new WorkloadCase(new W1Xor(1), Engine, new Sgd<float>(0.5), 1, 1);
         _w3b1 = new WorkloadCase(new W3Mnist(1), Engine, new Sgd<float>(0.1), 1, 1);
+        _w3b1Network = new WorkloadCase(new W3Mnist(1), Engine, new Sgd<float>(0.1), 1, 1, packedPrediction: false);
         _w3b256 = new WorkloadCase(new W3Mnist(1), Engine, new Sgd<float>(0.1), 256, 1);
         _w4 = new WorkloadCase(new W4Deep(1), Engine, new Sgd<float>(0.1), 256, 1);
     }
@@ -77,17 +78,20 @@ public class InferenceBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        foreach (var c in new[] { _w1, _w3b1, _w3b256, _w4 })
+        foreach (var c in new[] { _w1, _w3b1, _w3b1Network, _w3b256, _w4 })
         {
             c.Dispose();
         }
     }
 
-    [Benchmark(Description = "W1 predict, one sample")]
+    [Benchmark(Description = "W1 predict, one sample (Predictor)")]
     public float W1() => _w1.Infer();
 
-    [Benchmark(Description = "W3 predict, one sample")]
+    [Benchmark(Description = "W3 predict, one sample (Predictor)")]
     public float W3Batch1() => _w3b1.Infer();
+
+    [Benchmark(Description = "W3 predict, one sample (network's Predict)")]
+    public float W3Batch1Network() => _w3b1Network.Infer();
 
     [Benchmark(Description = "W3 forward, batch 256")]
     public float W3Batch256() => _w3b256.Infer();

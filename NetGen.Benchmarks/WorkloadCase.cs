@@ -29,9 +29,17 @@ public sealed class WorkloadCase : IDisposable
     private readonly float[] _targets;
     private readonly float[] _outputs;
     private readonly float _batchSize;
+    private readonly Predictor<float>? _predictor;
 
     /// <summary>Prepares <paramref name="network"/> (run as <paramref name="engine"/>) for batches of <paramref name="batch"/> on <paramref name="threads"/> threads.</summary>
-    public WorkloadCase(INetwork<float> network, Engine engine, Optimizer<float> optimizer, int batch, int threads)
+    /// <param name="network">The network.</param>
+    /// <param name="engine">Generated code or the dynamic graph.</param>
+    /// <param name="optimizer">The optimizer of a training step.</param>
+    /// <param name="batch">Samples per step.</param>
+    /// <param name="threads">Threads of a training step.</param>
+    /// <param name="packedPrediction">For inference of one sample with generated code: true to predict through a
+    /// <see cref="Predictor{T}"/>, false through the network's <c>Predict</c> (the dynamic graph always takes the latter).</param>
+    public WorkloadCase(INetwork<float> network, Engine engine, Optimizer<float> optimizer, int batch, int threads, bool packedPrediction = true)
     {
         _net = engine == Engine.Dynamic ? DynamicNetwork<float>.From(network) : network;
         _optimizer = optimizer;
@@ -42,6 +50,10 @@ public sealed class WorkloadCase : IDisposable
         _outputs = new float[batch * _net.OutputSize];
         _batchSize = batch;
         Batch = batch;
+        if (batch == 1 && packedPrediction && engine == Engine.Generated)
+        {
+            _predictor = new Predictor<float>(_net);
+        }
 
         var random = new DeterministicRandom(7);
         _inputs = new float[batch * _net.InputSize];
@@ -81,10 +93,17 @@ public sealed class WorkloadCase : IDisposable
     /// <summary>The third phase of <see cref="Train"/>: the optimizer step.</summary>
     public void StepOptimizer() => _gradientEngine.Step(_optimizer, _gradient);
 
-    /// <summary>Inference of the whole batch (<c>Predict</c> for a batch of one, <c>Forward</c> otherwise).</summary>
+    /// <summary>
+    /// Inference of the whole batch: for one sample the predictor's <c>Predict</c> (or the network's, see the constructor),
+    /// <c>Forward</c> otherwise.
+    /// </summary>
     public float Infer()
     {
-        if (Batch == 1)
+        if (_predictor is not null)
+        {
+            _predictor.Predict(_inputs, _outputs);
+        }
+        else if (Batch == 1)
         {
             _net.Predict(_inputs, _outputs);
         }

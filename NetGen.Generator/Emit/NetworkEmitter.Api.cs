@@ -17,19 +17,7 @@ internal sealed partial class NetworkEmitter
         W.Line("/// <inheritdoc/>");
         using (W.Block("public void Predict(" + ro + " input, " + rw + " output)"))
         {
-            W.Line(CompilerServices + ".NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);");
-            if (Plan.PredictScratchOnHeap)
-            {
-                W.Line(rw + " values = t_predictValues ??= new " + T + "[SampleStride];");
-            }
-            else
-            {
-                W.Line(rw + " values = stackalloc " + T + "[SampleStride];");
-            }
-
-            W.Line("ForwardBatch(_parameters, input, values, 1" + Inference + (Plan.Batched ? ", team: null" : string.Empty) + ");");
-            EmitPredictSampleCall();
-            W.Line("values.Slice(PredictionOffset, OutputSize).CopyTo(output);");
+            EmitPredictBody("_parameters", packed: false);
         }
 
         W.Line();
@@ -117,6 +105,66 @@ internal sealed partial class NetworkEmitter
                 W.Line();
                 W.Line("return (" + T + ")loss;");
             }
+        }
+
+        W.Line();
+        EmitPackedPrediction();
+    }
+
+    /// <summary>The body of <c>Predict</c> on <paramref name="parameters"/>, the network's own or a predictor's packed copy.</summary>
+    private void EmitPredictBody(string parameters, bool packed)
+    {
+        W.Line(CompilerServices + ".NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);");
+        if (packed)
+        {
+            W.Line(CompilerServices + ".NetworkArguments.CheckPacked(packed.Length, ParameterCount);");
+        }
+
+        if (Plan.PredictScratchOnHeap)
+        {
+            W.Line(Span + " values = t_predictValues ??= new " + T + "[SampleStride];");
+        }
+        else
+        {
+            W.Line(Span + " values = stackalloc " + T + "[SampleStride];");
+        }
+
+        W.Line("ForwardBatch(" + parameters + ", input, values, 1" + Inference + (Plan.Batched ? ", team: null" : string.Empty) + (packed && Plan.PacksWeights ? ", packedWeights: true" : string.Empty) + ");");
+        EmitPredictSampleCall();
+        W.Line("values.Slice(PredictionOffset, OutputSize).CopyTo(output);");
+    }
+
+    /// <summary>
+    /// The members of <c>IPackedPrediction</c>, explicitly (users reach them through <c>NetGen.Predictor</c>): the packed
+    /// copy of the parameters, and <c>Predict</c> on it.
+    /// </summary>
+    private void EmitPackedPrediction()
+    {
+        string contract = CompilerServices + ".IPackedPrediction<" + T + ">";
+        W.Line("/// <inheritdoc/>");
+        using (W.Block("void " + contract + ".PackParameters(" + Span + " packed)"))
+        {
+            W.Line(CompilerServices + ".NetworkArguments.CheckPacked(packed.Length, ParameterCount);");
+            W.Line("new " + ReadOnlySpan + "(_parameters).CopyTo(packed);");
+            foreach (var node in Plan.Nodes)
+            {
+                if (Plan.PackedWeights(node) is not { } weights)
+                {
+                    continue;
+                }
+
+                int inputs = weights.Length / node.Size;
+                W.Line("// " + weights.Name + "ᵀ in panels of outputs, the layout DenseKernels.ForwardPacked reads for one sample");
+                W.Line(CompilerServices + ".DenseKernels.PackWeights(new " + ReadOnlySpan + "(_parameters, " + weights.OffsetConstant + ", " + weights.Length + "), packed.Slice("
+                    + weights.OffsetConstant + ", " + weights.Length + "), n: " + node.Size + ", k: " + inputs + ");");
+            }
+        }
+
+        W.Line();
+        W.Line("/// <inheritdoc/>");
+        using (W.Block("void " + contract + ".PredictPacked(" + ReadOnlySpan + " packed, " + ReadOnlySpan + " input, " + Span + " output)"))
+        {
+            EmitPredictBody("packed", packed: true);
         }
 
         W.Line();

@@ -40,6 +40,12 @@ internal sealed partial class NetworkEmitter
             signature += ", " + CompilerServices + ".KernelTeam? team";
         }
 
+        if (Plan.PacksWeights)
+        {
+            W.Line("/// <param name=\"packedWeights\">True when <paramref name=\"parameters\"/> is a predictor's packed copy (<c>PackParameters</c>), whose wide layers' weights are stored transposed.</param>");
+            signature += ", bool packedWeights = false";
+        }
+
         using (W.Block(signature + ")"))
         {
             // An activation with an epilogue is computed by the product it reads, in that product's kernel call.

@@ -64,7 +64,7 @@ internal sealed partial class NetworkEmitter
 
         EmitTypeDocs();
         W.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen\", \"" + ThisAssembly.Version + "\")]");
-        W.Open("partial class " + Identifier(Plan.TypeName) + " : " + Runtime + ".INetwork<" + T + ">");
+        W.Open("partial class " + Identifier(Plan.TypeName) + " : " + Runtime + ".INetwork<" + T + ">, " + CompilerServices + ".IPackedPrediction<" + T + ">");
         EmitConstants();
         EmitStateAndConstruction();
         EmitPublicApi();

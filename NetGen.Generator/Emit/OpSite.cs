@@ -35,6 +35,8 @@ internal sealed class OpSite : IOpSite
 
     public Strategy Strategy => _node.Strategy;
 
+    public bool WeightsMayBePacked => Plan.PackedWeights(_node) is not null;
+
     public Notation Notation => Plan.IsDouble ? Notation.Double : Notation.Float;
 
     public string ElementType => Plan.ElementType;

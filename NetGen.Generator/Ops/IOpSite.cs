@@ -42,6 +42,12 @@ internal interface IOpSite
     /// <summary>How the plan computes this node.</summary>
     Strategy Strategy { get; }
 
+    /// <summary>
+    /// True when a predictor's packed copy of the parameters holds this node's <see cref="Op.PackedWeights"/> transposed: its
+    /// forward kernel call then reads them by the pass's <c>packedWeights</c> argument.
+    /// </summary>
+    bool WeightsMayBePacked { get; }
+
     /// <summary>Prints formulas as code of the element type.</summary>
     Notation Notation { get; }
 

@@ -52,6 +52,12 @@ internal abstract record Op
     public virtual bool HasSampleKernel(IReadOnlyList<int> inputSizes, int elementBytes) => false;
 
     /// <summary>
+    /// The index of the parameter a predictor's packed copy stores transposed for this op's batch kernel, given the op's
+    /// output size and the element size in bytes (<c>DenseKernels.PackWeights</c>); null when it stores them as they are.
+    /// </summary>
+    public virtual int? PackedWeights(int size, int elementBytes) => null;
+
+    /// <summary>
     /// True when the op is unrolled exactly when every value it reads was (add, concat): it moves or combines
     /// values one element at a time, so it follows its inputs' form; otherwise it loops.
     /// </summary>

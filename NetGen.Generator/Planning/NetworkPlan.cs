@@ -41,6 +41,19 @@ internal sealed record NetworkPlan(
 
     public NodePlan Prediction => Nodes[LossStep.PredictionNode];
 
+    /// <summary>Bytes of one element.</summary>
+    public int ElementBytes => IsDouble ? 8 : 4;
+
+    /// <summary>
+    /// The parameter of <paramref name="node"/> that a predictor's packed copy stores transposed (<c>PackParameters</c>),
+    /// or null: only batch products pack, since only they read the packed copy's layout.
+    /// </summary>
+    public ParameterPlan? PackedWeights(NodePlan node) =>
+        node.Strategy == Strategy.Kernel && node.Op.PackedWeights(node.Size, ElementBytes) is { } index ? Parameters[node.Parameters[index]] : null;
+
+    /// <summary>True when a predictor's packed copy stores some layer's weights transposed (then <c>ForwardBatch</c> takes <c>packedWeights</c>).</summary>
+    public bool PacksWeights => Nodes.Any(n => PackedWeights(n) is not null);
+
     /// <summary>
     /// True when the prediction is a node of its own that only the output reads (the softmax or sigmoid after the
     /// logits that a fused loss takes): the forward pass leaves it out and <c>PredictSample</c> computes it for

@@ -64,4 +64,13 @@ public static class NetworkArguments
             throw new ArgumentException($"The gradient buffer has {length} values; this network has {parameterCount} parameters.", "gradient");
         }
     }
+
+    /// <summary>Checks that a packed copy of the parameters (<see cref="IPackedPrediction{T}"/>) fits the parameter layout.</summary>
+    public static void CheckPacked(int length, int parameterCount)
+    {
+        if (length != parameterCount)
+        {
+            throw new ArgumentException($"The packed parameters have {length} values; this network has {parameterCount} parameters.", "packed");
+        }
+    }
 }

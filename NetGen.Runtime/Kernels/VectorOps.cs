@@ -74,6 +74,9 @@ internal interface IVectorOps<T, TVector>
     /// <summary><c>a * b + c</c>, with one rounding where the hardware fuses it (otherwise two).</summary>
     static abstract TVector Fma(TVector a, TVector b, TVector c);
 
+    /// <summary>Whether <see cref="Fma"/> rounds once (float and double): a scalar step of the same chain then takes <c>T.FusedMultiplyAdd</c>.</summary>
+    static abstract bool FusesMultiplyAdd { get; }
+
     /// <summary>Element-wise sum.</summary>
     static abstract TVector Add(TVector a, TVector b);
 
@@ -148,6 +151,8 @@ internal readonly struct Vector512Ops<T> : IVectorOps<T, Vector512<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
+
+    public static bool FusesMultiplyAdd => Vector512.IsHardwareAccelerated && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Fma(Vector512<T> a, Vector512<T> b, Vector512<T> c)
@@ -246,6 +251,8 @@ internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
 
+    public static bool FusesMultiplyAdd => Vector256.IsHardwareAccelerated && FusedMultiplyAdd.IsHardware && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c)
     {
@@ -341,6 +348,8 @@ internal readonly struct Vector128Ops<T> : IVectorOps<T, Vector128<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Broadcast(T value) => Vector128.Create(value);
+
+    public static bool FusesMultiplyAdd => Vector128.IsHardwareAccelerated && FusedMultiplyAdd.IsHardware && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Fma(Vector128<T> a, Vector128<T> b, Vector128<T> c)

@@ -165,7 +165,7 @@ public class PredictionBitsTests
     }
 
     /// <summary>Each output as one chain of fused multiply-adds over the inputs in order, started from its bias.</summary>
-    private static float[] FmaChains(float[] x, float[] w, float[] b, int n, int k)
+    internal static float[] FmaChains(float[] x, float[] w, float[] b, int n, int k)
     {
         var z = new float[n];
         for (int j = 0; j < n; j++)

@@ -14,7 +14,7 @@
 /// </list>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
-partial class CancerNet : global::NetGen.INetwork<double>
+partial class CancerNet : global::NetGen.INetwork<double>, global::NetGen.CompilerServices.IPackedPrediction<double>
 {
     /// <summary>Number of input features of one sample.</summary>
     public const int InputSize = 30;
@@ -206,17 +206,46 @@ partial class CancerNet : global::NetGen.INetwork<double>
         return (double)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch, team);
     }
 
+    /// <inheritdoc/>
+    void global::NetGen.CompilerServices.IPackedPrediction<double>.PackParameters(global::System.Span<double> packed)
+    {
+        global::NetGen.CompilerServices.NetworkArguments.CheckPacked(packed.Length, ParameterCount);
+        new global::System.ReadOnlySpan<double>(_parameters).CopyTo(packed);
+        // W1ᵀ in panels of outputs, the layout DenseKernels.ForwardPacked reads for one sample
+        global::NetGen.CompilerServices.DenseKernels.PackWeights(new global::System.ReadOnlySpan<double>(_parameters, W1Offset, 480), packed.Slice(W1Offset, 480), n: 16, k: 30);
+    }
+
+    /// <inheritdoc/>
+    void global::NetGen.CompilerServices.IPackedPrediction<double>.PredictPacked(global::System.ReadOnlySpan<double> packed, global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
+    {
+        global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
+        global::NetGen.CompilerServices.NetworkArguments.CheckPacked(packed.Length, ParameterCount);
+        global::System.Span<double> values = stackalloc double[SampleStride];
+        ForwardBatch(packed, input, values, 1, team: null, packedWeights: true);
+        PredictSample(values);
+        values.Slice(PredictionOffset, OutputSize).CopyTo(output);
+    }
+
     /// <summary>
     /// The forward pass of a batch, layer by layer: matrix products for the dense layers (with their activation
     /// when the kernel applies it as it stores the product), then each sample's other operations. Sample s's node
     /// values are at <c>buffer[s * SampleStride ..]</c>.
     /// </summary>
     /// <param name="team">Threads that share each large product (split by rows of W, or columns of dX: the same results), or null to compute it on this thread.</param>
-    private static void ForwardBatch(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.Span<double> buffer, int batch, global::NetGen.CompilerServices.KernelTeam? team)
+    /// <param name="packedWeights">True when <paramref name="parameters"/> is a predictor's packed copy (<c>PackParameters</c>), whose wide layers' weights are stored transposed.</param>
+    private static void ForwardBatch(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.Span<double> buffer, int batch, global::NetGen.CompilerServices.KernelTeam? team, bool packedWeights = false)
     {
         // Layer 1: Dense 30 -> 16, Tanh
         // z1 = W1 · x + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
-        global::NetGen.CompilerServices.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 480), parameters.Slice(B1Offset, 16), buffer.Slice(Z1Offset), SampleStride, batch, n: 16, k: 30, team);
+        if (packedWeights)
+        {
+            // A predictor's packed copy: W1ᵀ in panels of outputs (DenseKernels.PackWeights), so one sample reads it in one stream
+            global::NetGen.CompilerServices.DenseKernels.ForwardPacked(inputs, InputSize, parameters.Slice(W1Offset, 480), parameters.Slice(B1Offset, 16), buffer.Slice(Z1Offset), SampleStride, batch, n: 16, k: 30);
+        }
+        else
+        {
+            global::NetGen.CompilerServices.DenseKernels.Forward(inputs, InputSize, parameters.Slice(W1Offset, 480), parameters.Slice(B1Offset, 16), buffer.Slice(Z1Offset), SampleStride, batch, n: 16, k: 30, team);
+        }
 
         for (int s = 0; s < batch; s++)
         {

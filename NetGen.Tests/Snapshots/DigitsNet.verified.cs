@@ -16,7 +16,7 @@ namespace Demo
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
-    partial class DigitsNet : global::NetGen.INetwork<float>
+    partial class DigitsNet : global::NetGen.INetwork<float>, global::NetGen.CompilerServices.IPackedPrediction<float>
     {
         /// <summary>Number of input features of one sample.</summary>
         public const int InputSize = 64;
@@ -207,18 +207,47 @@ namespace Demo
             return (float)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch, team);
         }
 
+        /// <inheritdoc/>
+        void global::NetGen.CompilerServices.IPackedPrediction<float>.PackParameters(global::System.Span<float> packed)
+        {
+            global::NetGen.CompilerServices.NetworkArguments.CheckPacked(packed.Length, ParameterCount);
+            new global::System.ReadOnlySpan<float>(_parameters).CopyTo(packed);
+            // W1ᵀ in panels of outputs, the layout DenseKernels.ForwardPacked reads for one sample
+            global::NetGen.CompilerServices.DenseKernels.PackWeights(new global::System.ReadOnlySpan<float>(_parameters, W1Offset, 4096), packed.Slice(W1Offset, 4096), n: 64, k: 64);
+        }
+
+        /// <inheritdoc/>
+        void global::NetGen.CompilerServices.IPackedPrediction<float>.PredictPacked(global::System.ReadOnlySpan<float> packed, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
+            global::NetGen.CompilerServices.NetworkArguments.CheckPacked(packed.Length, ParameterCount);
+            global::System.Span<float> values = stackalloc float[SampleStride];
+            ForwardBatch(packed, input, values, 1, team: null, packedWeights: true);
+            PredictSample(values);
+            values.Slice(PredictionOffset, OutputSize).CopyTo(output);
+        }
+
         /// <summary>
         /// The forward pass of a batch, layer by layer: matrix products for the dense layers (with their activation
         /// when the kernel applies it as it stores the product), then each sample's other operations. Sample s's node
         /// values are at <c>buffer[s * SampleStride ..]</c>.
         /// </summary>
         /// <param name="team">Threads that share each large product (split by rows of W, or columns of dX: the same results), or null to compute it on this thread.</param>
-        private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch, global::NetGen.CompilerServices.KernelTeam? team)
+        /// <param name="packedWeights">True when <paramref name="parameters"/> is a predictor's packed copy (<c>PackParameters</c>), whose wide layers' weights are stored transposed.</param>
+        private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch, global::NetGen.CompilerServices.KernelTeam? team, bool packedWeights = false)
         {
             // Layer 1: Dense 64 -> 64, ReLU
             // z1 = W1 · x + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
             // and a1 = relu(z1), fused into the product: the kernel applies it to each block of z1 as it stores the block
-            global::NetGen.CompilerServices.DenseKernels.ForwardRectified(inputs, InputSize, parameters.Slice(W1Offset, 4096), parameters.Slice(B1Offset, 64), buffer.Slice(Z1Offset), SampleStride, buffer.Slice(A1Offset), SampleStride, negativeSlope: 0f, batch, n: 64, k: 64, team);
+            if (packedWeights)
+            {
+                // A predictor's packed copy: W1ᵀ in panels of outputs (DenseKernels.PackWeights), so one sample reads it in one stream
+                global::NetGen.CompilerServices.DenseKernels.ForwardPackedRectified(inputs, InputSize, parameters.Slice(W1Offset, 4096), parameters.Slice(B1Offset, 64), buffer.Slice(Z1Offset), SampleStride, buffer.Slice(A1Offset), SampleStride, negativeSlope: 0f, batch, n: 64, k: 64);
+            }
+            else
+            {
+                global::NetGen.CompilerServices.DenseKernels.ForwardRectified(inputs, InputSize, parameters.Slice(W1Offset, 4096), parameters.Slice(B1Offset, 64), buffer.Slice(Z1Offset), SampleStride, buffer.Slice(A1Offset), SampleStride, negativeSlope: 0f, batch, n: 64, k: 64, team);
+            }
 
             // Layer 2: Dense 64 -> 10, Identity
             // z2 = W2 · a1 + b2 for every sample: Z = X · W2ᵀ + b2 over the batch

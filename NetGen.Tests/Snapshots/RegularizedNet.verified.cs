@@ -18,7 +18,7 @@ namespace Demo
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
-    partial class RegularizedNet : global::NetGen.INetwork<float>
+    partial class RegularizedNet : global::NetGen.INetwork<float>, global::NetGen.CompilerServices.IPackedPrediction<float>
     {
         /// <summary>Number of input features of one sample.</summary>
         public const int InputSize = 16;
@@ -221,6 +221,26 @@ namespace Demo
             return (float)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch, team);
         }
 
+        /// <inheritdoc/>
+        void global::NetGen.CompilerServices.IPackedPrediction<float>.PackParameters(global::System.Span<float> packed)
+        {
+            global::NetGen.CompilerServices.NetworkArguments.CheckPacked(packed.Length, ParameterCount);
+            new global::System.ReadOnlySpan<float>(_parameters).CopyTo(packed);
+            // W1ᵀ in panels of outputs, the layout DenseKernels.ForwardPacked reads for one sample
+            global::NetGen.CompilerServices.DenseKernels.PackWeights(new global::System.ReadOnlySpan<float>(_parameters, W1Offset, 512), packed.Slice(W1Offset, 512), n: 32, k: 16);
+        }
+
+        /// <inheritdoc/>
+        void global::NetGen.CompilerServices.IPackedPrediction<float>.PredictPacked(global::System.ReadOnlySpan<float> packed, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
+            global::NetGen.CompilerServices.NetworkArguments.CheckPacked(packed.Length, ParameterCount);
+            global::System.Span<float> values = stackalloc float[SampleStride];
+            ForwardBatch(packed, input, values, 1, training: false, seed: 0, sampleOffset: 0, team: null, packedWeights: true);
+            PredictSample(values);
+            values.Slice(PredictionOffset, OutputSize).CopyTo(output);
+        }
+
         /// <summary>
         /// The forward pass of a batch, layer by layer: matrix products for the dense layers (with their activation
         /// when the kernel applies it as it stores the product), then each sample's other operations. Sample s's node
@@ -228,7 +248,8 @@ namespace Demo
         /// </summary>
         /// <param name="training">True to drop units (masks from <paramref name="seed"/> and each sample's index <paramref name="sampleOffset"/> + s), false to pass values through.</param>
         /// <param name="team">Threads that share each large product (split by rows of W, or columns of dX: the same results), or null to compute it on this thread.</param>
-        private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch, bool training, ulong seed, int sampleOffset, global::NetGen.CompilerServices.KernelTeam? team)
+        /// <param name="packedWeights">True when <paramref name="parameters"/> is a predictor's packed copy (<c>PackParameters</c>), whose wide layers' weights are stored transposed.</param>
+        private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch, bool training, ulong seed, int sampleOffset, global::NetGen.CompilerServices.KernelTeam? team, bool packedWeights = false)
         {
             // Layer 1: Dropout 0.2 over 16 units
             for (int s = 0; s < batch; s++)
@@ -254,7 +275,15 @@ namespace Demo
             // Layer 2: Dense 16 -> 32, ReLU
             // z1 = W1 · xDrop + b1 for every sample: Z = X · W1ᵀ + b1 over the batch
             // and a1 = relu(z1), fused into the product: the kernel applies it to each block of z1 as it stores the block
-            global::NetGen.CompilerServices.DenseKernels.ForwardRectified(buffer.Slice(XDropOffset), SampleStride, parameters.Slice(W1Offset, 512), parameters.Slice(B1Offset, 32), buffer.Slice(Z1Offset), SampleStride, buffer.Slice(A1Offset), SampleStride, negativeSlope: 0f, batch, n: 32, k: 16, team);
+            if (packedWeights)
+            {
+                // A predictor's packed copy: W1ᵀ in panels of outputs (DenseKernels.PackWeights), so one sample reads it in one stream
+                global::NetGen.CompilerServices.DenseKernels.ForwardPackedRectified(buffer.Slice(XDropOffset), SampleStride, parameters.Slice(W1Offset, 512), parameters.Slice(B1Offset, 32), buffer.Slice(Z1Offset), SampleStride, buffer.Slice(A1Offset), SampleStride, negativeSlope: 0f, batch, n: 32, k: 16);
+            }
+            else
+            {
+                global::NetGen.CompilerServices.DenseKernels.ForwardRectified(buffer.Slice(XDropOffset), SampleStride, parameters.Slice(W1Offset, 512), parameters.Slice(B1Offset, 32), buffer.Slice(Z1Offset), SampleStride, buffer.Slice(A1Offset), SampleStride, negativeSlope: 0f, batch, n: 32, k: 16, team);
+            }
 
             // Layer 3: Dropout 0.5 over 32 units
             for (int s = 0; s < batch; s++)

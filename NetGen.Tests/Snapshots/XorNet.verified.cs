@@ -16,7 +16,7 @@ namespace Demo
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
-    partial class XorNet : global::NetGen.INetwork<float>
+    partial class XorNet : global::NetGen.INetwork<float>, global::NetGen.CompilerServices.IPackedPrediction<float>
     {
         /// <summary>Number of input features of one sample.</summary>
         public const int InputSize = 2;
@@ -209,6 +209,23 @@ namespace Demo
             }
 
             return (float)loss;
+        }
+
+        /// <inheritdoc/>
+        void global::NetGen.CompilerServices.IPackedPrediction<float>.PackParameters(global::System.Span<float> packed)
+        {
+            global::NetGen.CompilerServices.NetworkArguments.CheckPacked(packed.Length, ParameterCount);
+            new global::System.ReadOnlySpan<float>(_parameters).CopyTo(packed);
+        }
+
+        /// <inheritdoc/>
+        void global::NetGen.CompilerServices.IPackedPrediction<float>.PredictPacked(global::System.ReadOnlySpan<float> packed, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
+            global::NetGen.CompilerServices.NetworkArguments.CheckPacked(packed.Length, ParameterCount);
+            global::System.Span<float> values = stackalloc float[SampleStride];
+            ForwardBatch(packed, input, values, 1);
+            values.Slice(PredictionOffset, OutputSize).CopyTo(output);
         }
 
         /// <summary>

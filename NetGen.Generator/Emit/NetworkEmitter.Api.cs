@@ -146,6 +146,11 @@ internal sealed partial class NetworkEmitter
         {
             W.Line(CompilerServices + ".NetworkArguments.CheckPacked(packed.Length, ParameterCount);");
             W.Line("new " + ReadOnlySpan + "(_parameters).CopyTo(packed);");
+            if (!Plan.PacksWeights)
+            {
+                W.Line("// No layer runs as a batch product wide enough to pack: the copy keeps the parameters' layout.");
+            }
+
             foreach (var node in Plan.Nodes)
             {
                 if (Plan.PackedWeights(node) is not { } weights)

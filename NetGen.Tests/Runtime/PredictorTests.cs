@@ -186,6 +186,35 @@ public class PredictorTests
     }
 
     [Fact]
+    public void ThreadsPredictingAtOnceGetWhatOneThreadGets()
+    {
+        var network = new LogitsW3Net();
+        Randomize(network.Parameters, new DeterministicRandom(30));
+        var predictor = new Predictor<float>(network);
+        var samples = Enumerable.Range(0, 64).Select(s => Floats(new DeterministicRandom(100 + s), 784)).ToArray();
+        var alone = samples.Select(sample =>
+        {
+            var output = new float[10];
+            predictor.Predict(sample, output);
+            return output;
+        }).ToArray();
+
+        var together = new float[samples.Length][];
+        Parallel.For(0, samples.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, s =>
+        {
+            var output = new float[10];
+            for (int repeat = 0; repeat < 20; repeat++)
+            {
+                predictor.Predict(samples[s], output);
+            }
+
+            together[s] = output;
+        });
+
+        Assert.Equal(alone, together);
+    }
+
+    [Fact]
     public void APredictionAllocatesNothing()
     {
         var predictor = new Predictor<float>(new LogitsW3Net());

@@ -264,6 +264,7 @@ namespace Demo
         {
             global::NetGen.CompilerServices.NetworkArguments.CheckPacked(packed.Length, ParameterCount);
             new global::System.ReadOnlySpan<float>(_parameters).CopyTo(packed);
+            // No layer runs as a batch product wide enough to pack: the copy keeps the parameters' layout.
         }
 
         /// <inheritdoc/>

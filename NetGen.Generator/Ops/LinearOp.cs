@@ -30,8 +30,8 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
         NetworkRules.HasSampleVectorPath(16 / elementBytes, Units, inputSizes[0]);
 
     /// <summary>
-    /// W, for layers of at least one 512-bit vector of outputs: one sample then reads Wᵀ's panels in one stream (1.5x the
-    /// eight row streams of the row-major product through W3's 784-128 layer); a narrower layer's few rows read as fast.
+    /// W, for layers of at least one 512-bit vector of outputs: one sample then reads Wᵀ's panels in one stream (W3's
+    /// prediction 1.7x the eight row streams of the row-major product at 512 bits); a narrower layer's few rows read as fast.
     /// </summary>
     public override int? PackedWeights(int size, int elementBytes) => size * elementBytes >= PackedMinimumBytes ? Weights : null;
 

@@ -11,7 +11,7 @@ public class GradientKernelsTests
         var data = new TheoryData<int, int>();
         foreach (int bits in VectorWidth.Available)
         {
-            foreach (int length in new[] { 1, 3, 4, 9, 16, 19, 131 })
+            foreach (int length in new[] { 1, 3, 4, 9, 16, 19, 32, 33, 48, 49, 131 })
             {
                 data.Add(bits, length);
             }
@@ -35,6 +35,22 @@ public class GradientKernelsTests
                 float expected = source[i] / divisor;
                 Assert.True(expected.Equals(destination[i]), $"element {i}: expected {expected}, got {destination[i]}");
             }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(WidthsAndLengths))]
+    public void InPlaceEachValueIsDividedOnce(int bits, int length)
+    {
+        // The last vector overlaps the ones before it when the length is not a multiple of the width: dividing any value
+        // twice would show as a ninth instead of a third.
+        var random = new DeterministicRandom(length + 2);
+        var original = Enumerable.Range(0, length).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+        foreach (float divisor in new[] { 3f, 4f })
+        {
+            var values = original.ToArray();
+            Assert.True(GradientKernels.DivideAndCheckFinite<float>(bits, values, divisor, values));
+            Assert.Equal(original.Select(v => v / divisor), values);
         }
     }
 

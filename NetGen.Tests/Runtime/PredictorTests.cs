@@ -40,11 +40,7 @@ public class PredictorTests
         var random = new DeterministicRandom(21);
         Randomize(network.Parameters, random);
         var predictor = new Predictor<float>(network);
-        var parameters = network.Parameters.ToArray();
-        var w1 = parameters.AsSpan(LogitsW3Net.W1Offset, 128 * 784).ToArray();
-        var b1 = parameters.AsSpan(LogitsW3Net.B1Offset, 128).ToArray();
-        var w2 = parameters.AsSpan(LogitsW3Net.W2Offset, 10 * 128).ToArray();
-        var b2 = parameters.AsSpan(LogitsW3Net.B2Offset, 10).ToArray();
+        var (w1, b1, w2, b2) = TwoLayers(network.Parameters, (LogitsW3Net.W1Offset, LogitsW3Net.B1Offset, LogitsW3Net.W2Offset, LogitsW3Net.B2Offset), 784, 128, 10);
         for (int s = 0; s < 3; s++)
         {
             var sample = Floats(random, 784);
@@ -71,11 +67,7 @@ public class PredictorTests
         var random = new DeterministicRandom(3);
         Randomize(network.Parameters, random);
         var predictor = new Predictor<float>(network);
-        var parameters = network.Parameters.ToArray();
-        var w1 = parameters.AsSpan(PackedWideNet.W1Offset, 64 * 50).ToArray();
-        var b1 = parameters.AsSpan(PackedWideNet.B1Offset, 64).ToArray();
-        var w2 = parameters.AsSpan(PackedWideNet.W2Offset, 16 * 64).ToArray();
-        var b2 = parameters.AsSpan(PackedWideNet.B2Offset, 16).ToArray();
+        var (w1, b1, w2, b2) = TwoLayers(network.Parameters, (PackedWideNet.W1Offset, PackedWideNet.B1Offset, PackedWideNet.W2Offset, PackedWideNet.B2Offset), 50, 64, 16);
         const int batch = 32;
         var inputs = Floats(random, batch * 50);
         var batchOutputs = new float[batch * 16];
@@ -238,6 +230,11 @@ public class PredictorTests
             Assert.True(Math.Abs(actual[c] - expected[c]) <= 1e-4f * (1 + Math.Abs(expected[c])), $"{what}, output {c}: {actual[c]} against Predict's {expected[c]}");
         }
     }
+
+    /// <summary>A two-layer network's W1 [hidden x inputs], b1, W2 [outputs x hidden] and b2, copied from where the generated constants put them.</summary>
+    private static (float[] W1, float[] B1, float[] W2, float[] B2) TwoLayers(ReadOnlySpan<float> parameters, (int W1, int B1, int W2, int B2) offsets, int inputs, int hidden, int outputs) =>
+        (parameters.Slice(offsets.W1, hidden * inputs).ToArray(), parameters.Slice(offsets.B1, hidden).ToArray(),
+            parameters.Slice(offsets.W2, outputs * hidden).ToArray(), parameters.Slice(offsets.B2, outputs).ToArray());
 
     private static void Randomize(Span<float> parameters, DeterministicRandom random)
     {

@@ -91,7 +91,12 @@ public static partial class DenseKernels
     }
 }
 
-/// <summary>The bodies of <see cref="DenseKernels.PackWeights{T}(ReadOnlySpan{T}, Span{T}, int, int)"/> and <see cref="DenseKernels.ForwardPacked{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int)"/>.</summary>
+/// <summary>
+/// The bodies of <see cref="DenseKernels.PackWeights{T}(ReadOnlySpan{T}, Span{T}, int, int)"/> and <see cref="DenseKernels.ForwardPacked{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int)"/>,
+/// compiled fully optimized at their first call (<c>AggressiveOptimization</c>): a served model's first predictions ran
+/// 15-20x slower as tier-0 code, for thousands of calls, since one prediction's loops are too short to trigger on-stack
+/// replacement.
+/// </summary>
 internal static partial class DenseKernels<T, TOps, TVector>
 {
     /// <summary>Vectors of outputs in one panel: eight independent chains of fused multiply-adds cover the FMA latency.</summary>
@@ -105,6 +110,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// outputs side by side, input after input: element (j, i) of W goes to <c>p0·k + i·width + (j - p0)</c>, where p0 is
     /// the panel's first output and width its outputs.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackWeights(ReadOnlySpan<T> w, Span<T> packed, int n, int k)
     {
         ref T rw = ref MemoryMarshal.GetReference(w);
@@ -129,6 +135,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     /// per input in order (the input broadcast against a vector of weights read in sequence), and are stored; then the
     /// epilogue over the sample's row. Outputs past the panel's whole vectors run the same chain one at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardPacked(ReadOnlySpan<T> x, int xStride, ReadOnlySpan<T> packed, ReadOnlySpan<T> b, Span<T> z, int zStride, int m, int n, int k, ProductEpilogue epilogue)
     {
         ref T rx = ref MemoryMarshal.GetReference(x);
@@ -169,6 +176,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     }
 
     /// <summary>A whole panel: eight vectors of outputs, its weights read once, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WholePanel(ref T x, ref T panel, ref T bias, ref T z, int k)
     {
         int count = TOps.Count;
@@ -198,6 +206,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     }
 
     /// <summary>One vector of outputs of a narrower (last) panel, whose inputs are <paramref name="width"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PanelVector(ref T x, ref T column, int width, ref T bias, ref T z, int k)
     {
         var c = TOps.Load(ref bias, 0);
@@ -210,6 +219,7 @@ internal static partial class DenseKernels<T, TOps, TVector>
     }
 
     /// <summary>One output of a narrower panel, past its whole vectors: the chain a vector lane computes, one rounding per step where the vectors fuse.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T PanelScalar(ref T x, ref T column, int width, T bias, int k)
     {
         T c = bias;

@@ -1,6 +1,7 @@
 using NetGen.CompilerServices;
 using NetGen.Graph;
 using NetGen.Tests.Gradients;
+using NetGen.Tests.Infrastructure;
 using NetGen.Tests.Networks;
 using Xunit.Abstractions;
 
@@ -9,23 +10,9 @@ namespace NetGen.Tests.DynamicGraph;
 /// <summary>Every network declared in this project: its generated gradient against the dynamic graph's.</summary>
 public class DeclaredNetworkTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Networks()
-    {
-        var data = new TheoryData<string>();
-        foreach (var name in NetworkNames())
-        {
-            data.Add(name);
-        }
+    public static TheoryData<string> Networks() => DeclaredNetworks.Names(_ => true);
 
-        return data;
-    }
-
-    private static List<string> NetworkNames() =>
-        typeof(XorNet).Assembly.GetTypes()
-            .Where(t => t.Namespace == typeof(XorNet).Namespace && typeof(INetwork).IsAssignableFrom(t))
-            .Select(t => t.Name)
-            .OrderBy(n => n, StringComparer.Ordinal)
-            .ToList();
+    private static List<string> NetworkNames() => DeclaredNetworks.Where(_ => true).Select(t => t.Name).ToList();
 
     [Fact]
     public void AllDeclaredNetworksAreCovered()

@@ -1,4 +1,5 @@
 using System.Reflection;
+using NetGen.Tests.Infrastructure;
 using NetGen.Tests.Networks;
 
 namespace NetGen.Tests.Generator;
@@ -13,10 +14,7 @@ public class ForwardBatchTests
     public static TheoryData<string> SampleBySampleNetworks() => new(SampleBySampleTypes().Select(t => t.Name));
 
     private static IEnumerable<Type> SampleBySampleTypes() =>
-        typeof(XorNet).Assembly.GetTypes()
-            .Where(t => t.Namespace == typeof(XorNet).Namespace && typeof(INetwork<float>).IsAssignableFrom(t)
-                && t.GetMethod("BackwardSample", BindingFlags.NonPublic | BindingFlags.Static) is not null)
-            .OrderBy(t => t.Name, StringComparer.Ordinal);
+        DeclaredNetworks.Where(t => typeof(INetwork<float>).IsAssignableFrom(t) && t.GetMethod("BackwardSample", BindingFlags.NonPublic | BindingFlags.Static) is not null);
 
     [Fact]
     public void TheCasesIncludeUnrolledVectorDropoutAndGraphNetworks()

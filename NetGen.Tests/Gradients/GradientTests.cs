@@ -1,4 +1,5 @@
 using System.Numerics;
+using NetGen.Tests.Infrastructure;
 using NetGen.Tests.Networks;
 
 namespace NetGen.Tests.Gradients;
@@ -11,21 +12,13 @@ public class GradientTests
 {
     private const int Batch = 3;
 
-    public static TheoryData<string> Cases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var type in DoubleNetworks())
-        {
-            data.Add(type.Name);
-        }
+    public static TheoryData<string> Cases() => DeclaredNetworks.Names(IsActivationAndLossCase);
 
-        return data;
-    }
+    private static IEnumerable<Type> DoubleNetworks() => DeclaredNetworks.Where(IsActivationAndLossCase);
 
-    private static IEnumerable<Type> DoubleNetworks() =>
-        typeof(XorNet).Assembly.GetTypes()
-            .Where(t => t.Namespace == typeof(XorNet).Namespace && t.Name.StartsWith("G_", StringComparison.Ordinal) && t.Name.EndsWith("_Double", StringComparison.Ordinal))
-            .OrderBy(t => t.Name, StringComparer.Ordinal);
+    /// <summary>The G_{activation}_{loss}_{output}_Double networks.</summary>
+    private static bool IsActivationAndLossCase(Type type) =>
+        type.Name.StartsWith("G_", StringComparison.Ordinal) && type.Name.EndsWith("_Double", StringComparison.Ordinal);
 
     [Fact]
     public void EveryActivationAndLossCombinationIsCovered()
@@ -55,22 +48,9 @@ public class GradientTests
     }
 
     /// <summary>The declared double networks that are DAGs (a layer other than dense or dropout): the same bound.</summary>
-    public static TheoryData<string> GraphCases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var type in typeof(XorNet).Assembly.GetTypes()
-            .Where(t => t.Namespace == typeof(XorNet).Namespace && typeof(INetwork<double>).IsAssignableFrom(t))
-            .OrderBy(t => t.Name, StringComparer.Ordinal))
-        {
-            var description = ((INetwork)Activator.CreateInstance(type, 0)!).Description;
-            if (description.Layers.Any(l => l.Kind is not (LayerKind.Dense or LayerKind.Dropout)))
-            {
-                data.Add(type.Name);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string> GraphCases() =>
+        DeclaredNetworks.Names(t => typeof(INetwork<double>).IsAssignableFrom(t)
+            && ((INetwork)Activator.CreateInstance(t, 0)!).Description.Layers.Any(l => l.Kind is not (LayerKind.Dense or LayerKind.Dropout)));
 
     [Theory]
     [MemberData(nameof(GraphCases))]

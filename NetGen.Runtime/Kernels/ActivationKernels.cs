@@ -133,12 +133,16 @@ public static class ActivationKernels
     }
 }
 
-/// <summary>The bodies of <see cref="ActivationKernels"/> for one vector type (see <see cref="DenseKernels{T, TOps, TVector}"/>).</summary>
+/// <summary>
+/// The bodies of <see cref="ActivationKernels"/> for one vector type (see <see cref="DenseKernels{T, TOps, TVector}"/>),
+/// compiled optimized at their first call, as the products are.
+/// </summary>
 internal static class ActivationKernels<T, TOps, TVector>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TOps : struct, IVectorOps<T, TVector>
     where TVector : struct
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rectifier(ReadOnlySpan<T> x, T negativeSlope, Span<T> y)
     {
         ref T rx = ref MemoryMarshal.GetReference(x);
@@ -159,6 +163,7 @@ internal static class ActivationKernels<T, TOps, TVector>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RectifierDerivative(ReadOnlySpan<T> z, ReadOnlySpan<T> upstream, T negativeSlope, Span<T> dz, bool accumulate)
     {
         ref T rz = ref MemoryMarshal.GetReference(z);
@@ -183,6 +188,7 @@ internal static class ActivationKernels<T, TOps, TVector>
     }
 
     /// <summary>Whole vectors, then one last vector ending at the last element (it overlaps the previous one; the input is read before anything is written, so a may be z).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tanh(ReadOnlySpan<T> z, Span<T> a)
     {
         ref T rz = ref MemoryMarshal.GetReference(z);
@@ -197,6 +203,7 @@ internal static class ActivationKernels<T, TOps, TVector>
         TOps.Store(TOps.Tanh(last), ref ra, n - width);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TanhDerivative(ReadOnlySpan<T> a, ReadOnlySpan<T> upstream, Span<T> dz, bool accumulate)
     {
         ref T ra = ref MemoryMarshal.GetReference(a);

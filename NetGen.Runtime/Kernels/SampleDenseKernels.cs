@@ -240,7 +240,9 @@ public static class SampleDenseKernels
 
 /// <summary>
 /// The bodies of <see cref="SampleDenseKernels"/> for one vector type; sizes were checked and fit the width
-/// (<c>k</c> a multiple of the lanes, or dividing them with <c>n</c> a multiple of them).
+/// (<c>k</c> a multiple of the lanes, or dividing them with <c>n</c> a multiple of them). Inlined into optimized generated
+/// code, and compiled optimized at their first call when a tier-0 caller calls them (a W2 prediction averaged 1.2-1.7 µs
+/// over its first 100,000 calls with these as tier-0 code, 0.73-0.75 µs without, against 64 ns in the steady state).
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
 /// <typeparam name="TOps">Loads and arithmetic on <typeparamref name="TVector"/>, shared with <see cref="DenseKernels"/>.</typeparam>
@@ -252,7 +254,7 @@ internal static class SampleDenseKernels<T, TOps, TLanes, TVector>
     where TLanes : struct, ISampleLanes<T, TVector>
     where TVector : struct
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ref T x, ref T w, ref T b, ref T z, int n, int k)
     {
         int lanes = TOps.Count;
@@ -292,7 +294,7 @@ internal static class SampleDenseKernels<T, TOps, TLanes, TVector>
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateWeightGradient(ref T dz, ref T x, ref T dw, int n, int k)
     {
         int lanes = TOps.Count;
@@ -327,7 +329,7 @@ internal static class SampleDenseKernels<T, TOps, TLanes, TVector>
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void InputGradient(ref T dz, ref T w, ref T dx, int n, int k, bool accumulate)
     {
         int lanes = TOps.Count;

@@ -149,26 +149,6 @@ public class PackedForwardTests
         Assert.Equal("n", zero.ParamName);
     }
 
-    [Theory]
-    [InlineData("PackWeights")]
-    [InlineData("ForwardPacked")]
-    [InlineData("WholePanel")]
-    [InlineData("PanelVector")]
-    [InlineData("PanelScalar")]
-    [InlineData("ForwardOneSample")]
-    [InlineData("Dot1x8")]
-    [InlineData("Dot1x8FromAlignedLines")]
-    [InlineData("Dot1x4")]
-    public void APredictionsLoopsAreCompiledOptimizedAtTheirFirstCall(string name)
-    {
-        // As tier-0 code a W3 prediction took about 40 µs instead of 3 for its first thousands of calls (its loops are too
-        // short for on-stack replacement), so every loop of a one-sample prediction asks the JIT for full optimization.
-        var methods = typeof(DenseKernels<,,>).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)
-            .Where(m => m.Name == name).ToArray();
-        Assert.NotEmpty(methods);
-        Assert.All(methods, m => Assert.True(m.MethodImplementationFlags.HasFlag(System.Reflection.MethodImplAttributes.AggressiveOptimization), $"{name} is compiled as tier-0 code first"));
-    }
-
     /// <summary>Whether the vectors of <paramref name="bits"/> fuse the multiply-add (then so does the scalar chain).</summary>
     private static bool Fuses(int bits) => bits == 512 || FusedMultiplyAdd.IsHardware;
 

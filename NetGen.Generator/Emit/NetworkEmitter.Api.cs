@@ -158,10 +158,9 @@ internal sealed partial class NetworkEmitter
                     continue;
                 }
 
-                int inputs = weights.Length / node.Size;
                 W.Line("// " + weights.Name + "ᵀ in panels of outputs, the layout DenseKernels.ForwardPacked reads for one sample");
                 W.Line(CompilerServices + ".DenseKernels.PackWeights(new " + ReadOnlySpan + "(_parameters, " + weights.OffsetConstant + ", " + weights.Length + "), packed.Slice("
-                    + weights.OffsetConstant + ", " + weights.Length + "), n: " + node.Size + ", k: " + inputs + ");");
+                    + weights.OffsetConstant + ", " + weights.Length + "), n: " + weights.Rows + ", k: " + weights.Columns + ");");
             }
         }
 

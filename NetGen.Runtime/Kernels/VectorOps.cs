@@ -158,7 +158,7 @@ internal readonly struct Vector512Ops<T> : IVectorOps<T, Vector512<T>>
     public static Vector512<T> Fma(Vector512<T> a, Vector512<T> b, Vector512<T> c)
     {
         // AVX-512F always has FMA; elsewhere Vector512 runs in software and the unfused form is the cheaper one.
-        if (Vector512.IsHardwareAccelerated)
+        if (FusesMultiplyAdd)
         {
             if (typeof(T) == typeof(float))
             {
@@ -256,7 +256,7 @@ internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c)
     {
-        if (Vector256.IsHardwareAccelerated && FusedMultiplyAdd.IsHardware)
+        if (FusesMultiplyAdd)
         {
             if (typeof(T) == typeof(float))
             {
@@ -354,7 +354,7 @@ internal readonly struct Vector128Ops<T> : IVectorOps<T, Vector128<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Fma(Vector128<T> a, Vector128<T> b, Vector128<T> c)
     {
-        if (Vector128.IsHardwareAccelerated && FusedMultiplyAdd.IsHardware)
+        if (FusesMultiplyAdd)
         {
             if (typeof(T) == typeof(float))
             {

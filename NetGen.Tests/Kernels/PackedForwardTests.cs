@@ -150,7 +150,12 @@ public class PackedForwardTests
     }
 
     /// <summary>Whether the vectors of <paramref name="bits"/> fuse the multiply-add (then so does the scalar chain).</summary>
-    private static bool Fuses(int bits) => bits == 512 || FusedMultiplyAdd.IsHardware;
+    private static bool Fuses(int bits) => bits switch
+    {
+        512 => Vector512Ops<float>.FusesMultiplyAdd,
+        256 => Vector256Ops<float>.FusesMultiplyAdd,
+        _ => Vector128Ops<float>.FusesMultiplyAdd,
+    };
 
     /// <summary>Each output as one chain over the inputs in order, started from its bias: fused, or rounding twice a step.</summary>
     private static float[] Chains(ReadOnlySpan<float> x, float[] w, float[] b, int n, int k, bool fused)

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetGen.CompilerServices;
 
@@ -117,42 +118,73 @@ public static class SampleLoss
     /// </summary>
     /// <remarks>
     /// The same formulas, each operation in the same order, but computed for a vector of samples at once (one sample per
-    /// lane of <see cref="Vector{T}"/> of double): a sample's few classes fill no vector, and three libm <c>exp</c> and one
-    /// <c>log</c> per sample were a quarter of W2's training step. The exponential and the logarithm are .NET's vector ones
-    /// (within an ulp or so of libm's, so the bits may differ from the one-sample function's); every other operation gives
-    /// the one-sample function's bits. The last vector of a batch is padded, so a sample's bits do not depend on the batch
-    /// around it or its place in it, as long as the batch fills one vector; a smaller batch goes sample by sample through
-    /// the one-sample function, with its bits.
+    /// lane of a vector of doubles as wide as the kernels' vectors: 8 samples at 512 bits): a sample's few classes fill no
+    /// vector, and three libm <c>exp</c> and one <c>log</c> per sample were a quarter of W2's training step. The
+    /// exponential and the logarithm are .NET's vector ones (within an ulp or so of libm's, so the bits may differ from the
+    /// one-sample function's); every other operation gives the one-sample function's bits. The last vector of a batch is
+    /// padded, so a sample's bits do not depend on the batch around it or its place in it, as long as the batch fills one
+    /// vector; a smaller batch goes sample by sample through the one-sample function, with its bits.
     /// </remarks>
-    [SkipLocalsInit]
     public static double SoftmaxCrossEntropyWithLogits<T>(Span<T> buffer, int sampleStride, int logitsOffset, int gradientOffset, ReadOnlySpan<T> targets, int classes)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => SoftmaxCrossEntropyWithLogits(VectorWidth.Bits, buffer, sampleStride, logitsOffset, gradientOffset, targets, classes);
+
+    /// <summary>The samples <see cref="SoftmaxCrossEntropyWithLogits{T}(Span{T}, int, int, int, ReadOnlySpan{T}, int)"/> computes at once with <paramref name="vectorBits"/>-bit vectors (a smaller batch goes sample by sample).</summary>
+    internal static int BatchLanes(int vectorBits) => vectorBits / 64;
+
+    /// <summary><see cref="SoftmaxCrossEntropyWithLogits{T}(Span{T}, int, int, int, ReadOnlySpan{T}, int)"/> with vectors of <paramref name="vectorBits"/> bits.</summary>
+    // Never inlined: a training step inlines the generated passes whole, and this dispatch inlined into them took the
+    // inlining budget the backward pass's kernels needed (W2 at batch 16 ran 0.93x with their calls left out of line).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static double SoftmaxCrossEntropyWithLogits<T>(int vectorBits, Span<T> buffer, int sampleStride, int logitsOffset, int gradientOffset, ReadOnlySpan<T> targets, int classes)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(classes, MaxBatchClasses);
-        int lanes = Vector<double>.Count;
         int batch = targets.Length / classes;
-        if (batch < lanes)
+        if (batch < BatchLanes(vectorBits))
         {
             return SoftmaxCrossEntropyOneByOne(buffer, sampleStride, logitsOffset, gradientOffset, targets, classes, batch);
         }
 
-        // Every index below is within these bounds, so the loops read and write through references instead of checked
-        // span indexers and per-sample slices.
+        // Every index the vector loop uses is within these bounds, so it reads and writes through references instead of
+        // checked span indexers and per-sample slices.
         if (sampleStride < 0 || logitsOffset < 0 || gradientOffset < 0
             || ((long)(batch - 1) * sampleStride) + Math.Max(logitsOffset, gradientOffset) + classes > buffer.Length)
         {
             throw new ArgumentOutOfRangeException(nameof(buffer), $"A batch of {batch} samples {sampleStride} apart, with {classes} logits at {logitsOffset} and their gradient at {gradientOffset} in each, needs more than the buffer's {buffer.Length} values.");
         }
 
-        // One vector of samples at a time, class by class: [class][lane] (at most 4 KB each).
+        ref T values = ref MemoryMarshal.GetReference(buffer);
+        ref T targetsStart = ref MemoryMarshal.GetReference(targets);
+        return vectorBits switch
+        {
+            512 => SoftmaxCrossEntropyOfVectors<T, Vector512Ops<double>, Vector512<double>>(ref values, sampleStride, logitsOffset, gradientOffset, ref targetsStart, classes, batch),
+            256 => SoftmaxCrossEntropyOfVectors<T, Vector256Ops<double>, Vector256<double>>(ref values, sampleStride, logitsOffset, gradientOffset, ref targetsStart, classes, batch),
+            _ => SoftmaxCrossEntropyOfVectors<T, Vector128Ops<double>, Vector128<double>>(ref values, sampleStride, logitsOffset, gradientOffset, ref targetsStart, classes, batch),
+        };
+    }
+
+    /// <summary>
+    /// The vector loop of the batch softmax cross-entropy, one vector of samples at a time, after the bounds are checked:
+    /// <paramref name="values"/> and <paramref name="targets"/> are the starts of the buffer and of the targets.
+    /// </summary>
+    [SkipLocalsInit]
+    private static double SoftmaxCrossEntropyOfVectors<T, TOps, TVector>(ref T values, int sampleStride, int logitsOffset, int gradientOffset, ref T targets, int classes, int batch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOps : struct, IVectorOps<double, TVector>
+        where TVector : struct
+    {
+        int lanes = TOps.Count;
+
+        // Class by class, [class][lane] (at most 4 KB each); a vector's lanes go out to the samples through laneValues.
         Span<double> logits = stackalloc double[classes * lanes];
         Span<double> targetValues = stackalloc double[classes * lanes];
         Span<double> exponentials = stackalloc double[classes * lanes];
-        ref T values = ref MemoryMarshal.GetReference(buffer);
-        ref T targetsStart = ref MemoryMarshal.GetReference(targets);
+        Span<double> laneValues = stackalloc double[lanes];
         ref double logitBlock = ref MemoryMarshal.GetReference(logits);
         ref double targetBlock = ref MemoryMarshal.GetReference(targetValues);
         ref double exponentialBlock = ref MemoryMarshal.GetReference(exponentials);
+        ref double laneOut = ref MemoryMarshal.GetReference(laneValues);
         double loss = 0;
         for (int first = 0; first < batch; first += lanes)
         {
@@ -167,7 +199,7 @@ public static class SampleLoss
             for (int s = 0; s < count; s++)
             {
                 ref T sampleLogits = ref Unsafe.Add(ref values, ((first + s) * sampleStride) + logitsOffset);
-                ref T sampleTargets = ref Unsafe.Add(ref targetsStart, (first + s) * classes);
+                ref T sampleTargets = ref Unsafe.Add(ref targets, (first + s) * classes);
                 for (int i = 0; i < classes; i++)
                 {
                     Unsafe.Add(ref logitBlock, (i * lanes) + s) = double.CreateTruncating(Unsafe.Add(ref sampleLogits, i));
@@ -176,45 +208,48 @@ public static class SampleLoss
             }
 
             // The max shift (ShiftFor): the largest logit, or 0 when it is not finite (x - x is 0 exactly for finite x).
-            var max = new Vector<double>(double.NegativeInfinity);
+            var zero = TOps.Zero;
+            var max = TOps.Broadcast(double.NegativeInfinity);
             for (int i = 0; i < classes; i++)
             {
-                max = Vector.Max(max, Lane(ref logitBlock, i, lanes));
+                max = TOps.Max(max, TOps.Load(ref logitBlock, i * lanes));
             }
 
-            max = Vector.ConditionalSelect(Vector.Equals(max - max, Vector<double>.Zero), max, Vector<double>.Zero);
-            var sumOfExponentials = Vector<double>.Zero;
+            max = TOps.SelectWhereEqual(TOps.Subtract(max, max), zero, max, zero);
+            var sumOfExponentials = zero;
             for (int i = 0; i < classes; i++)
             {
-                var exponential = Vector.Exp(Lane(ref logitBlock, i, lanes) - max);
-                Vector.StoreUnsafe(exponential, ref exponentialBlock, (nuint)(i * lanes));
-                sumOfExponentials += exponential;
+                var exponential = TOps.Exp(TOps.Subtract(TOps.Load(ref logitBlock, i * lanes), max));
+                TOps.Store(exponential, ref exponentialBlock, i * lanes);
+                sumOfExponentials = TOps.Add(sumOfExponentials, exponential);
             }
 
-            var logSumExp = max + Vector.Log(sumOfExponentials);
-            var losses = Vector<double>.Zero;
-            var targetSum = Vector<double>.Zero;
+            var logSumExp = TOps.Add(max, TOps.Log(sumOfExponentials));
+            var losses = zero;
+            var targetSum = zero;
             for (int i = 0; i < classes; i++)
             {
-                var target = Lane(ref targetBlock, i, lanes);
-                targetSum += target;
-                losses = Vector.ConditionalSelect(Vector.Equals(target, Vector<double>.Zero), losses, losses + (target * (logSumExp - Lane(ref logitBlock, i, lanes))));
+                var target = TOps.Load(ref targetBlock, i * lanes);
+                targetSum = TOps.Add(targetSum, target);
+                var withClass = TOps.Add(losses, TOps.Multiply(target, TOps.Subtract(logSumExp, TOps.Load(ref logitBlock, i * lanes))));
+                losses = TOps.SelectWhereEqual(target, zero, losses, withClass);
             }
 
             for (int i = 0; i < classes; i++)
             {
-                var probability = Lane(ref exponentialBlock, i, lanes) / sumOfExponentials;
-                var gradient = (probability * targetSum) - Lane(ref targetBlock, i, lanes);
+                var probability = TOps.Divide(TOps.Load(ref exponentialBlock, i * lanes), sumOfExponentials);
+                TOps.Store(TOps.Subtract(TOps.Multiply(probability, targetSum), TOps.Load(ref targetBlock, i * lanes)), ref laneOut, 0);
                 ref T gradientOfClass = ref Unsafe.Add(ref values, (first * sampleStride) + gradientOffset + i);
                 for (int s = 0; s < count; s++)
                 {
-                    Unsafe.Add(ref gradientOfClass, s * sampleStride) = T.CreateTruncating(gradient.GetElement(s));
+                    Unsafe.Add(ref gradientOfClass, s * sampleStride) = T.CreateTruncating(Unsafe.Add(ref laneOut, s));
                 }
             }
 
+            TOps.Store(losses, ref laneOut, 0);
             for (int s = 0; s < count; s++)
             {
-                loss += losses.GetElement(s);
+                loss += Unsafe.Add(ref laneOut, s);
             }
         }
 
@@ -243,9 +278,6 @@ public static class SampleLoss
 
     /// <summary>The most classes <see cref="SoftmaxCrossEntropyWithLogits{T}(Span{T}, int, int, int, ReadOnlySpan{T}, int)"/> takes (per-sample networks have at most 64).</summary>
     private const int MaxBatchClasses = 64;
-
-    /// <summary>Class <paramref name="index"/>'s vector of a [class][lane] block.</summary>
-    private static Vector<double> Lane(ref double block, int index, int lanes) => Vector.LoadUnsafe(ref block, (nuint)(index * lanes));
 
     /// <summary>
     /// The loss of one sample and its gradient (unless <paramref name="gradient"/> is empty) once the sum of its

@@ -127,6 +127,15 @@ internal interface IVectorOps<T, TVector>
     /// of the correctly rounded value, and the same bits in every lane of every width. Floats only.
     /// </summary>
     static abstract TVector Tanh(TVector x);
+
+    /// <summary>e^x per double element, by .NET's vector exponential (the same formula in every lane of every width). Doubles only.</summary>
+    static abstract TVector Exp(TVector x);
+
+    /// <summary>ln x per double element, by .NET's vector logarithm (the same formula in every lane of every width). Doubles only.</summary>
+    static abstract TVector Log(TVector x);
+
+    /// <summary>Per element, <paramref name="whenTrue"/> where <paramref name="a"/> equals <paramref name="b"/>, else <paramref name="otherwise"/>.</summary>
+    static abstract TVector SelectWhereEqual(TVector a, TVector b, TVector whenTrue, TVector otherwise);
 }
 
 /// <summary>Whether vector fused multiply-add is a hardware instruction here (x86 FMA3, Arm AdvSimd).</summary>
@@ -232,6 +241,18 @@ internal readonly struct Vector512Ops<T> : IVectorOps<T, Vector512<T>>
 
         throw new NotSupportedException($"tanh vectors of {typeof(T).Name}: only float (double tanh is TensorPrimitives.Tanh's).");
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Exp(Vector512<T> x) =>
+        typeof(T) == typeof(double) ? Vector512.Exp(x.As<T, double>()).As<double, T>() : throw new NotSupportedException($"vector e^x of {typeof(T).Name}: only double.");
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Log(Vector512<T> x) =>
+        typeof(T) == typeof(double) ? Vector512.Log(x.As<T, double>()).As<double, T>() : throw new NotSupportedException($"vector ln x of {typeof(T).Name}: only double.");
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> SelectWhereEqual(Vector512<T> a, Vector512<T> b, Vector512<T> whenTrue, Vector512<T> otherwise) =>
+        Vector512.ConditionalSelect(Vector512.Equals(a, b), whenTrue, otherwise);
 }
 
 /// <summary><see cref="IVectorOps{T, TVector}"/> on <see cref="Vector256{T}"/> (AVX2: 8 floats).</summary>
@@ -330,6 +351,18 @@ internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>>
 
         throw new NotSupportedException($"tanh vectors of {typeof(T).Name}: only float (double tanh is TensorPrimitives.Tanh's).");
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Exp(Vector256<T> x) =>
+        typeof(T) == typeof(double) ? Vector256.Exp(x.As<T, double>()).As<double, T>() : throw new NotSupportedException($"vector e^x of {typeof(T).Name}: only double.");
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Log(Vector256<T> x) =>
+        typeof(T) == typeof(double) ? Vector256.Log(x.As<T, double>()).As<double, T>() : throw new NotSupportedException($"vector ln x of {typeof(T).Name}: only double.");
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> SelectWhereEqual(Vector256<T> a, Vector256<T> b, Vector256<T> whenTrue, Vector256<T> otherwise) =>
+        Vector256.ConditionalSelect(Vector256.Equals(a, b), whenTrue, otherwise);
 }
 
 /// <summary><see cref="IVectorOps{T, TVector}"/> on <see cref="Vector128{T}"/> (SSE, Arm AdvSimd: 4 floats; software elsewhere).</summary>
@@ -428,4 +461,16 @@ internal readonly struct Vector128Ops<T> : IVectorOps<T, Vector128<T>>
 
         throw new NotSupportedException($"tanh vectors of {typeof(T).Name}: only float (double tanh is TensorPrimitives.Tanh's).");
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Exp(Vector128<T> x) =>
+        typeof(T) == typeof(double) ? Vector128.Exp(x.As<T, double>()).As<double, T>() : throw new NotSupportedException($"vector e^x of {typeof(T).Name}: only double.");
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Log(Vector128<T> x) =>
+        typeof(T) == typeof(double) ? Vector128.Log(x.As<T, double>()).As<double, T>() : throw new NotSupportedException($"vector ln x of {typeof(T).Name}: only double.");
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> SelectWhereEqual(Vector128<T> a, Vector128<T> b, Vector128<T> whenTrue, Vector128<T> otherwise) =>
+        Vector128.ConditionalSelect(Vector128.Equals(a, b), whenTrue, otherwise);
 }

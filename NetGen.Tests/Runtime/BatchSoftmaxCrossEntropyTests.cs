@@ -14,31 +14,50 @@ public class BatchSoftmaxCrossEntropyTests
     private const int LogitsOffset = 2;
     private const int GradientOffset = 6;
 
-    public static TheoryData<int, int> Batches => new()
+    public static TheoryData<int, int, int> Batches()
     {
-        { 1, 3 }, { 3, 3 }, { 4, 3 }, { 5, 3 }, { 8, 3 }, { 13, 3 }, { 16, 3 }, { 16, 4 }, { 9, 2 },
-    };
+        var data = new TheoryData<int, int, int>();
+        foreach (int bits in VectorWidth.Available)
+        {
+            foreach (var (batch, classes) in new[] { (1, 3), (3, 3), (4, 3), (5, 3), (8, 3), (13, 3), (16, 3), (16, 4), (9, 2), (19, 4) })
+            {
+                data.Add(bits, batch, classes);
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<int> Widths() => [.. VectorWidth.Available];
 
     [Theory]
     [MemberData(nameof(Batches))]
-    public void LossAndGradient_MatchADoubleReference_Float(int batch, int classes) => MatchesReference<float>(batch, classes, lossBound: 1e-13, ulps: 1);
+    public void LossAndGradient_MatchADoubleReference_Float(int bits, int batch, int classes) => MatchesReference<float>(bits, batch, classes, lossBound: 1e-13, ulps: 1);
 
     [Theory]
     [MemberData(nameof(Batches))]
-    public void LossAndGradient_MatchADoubleReference_Double(int batch, int classes) => MatchesReference<double>(batch, classes, lossBound: 1e-13, ulps: 4);
+    public void LossAndGradient_MatchADoubleReference_Double(int bits, int batch, int classes) => MatchesReference<double>(bits, batch, classes, lossBound: 1e-13, ulps: 4);
 
     [Fact]
-    public void ASample_HasTheSameBits_WhereverItIsInABatchOfAtLeastOneVector()
+    public void TheBatchGoesOneVectorOfSamplesAtATime_EightAt512Bits()
+    {
+        // 8 samples at once at 512 bits (W2 at batch 16: two vectors), 4 at 256, 2 at 128.
+        Assert.Equal([2, 4, 8], new[] { 128, 256, 512 }.Select(SampleLoss.BatchLanes));
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void ASample_HasTheSameBits_WhereverItIsInABatchOfAtLeastOneVector(int bits)
     {
         // Sample 0 of a batch of one vector, and the same logits and targets as sample 10 of 13 (others differ).
-        int lanes = Vector<double>.Count;
+        int lanes = SampleLoss.BatchLanes(bits);
         var (small, smallTargets) = RandomBatch<float>(lanes, 3, seed: 1);
         var (large, largeTargets) = RandomBatch<float>(13, 3, seed: 2);
         small.AsSpan(LogitsOffset, 3).CopyTo(large.AsSpan((10 * Stride) + LogitsOffset, 3));
         smallTargets.AsSpan(0, 3).CopyTo(largeTargets.AsSpan(30, 3));
 
-        double smallLoss = SampleLoss.SoftmaxCrossEntropyWithLogits<float>(small, Stride, LogitsOffset, GradientOffset, smallTargets, 3);
-        SampleLoss.SoftmaxCrossEntropyWithLogits<float>(large, Stride, LogitsOffset, GradientOffset, largeTargets, 3);
+        double smallLoss = SampleLoss.SoftmaxCrossEntropyWithLogits<float>(bits, small, Stride, LogitsOffset, GradientOffset, smallTargets, 3);
+        SampleLoss.SoftmaxCrossEntropyWithLogits<float>(bits, large, Stride, LogitsOffset, GradientOffset, largeTargets, 3);
 
         Assert.Equal(small.AsSpan(GradientOffset, 3).ToArray(), large.AsSpan((10 * Stride) + GradientOffset, 3).ToArray());
         double[] perSample = LossesOfEachSample(small, smallTargets, 3);
@@ -67,10 +86,27 @@ public class BatchSoftmaxCrossEntropyTests
         Assert.Equal(before, buffer);
     }
 
-    [Fact]
-    public void BelowOneVectorOfSamples_EachSampleHasTheOneSampleFunctionsBits()
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void EveryWidth_GivesEachSampleTheSameBits(int bits)
     {
-        int batch = Vector<double>.Count - 1;
+        // .NET's vector exponential and logarithm compute each lane by the same formula at every width, and every other
+        // operation is per lane, so the width only decides how many samples go at once (W2's bits do not change with it).
+        var (expected, targets) = RandomBatch<float>(17, 4, seed: 5);
+        var buffer = (float[])expected.Clone();
+        double expectedLoss = SampleLoss.SoftmaxCrossEntropyWithLogits<float>(128, expected, Stride, LogitsOffset, GradientOffset, targets, 4);
+
+        double loss = SampleLoss.SoftmaxCrossEntropyWithLogits<float>(bits, buffer, Stride, LogitsOffset, GradientOffset, targets, 4);
+
+        Assert.Equal(expectedLoss, loss);
+        Assert.Equal(expected, buffer);
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void BelowOneVectorOfSamples_EachSampleHasTheOneSampleFunctionsBits(int bits)
+    {
+        int batch = SampleLoss.BatchLanes(bits) - 1;
         var (buffer, targets) = RandomBatch<float>(batch, 3, seed: 3);
         var expectedBuffer = (float[])buffer.Clone();
         double expectedLoss = 0;
@@ -80,7 +116,7 @@ public class BatchSoftmaxCrossEntropyTests
                 expectedBuffer.AsSpan((s * Stride) + LogitsOffset, 3), targets.AsSpan(s * 3, 3), expectedBuffer.AsSpan((s * Stride) + GradientOffset, 3));
         }
 
-        double loss = SampleLoss.SoftmaxCrossEntropyWithLogits<float>(buffer, Stride, LogitsOffset, GradientOffset, targets, 3);
+        double loss = SampleLoss.SoftmaxCrossEntropyWithLogits<float>(bits, buffer, Stride, LogitsOffset, GradientOffset, targets, 3);
 
         Assert.Equal(expectedLoss, loss);
         Assert.Equal(expectedBuffer, buffer);
@@ -128,12 +164,12 @@ public class BatchSoftmaxCrossEntropyTests
         }
     }
 
-    private static void MatchesReference<T>(int batch, int classes, double lossBound, int ulps)
+    private static void MatchesReference<T>(int bits, int batch, int classes, double lossBound, int ulps)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (buffer, targets) = RandomBatch<T>(batch, classes, seed: batch + (100 * classes));
 
-        double loss = SampleLoss.SoftmaxCrossEntropyWithLogits<T>(buffer, Stride, LogitsOffset, GradientOffset, targets, classes);
+        double loss = SampleLoss.SoftmaxCrossEntropyWithLogits<T>(bits, buffer, Stride, LogitsOffset, GradientOffset, targets, classes);
 
         double expectedLoss = 0;
         for (int s = 0; s < batch; s++)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using NetGen.Generator.Ops;
 using NetGen.Generator.Planning;
@@ -16,7 +17,6 @@ internal sealed partial class NetworkEmitter
             W.Line("/// The forward pass of a batch, layer by layer: matrix products for the dense layers (with their activation");
             W.Line("/// when the kernel applies it as it stores the product), then each sample's other operations. Sample s's node");
             W.Line("/// values are at <c>buffer[s * SampleStride ..]</c>.");
-            W.Line("/// </summary>");
         }
         else
         {
@@ -24,8 +24,15 @@ internal sealed partial class NetworkEmitter
             W.Line("/// The forward pass of a batch: computes every node's value" + (Plan.PredictionIsSeparate ? " but the prediction's" : string.Empty) + ", one operation");
             W.Line("/// for every sample before the next operation, so the samples' independent work overlaps (one sample at a time");
             W.Line("/// would wait on each operation's latency in turn). Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.");
-            W.Line("/// </summary>");
         }
+
+        if (ForwardGroups().Any(g => g.Count > 1))
+        {
+            W.Line("/// Consecutive operations written as one statement per element (tiny layers) share one loop, and each reads the");
+            W.Line("/// values the one before it computed from locals rather than back from memory.");
+        }
+
+        W.Line("/// </summary>");
 
         string signature = "private static void ForwardBatch(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " inputs, " + Span + " buffer, int batch";
         if (Plan.HasDropout)
@@ -48,24 +55,41 @@ internal sealed partial class NetworkEmitter
 
         using (W.Block(signature + ")"))
         {
-            // An activation with an epilogue is computed by the product it reads, in that product's kernel call.
-            foreach (var node in Plan.Nodes.Where(n => !n.IsData && n.Epilogue is null && !(Plan.PredictionIsSeparate && n.Id == Plan.Prediction.Id)))
+            foreach (var group in ForwardGroups())
             {
+                var first = group[0];
                 W.Blank();
-                if (node.Heading is not null)
+                if (group.Count == 1 && first.Heading is not null)
                 {
-                    W.Line("// " + node.Heading);
+                    W.Line("// " + first.Heading);
                 }
 
-                if (node.Strategy == Strategy.Kernel)
+                if (first.Strategy == Strategy.Kernel)
                 {
-                    node.Op.EmitForward(new OpSite(this, node, new OpSite.DeclarationScope()));
+                    first.Op.EmitForward(new OpSite(this, first, new OpSite.DeclarationScope()));
                     continue;
                 }
 
-                using (ForEachSample(node, withSampleIndex: node.Op.NeedsSampleIndex))
+                using (ForEachSample(group, withSampleIndex: true))
                 {
-                    node.Op.EmitForward(new OpSite(this, node, new OpSite.DeclarationScope()));
+                    var scope = new OpSite.DeclarationScope();
+                    for (int i = 0; i < group.Count; i++)
+                    {
+                        if (group.Count > 1)
+                        {
+                            if (i > 0)
+                            {
+                                W.Blank();
+                            }
+
+                            if (group[i].Heading is not null)
+                            {
+                                W.Line("// " + group[i].Heading);
+                            }
+                        }
+
+                        group[i].Op.EmitForward(new OpSite(this, group[i], scope));
+                    }
                 }
             }
         }
@@ -105,19 +129,44 @@ internal sealed partial class NetworkEmitter
     }
 
     /// <summary>
-    /// Opens a loop over the samples of the batch that declares <c>values</c> (the sample's region) and, when the node
-    /// reads the network input, <c>x</c>.
+    /// The forward pass's operations in order, each in its own loop over the samples (or its own kernel call), except
+    /// that consecutive unrolled ones share one: a tiny network's operations are a few dependent statements each, and in
+    /// one loop body each reads the values the one before it computed from locals (<see cref="OpSite.StoreElement"/>)
+    /// instead of waiting for them to come back from memory. An activation with an epilogue is computed by the product
+    /// it reads, in that product's kernel call, and has no group.
     /// </summary>
-    private IDisposable ForEachSample(NodePlan node, bool withSampleIndex = false)
+    private List<List<NodePlan>> ForwardGroups()
+    {
+        var groups = new List<List<NodePlan>>();
+        foreach (var node in Plan.Nodes.Where(n => !n.IsData && n.Epilogue is null && !(Plan.PredictionIsSeparate && n.Id == Plan.Prediction.Id)))
+        {
+            if (node.Strategy == Strategy.Unrolled && groups.Count > 0 && groups[groups.Count - 1][0].Strategy == Strategy.Unrolled)
+            {
+                groups[groups.Count - 1].Add(node);
+            }
+            else
+            {
+                groups.Add(new List<NodePlan> { node });
+            }
+        }
+
+        return groups;
+    }
+
+    /// <summary>
+    /// Opens a loop over the samples of the batch that declares <c>values</c> (the sample's region) and, when a node
+    /// reads the network input, <c>x</c>, and with <paramref name="withSampleIndex"/>, when one needs it, the sample's index.
+    /// </summary>
+    private IDisposable ForEachSample(IReadOnlyList<NodePlan> nodes, bool withSampleIndex = false)
     {
         var scope = W.Block("for (int s = 0; s < batch; s++)");
         W.Line(Span + " values = buffer.Slice(s * SampleStride, SampleStride);");
-        if (node.Inputs.Any(i => Plan.Nodes[i].IsData))
+        if (nodes.Any(node => node.Inputs.Any(i => Plan.Nodes[i].IsData)))
         {
             W.Line(ReadOnlySpan + " x = inputs.Slice(s * InputSize, InputSize);");
         }
 
-        if (withSampleIndex)
+        if (withSampleIndex && nodes.Any(node => node.Op.NeedsSampleIndex))
         {
             W.Line("int sample = sampleOffset + s;");
         }
@@ -179,7 +228,7 @@ internal sealed partial class NetworkEmitter
                     }
 
                     W.Line("// " + node.Op.DerivativeFormula(node.Names, step.Wrt, step.Assignment));
-                    using (ForEachSample(node))
+                    using (ForEachSample(new[] { node }))
                     {
                         node.Op.EmitDerivative(new OpSite(this, node, new OpSite.DeclarationScope()), step.Wrt, step.Assignment);
                     }

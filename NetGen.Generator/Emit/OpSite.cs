@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using NetGen.Generator.Ops;
 using NetGen.Generator.Planning;
 
@@ -49,9 +50,25 @@ internal sealed class OpSite : IOpSite
 
     public void Line(string text) => _emitter.Writer.Line(text);
 
+    public string Element(string span, int index) => _scope.Element(span, index);
+
+    public void StoreElement(string span, int index, Assignment assignment, string expression)
+    {
+        if (assignment.Accumulates)
+        {
+            // The sum is formed in memory, as before; a later read goes back to memory for it.
+            _scope.Forget(span, index);
+            Line(span + "[" + index + "]" + assignment.Operator + expression + ";");
+            return;
+        }
+
+        string local = _scope.Keep(span, index, ElementType, expression, _emitter.Writer);
+        Line(span + "[" + index + "] = " + local + ";");
+    }
+
     public IDisposable Block(string header) => _emitter.Writer.Block(header);
 
-    public string Output() => Declare(_node, BufferKind.Value, Writable);
+    public string Output() => Writes(Declare(_node, BufferKind.Value, Writable));
 
     public string OutputValue() => Declare(_node, BufferKind.Value, ReadOnly);
 
@@ -67,13 +84,13 @@ internal sealed class OpSite : IOpSite
         return input.IsData ? input.Name : Declare(input, BufferKind.Value, ReadOnly);
     }
 
-    public string Mask() => Declare(_node, BufferKind.Mask, Writable);
+    public string Mask() => Writes(Declare(_node, BufferKind.Mask, Writable));
 
     public string MaskValue() => Declare(_node, BufferKind.Mask, ReadOnly);
 
     public string Gradient() => Declare(_node, BufferKind.Gradient, Writable);
 
-    public string InputGradient(int index) => Declare(InputNode(index), BufferKind.Gradient, Writable);
+    public string InputGradient(int index) => Writes(Declare(InputNode(index), BufferKind.Gradient, Writable));
 
     public string ParameterValue(int index)
     {
@@ -84,7 +101,7 @@ internal sealed class OpSite : IOpSite
     public string ParameterGradient(int index)
     {
         var p = ParameterPlan(index);
-        return _scope.Declare("d" + p.Name, Writable, "gradient.Slice(" + p.OffsetConstant + ", " + p.Length + ")", _emitter.Writer);
+        return Writes(_scope.Declare("d" + p.Name, Writable, "gradient.Slice(" + p.OffsetConstant + ", " + p.Length + ")", _emitter.Writer));
     }
 
     public string BatchInput(int index)
@@ -142,6 +159,16 @@ internal sealed class OpSite : IOpSite
 
     private BufferPlan Buffer(NodePlan node, BufferKind kind) => _emitter.Buffer(node.Id, kind);
 
+    /// <summary>
+    /// A span handed out for writing: the op may write it by any statement or kernel call, so no element of it is read
+    /// from a local any more (<see cref="StoreElement"/> keeps the ones it assigns again).
+    /// </summary>
+    private string Writes(string span)
+    {
+        _scope.Forget(span);
+        return span;
+    }
+
     private string Declare(NodePlan node, BufferKind kind, string type)
     {
         var buffer = Buffer(node, kind);
@@ -155,10 +182,14 @@ internal sealed class OpSite : IOpSite
         return _scope.Declare(name, type, "values.Slice(" + buffer.Constant + ", " + buffer.Size + ")", _emitter.Writer);
     }
 
-    /// <summary>The spans already declared in one C# scope.</summary>
+    /// <summary>
+    /// The spans already declared in one C# scope, and the elements this scope assigned that a local still holds
+    /// (<see cref="StoreElement"/>).
+    /// </summary>
     internal sealed class DeclarationScope
     {
         private readonly HashSet<string> _declared = new();
+        private readonly Dictionary<(string Span, int Index), string> _kept = new();
 
         public string Declare(string name, string type, string source, CodeWriter writer)
         {
@@ -168,6 +199,32 @@ internal sealed class OpSite : IOpSite
             }
 
             return name;
+        }
+
+        public string Element(string span, int index) =>
+            _kept.TryGetValue((span, index), out string? local) ? local : span + "[" + index + "]";
+
+        /// <summary>
+        /// Declares (or, when the element was assigned before in this scope, assigns again) the local <c>span_index</c>
+        /// holding <paramref name="expression"/>, and returns its name. Spans are named by the generator (z1, dW1, a1Drop,
+        /// x2 for a named input: letters and digits), and so are a pass's other locals, so <c>span_index</c> is no other name.
+        /// </summary>
+        public string Keep(string span, int index, string type, string expression, CodeWriter writer)
+        {
+            string local = span + "_" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            writer.Line((_declared.Add(local) ? type + " " : string.Empty) + local + " = " + expression + ";");
+            _kept[(span, index)] = local;
+            return local;
+        }
+
+        public void Forget(string span, int index) => _kept.Remove((span, index));
+
+        public void Forget(string span)
+        {
+            foreach (var key in _kept.Keys.Where(k => k.Span == span).ToList())
+            {
+                _kept.Remove(key);
+            }
         }
     }
 }

@@ -33,8 +33,7 @@ internal sealed record AddOp : Op
         {
             for (int i = 0; i < site.Size; i++)
             {
-                string k = "[" + i + "]";
-                site.Line(s + k + " = " + string.Join(" + ", inputs.Select(x => x + k)) + ";");
+                site.StoreElement(s, i, Assignment.Assign, string.Join(" + ", inputs.Select(x => site.Element(x, i))));
             }
 
             return;
@@ -55,7 +54,7 @@ internal sealed record AddOp : Op
         {
             for (int i = 0; i < site.Size; i++)
             {
-                site.Line(dx + "[" + i + "]" + op + ds + "[" + i + "];");
+                site.StoreElement(dx, i, assignment, site.Element(ds, i));
             }
 
             return;

@@ -39,7 +39,7 @@ internal sealed record ConcatOp(EquatableArray<int> Sizes) : Op
             {
                 for (int i = 0; i < size; i++)
                 {
-                    site.Line(c + "[" + (offset + i) + "] = " + inputs[k] + "[" + i + "];");
+                    site.StoreElement(c, offset + i, Assignment.Assign, site.Element(inputs[k], i));
                 }
             }
             else
@@ -69,7 +69,7 @@ internal sealed record ConcatOp(EquatableArray<int> Sizes) : Op
         {
             for (int i = 0; i < size; i++)
             {
-                site.Line(dx + "[" + i + "]" + op + dc + "[" + (offset + i) + "];");
+                site.StoreElement(dx, i, assignment, site.Element(dc, offset + i));
             }
 
             return;

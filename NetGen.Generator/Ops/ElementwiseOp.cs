@@ -58,8 +58,7 @@ internal abstract record ElementwiseOp : Op
             case Strategy.Unrolled:
                 for (int i = 0; i < site.Size; i++)
                 {
-                    string k = "[" + i + "]";
-                    site.Line(a + k + " = " + Forward(Expr.Value(z, z + k)).Print(site.Notation) + ";");
+                    site.StoreElement(a, i, Assignment.Assign, Forward(Expr.Value(z, site.Element(z, i))).Print(site.Notation));
                 }
 
                 break;
@@ -90,8 +89,8 @@ internal abstract record ElementwiseOp : Op
         {
             for (int i = 0; i < site.Size; i++)
             {
-                string k = "[" + i + "]";
-                site.Line(dz + k + op + Derivative(Expr.Value(da, da + k), Expr.Value(a, a + k), Expr.Value(z, z + k)).Print(site.Notation) + ";");
+                var derivative = Derivative(Expr.Value(da, site.Element(da, i)), Expr.Value(a, site.Element(a, i)), Expr.Value(z, site.Element(z, i)));
+                site.StoreElement(dz, i, assignment, derivative.Print(site.Notation));
             }
         }
         else

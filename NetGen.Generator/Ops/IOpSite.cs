@@ -63,6 +63,21 @@ internal interface IOpSite
 
     void Line(string text);
 
+    /// <summary>
+    /// Element <paramref name="index"/> of the span <paramref name="span"/> as an expression: the local that holds it when
+    /// this scope assigned it with <see cref="StoreElement"/> (so the value is not read back from memory), else
+    /// <c>span[index]</c>.
+    /// </summary>
+    string Element(string span, int index);
+
+    /// <summary>
+    /// Writes <c>span[index] = expression</c> or <c>+=</c> (one statement of an unrolled step). An assignment also keeps
+    /// the value in a local of the element type that later <see cref="Element"/> reads in the same scope use: the next
+    /// step reads it from a register instead of waiting for the store to reach the load (a tiny network's step is one
+    /// chain of such latencies).
+    /// </summary>
+    void StoreElement(string span, int index, Assignment assignment, string expression);
+
     IDisposable Block(string header);
 
     /// <summary>The node's value for writing (forward).</summary>

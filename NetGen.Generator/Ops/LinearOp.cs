@@ -107,10 +107,10 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
             var terms = new List<string> { bv + "[" + j + "]" };
             for (int i = 0; i < n; i++)
             {
-                terms.Add(wv + "[" + ((j * n) + i) + "] * " + a + "[" + i + "]");
+                terms.Add(wv + "[" + ((j * n) + i) + "] * " + site.Element(a, i));
             }
 
-            site.Line(z + "[" + j + "] = " + string.Join(" + ", terms) + ";");
+            site.StoreElement(z, j, Assignment.Assign, string.Join(" + ", terms));
         }
     }
 
@@ -149,7 +149,7 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
                 string db = site.ParameterGradient(Bias);
                 for (int j = 0; j < site.Size; j++)
                 {
-                    site.Line(db + "[" + j + "]" + assignment.Operator + dz + "[" + j + "];");
+                    site.StoreElement(db, j, assignment, site.Element(dz, j));
                 }
 
                 break;
@@ -164,7 +164,7 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
                 {
                     for (int i = 0; i < n; i++)
                     {
-                        site.Line(dw + "[" + ((j * n) + i) + "]" + assignment.Operator + dz + "[" + j + "] * " + a + "[" + i + "];");
+                        site.StoreElement(dw, (j * n) + i, assignment, site.Element(dz, j) + " * " + site.Element(a, i));
                     }
                 }
 
@@ -178,8 +178,8 @@ internal sealed record LinearOp(int Units, WeightInitializer Initializer) : Op
                 string da = site.InputGradient(0);
                 for (int i = 0; i < n; i++)
                 {
-                    var terms = Enumerable.Range(0, site.Size).Select(j => w + "[" + ((j * n) + i) + "] * " + dz + "[" + j + "]");
-                    site.Line(da + "[" + i + "]" + assignment.Operator + string.Join(" + ", terms) + ";");
+                    var terms = Enumerable.Range(0, site.Size).Select(j => w + "[" + ((j * n) + i) + "] * " + site.Element(dz, j));
+                    site.StoreElement(da, i, assignment, string.Join(" + ", terms));
                 }
 
                 break;

@@ -34,8 +34,7 @@ internal sealed record MultiplyOp : Op
         {
             for (int i = 0; i < site.Size; i++)
             {
-                string k = "[" + i + "]";
-                site.Line(m + k + " = " + string.Join(" * ", inputs.Select(x => x + k)) + ";");
+                site.StoreElement(m, i, Assignment.Assign, string.Join(" * ", inputs.Select(x => site.Element(x, i))));
             }
 
             return;
@@ -61,8 +60,7 @@ internal sealed record MultiplyOp : Op
         {
             for (int i = 0; i < site.Size; i++)
             {
-                string k = "[" + i + "]";
-                site.Line(dx + k + op + dm + k + " * " + string.Join(" * ", others.Select(x => x + k)) + ";");
+                site.StoreElement(dx, i, assignment, site.Element(dm, i) + " * " + string.Join(" * ", others.Select(x => site.Element(x, i))));
             }
 
             return;

@@ -278,7 +278,8 @@ partial class CancerNet : global::NetGen.INetwork<double>, global::NetGen.Compil
         global::System.ReadOnlySpan<double> z2 = values.Slice(Z2Offset, 1);
         // a2 = sigmoid(z2)
         global::System.Span<double> a2 = values.Slice(A2Offset, 1);
-        a2[0] = 1.0 / (1.0 + global::System.Math.Exp(-z2[0]));
+        double a2_0 = 1.0 / (1.0 + global::System.Math.Exp(-z2[0]));
+        a2[0] = a2_0;
     }
 
     /// <summary>The loss of one sample; writes dL/dz2 into <paramref name="dz2"/>.</summary>

@@ -265,67 +265,60 @@ namespace Demo
         /// The forward pass of a batch: computes every node's value, one operation
         /// for every sample before the next operation, so the samples' independent work overlaps (one sample at a time
         /// would wait on each operation's latency in turn). Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
+        /// Consecutive operations written as one statement per element (tiny layers) share one loop, and each reads the
+        /// values the one before it computed from locals rather than back from memory.
         /// </summary>
         private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch)
         {
-            // Layer 1: Dense 3 -> 2, Tanh
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
                 global::System.ReadOnlySpan<float> x = inputs.Slice(s * InputSize, InputSize);
+                // Layer 1: Dense 3 -> 2, Tanh
                 // z1 = W1 · x + b1
                 global::System.ReadOnlySpan<float> W1 = parameters.Slice(W1Offset, 6);
                 global::System.ReadOnlySpan<float> b1 = parameters.Slice(B1Offset, 2);
                 global::System.Span<float> z1 = values.Slice(Z1Offset, 2);
-                z1[0] = b1[0] + W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2];
-                z1[1] = b1[1] + W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2];
-            }
+                float z1_0 = b1[0] + W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2];
+                z1[0] = z1_0;
+                float z1_1 = b1[1] + W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2];
+                z1[1] = z1_1;
 
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 2);
                 // a1 = tanh(z1)
                 global::System.Span<float> a1 = values.Slice(A1Offset, 2);
-                a1[0] = global::System.MathF.Tanh(z1[0]);
-                a1[1] = global::System.MathF.Tanh(z1[1]);
-            }
+                float a1_0 = global::System.MathF.Tanh(z1_0);
+                a1[0] = a1_0;
+                float a1_1 = global::System.MathF.Tanh(z1_1);
+                a1[1] = a1_1;
 
-            // Layer 2: Dense 2 -> 2, Sigmoid
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> a1 = values.Slice(A1Offset, 2);
+                // Layer 2: Dense 2 -> 2, Sigmoid
                 // z2 = W2 · a1 + b2
                 global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 4);
                 global::System.ReadOnlySpan<float> b2 = parameters.Slice(B2Offset, 2);
                 global::System.Span<float> z2 = values.Slice(Z2Offset, 2);
-                z2[0] = b2[0] + W2[0] * a1[0] + W2[1] * a1[1];
-                z2[1] = b2[1] + W2[2] * a1[0] + W2[3] * a1[1];
-            }
+                float z2_0 = b2[0] + W2[0] * a1_0 + W2[1] * a1_1;
+                z2[0] = z2_0;
+                float z2_1 = b2[1] + W2[2] * a1_0 + W2[3] * a1_1;
+                z2[1] = z2_1;
 
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z2 = values.Slice(Z2Offset, 2);
                 // a2 = sigmoid(z2)
                 global::System.Span<float> a2 = values.Slice(A2Offset, 2);
-                a2[0] = 1f / (1f + global::System.MathF.Exp(-z2[0]));
-                a2[1] = 1f / (1f + global::System.MathF.Exp(-z2[1]));
-            }
+                float a2_0 = 1f / (1f + global::System.MathF.Exp(-z2_0));
+                a2[0] = a2_0;
+                float a2_1 = 1f / (1f + global::System.MathF.Exp(-z2_1));
+                a2[1] = a2_1;
 
-            // Layer 3: Concat of a2 and a1, 4 values side by side
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> a2 = values.Slice(A2Offset, 2);
-                global::System.ReadOnlySpan<float> a1 = values.Slice(A1Offset, 2);
+                // Layer 3: Concat of a2 and a1, 4 values side by side
                 // c1 = [a2 | a1]
                 global::System.Span<float> c1 = values.Slice(C1Offset, 4);
-                c1[0] = a2[0];
-                c1[1] = a2[1];
-                c1[2] = a1[0];
-                c1[3] = a1[1];
+                float c1_0 = a2_0;
+                c1[0] = c1_0;
+                float c1_1 = a2_1;
+                c1[1] = c1_1;
+                float c1_2 = a1_0;
+                c1[2] = c1_2;
+                float c1_3 = a1_1;
+                c1[3] = c1_3;
             }
 
             // Layer 4: Dense 4 -> 1, Identity
@@ -375,56 +368,64 @@ namespace Demo
 
             // dL/da2 = dL/dc1[0..2)      (c1[i] = a2[i])
             global::System.Span<float> da2 = values.Slice(A2GradientOffset, 2);
-            da2[0] = dc1[0];
-            da2[1] = dc1[1];
+            float da2_0 = dc1[0];
+            da2[0] = da2_0;
+            float da2_1 = dc1[1];
+            da2[1] = da2_1;
 
             // dL/da1 = dL/dc1[2..4)      (c1[2 + i] = a1[i])
             global::System.Span<float> da1 = values.Slice(A1GradientOffset, 2);
-            da1[0] = dc1[2];
-            da1[1] = dc1[3];
+            float da1_0 = dc1[2];
+            da1[0] = da1_0;
+            float da1_1 = dc1[3];
+            da1[1] = da1_1;
 
             // dL/dz2 = dL/da2 * a2 * (1 - a2)
             global::System.ReadOnlySpan<float> a2 = values.Slice(A2Offset, 2);
             global::System.Span<float> dz2 = values.Slice(Z2GradientOffset, 2);
-            dz2[0] = da2[0] * a2[0] * (1f - a2[0]);
-            dz2[1] = da2[1] * a2[1] * (1f - a2[1]);
+            float dz2_0 = da2_0 * a2[0] * (1f - a2[0]);
+            dz2[0] = dz2_0;
+            float dz2_1 = da2_1 * a2[1] * (1f - a2[1]);
+            dz2[1] = dz2_1;
 
             // dL/db2 += dL/dz2
             global::System.Span<float> db2 = gradient.Slice(B2Offset, 2);
-            db2[0] += dz2[0];
-            db2[1] += dz2[1];
+            db2[0] += dz2_0;
+            db2[1] += dz2_1;
 
             // dL/dW2 += dL/dz2 · a1ᵀ
             global::System.ReadOnlySpan<float> a1 = values.Slice(A1Offset, 2);
             global::System.Span<float> dW2 = gradient.Slice(W2Offset, 4);
-            dW2[0] += dz2[0] * a1[0];
-            dW2[1] += dz2[0] * a1[1];
-            dW2[2] += dz2[1] * a1[0];
-            dW2[3] += dz2[1] * a1[1];
+            dW2[0] += dz2_0 * a1[0];
+            dW2[1] += dz2_0 * a1[1];
+            dW2[2] += dz2_1 * a1[0];
+            dW2[3] += dz2_1 * a1[1];
 
             // dL/da1 += W2ᵀ · dL/dz2
             global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 4);
-            da1[0] += W2[0] * dz2[0] + W2[2] * dz2[1];
-            da1[1] += W2[1] * dz2[0] + W2[3] * dz2[1];
+            da1[0] += W2[0] * dz2_0 + W2[2] * dz2_1;
+            da1[1] += W2[1] * dz2_0 + W2[3] * dz2_1;
 
             // dL/dz1 = dL/da1 * (1 - a1 * a1)
             global::System.Span<float> dz1 = values.Slice(Z1GradientOffset, 2);
-            dz1[0] = da1[0] * (1f - a1[0] * a1[0]);
-            dz1[1] = da1[1] * (1f - a1[1] * a1[1]);
+            float dz1_0 = da1[0] * (1f - a1[0] * a1[0]);
+            dz1[0] = dz1_0;
+            float dz1_1 = da1[1] * (1f - a1[1] * a1[1]);
+            dz1[1] = dz1_1;
 
             // dL/db1 += dL/dz1
             global::System.Span<float> db1 = gradient.Slice(B1Offset, 2);
-            db1[0] += dz1[0];
-            db1[1] += dz1[1];
+            db1[0] += dz1_0;
+            db1[1] += dz1_1;
 
             // dL/dW1 += dL/dz1 · xᵀ
             global::System.Span<float> dW1 = gradient.Slice(W1Offset, 6);
-            dW1[0] += dz1[0] * x[0];
-            dW1[1] += dz1[0] * x[1];
-            dW1[2] += dz1[0] * x[2];
-            dW1[3] += dz1[1] * x[0];
-            dW1[4] += dz1[1] * x[1];
-            dW1[5] += dz1[1] * x[2];
+            dW1[0] += dz1_0 * x[0];
+            dW1[1] += dz1_0 * x[1];
+            dW1[2] += dz1_0 * x[2];
+            dW1[3] += dz1_1 * x[0];
+            dW1[4] += dz1_1 * x[1];
+            dW1[5] += dz1_1 * x[2];
 
             return loss;
         }

@@ -252,32 +252,35 @@ namespace Demo
         /// The forward pass of a batch: computes every node's value, one operation
         /// for every sample before the next operation, so the samples' independent work overlaps (one sample at a time
         /// would wait on each operation's latency in turn). Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
+        /// Consecutive operations written as one statement per element (tiny layers) share one loop, and each reads the
+        /// values the one before it computed from locals rather than back from memory.
         /// </summary>
         private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch)
         {
-            // Layer 1: Dense 3 -> 3, Tanh
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
                 global::System.ReadOnlySpan<float> x = inputs.Slice(s * InputSize, InputSize);
+                // Layer 1: Dense 3 -> 3, Tanh
                 // z1 = W1 · x + b1
                 global::System.ReadOnlySpan<float> W1 = parameters.Slice(W1Offset, 9);
                 global::System.ReadOnlySpan<float> b1 = parameters.Slice(B1Offset, 3);
                 global::System.Span<float> z1 = values.Slice(Z1Offset, 3);
-                z1[0] = b1[0] + W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2];
-                z1[1] = b1[1] + W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2];
-                z1[2] = b1[2] + W1[6] * x[0] + W1[7] * x[1] + W1[8] * x[2];
-            }
+                float z1_0 = b1[0] + W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2];
+                z1[0] = z1_0;
+                float z1_1 = b1[1] + W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2];
+                z1[1] = z1_1;
+                float z1_2 = b1[2] + W1[6] * x[0] + W1[7] * x[1] + W1[8] * x[2];
+                z1[2] = z1_2;
 
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 3);
                 // a1 = tanh(z1)
                 global::System.Span<float> a1 = values.Slice(A1Offset, 3);
-                a1[0] = global::System.MathF.Tanh(z1[0]);
-                a1[1] = global::System.MathF.Tanh(z1[1]);
-                a1[2] = global::System.MathF.Tanh(z1[2]);
+                float a1_0 = global::System.MathF.Tanh(z1_0);
+                a1[0] = a1_0;
+                float a1_1 = global::System.MathF.Tanh(z1_1);
+                a1[1] = a1_1;
+                float a1_2 = global::System.MathF.Tanh(z1_2);
+                a1[2] = a1_2;
             }
 
             // Layer 2: LayerNorm over 3 units
@@ -316,7 +319,8 @@ namespace Demo
                 global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 3);
                 global::System.ReadOnlySpan<float> b2 = parameters.Slice(B2Offset, 1);
                 global::System.Span<float> z2 = values.Slice(Z2Offset, 1);
-                z2[0] = b2[0] + W2[0] * n1[0] + W2[1] * n1[1] + W2[2] * n1[2];
+                float z2_0 = b2[0] + W2[0] * n1[0] + W2[1] * n1[1] + W2[2] * n1[2];
+                z2[0] = z2_0;
             }
         }
 
@@ -352,9 +356,12 @@ namespace Demo
             // dL/dn1 = W2ᵀ · dL/dz2
             global::System.ReadOnlySpan<float> W2 = parameters.Slice(W2Offset, 3);
             global::System.Span<float> dn1 = values.Slice(N1GradientOffset, 3);
-            dn1[0] = W2[0] * dz2[0];
-            dn1[1] = W2[1] * dz2[0];
-            dn1[2] = W2[2] * dz2[0];
+            float dn1_0 = W2[0] * dz2[0];
+            dn1[0] = dn1_0;
+            float dn1_1 = W2[1] * dz2[0];
+            dn1[1] = dn1_1;
+            float dn1_2 = W2[2] * dz2[0];
+            dn1[2] = dn1_2;
 
             // dL/dbeta1 += dL/dn1
             global::System.Span<float> dbeta1 = gradient.Slice(Beta1Offset, 3);
@@ -406,27 +413,30 @@ namespace Demo
 
             // dL/dz1 = dL/da1 * (1 - a1 * a1)
             global::System.Span<float> dz1 = values.Slice(Z1GradientOffset, 3);
-            dz1[0] = da1[0] * (1f - a1[0] * a1[0]);
-            dz1[1] = da1[1] * (1f - a1[1] * a1[1]);
-            dz1[2] = da1[2] * (1f - a1[2] * a1[2]);
+            float dz1_0 = da1[0] * (1f - a1[0] * a1[0]);
+            dz1[0] = dz1_0;
+            float dz1_1 = da1[1] * (1f - a1[1] * a1[1]);
+            dz1[1] = dz1_1;
+            float dz1_2 = da1[2] * (1f - a1[2] * a1[2]);
+            dz1[2] = dz1_2;
 
             // dL/db1 += dL/dz1
             global::System.Span<float> db1 = gradient.Slice(B1Offset, 3);
-            db1[0] += dz1[0];
-            db1[1] += dz1[1];
-            db1[2] += dz1[2];
+            db1[0] += dz1_0;
+            db1[1] += dz1_1;
+            db1[2] += dz1_2;
 
             // dL/dW1 += dL/dz1 · xᵀ
             global::System.Span<float> dW1 = gradient.Slice(W1Offset, 9);
-            dW1[0] += dz1[0] * x[0];
-            dW1[1] += dz1[0] * x[1];
-            dW1[2] += dz1[0] * x[2];
-            dW1[3] += dz1[1] * x[0];
-            dW1[4] += dz1[1] * x[1];
-            dW1[5] += dz1[1] * x[2];
-            dW1[6] += dz1[2] * x[0];
-            dW1[7] += dz1[2] * x[1];
-            dW1[8] += dz1[2] * x[2];
+            dW1[0] += dz1_0 * x[0];
+            dW1[1] += dz1_0 * x[1];
+            dW1[2] += dz1_0 * x[2];
+            dW1[3] += dz1_1 * x[0];
+            dW1[4] += dz1_1 * x[1];
+            dW1[5] += dz1_1 * x[2];
+            dW1[6] += dz1_2 * x[0];
+            dW1[7] += dz1_2 * x[1];
+            dW1[8] += dz1_2 * x[2];
 
             return loss;
         }

@@ -265,34 +265,39 @@ namespace Demo
         /// The forward pass of a batch: computes every node's value, one operation
         /// for every sample before the next operation, so the samples' independent work overlaps (one sample at a time
         /// would wait on each operation's latency in turn). Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
+        /// Consecutive operations written as one statement per element (tiny layers) share one loop, and each reads the
+        /// values the one before it computed from locals rather than back from memory.
         /// </summary>
         private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch)
         {
-            // Layer 1: Dense 3 -> 4, Tanh
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
                 global::System.ReadOnlySpan<float> x = inputs.Slice(s * InputSize, InputSize);
+                // Layer 1: Dense 3 -> 4, Tanh
                 // z1 = W1 · x + b1
                 global::System.ReadOnlySpan<float> W1 = parameters.Slice(W1Offset, 12);
                 global::System.ReadOnlySpan<float> b1 = parameters.Slice(B1Offset, 4);
                 global::System.Span<float> z1 = values.Slice(Z1Offset, 4);
-                z1[0] = b1[0] + W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2];
-                z1[1] = b1[1] + W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2];
-                z1[2] = b1[2] + W1[6] * x[0] + W1[7] * x[1] + W1[8] * x[2];
-                z1[3] = b1[3] + W1[9] * x[0] + W1[10] * x[1] + W1[11] * x[2];
-            }
+                float z1_0 = b1[0] + W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2];
+                z1[0] = z1_0;
+                float z1_1 = b1[1] + W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2];
+                z1[1] = z1_1;
+                float z1_2 = b1[2] + W1[6] * x[0] + W1[7] * x[1] + W1[8] * x[2];
+                z1[2] = z1_2;
+                float z1_3 = b1[3] + W1[9] * x[0] + W1[10] * x[1] + W1[11] * x[2];
+                z1[3] = z1_3;
 
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 4);
                 // a1 = tanh(z1)
                 global::System.Span<float> a1 = values.Slice(A1Offset, 4);
-                a1[0] = global::System.MathF.Tanh(z1[0]);
-                a1[1] = global::System.MathF.Tanh(z1[1]);
-                a1[2] = global::System.MathF.Tanh(z1[2]);
-                a1[3] = global::System.MathF.Tanh(z1[3]);
+                float a1_0 = global::System.MathF.Tanh(z1_0);
+                a1[0] = a1_0;
+                float a1_1 = global::System.MathF.Tanh(z1_1);
+                a1[1] = a1_1;
+                float a1_2 = global::System.MathF.Tanh(z1_2);
+                a1[2] = a1_2;
+                float a1_3 = global::System.MathF.Tanh(z1_3);
+                a1[3] = a1_3;
             }
 
             // Layer 2: Dense 4 -> 4, Sigmoid
@@ -313,24 +318,27 @@ namespace Demo
                 global::System.ReadOnlySpan<float> z2 = values.Slice(Z2Offset, 4);
                 // a2 = sigmoid(z2)
                 global::System.Span<float> a2 = values.Slice(A2Offset, 4);
-                a2[0] = 1f / (1f + global::System.MathF.Exp(-z2[0]));
-                a2[1] = 1f / (1f + global::System.MathF.Exp(-z2[1]));
-                a2[2] = 1f / (1f + global::System.MathF.Exp(-z2[2]));
-                a2[3] = 1f / (1f + global::System.MathF.Exp(-z2[3]));
-            }
+                float a2_0 = 1f / (1f + global::System.MathF.Exp(-z2[0]));
+                a2[0] = a2_0;
+                float a2_1 = 1f / (1f + global::System.MathF.Exp(-z2[1]));
+                a2[1] = a2_1;
+                float a2_2 = 1f / (1f + global::System.MathF.Exp(-z2[2]));
+                a2[2] = a2_2;
+                float a2_3 = 1f / (1f + global::System.MathF.Exp(-z2[3]));
+                a2[3] = a2_3;
 
-            // Layer 3: Add of a2 and a1, a residual connection
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> a2 = values.Slice(A2Offset, 4);
+                // Layer 3: Add of a2 and a1, a residual connection
                 global::System.ReadOnlySpan<float> a1 = values.Slice(A1Offset, 4);
                 // s1 = a2 + a1
                 global::System.Span<float> s1 = values.Slice(S1Offset, 4);
-                s1[0] = a2[0] + a1[0];
-                s1[1] = a2[1] + a1[1];
-                s1[2] = a2[2] + a1[2];
-                s1[3] = a2[3] + a1[3];
+                float s1_0 = a2_0 + a1[0];
+                s1[0] = s1_0;
+                float s1_1 = a2_1 + a1[1];
+                s1[1] = s1_1;
+                float s1_2 = a2_2 + a1[2];
+                s1[2] = s1_2;
+                float s1_3 = a2_3 + a1[3];
+                s1[3] = s1_3;
             }
 
             // Layer 4: Dense 4 -> 2, Identity
@@ -381,25 +389,37 @@ namespace Demo
 
             // dL/da2 = dL/ds1      (d(a2 + a1)/da2 = 1)
             global::System.Span<float> da2 = values.Slice(A2GradientOffset, 4);
-            da2[0] = ds1[0];
-            da2[1] = ds1[1];
-            da2[2] = ds1[2];
-            da2[3] = ds1[3];
+            float da2_0 = ds1[0];
+            da2[0] = da2_0;
+            float da2_1 = ds1[1];
+            da2[1] = da2_1;
+            float da2_2 = ds1[2];
+            da2[2] = da2_2;
+            float da2_3 = ds1[3];
+            da2[3] = da2_3;
 
             // dL/da1 = dL/ds1      (d(a2 + a1)/da1 = 1)
             global::System.Span<float> da1 = values.Slice(A1GradientOffset, 4);
-            da1[0] = ds1[0];
-            da1[1] = ds1[1];
-            da1[2] = ds1[2];
-            da1[3] = ds1[3];
+            float da1_0 = ds1[0];
+            da1[0] = da1_0;
+            float da1_1 = ds1[1];
+            da1[1] = da1_1;
+            float da1_2 = ds1[2];
+            da1[2] = da1_2;
+            float da1_3 = ds1[3];
+            da1[3] = da1_3;
 
             // dL/dz2 = dL/da2 * a2 * (1 - a2)
             global::System.ReadOnlySpan<float> a2 = values.Slice(A2Offset, 4);
             global::System.Span<float> dz2 = values.Slice(Z2GradientOffset, 4);
-            dz2[0] = da2[0] * a2[0] * (1f - a2[0]);
-            dz2[1] = da2[1] * a2[1] * (1f - a2[1]);
-            dz2[2] = da2[2] * a2[2] * (1f - a2[2]);
-            dz2[3] = da2[3] * a2[3] * (1f - a2[3]);
+            float dz2_0 = da2_0 * a2[0] * (1f - a2[0]);
+            dz2[0] = dz2_0;
+            float dz2_1 = da2_1 * a2[1] * (1f - a2[1]);
+            dz2[1] = dz2_1;
+            float dz2_2 = da2_2 * a2[2] * (1f - a2[2]);
+            dz2[2] = dz2_2;
+            float dz2_3 = da2_3 * a2[3] * (1f - a2[3]);
+            dz2[3] = dz2_3;
 
             // dL/db2 += dL/dz2
             global::System.Span<float> db2 = gradient.Slice(B2Offset, 4);
@@ -416,32 +436,36 @@ namespace Demo
 
             // dL/dz1 = dL/da1 * (1 - a1 * a1)
             global::System.Span<float> dz1 = values.Slice(Z1GradientOffset, 4);
-            dz1[0] = da1[0] * (1f - a1[0] * a1[0]);
-            dz1[1] = da1[1] * (1f - a1[1] * a1[1]);
-            dz1[2] = da1[2] * (1f - a1[2] * a1[2]);
-            dz1[3] = da1[3] * (1f - a1[3] * a1[3]);
+            float dz1_0 = da1[0] * (1f - a1[0] * a1[0]);
+            dz1[0] = dz1_0;
+            float dz1_1 = da1[1] * (1f - a1[1] * a1[1]);
+            dz1[1] = dz1_1;
+            float dz1_2 = da1[2] * (1f - a1[2] * a1[2]);
+            dz1[2] = dz1_2;
+            float dz1_3 = da1[3] * (1f - a1[3] * a1[3]);
+            dz1[3] = dz1_3;
 
             // dL/db1 += dL/dz1
             global::System.Span<float> db1 = gradient.Slice(B1Offset, 4);
-            db1[0] += dz1[0];
-            db1[1] += dz1[1];
-            db1[2] += dz1[2];
-            db1[3] += dz1[3];
+            db1[0] += dz1_0;
+            db1[1] += dz1_1;
+            db1[2] += dz1_2;
+            db1[3] += dz1_3;
 
             // dL/dW1 += dL/dz1 · xᵀ
             global::System.Span<float> dW1 = gradient.Slice(W1Offset, 12);
-            dW1[0] += dz1[0] * x[0];
-            dW1[1] += dz1[0] * x[1];
-            dW1[2] += dz1[0] * x[2];
-            dW1[3] += dz1[1] * x[0];
-            dW1[4] += dz1[1] * x[1];
-            dW1[5] += dz1[1] * x[2];
-            dW1[6] += dz1[2] * x[0];
-            dW1[7] += dz1[2] * x[1];
-            dW1[8] += dz1[2] * x[2];
-            dW1[9] += dz1[3] * x[0];
-            dW1[10] += dz1[3] * x[1];
-            dW1[11] += dz1[3] * x[2];
+            dW1[0] += dz1_0 * x[0];
+            dW1[1] += dz1_0 * x[1];
+            dW1[2] += dz1_0 * x[2];
+            dW1[3] += dz1_1 * x[0];
+            dW1[4] += dz1_1 * x[1];
+            dW1[5] += dz1_1 * x[2];
+            dW1[6] += dz1_2 * x[0];
+            dW1[7] += dz1_2 * x[1];
+            dW1[8] += dz1_2 * x[2];
+            dW1[9] += dz1_3 * x[0];
+            dW1[10] += dz1_3 * x[1];
+            dW1[11] += dz1_3 * x[2];
 
             return loss;
         }

@@ -281,31 +281,32 @@ namespace Demo
         /// The forward pass of a batch: computes every node's value, one operation
         /// for every sample before the next operation, so the samples' independent work overlaps (one sample at a time
         /// would wait on each operation's latency in turn). Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.
+        /// Consecutive operations written as one statement per element (tiny layers) share one loop, and each reads the
+        /// values the one before it computed from locals rather than back from memory.
         /// </summary>
         private static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, int batch)
         {
-            // Layer 3: Dense 3 -> 2, Tanh, reading x1 ('image')
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
                 global::System.ReadOnlySpan<float> x = inputs.Slice(s * InputSize, InputSize);
+                // Layer 3: Dense 3 -> 2, Tanh, reading x1 ('image')
                 global::System.ReadOnlySpan<float> x1 = x.Slice(ImageInputOffset, ImageInputSize);
                 // z1 = W1 · x1 + b1
                 global::System.ReadOnlySpan<float> W1 = parameters.Slice(W1Offset, 6);
                 global::System.ReadOnlySpan<float> b1 = parameters.Slice(B1Offset, 2);
                 global::System.Span<float> z1 = values.Slice(Z1Offset, 2);
-                z1[0] = b1[0] + W1[0] * x1[0] + W1[1] * x1[1] + W1[2] * x1[2];
-                z1[1] = b1[1] + W1[3] * x1[0] + W1[4] * x1[1] + W1[5] * x1[2];
-            }
+                float z1_0 = b1[0] + W1[0] * x1[0] + W1[1] * x1[1] + W1[2] * x1[2];
+                z1[0] = z1_0;
+                float z1_1 = b1[1] + W1[3] * x1[0] + W1[4] * x1[1] + W1[5] * x1[2];
+                z1[1] = z1_1;
 
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> z1 = values.Slice(Z1Offset, 2);
                 // a1 = tanh(z1)
                 global::System.Span<float> a1 = values.Slice(A1Offset, 2);
-                a1[0] = global::System.MathF.Tanh(z1[0]);
-                a1[1] = global::System.MathF.Tanh(z1[1]);
+                float a1_0 = global::System.MathF.Tanh(z1_0);
+                a1[0] = a1_0;
+                float a1_1 = global::System.MathF.Tanh(z1_1);
+                a1[1] = a1_1;
             }
 
             // Layer 4: Concat of a1 and x2 ('meta'), 4 values side by side
@@ -373,23 +374,25 @@ namespace Demo
             // dL/dz1 = dL/da1 * (1 - a1 * a1)
             global::System.ReadOnlySpan<float> a1 = values.Slice(A1Offset, 2);
             global::System.Span<float> dz1 = values.Slice(Z1GradientOffset, 2);
-            dz1[0] = da1[0] * (1f - a1[0] * a1[0]);
-            dz1[1] = da1[1] * (1f - a1[1] * a1[1]);
+            float dz1_0 = da1[0] * (1f - a1[0] * a1[0]);
+            dz1[0] = dz1_0;
+            float dz1_1 = da1[1] * (1f - a1[1] * a1[1]);
+            dz1[1] = dz1_1;
 
             // dL/db1 += dL/dz1
             global::System.Span<float> db1 = gradient.Slice(B1Offset, 2);
-            db1[0] += dz1[0];
-            db1[1] += dz1[1];
+            db1[0] += dz1_0;
+            db1[1] += dz1_1;
 
             // dL/dW1 += dL/dz1 · x1ᵀ
             global::System.ReadOnlySpan<float> x1 = x.Slice(ImageInputOffset, ImageInputSize);
             global::System.Span<float> dW1 = gradient.Slice(W1Offset, 6);
-            dW1[0] += dz1[0] * x1[0];
-            dW1[1] += dz1[0] * x1[1];
-            dW1[2] += dz1[0] * x1[2];
-            dW1[3] += dz1[1] * x1[0];
-            dW1[4] += dz1[1] * x1[1];
-            dW1[5] += dz1[1] * x1[2];
+            dW1[0] += dz1_0 * x1[0];
+            dW1[1] += dz1_0 * x1[1];
+            dW1[2] += dz1_0 * x1[2];
+            dW1[3] += dz1_1 * x1[0];
+            dW1[4] += dz1_1 * x1[1];
+            dW1[5] += dz1_1 * x1[2];
 
             return loss;
         }

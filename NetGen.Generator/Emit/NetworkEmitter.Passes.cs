@@ -11,6 +11,7 @@ internal sealed partial class NetworkEmitter
 {
     private void EmitForward()
     {
+        var groups = ForwardGroups();
         if (Plan.Batched)
         {
             W.Line("/// <summary>");
@@ -26,7 +27,7 @@ internal sealed partial class NetworkEmitter
             W.Line("/// would wait on each operation's latency in turn). Sample s's node values are at <c>buffer[s * SampleStride ..]</c>.");
         }
 
-        if (ForwardGroups().Any(g => g.Count > 1))
+        if (groups.Any(g => g.Count > 1))
         {
             W.Line("/// Consecutive operations written as one statement per element (tiny layers) share one loop, and each reads the");
             W.Line("/// values the one before it computed from locals rather than back from memory.");
@@ -55,7 +56,7 @@ internal sealed partial class NetworkEmitter
 
         using (W.Block(signature + ")"))
         {
-            foreach (var group in ForwardGroups())
+            foreach (var group in groups)
             {
                 var first = group[0];
                 W.Blank();

@@ -34,6 +34,12 @@ internal enum PrecisionKind
     Double = 1,
 }
 
+internal static class PrecisionKindExtensions
+{
+    /// <summary>Bytes of one element of the precision: 4 for float, 8 for double.</summary>
+    public static int ElementBytes(this PrecisionKind precision) => precision == PrecisionKind.Double ? 8 : 4;
+}
+
 /// <summary>
 /// One layer as written in its attribute: its <see cref="Unit"/> (the kind: <c>DenseLayer</c>, <c>AddLayer</c>, ...), a
 /// dense layer's units and activation, a dropout rate, a named input's name and size. <see cref="Sources"/> are the indices

@@ -41,15 +41,12 @@ internal sealed record NetworkPlan(
 
     public NodePlan Prediction => Nodes[LossStep.PredictionNode];
 
-    /// <summary>Bytes of one element.</summary>
-    public int ElementBytes => IsDouble ? 8 : 4;
-
     /// <summary>
     /// The parameter of <paramref name="node"/> that a predictor's packed copy stores transposed (<c>PackParameters</c>),
     /// or null: only batch products pack, since only they read the packed copy's layout.
     /// </summary>
     public ParameterPlan? PackedWeights(NodePlan node) =>
-        node.Strategy == Strategy.Kernel && node.Op.PackedWeights(node.Size, ElementBytes) is { } index ? Parameters[node.Parameters[index]] : null;
+        node.Strategy == Strategy.Kernel && node.Op.PackedWeights(node.Size, Precision.ElementBytes()) is { } index ? Parameters[node.Parameters[index]] : null;
 
     /// <summary>True when a predictor's packed copy stores some layer's weights transposed (then <c>ForwardBatch</c> takes <c>packedWeights</c>).</summary>
     public bool PacksWeights => Nodes.Any(n => PackedWeights(n) is not null);

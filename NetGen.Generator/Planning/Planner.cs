@@ -119,7 +119,7 @@ internal static class Planner
             }
 
             var inputSizes = node.Inputs.Select(i => graph.Nodes[i].Size).ToList();
-            return node.Op.HasSampleKernel(inputSizes, graph.Precision == PrecisionKind.Double ? 8 : 4) ? Strategy.SampleKernel : Strategy.Unrolled;
+            return node.Op.HasSampleKernel(inputSizes, graph.Precision.ElementBytes()) ? Strategy.SampleKernel : Strategy.Unrolled;
         }
 
         if (node.Op.StrategyFollowsInputs)

@@ -91,6 +91,11 @@ public static class SampleLoss
     public static double SoftmaxCrossEntropyWithLogits<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (logits.Length <= FewClasses && !gradient.IsEmpty)
+        {
+            return SoftmaxCrossEntropyOfFew(logits, targets, gradient);
+        }
+
         // Each class's e^(z - max) is computed once and kept for the gradient when the classes fit on the stack (the
         // same values as computing them again, so the same bits): the exponentials were half the loss's cost.
         Span<double> exponentials = !gradient.IsEmpty && logits.Length <= CachedExponentials ? stackalloc double[CachedExponentials] : default;
@@ -108,6 +113,56 @@ public static class SampleLoss
         }
 
         return SoftmaxCrossEntropyFromSums(logits, targets, gradient, exponentials, max, sumOfExponentials, max + Math.Log(sumOfExponentials));
+    }
+
+    /// <summary>Classes up to which the softmax cross-entropy with a gradient keeps its exponentials in registers' reach (<see cref="FewExponentials"/>).</summary>
+    private const int FewClasses = 8;
+
+    /// <summary>
+    /// <see cref="SoftmaxCrossEntropyWithLogits{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> with a gradient for at
+    /// most <see cref="FewClasses"/> classes: the same operations in the same order (the same bits), with the
+    /// exponentials in a small inline array instead of a 512-byte stack buffer and the loss formed in this method.
+    /// </summary>
+    private static double SoftmaxCrossEntropyOfFew<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Unsafe.SkipInit(out FewExponentials exponentials);
+        double max = ShiftFor(logits);
+        double sumOfExponentials = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            double exponential = Math.Exp(double.CreateTruncating(logits[i]) - max);
+            exponentials[i] = exponential;
+            sumOfExponentials += exponential;
+        }
+
+        double logSumExp = max + Math.Log(sumOfExponentials);
+        double loss = 0;
+        double targetSum = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            double target = double.CreateTruncating(targets[i]);
+            targetSum += target;
+            if (target != 0)
+            {
+                loss += target * (logSumExp - double.CreateTruncating(logits[i]));
+            }
+        }
+
+        for (int i = 0; i < logits.Length; i++)
+        {
+            double probability = exponentials[i] / sumOfExponentials;
+            gradient[i] = T.CreateTruncating((probability * targetSum) - double.CreateTruncating(targets[i]));
+        }
+
+        return loss;
+    }
+
+    /// <summary>The exponentials of <see cref="SoftmaxCrossEntropyOfFew{T}"/>.</summary>
+    [InlineArray(FewClasses)]
+    private struct FewExponentials
+    {
+        private double _element;
     }
 
     /// <summary>

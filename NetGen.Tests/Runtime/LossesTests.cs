@@ -1,3 +1,4 @@
+using System.Numerics;
 using Xunit;
 
 namespace NetGen.Tests.Runtime;
@@ -93,6 +94,79 @@ public class LossesTests
         // Sample 1 is right with certainty (loss 0); sample 2 is wrong by 1000 logits (loss 1000).
         Assert.Equal(1000, loss);
         Assert.Equal([0, 0, -1, 1], gradient);
+    }
+
+    /// <summary>
+    /// Up to eight classes the loss keeps its exponentials in a small inline array, above that in a stack buffer: both
+    /// give the bits of the formula written out here in the same order (max shift, libm exp and log, p Σt - t), for
+    /// float and double, one-hot and soft targets, an absent class at -∞; and without a gradient the loss is the same.
+    /// </summary>
+    [Fact]
+    public void SoftmaxCrossEntropyWithLogits_HasTheBitsOfItsFormula_WithFewClassesAndWithMany()
+    {
+        var random = new DeterministicRandom(11);
+        for (int classes = 1; classes <= 12; classes++)
+        {
+            for (int trial = 0; trial < 20; trial++)
+            {
+                var logits = Enumerable.Range(0, classes).Select(_ => (random.NextDouble() - 0.5) * 40).ToArray();
+                var targets = new double[classes];
+                if (trial % 2 == 0)
+                {
+                    targets[trial % classes] = 1;
+                }
+                else
+                {
+                    for (int i = 0; i < classes; i++)
+                    {
+                        targets[i] = i % 3 == 0 ? 0 : random.NextDouble();
+                    }
+                }
+
+                if (trial % 5 == 4 && classes > 1 && targets[classes - 1] == 0)
+                {
+                    logits[classes - 1] = double.NegativeInfinity;
+                }
+
+                CheckFormula(logits, targets);
+                CheckFormula(logits.Select(v => (float)v).ToArray(), targets.Select(v => (float)v).ToArray());
+            }
+        }
+
+        static void CheckFormula<T>(T[] logits, T[] targets)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            double max = logits.Select(double.CreateTruncating).Max();
+            var exponentials = logits.Select(z => Math.Exp(double.CreateTruncating(z) - max)).ToArray();
+            double sum = 0;
+            foreach (double e in exponentials)
+            {
+                sum += e;
+            }
+
+            double logSumExp = max + Math.Log(sum);
+            double expectedLoss = 0;
+            double targetSum = 0;
+            for (int i = 0; i < logits.Length; i++)
+            {
+                double t = double.CreateTruncating(targets[i]);
+                targetSum += t;
+                if (t != 0)
+                {
+                    expectedLoss += t * (logSumExp - double.CreateTruncating(logits[i]));
+                }
+            }
+
+            var gradient = new T[logits.Length];
+            double loss = NetGen.CompilerServices.SampleLoss.SoftmaxCrossEntropyWithLogits<T>(logits, targets, gradient);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expectedLoss), BitConverter.DoubleToInt64Bits(loss));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expectedLoss), BitConverter.DoubleToInt64Bits(NetGen.CompilerServices.SampleLoss.SoftmaxCrossEntropyWithLogits<T>(logits, targets, Span<T>.Empty)));
+            for (int i = 0; i < logits.Length; i++)
+            {
+                T expected = T.CreateTruncating((exponentials[i] / sum * targetSum) - double.CreateTruncating(targets[i]));
+                Assert.True(expected.Equals(gradient[i]), $"{typeof(T).Name}, {logits.Length} classes, class {i}: expected {expected}, got {gradient[i]}");
+            }
+        }
     }
 
     [Fact]

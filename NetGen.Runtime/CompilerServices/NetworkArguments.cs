@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace NetGen.CompilerServices;
 
@@ -6,6 +8,11 @@ namespace NetGen.CompilerServices;
 /// Argument checks shared by all generated networks, so every network reports a wrong buffer the
 /// same way: which argument, what length it had and what it needed.
 /// </summary>
+/// <remarks>
+/// Each check is a comparison and a call to a throw helper that is never inlined: the checks inline into the generated
+/// passes, which a training step inlines whole, and a message built in place (an interpolated string) would be imported
+/// into that step too and spend the JIT's inlining budget that the kernels need.
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class NetworkArguments
 {
@@ -14,12 +21,12 @@ public static class NetworkArguments
     {
         if (inputLength != inputSize)
         {
-            throw new ArgumentException($"The input has {inputLength} values; this network takes exactly {inputSize}.", "input");
+            ThrowSampleInput(inputLength, inputSize);
         }
 
         if (outputLength < outputSize)
         {
-            throw new ArgumentException($"The output has room for {outputLength} values; this network writes {outputSize}.", "output");
+            ThrowSampleOutput(outputLength, outputSize);
         }
     }
 
@@ -30,18 +37,18 @@ public static class NetworkArguments
         ArgumentNullException.ThrowIfNull(workspace);
         if (inputsLength == 0 || inputsLength % inputSize != 0)
         {
-            throw new ArgumentException($"The inputs have {inputsLength} values, which is not a positive multiple of the network's {inputSize} inputs per sample.", "inputs");
+            ThrowBatchInputs(inputsLength, inputSize);
         }
 
         int batch = inputsLength / inputSize;
         if (batch > workspace.BatchCapacity)
         {
-            throw new ArgumentException($"The batch has {batch} samples but the workspace was created for at most {workspace.BatchCapacity}; create a larger one with CreateWorkspace.", nameof(workspace));
+            ThrowBatchCapacity(batch, workspace.BatchCapacity);
         }
 
         if (workspace.ElementsPerSample != elementsPerSample)
         {
-            throw new ArgumentException("The workspace was created by a different network; create one with this network's CreateWorkspace.", nameof(workspace));
+            ThrowForeignWorkspace();
         }
 
         return batch;
@@ -52,7 +59,7 @@ public static class NetworkArguments
     {
         if (length != batch * outputSize)
         {
-            throw new ArgumentException($"'{argumentName}' has {length} values; a batch of {batch} samples needs {batch * outputSize} ({outputSize} per sample).", argumentName);
+            ThrowOutputs(length, batch, outputSize, argumentName);
         }
     }
 
@@ -61,7 +68,7 @@ public static class NetworkArguments
     {
         if (length != parameterCount)
         {
-            throw new ArgumentException($"The gradient buffer has {length} values; this network has {parameterCount} parameters.", "gradient");
+            ThrowLength("The gradient buffer", length, parameterCount, "gradient");
         }
     }
 
@@ -70,7 +77,42 @@ public static class NetworkArguments
     {
         if (length != parameterCount)
         {
-            throw new ArgumentException($"The packed parameters have {length} values; this network has {parameterCount} parameters.", "packed");
+            ThrowLength("The packed parameters", length, parameterCount, "packed");
         }
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowSampleInput(int inputLength, int inputSize) =>
+        throw new ArgumentException($"The input has {inputLength} values; this network takes exactly {inputSize}.", "input");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowSampleOutput(int outputLength, int outputSize) =>
+        throw new ArgumentException($"The output has room for {outputLength} values; this network writes {outputSize}.", "output");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowBatchInputs(int inputsLength, int inputSize) =>
+        throw new ArgumentException($"The inputs have {inputsLength} values, which is not a positive multiple of the network's {inputSize} inputs per sample.", "inputs");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowBatchCapacity(int batch, int capacity) =>
+        throw new ArgumentException($"The batch has {batch} samples but the workspace was created for at most {capacity}; create a larger one with CreateWorkspace.", "workspace");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowForeignWorkspace() =>
+        throw new ArgumentException("The workspace was created by a different network; create one with this network's CreateWorkspace.", "workspace");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOutputs(int length, int batch, int outputSize, string argumentName) =>
+        throw new ArgumentException($"'{argumentName}' has {length} values; a batch of {batch} samples needs {batch * outputSize} ({outputSize} per sample).", argumentName);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLength(string what, int length, int parameterCount, string argumentName) =>
+        throw new ArgumentException($"{what} has {length} values; this network has {parameterCount} parameters.", argumentName);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -128,9 +129,15 @@ public static class ActivationKernels
     {
         if (length != required)
         {
-            throw new ArgumentException($"'{name}' has {length} elements; the activation's input has {required}.", name);
+            ThrowLength(length, required, name);
         }
     }
+
+    // Out of line, so the check inlines into the generated passes without its message (see NetworkArguments).
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLength(int length, int required, string name) =>
+        throw new ArgumentException($"'{name}' has {length} elements; the activation's input has {required}.", name);
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -34,7 +35,7 @@ internal static class GradientKernels
     {
         if (destination.Length != source.Length)
         {
-            throw new ArgumentException($"'destination' has {destination.Length} values; 'source' has {source.Length}.", nameof(destination));
+            ThrowLengths(destination.Length, source.Length);
         }
 
         return vectorBits switch
@@ -44,6 +45,13 @@ internal static class GradientKernels
             _ => DivideAndCheckFinite<T, Vector128Ops<T>, Vector128<T>>(source, divisor, destination),
         };
     }
+
+    // The message is built out of line: this check inlines into a training step, where an interpolated string would take
+    // the JIT's inlining budget from the kernels (docs/design-notes.md, "The inlining budget").
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLengths(int destinationLength, int sourceLength) =>
+        throw new ArgumentException($"'destination' has {destinationLength} values; 'source' has {sourceLength}.", "destination");
 
     private static bool DivideAndCheckFinite<T, TOps, TVector>(ReadOnlySpan<T> source, T divisor, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>

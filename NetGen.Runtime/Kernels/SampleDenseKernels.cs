@@ -56,9 +56,9 @@ public static class SampleDenseKernels
         where T : unmanaged
         => Fits(Vector128<T>.Count, n, k);
 
-    /// <summary><see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int)"/> with at most <paramref name="vectorBits"/>-bit vectors (tests run every width).</summary>
+    /// <summary><see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int)"/> with at most <paramref name="vectorBits"/>-bit vectors (tests run every width); returns the width it took (0 for the scalar loops).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Forward<T>(int vectorBits, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int n, int k)
+    internal static int Forward<T>(int vectorBits, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> z, int n, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(x.Length, k, nameof(x));
@@ -69,13 +69,26 @@ public static class SampleDenseKernels
         ref T rw = ref MemoryMarshal.GetReference(w);
         ref T rb = ref MemoryMarshal.GetReference(b);
         ref T rz = ref MemoryMarshal.GetReference(z);
-        switch (Width<T>(vectorBits, n, k))
+        if (vectorBits >= 512 && Vector512.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector512<T>.Count == 0 || (Vector512<T>.Count % k == 0 && n % Vector512<T>.Count == 0)))
         {
-            case 512: SampleDenseKernels<T, Vector512Ops<T>, Sample512<T>, Vector512<T>>.Forward(ref rx, ref rw, ref rb, ref rz, n, k); break;
-            case 256: SampleDenseKernels<T, Vector256Ops<T>, Sample256<T>, Vector256<T>>.Forward(ref rx, ref rw, ref rb, ref rz, n, k); break;
-            case 128: SampleDenseKernels<T, Vector128Ops<T>, Sample128<T>, Vector128<T>>.Forward(ref rx, ref rw, ref rb, ref rz, n, k); break;
-            default: ScalarForward(ref rx, ref rw, ref rb, ref rz, n, k); break;
+            SampleDenseKernels<T, Vector512Ops<T>, Sample512<T>, Vector512<T>>.Forward(ref rx, ref rw, ref rb, ref rz, n, k);
+            return 512;
         }
+
+        if (vectorBits >= 256 && Vector256.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector256<T>.Count == 0 || (Vector256<T>.Count % k == 0 && n % Vector256<T>.Count == 0)))
+        {
+            SampleDenseKernels<T, Vector256Ops<T>, Sample256<T>, Vector256<T>>.Forward(ref rx, ref rw, ref rb, ref rz, n, k);
+            return 256;
+        }
+
+        if (vectorBits >= 128 && Vector128.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector128<T>.Count == 0 || (Vector128<T>.Count % k == 0 && n % Vector128<T>.Count == 0)))
+        {
+            SampleDenseKernels<T, Vector128Ops<T>, Sample128<T>, Vector128<T>>.Forward(ref rx, ref rw, ref rb, ref rz, n, k);
+            return 128;
+        }
+
+        ScalarForward(ref rx, ref rw, ref rb, ref rz, n, k);
+        return 0;
     }
 
     /// <summary><see cref="AccumulateBiasGradient{T}(ReadOnlySpan{T}, Span{T}, int)"/> with at most <paramref name="vectorBits"/>-bit vectors.</summary>
@@ -118,9 +131,9 @@ public static class SampleDenseKernels
         }
     }
 
-    /// <summary><see cref="AccumulateWeightGradient{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int)"/> with at most <paramref name="vectorBits"/>-bit vectors.</summary>
+    /// <summary><see cref="AccumulateWeightGradient{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int)"/> with at most <paramref name="vectorBits"/>-bit vectors. Returns the width it took (0 for the scalar loops).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void AccumulateWeightGradient<T>(int vectorBits, ReadOnlySpan<T> dz, ReadOnlySpan<T> x, Span<T> dw, int n, int k)
+    internal static int AccumulateWeightGradient<T>(int vectorBits, ReadOnlySpan<T> dz, ReadOnlySpan<T> x, Span<T> dw, int n, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(dz.Length, n, nameof(dz));
@@ -129,18 +142,31 @@ public static class SampleDenseKernels
         ref T rdz = ref MemoryMarshal.GetReference(dz);
         ref T rx = ref MemoryMarshal.GetReference(x);
         ref T rdw = ref MemoryMarshal.GetReference(dw);
-        switch (Width<T>(vectorBits, n, k))
+        if (vectorBits >= 512 && Vector512.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector512<T>.Count == 0 || (Vector512<T>.Count % k == 0 && n % Vector512<T>.Count == 0)))
         {
-            case 512: SampleDenseKernels<T, Vector512Ops<T>, Sample512<T>, Vector512<T>>.AccumulateWeightGradient(ref rdz, ref rx, ref rdw, n, k); break;
-            case 256: SampleDenseKernels<T, Vector256Ops<T>, Sample256<T>, Vector256<T>>.AccumulateWeightGradient(ref rdz, ref rx, ref rdw, n, k); break;
-            case 128: SampleDenseKernels<T, Vector128Ops<T>, Sample128<T>, Vector128<T>>.AccumulateWeightGradient(ref rdz, ref rx, ref rdw, n, k); break;
-            default: ScalarWeightGradient(ref rdz, ref rx, ref rdw, n, k); break;
+            SampleDenseKernels<T, Vector512Ops<T>, Sample512<T>, Vector512<T>>.AccumulateWeightGradient(ref rdz, ref rx, ref rdw, n, k);
+            return 512;
         }
+
+        if (vectorBits >= 256 && Vector256.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector256<T>.Count == 0 || (Vector256<T>.Count % k == 0 && n % Vector256<T>.Count == 0)))
+        {
+            SampleDenseKernels<T, Vector256Ops<T>, Sample256<T>, Vector256<T>>.AccumulateWeightGradient(ref rdz, ref rx, ref rdw, n, k);
+            return 256;
+        }
+
+        if (vectorBits >= 128 && Vector128.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector128<T>.Count == 0 || (Vector128<T>.Count % k == 0 && n % Vector128<T>.Count == 0)))
+        {
+            SampleDenseKernels<T, Vector128Ops<T>, Sample128<T>, Vector128<T>>.AccumulateWeightGradient(ref rdz, ref rx, ref rdw, n, k);
+            return 128;
+        }
+
+        ScalarWeightGradient(ref rdz, ref rx, ref rdw, n, k);
+        return 0;
     }
 
-    /// <summary><see cref="InputGradient{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, bool)"/> with at most <paramref name="vectorBits"/>-bit vectors.</summary>
+    /// <summary><see cref="InputGradient{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, bool)"/> with at most <paramref name="vectorBits"/>-bit vectors. Returns the width it took (0 for the scalar loops).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void InputGradient<T>(int vectorBits, ReadOnlySpan<T> dz, ReadOnlySpan<T> w, Span<T> dx, int n, int k, bool accumulate = false)
+    internal static int InputGradient<T>(int vectorBits, ReadOnlySpan<T> dz, ReadOnlySpan<T> w, Span<T> dx, int n, int k, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(dz.Length, n, nameof(dz));
@@ -149,22 +175,43 @@ public static class SampleDenseKernels
         ref T rdz = ref MemoryMarshal.GetReference(dz);
         ref T rw = ref MemoryMarshal.GetReference(w);
         ref T rdx = ref MemoryMarshal.GetReference(dx);
-        switch (Width<T>(vectorBits, n, k))
+        if (vectorBits >= 512 && Vector512.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector512<T>.Count == 0 || (Vector512<T>.Count % k == 0 && n % Vector512<T>.Count == 0)))
         {
-            case 512: SampleDenseKernels<T, Vector512Ops<T>, Sample512<T>, Vector512<T>>.InputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate); break;
-            case 256: SampleDenseKernels<T, Vector256Ops<T>, Sample256<T>, Vector256<T>>.InputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate); break;
-            case 128: SampleDenseKernels<T, Vector128Ops<T>, Sample128<T>, Vector128<T>>.InputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate); break;
-            default: ScalarInputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate); break;
+            SampleDenseKernels<T, Vector512Ops<T>, Sample512<T>, Vector512<T>>.InputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate);
+            return 512;
         }
+
+        if (vectorBits >= 256 && Vector256.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector256<T>.Count == 0 || (Vector256<T>.Count % k == 0 && n % Vector256<T>.Count == 0)))
+        {
+            SampleDenseKernels<T, Vector256Ops<T>, Sample256<T>, Vector256<T>>.InputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate);
+            return 256;
+        }
+
+        if (vectorBits >= 128 && Vector128.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector128<T>.Count == 0 || (Vector128<T>.Count % k == 0 && n % Vector128<T>.Count == 0)))
+        {
+            SampleDenseKernels<T, Vector128Ops<T>, Sample128<T>, Vector128<T>>.InputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate);
+            return 128;
+        }
+
+        ScalarInputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate);
+        return 0;
     }
 
     /// <summary>
     /// The widest width up to <paramref name="vectorBits"/> with a path for the layer, or 0: rows of whole vectors
     /// (<c>k</c> a multiple of the lanes), or whole rows packed into vectors that the outputs fill (<c>k</c> divides the
-    /// lanes and <c>n</c> is a multiple of them). Constant for constant sizes, so the JIT keeps one branch.
+    /// lanes and <c>n</c> is a multiple of them).
     /// </summary>
+    /// <remarks>
+    /// The dispatchers above test the same rule written out as expressions of constants in their <c>if</c>s rather than
+    /// calling this: the sizes are constants in generated code, so the JIT folds each test while it imports the
+    /// dispatcher and never imports the kernels of the widths not taken. Behind a call the test folded only after
+    /// inlining, by when all three widths' kernels had been inlined into the training step and had spent its inlining
+    /// budget: W2's backward kernels were left as calls (docs/design-notes.md, "The inlining budget"). A test checks that
+    /// each dispatcher takes the width this returns.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Width<T>(int vectorBits, int n, int k)
+    internal static int Width<T>(int vectorBits, int n, int k)
         where T : unmanaged
     {
         if (vectorBits >= 512 && Vector512.IsHardwareAccelerated && Fits(Vector512<T>.Count, n, k))

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace NetGen;
 
@@ -117,11 +119,17 @@ public abstract class Optimizer<T>
         }
         else if (parameterCount != ParameterCount)
         {
-            throw new ArgumentException($"'parameters' has {parameterCount} values but this optimizer's state is sized for {ParameterCount}; call Initialize to re-size it (which clears it).", "parameters");
+            ThrowStateSize(parameterCount, ParameterCount);
         }
 
         return StepCount + 1;
     }
+
+    // Out of line: PrepareStep runs on every training step, inlined into the step where it is small enough.
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowStateSize(int parameterCount, int stateSize) =>
+        throw new ArgumentException($"'parameters' has {parameterCount} values but this optimizer's state is sized for {stateSize}; call Initialize to re-size it (which clears it).", "parameters");
 
     /// <summary>Counts a step prepared with <see cref="PrepareStep"/> and applied.</summary>
     internal void CommitStep() => StepCount++;

@@ -104,8 +104,10 @@ internal static class NetworkRules
     /// Whether a dense layer of <paramref name="units"/> outputs and <paramref name="fanIn"/> inputs has a vector path
     /// for one sample with vectors of <paramref name="lanes"/> elements (<c>SampleDenseKernels</c>): rows of whole
     /// vectors, or rows that pack whole into vectors the outputs fill. The generator asks it at 128 bits (which every
-    /// wider width backs up) to choose the kernel over unrolled scalar statements.
+    /// wider width backs up) to choose the kernel over unrolled scalar statements. Inlined, so that the kernels' choice of
+    /// width folds to a constant for constant sizes and the widths not taken are never imported into the caller.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool HasSampleVectorPath(int lanes, int units, int fanIn) =>
         units > 0 && fanIn > 0 && (fanIn % lanes == 0 || (lanes % fanIn == 0 && units % lanes == 0));
 

@@ -305,19 +305,46 @@ internal static class SampleDenseKernels<T, TOps, TLanes, TVector>
     public static void Forward(ref T x, ref T w, ref T b, ref T z, int n, int k)
     {
         int lanes = TOps.Count;
+        if (k % lanes == 0 && TLanes.CanSumFour)
+        {
+            // Rows of whole vectors, four outputs at a time: four dot products' vectors, reduced together (the bits of
+            // one reduction each). A missing row past n is a zero vector whose sum is not stored.
+            for (int j = 0; j < n; j += 4)
+            {
+                TVector sum0 = RowProducts(ref w, ref x, j, k);
+                TVector sum1 = j + 1 < n ? RowProducts(ref w, ref x, j + 1, k) : TOps.Zero;
+                TVector sum2 = j + 2 < n ? RowProducts(ref w, ref x, j + 2, k) : TOps.Zero;
+                TVector sum3 = j + 3 < n ? RowProducts(ref w, ref x, j + 3, k) : TOps.Zero;
+                Vector128<float> sums = TLanes.SumFour(sum0, sum1, sum2, sum3);
+                ref float bias = ref Unsafe.As<T, float>(ref Unsafe.Add(ref b, j));
+                ref float output = ref Unsafe.As<T, float>(ref Unsafe.Add(ref z, j));
+                if (j + 4 <= n)
+                {
+                    (Vector128.LoadUnsafe(ref bias) + sums).StoreUnsafe(ref output);
+                    continue;
+                }
+
+                output = bias + sums.ToScalar();
+                if (j + 1 < n)
+                {
+                    Unsafe.Add(ref output, 1) = Unsafe.Add(ref bias, 1) + sums.GetElement(1);
+                }
+
+                if (j + 2 < n)
+                {
+                    Unsafe.Add(ref output, 2) = Unsafe.Add(ref bias, 2) + sums.GetElement(2);
+                }
+            }
+
+            return;
+        }
+
         if (k % lanes == 0)
         {
             // Rows of whole vectors: one dot product per output.
             for (int j = 0; j < n; j++)
             {
-                ref T row = ref Unsafe.Add(ref w, j * k);
-                TVector sum = TOps.Multiply(TOps.Load(ref row, 0), TOps.Load(ref x, 0));
-                for (int i = lanes; i < k; i += lanes)
-                {
-                    sum = TOps.Fma(TOps.Load(ref row, i), TOps.Load(ref x, i), sum);
-                }
-
-                Unsafe.Add(ref z, j) = Unsafe.Add(ref b, j) + TOps.Sum(sum);
+                Unsafe.Add(ref z, j) = Unsafe.Add(ref b, j) + TOps.Sum(RowProducts(ref w, ref x, j, k));
             }
 
             return;
@@ -339,6 +366,21 @@ internal static class SampleDenseKernels<T, TOps, TLanes, TVector>
 
             TOps.Store(outputs, ref z, v * lanes);
         }
+    }
+
+    /// <summary>The lanes of row j's dot product with x before their sum: <c>w[j, i] x[i]</c> added vector by vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector RowProducts(ref T w, ref T x, int j, int k)
+    {
+        int lanes = TOps.Count;
+        ref T row = ref Unsafe.Add(ref w, j * k);
+        TVector sum = TOps.Multiply(TOps.Load(ref row, 0), TOps.Load(ref x, 0));
+        for (int i = lanes; i < k; i += lanes)
+        {
+            sum = TOps.Fma(TOps.Load(ref row, i), TOps.Load(ref x, i), sum);
+        }
+
+        return sum;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetGen.CompilerServices;
 
@@ -31,6 +32,27 @@ internal interface ISampleLanes<T, TVector>
 
     /// <summary>Lane i (below k) holds the sum of lanes i, i + k, i + 2k, ...</summary>
     static abstract TVector FoldGroups(TVector value, int k);
+
+    /// <summary>Whether <see cref="SumFour"/> is available: float lanes on x86 (elsewhere each sum is its own reduction).</summary>
+    static abstract bool CanSumFour { get; }
+
+    /// <summary>
+    /// Lane r is the sum of the elements of the r-th argument, each with the bits of <c>VectorN.Sum</c> (the same tree of
+    /// additions: adjacent pairs, then pairs of pairs within each 128 bits, then the 128-bit quarters, in pairs), for four
+    /// vectors at once: two-source shuffles move partial sums of different vectors into one register, so the four trees
+    /// share each shuffle and each add, 13 instructions at 512 bits where four <c>Sum</c> calls are about 80.
+    /// </summary>
+    static abstract Vector128<float> SumFour(TVector a, TVector b, TVector c, TVector d);
+}
+
+/// <summary>The first two levels of <see cref="ISampleLanes{T, TVector}.SumFour"/>, shared by the widths (one 128-bit block each).</summary>
+internal static class FourSums
+{
+    /// <summary><c>_MM_SHUFFLE(2, 0, 2, 0)</c>: lanes 0 and 2 of each source, per 128 bits.</summary>
+    public const byte EvenLanes = 0b10_00_10_00;
+
+    /// <summary><c>_MM_SHUFFLE(3, 1, 3, 1)</c>: lanes 1 and 3 of each source, per 128 bits.</summary>
+    public const byte OddLanes = 0b11_01_11_01;
 }
 
 /// <summary>The <see cref="ISampleLanes{T, TVector}"/> of <c>Vector512</c>.</summary>
@@ -39,6 +61,27 @@ internal readonly struct Sample512<T> : ISampleLanes<T, Vector512<T>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Lane(Vector512<T> value, int lane) => value.GetElement(lane);
+
+    public static bool CanSumFour
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => typeof(T) == typeof(float) && Avx512F.IsSupported;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SumFour(Vector512<T> a, Vector512<T> b, Vector512<T> c, Vector512<T> d)
+    {
+        // Per 128 bits: [a0+a1, a2+a3, b0+b1, b2+b3], then [a, b, c, d] each (x0+x1)+(x2+x3); then quarters (q0+q1)+(q2+q3).
+        var ab = Pairs(a.AsSingle(), b.AsSingle());
+        var cd = Pairs(c.AsSingle(), d.AsSingle());
+        var quarters = Pairs(ab, cd);
+        var halves = quarters + Avx512F.Shuffle4x128(quarters, quarters, 0b10_11_00_01);
+        return halves.GetLower().GetLower() + halves.GetUpper().GetLower();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Pairs(Vector512<float> x, Vector512<float> y) =>
+        Avx512F.Shuffle(x, y, FourSums.EvenLanes) + Avx512F.Shuffle(x, y, FourSums.OddLanes);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Tile(ref T source, int length)
@@ -127,6 +170,25 @@ internal readonly struct Sample256<T> : ISampleLanes<T, Vector256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Lane(Vector256<T> value, int lane) => value.GetElement(lane);
 
+    public static bool CanSumFour
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => typeof(T) == typeof(float) && Avx.IsSupported;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SumFour(Vector256<T> a, Vector256<T> b, Vector256<T> c, Vector256<T> d)
+    {
+        var ab = Pairs(a.AsSingle(), b.AsSingle());
+        var cd = Pairs(c.AsSingle(), d.AsSingle());
+        var halves = Pairs(ab, cd);
+        return halves.GetLower() + halves.GetUpper();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Pairs(Vector256<float> x, Vector256<float> y) =>
+        Avx.Shuffle(x, y, FourSums.EvenLanes) + Avx.Shuffle(x, y, FourSums.OddLanes);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Tile(ref T source, int length)
     {
@@ -209,6 +271,20 @@ internal readonly struct Sample128<T> : ISampleLanes<T, Vector128<T>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Lane(Vector128<T> value, int lane) => value.GetElement(lane);
+
+    public static bool CanSumFour
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => typeof(T) == typeof(float) && Sse.IsSupported;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SumFour(Vector128<T> a, Vector128<T> b, Vector128<T> c, Vector128<T> d) =>
+        Pairs(Pairs(a.AsSingle(), b.AsSingle()), Pairs(c.AsSingle(), d.AsSingle()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Pairs(Vector128<float> x, Vector128<float> y) =>
+        Sse.Shuffle(x, y, FourSums.EvenLanes) + Sse.Shuffle(x, y, FourSums.OddLanes);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Tile(ref T source, int length)

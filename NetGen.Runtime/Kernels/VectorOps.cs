@@ -95,6 +95,9 @@ internal interface IVectorOps<T, TVector>
     /// <summary>The sum of the elements.</summary>
     static abstract T Sum(TVector a);
 
+    /// <summary>Whether every element equals zero (either sign); false when any is nonzero or NaN.</summary>
+    static abstract bool AllZero(TVector a);
+
     /// <summary>Per element, <paramref name="whenTrue"/> where <paramref name="test"/> &gt; 0, else <paramref name="otherwise"/> (NaN is not &gt; 0).</summary>
     static abstract TVector SelectWherePositive(TVector test, TVector whenTrue, TVector otherwise);
 
@@ -161,7 +164,11 @@ internal readonly struct Vector512Ops<T> : IVectorOps<T, Vector512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
 
-    public static bool FusesMultiplyAdd => Vector512.IsHardwareAccelerated && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+    public static bool FusesMultiplyAdd
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.IsHardwareAccelerated && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Fma(Vector512<T> a, Vector512<T> b, Vector512<T> c)
@@ -200,6 +207,9 @@ internal readonly struct Vector512Ops<T> : IVectorOps<T, Vector512<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector512<T> a) => Vector512.Sum(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllZero(Vector512<T> a) => Vector512.EqualsAll(a, Vector512<T>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> SelectWherePositive(Vector512<T> test, Vector512<T> whenTrue, Vector512<T> otherwise) =>
@@ -272,7 +282,11 @@ internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
 
-    public static bool FusesMultiplyAdd => Vector256.IsHardwareAccelerated && FusedMultiplyAdd.IsHardware && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+    public static bool FusesMultiplyAdd
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector256.IsHardwareAccelerated && FusedMultiplyAdd.IsHardware && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c)
@@ -310,6 +324,9 @@ internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector256<T> a) => Vector256.Sum(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllZero(Vector256<T> a) => Vector256.EqualsAll(a, Vector256<T>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> SelectWherePositive(Vector256<T> test, Vector256<T> whenTrue, Vector256<T> otherwise) =>
@@ -382,7 +399,11 @@ internal readonly struct Vector128Ops<T> : IVectorOps<T, Vector128<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Broadcast(T value) => Vector128.Create(value);
 
-    public static bool FusesMultiplyAdd => Vector128.IsHardwareAccelerated && FusedMultiplyAdd.IsHardware && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+    public static bool FusesMultiplyAdd
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector128.IsHardwareAccelerated && FusedMultiplyAdd.IsHardware && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Fma(Vector128<T> a, Vector128<T> b, Vector128<T> c)
@@ -420,6 +441,9 @@ internal readonly struct Vector128Ops<T> : IVectorOps<T, Vector128<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector128<T> a) => Vector128.Sum(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllZero(Vector128<T> a) => Vector128.EqualsAll(a, Vector128<T>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> SelectWherePositive(Vector128<T> test, Vector128<T> whenTrue, Vector128<T> otherwise) =>

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using NetGen.CompilerServices;
 
 namespace NetGen.Tests.Kernels;
@@ -13,6 +14,7 @@ public class SampleDenseKernelsTests
     private static readonly (int N, int K)[] s_shapes =
     [
         (16, 4), (3, 16), (16, 1), (16, 2), (32, 4), (16, 8), (8, 4), (4, 4), (12, 4), (1, 4), (2, 32), (4, 8), (8, 2), (64, 1), (5, 3), (2, 2), (1, 1),
+        (4, 16), (5, 32), (9, 16), (7, 64),
     ];
 
     public static TheoryData<int, int, int> WidthsAndShapes()
@@ -64,10 +66,74 @@ public class SampleDenseKernelsTests
         AssertClose(expected, z, 1e-13);
         Assert.Equal(42, z[n]);
 
-        var zf = new float[n];
+        var zf = new float[n + 1];
+        zf[n] = 42;
         SampleDenseKernels.Forward<float>(bits, Single(x), Single(w), Single(b), zf, n, k);
-        AssertClose(expected, zf.Select(v => (double)v).ToArray(), 2e-6 * k);
+        AssertClose(expected, zf[..n].Select(v => (double)v).ToArray(), 2e-6 * k);
+        Assert.Equal(42, zf[n]);
     }
+
+    /// <summary>
+    /// Rows of one whole vector each are reduced four at a time; every output keeps the bits of <c>b + VectorN.Sum(w_j · x)</c>,
+    /// the one-row-at-a-time form (inputs of mixed magnitudes, so another order of the additions would show).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void RowsOfOneVectorHaveTheBitsOfOneReductionEach(int bits)
+    {
+        int k = bits / 32;
+        var random = new DeterministicRandom(bits);
+        foreach (int n in new[] { 1, 3, 4, 5, 8, 11 })
+        {
+            var x = Mixed(random, k);
+            var w = Mixed(random, n * k);
+            var b = Mixed(random, n);
+            var z = new float[n];
+            SampleDenseKernels.Forward<float>(bits, x, w, b, z, n, k);
+            for (int j = 0; j < n; j++)
+            {
+                var products = w.AsSpan(j * k, k).ToArray().Zip(x, (wi, xi) => wi * xi).ToArray();
+                float expected = b[j] + VectorSum(bits, products);
+                Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(z[j]), $"{bits} bits, n = {n}, output {j}: expected {expected:R}, got {z[j]:R}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void FourSumsAtOnceHaveTheBitsOfEachSum(int bits)
+    {
+        var random = new DeterministicRandom(bits + 1);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            var vectors = Enumerable.Range(0, 4).Select(_ => Mixed(random, bits / 32)).ToArray();
+            float[] sums = bits switch
+            {
+                512 => Lanes(Sample512<float>.SumFour(Vector512.Create(vectors[0]), Vector512.Create(vectors[1]), Vector512.Create(vectors[2]), Vector512.Create(vectors[3]))),
+                256 => Lanes(Sample256<float>.SumFour(Vector256.Create(vectors[0]), Vector256.Create(vectors[1]), Vector256.Create(vectors[2]), Vector256.Create(vectors[3]))),
+                _ => Lanes(Sample128<float>.SumFour(Vector128.Create(vectors[0]), Vector128.Create(vectors[1]), Vector128.Create(vectors[2]), Vector128.Create(vectors[3]))),
+            };
+            for (int r = 0; r < 4; r++)
+            {
+                Assert.Equal(BitConverter.SingleToInt32Bits(VectorSum(bits, vectors[r])), BitConverter.SingleToInt32Bits(sums[r]));
+            }
+        }
+    }
+
+    public static TheoryData<int> Widths() => [.. VectorWidth.Available];
+
+    private static float VectorSum(int bits, float[] values) => bits switch
+    {
+        512 => Vector512.Sum(Vector512.Create(values)),
+        256 => Vector256.Sum(Vector256.Create(values)),
+        _ => Vector128.Sum(Vector128.Create(values)),
+    };
+
+    private static float[] Lanes(Vector128<float> value) => [value[0], value[1], value[2], value[3]];
+
+    /// <summary>Values from 2^-12 to 2^12 in size, either sign, so that sums in another order round differently.</summary>
+    private static float[] Mixed(DeterministicRandom random, int count) =>
+        Enumerable.Range(0, count).Select(_ => (float)(((random.NextDouble() * 2) - 1) * Math.Pow(2, (random.NextDouble() * 24) - 12))).ToArray();
 
     [Theory]
     [MemberData(nameof(WidthsAndShapes))]
@@ -173,8 +239,6 @@ public class SampleDenseKernelsTests
         error = Assert.Throws<ArgumentException>(() => SampleDenseKernels.InputGradient<float>(new float[16], new float[64], new float[3], 16, 4));
         Assert.Equal("dx", error.ParamName);
     }
-
-    public static TheoryData<int> Widths() => [.. VectorWidth.Available];
 
     private static double[] Fill(DeterministicRandom random, int count) =>
         Enumerable.Range(0, count).Select(_ => (random.NextDouble() * 2) - 1).ToArray();

@@ -350,9 +350,26 @@ internal static class SampleDenseKernels<T, TOps, TLanes, TVector>
             return;
         }
 
+        TVector tiled = TLanes.Tile(ref x, k);
+        if (k == 4 && TLanes.CanSumFour)
+        {
+            // Four inputs: the four vectors of rows of each vector of outputs are summed and put in order together.
+            for (int v = 0; v < n / lanes; v++)
+            {
+                ref T block = ref Unsafe.Add(ref w, v * 4 * lanes);
+                TVector sums = TLanes.SumRowsOfFour(
+                    TOps.Multiply(TOps.Load(ref block, 0), tiled),
+                    TOps.Multiply(TOps.Load(ref block, lanes), tiled),
+                    TOps.Multiply(TOps.Load(ref block, 2 * lanes), tiled),
+                    TOps.Multiply(TOps.Load(ref block, 3 * lanes), tiled));
+                TOps.Store(TOps.Add(TOps.Load(ref b, v * lanes), sums), ref z, v * lanes);
+            }
+
+            return;
+        }
+
         // Rows packed into vectors (lanes / k rows each): multiply by x repeated across the lanes, add each row's
         // k products into every lane of the row, then gather one lane per row into the vector of outputs.
-        TVector tiled = TLanes.Tile(ref x, k);
         int rowsPerVector = lanes / k;
         for (int v = 0; v < n / lanes; v++)
         {

@@ -43,6 +43,14 @@ internal interface ISampleLanes<T, TVector>
     /// share each shuffle and each add, 13 instructions at 512 bits where four <c>Sum</c> calls are about 80.
     /// </summary>
     static abstract Vector128<float> SumFour(TVector a, TVector b, TVector c, TVector d);
+
+    /// <summary>
+    /// For four vectors of rows of four lanes (row g of argument p in lanes 4g to 4g + 3): lane <c>p · lanes/4 + g</c> is
+    /// that row's sum, with the bits of <see cref="SumGroups"/> at k = 4 (<c>(x0 + x1) + (x2 + x3)</c>). The sums come out
+    /// of the shuffles of <see cref="SumFour"/> as [argument][group] within each 128 bits, and one permute puts them in
+    /// output order: the packed forward product of a layer of four inputs (W2's 16 x 4) with no per-row gather.
+    /// </summary>
+    static abstract TVector SumRowsOfFour(TVector a, TVector b, TVector c, TVector d);
 }
 
 /// <summary>The first two levels of <see cref="ISampleLanes{T, TVector}.SumFour"/>, shared by the widths (one 128-bit block each).</summary>
@@ -77,6 +85,14 @@ internal readonly struct Sample512<T> : ISampleLanes<T, Vector512<T>>
         var quarters = Pairs(ab, cd);
         var halves = quarters + Avx512F.Shuffle4x128(quarters, quarters, 0b10_11_00_01);
         return halves.GetLower().GetLower() + halves.GetUpper().GetLower();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> SumRowsOfFour(Vector512<T> a, Vector512<T> b, Vector512<T> c, Vector512<T> d)
+    {
+        // Quarter g of the shuffled sums holds [a, b, c, d]'s row g; output lane 4p + g takes lane 4g + p (a 4 x 4 transpose).
+        var sums = Pairs(Pairs(a.AsSingle(), b.AsSingle()), Pairs(c.AsSingle(), d.AsSingle()));
+        return Avx512F.PermuteVar16x32(sums, Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15)).As<float, T>();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -173,7 +189,7 @@ internal readonly struct Sample256<T> : ISampleLanes<T, Vector256<T>>
     public static bool CanSumFour
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => typeof(T) == typeof(float) && Avx.IsSupported;
+        get => typeof(T) == typeof(float) && Avx2.IsSupported;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -183,6 +199,14 @@ internal readonly struct Sample256<T> : ISampleLanes<T, Vector256<T>>
         var cd = Pairs(c.AsSingle(), d.AsSingle());
         var halves = Pairs(ab, cd);
         return halves.GetLower() + halves.GetUpper();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> SumRowsOfFour(Vector256<T> a, Vector256<T> b, Vector256<T> c, Vector256<T> d)
+    {
+        // Half g of the shuffled sums holds [a, b, c, d]'s row g; output lane 2p + g takes lane 4g + p.
+        var sums = Pairs(Pairs(a.AsSingle(), b.AsSingle()), Pairs(c.AsSingle(), d.AsSingle()));
+        return Avx2.PermuteVar8x32(sums, Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).As<float, T>();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -281,6 +305,10 @@ internal readonly struct Sample128<T> : ISampleLanes<T, Vector128<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> SumFour(Vector128<T> a, Vector128<T> b, Vector128<T> c, Vector128<T> d) =>
         Pairs(Pairs(a.AsSingle(), b.AsSingle()), Pairs(c.AsSingle(), d.AsSingle()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> SumRowsOfFour(Vector128<T> a, Vector128<T> b, Vector128<T> c, Vector128<T> d) =>
+        SumFour(a, b, c, d).As<float, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Pairs(Vector128<float> x, Vector128<float> y) =>

@@ -99,6 +99,32 @@ public class SampleDenseKernelsTests
         }
     }
 
+    /// <summary>
+    /// A layer of four inputs packs four rows to 128 bits; each output is <c>b + ((p0 + p1) + (p2 + p3))</c> of its
+    /// row's products, whichever vector the row sits in (mixed magnitudes, so another order would show).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void RowsOfFourInputsHaveTheBitsOfTheirPairwiseSum(int bits)
+    {
+        var random = new DeterministicRandom(bits + 2);
+        int lanes = bits / 32;
+        foreach (int n in new[] { lanes, 2 * lanes, 3 * lanes })
+        {
+            var x = Mixed(random, 4);
+            var w = Mixed(random, n * 4);
+            var b = Mixed(random, n);
+            var z = new float[n];
+            SampleDenseKernels.Forward<float>(bits, x, w, b, z, n, 4);
+            for (int j = 0; j < n; j++)
+            {
+                float[] p = [w[4 * j] * x[0], w[(4 * j) + 1] * x[1], w[(4 * j) + 2] * x[2], w[(4 * j) + 3] * x[3]];
+                float expected = b[j] + ((p[0] + p[1]) + (p[2] + p[3]));
+                Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(z[j]), $"{bits} bits, n = {n}, output {j}: expected {expected:R}, got {z[j]:R}");
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Widths))]
     public void FourSumsAtOnceHaveTheBitsOfEachSum(int bits)

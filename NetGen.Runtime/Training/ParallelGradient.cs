@@ -753,7 +753,7 @@ internal sealed class ParallelGradient<T> : IDisposable
         workspace.DropoutSeed = dropoutSeed;
         workspace.SampleOffset = chunk * ChunkSize;
         var gradient = _chunkGradients[chunk];
-        Array.Clear(gradient);
+        GradientKernels.Clear<T>(gradient);
         return double.CreateChecked(_network.ForwardBackward(inputs, targets, gradient, workspace));
     }
 

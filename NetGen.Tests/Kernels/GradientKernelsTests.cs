@@ -113,4 +113,28 @@ public class GradientKernelsTests
         source[8] = double.NaN;
         Assert.False(GradientKernels.DivideAndCheckFinite<double>(source, 4, destination));
     }
+
+    /// <summary>Every element of the span becomes +0 and nothing around it changes, for small lengths (vector stores) and past 16 KB (<c>Span.Clear</c>).</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(19)]
+    [InlineData(131)]
+    [InlineData(4096)]
+    [InlineData(4097)]
+    [InlineData(10_000)]
+    public void ClearZeroesExactlyTheSpan(int length)
+    {
+        var buffer = Enumerable.Repeat(float.NaN, length + 2).ToArray();
+        GradientKernels.Clear<float>(buffer.AsSpan(1, length));
+        Assert.True(float.IsNaN(buffer[0]));
+        Assert.True(float.IsNaN(buffer[length + 1]));
+        Assert.All(buffer.Skip(1).Take(length), value => Assert.Equal(0, BitConverter.SingleToInt32Bits(value)));
+
+        var doubles = Enumerable.Repeat(-1.5, length + 1).ToArray();
+        GradientKernels.Clear<double>(doubles.AsSpan(0, length));
+        Assert.All(doubles.Take(length), value => Assert.Equal(0, BitConverter.DoubleToInt64Bits(value)));
+        Assert.Equal(-1.5, doubles[length]);
+    }
 }

@@ -305,8 +305,9 @@ internal static class Compare
     }
 
     /// <summary>
-    /// `loop --only NAME [--threads T] [--seconds S]`: runs one workload's step (generated code) in a loop and prints
-    /// its rate, for a profiler to attach to (`perf record` with <c>DOTNET_PerfMapEnabled=1</c>).
+    /// `loop --only NAME [--threads T] [--seconds S] [--inlining]`: runs one workload's step (generated code) in a loop and
+    /// prints its rate, for a profiler to attach to (`perf record` with <c>DOTNET_PerfMapEnabled=1</c>); with
+    /// `--inlining`, then the JIT's inlining failures in NetGen's methods (<see cref="InliningReport"/>).
     /// </summary>
     public static int Loop(string[] args)
     {
@@ -321,8 +322,10 @@ internal static class Compare
         int threads = int.Parse(Option(args, "--threads") ?? "1", CultureInfo.InvariantCulture);
         s_seconds = double.Parse(Option(args, "--seconds") ?? "10", CultureInfo.InvariantCulture);
         var engine = Option(args, "--engine") == "dynamic" ? Engine.Dynamic : Engine.Generated;
+        using var inlining = args.Contains("--inlining") ? new InliningReport() : null;
         double rate = Measure(workload, engine, threads);
         Console.WriteLine($"{workload.Name}, {engine}, {threads} thread(s): {rate:N0} samples/s");
+        inlining?.Print(Console.Out);
         return 0;
     }
 

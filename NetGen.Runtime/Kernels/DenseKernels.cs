@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -136,16 +137,18 @@ public static partial class DenseKernels
         }
     }
 
+    // The checks inline into generated passes; their messages are built out of line so that they do not spend the JIT's
+    // inlining budget there (docs/design-notes.md, "The inlining budget").
     private static void CheckMatrix(int length, int rows, int columns, int stride, string name)
     {
         if (rows < 0 || columns < 0 || stride < columns)
         {
-            throw new ArgumentException($"'{name}': {rows} rows of {columns} with stride {stride} is not a valid layout.", name);
+            ThrowLayout(rows, columns, stride, name);
         }
 
         if (rows > 0 && length < ((long)(rows - 1) * stride) + columns)
         {
-            throw new ArgumentException($"'{name}' has {length} elements; {rows} rows of {columns} with stride {stride} need {((long)(rows - 1) * stride) + columns}.", name);
+            ThrowMatrixLength(length, rows, columns, stride, name);
         }
     }
 
@@ -153,9 +156,24 @@ public static partial class DenseKernels
     {
         if (length < required)
         {
-            throw new ArgumentException($"'{name}' has {length} elements; the layer needs {required}.", name);
+            ThrowLength(length, required, name);
         }
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLayout(int rows, int columns, int stride, string name) =>
+        throw new ArgumentException($"'{name}': {rows} rows of {columns} with stride {stride} is not a valid layout.", name);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowMatrixLength(int length, int rows, int columns, int stride, string name) =>
+        throw new ArgumentException($"'{name}' has {length} elements; {rows} rows of {columns} with stride {stride} need {((long)(rows - 1) * stride) + columns}.", name);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLength(int length, int required, string name) =>
+        throw new ArgumentException($"'{name}' has {length} elements; the layer needs {required}.", name);
 
     /// <summary>Sixteen results of a 4 x 4 tile of dot products, on the stack.</summary>
     [InlineArray(16)]

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -238,6 +239,8 @@ public static class SampleDenseKernels
         }
     }
 
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Throw(int length, int required, string name) =>
         throw new ArgumentException($"'{name}' has {length} elements; the layer needs {required}.", name);
 

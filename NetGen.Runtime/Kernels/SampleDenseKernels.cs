@@ -70,19 +70,19 @@ public static class SampleDenseKernels
         ref T rw = ref MemoryMarshal.GetReference(w);
         ref T rb = ref MemoryMarshal.GetReference(b);
         ref T rz = ref MemoryMarshal.GetReference(z);
-        if (vectorBits >= 512 && Vector512.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector512<T>.Count == 0 || (Vector512<T>.Count % k == 0 && n % Vector512<T>.Count == 0)))
+        if (vectorBits >= 512 && Vector512.IsHardwareAccelerated && Fits(Vector512<T>.Count, n, k))
         {
             SampleDenseKernels<T, Vector512Ops<T>, Sample512<T>, Vector512<T>>.Forward(ref rx, ref rw, ref rb, ref rz, n, k);
             return 512;
         }
 
-        if (vectorBits >= 256 && Vector256.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector256<T>.Count == 0 || (Vector256<T>.Count % k == 0 && n % Vector256<T>.Count == 0)))
+        if (vectorBits >= 256 && Vector256.IsHardwareAccelerated && Fits(Vector256<T>.Count, n, k))
         {
             SampleDenseKernels<T, Vector256Ops<T>, Sample256<T>, Vector256<T>>.Forward(ref rx, ref rw, ref rb, ref rz, n, k);
             return 256;
         }
 
-        if (vectorBits >= 128 && Vector128.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector128<T>.Count == 0 || (Vector128<T>.Count % k == 0 && n % Vector128<T>.Count == 0)))
+        if (vectorBits >= 128 && Vector128.IsHardwareAccelerated && Fits(Vector128<T>.Count, n, k))
         {
             SampleDenseKernels<T, Vector128Ops<T>, Sample128<T>, Vector128<T>>.Forward(ref rx, ref rw, ref rb, ref rz, n, k);
             return 128;
@@ -143,19 +143,19 @@ public static class SampleDenseKernels
         ref T rdz = ref MemoryMarshal.GetReference(dz);
         ref T rx = ref MemoryMarshal.GetReference(x);
         ref T rdw = ref MemoryMarshal.GetReference(dw);
-        if (vectorBits >= 512 && Vector512.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector512<T>.Count == 0 || (Vector512<T>.Count % k == 0 && n % Vector512<T>.Count == 0)))
+        if (vectorBits >= 512 && Vector512.IsHardwareAccelerated && Fits(Vector512<T>.Count, n, k))
         {
             SampleDenseKernels<T, Vector512Ops<T>, Sample512<T>, Vector512<T>>.AccumulateWeightGradient(ref rdz, ref rx, ref rdw, n, k);
             return 512;
         }
 
-        if (vectorBits >= 256 && Vector256.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector256<T>.Count == 0 || (Vector256<T>.Count % k == 0 && n % Vector256<T>.Count == 0)))
+        if (vectorBits >= 256 && Vector256.IsHardwareAccelerated && Fits(Vector256<T>.Count, n, k))
         {
             SampleDenseKernels<T, Vector256Ops<T>, Sample256<T>, Vector256<T>>.AccumulateWeightGradient(ref rdz, ref rx, ref rdw, n, k);
             return 256;
         }
 
-        if (vectorBits >= 128 && Vector128.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector128<T>.Count == 0 || (Vector128<T>.Count % k == 0 && n % Vector128<T>.Count == 0)))
+        if (vectorBits >= 128 && Vector128.IsHardwareAccelerated && Fits(Vector128<T>.Count, n, k))
         {
             SampleDenseKernels<T, Vector128Ops<T>, Sample128<T>, Vector128<T>>.AccumulateWeightGradient(ref rdz, ref rx, ref rdw, n, k);
             return 128;
@@ -176,19 +176,19 @@ public static class SampleDenseKernels
         ref T rdz = ref MemoryMarshal.GetReference(dz);
         ref T rw = ref MemoryMarshal.GetReference(w);
         ref T rdx = ref MemoryMarshal.GetReference(dx);
-        if (vectorBits >= 512 && Vector512.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector512<T>.Count == 0 || (Vector512<T>.Count % k == 0 && n % Vector512<T>.Count == 0)))
+        if (vectorBits >= 512 && Vector512.IsHardwareAccelerated && Fits(Vector512<T>.Count, n, k))
         {
             SampleDenseKernels<T, Vector512Ops<T>, Sample512<T>, Vector512<T>>.InputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate);
             return 512;
         }
 
-        if (vectorBits >= 256 && Vector256.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector256<T>.Count == 0 || (Vector256<T>.Count % k == 0 && n % Vector256<T>.Count == 0)))
+        if (vectorBits >= 256 && Vector256.IsHardwareAccelerated && Fits(Vector256<T>.Count, n, k))
         {
             SampleDenseKernels<T, Vector256Ops<T>, Sample256<T>, Vector256<T>>.InputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate);
             return 256;
         }
 
-        if (vectorBits >= 128 && Vector128.IsHardwareAccelerated && n > 0 && k > 0 && (k % Vector128<T>.Count == 0 || (Vector128<T>.Count % k == 0 && n % Vector128<T>.Count == 0)))
+        if (vectorBits >= 128 && Vector128.IsHardwareAccelerated && Fits(Vector128<T>.Count, n, k))
         {
             SampleDenseKernels<T, Vector128Ops<T>, Sample128<T>, Vector128<T>>.InputGradient(ref rdz, ref rw, ref rdx, n, k, accumulate);
             return 128;
@@ -204,10 +204,10 @@ public static class SampleDenseKernels
     /// lanes and <c>n</c> is a multiple of them).
     /// </summary>
     /// <remarks>
-    /// The dispatchers above test the same rule written out as expressions of constants in their <c>if</c>s rather than
-    /// calling this: the sizes are constants in generated code, so the JIT folds each test while it imports the
-    /// dispatcher and never imports the kernels of the widths not taken. Behind a call the test folded only after
-    /// inlining, by when all three widths' kernels had been inlined into the training step and had spent its inlining
+    /// The dispatchers above test the same conditions in a chain of <c>if</c>s rather than switching on this method's
+    /// result: an inlined condition that is a single expression folds before the kernels under it are inlined, so a
+    /// training step never inlines the kernels of the widths not taken. Switched on a call with several returns, the
+    /// choice folded only after all three widths' kernels had been inlined into the step and had spent its inlining
     /// budget: W2's backward kernels were left as calls (docs/design-notes.md, "The inlining budget"). A test checks that
     /// each dispatcher takes the width this returns.
     /// </remarks>

@@ -210,12 +210,19 @@ internal sealed partial class NetworkEmitter
             W.Line("[global::System.Diagnostics.CodeAnalysis.SuppressMessage(\"Style\", \"IDE0060\", Justification = \"Uniform signature.\")]");
             using (W.Block("private static double BackwardBatch(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " inputs, " + Span + " buffer, " + ReadOnlySpan + " targets, " + Span + " gradient, int batch, " + CompilerServices + ".KernelTeam? team)"))
             {
-                W.Line("double loss = 0;");
-                using (W.Block("for (int s = 0; s < batch; s++)"))
+                if (LossOverBatch)
                 {
-                    W.Line(Span + " values = buffer.Slice(s * SampleStride, SampleStride);");
-                    W.Line(ReadOnlySpan + " t = targets.Slice(s * OutputSize, OutputSize);");
-                    W.Line("loss += " + lossCall + ";");
+                    EmitBatchLoss();
+                }
+                else
+                {
+                    W.Line("double loss = 0;");
+                    using (W.Block("for (int s = 0; s < batch; s++)"))
+                    {
+                        W.Line(Span + " values = buffer.Slice(s * SampleStride, SampleStride);");
+                        W.Line(ReadOnlySpan + " t = targets.Slice(s * OutputSize, OutputSize);");
+                        W.Line("loss += " + lossCall + ";");
+                    }
                 }
 
                 foreach (var step in Plan.Steps)

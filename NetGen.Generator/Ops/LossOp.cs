@@ -38,10 +38,17 @@ internal abstract record LossOp
 
     /// <summary>
     /// True when <c>SampleLoss</c> also has this loss over a whole batch of per-sample regions (an overload of
-    /// <see cref="RuntimeFunction"/> taking the workspace, its stride and the two offsets): a network run sample by
-    /// sample then computes every sample's loss in one call between its forward and backward passes.
+    /// <see cref="RuntimeFunction"/> taking the workspace, its stride and the two offsets) for up to
+    /// <see cref="MaxBatchFormOutputs"/> outputs: a network then computes every sample's loss in one call between its
+    /// forward and backward passes.
     /// </summary>
     public virtual bool HasBatchForm => false;
+
+    /// <summary>
+    /// The most outputs the batch form takes (the runtime's <c>SampleLoss.MaxBatchClasses</c>, which a test keeps equal):
+    /// a wider output keeps the loss sample by sample.
+    /// </summary>
+    public const int MaxBatchFormOutputs = 64;
 
     /// <summary>The loss itself, as the comment above the call says it.</summary>
     public abstract string Definition(string input);

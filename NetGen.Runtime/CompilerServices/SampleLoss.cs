@@ -339,7 +339,7 @@ public static class SampleLoss
     }
 
     /// <summary>The most classes <see cref="SoftmaxCrossEntropyWithLogits{T}(Span{T}, int, int, int, ReadOnlySpan{T}, int)"/> takes (per-sample networks have at most 64).</summary>
-    private const int MaxBatchClasses = 64;
+    internal const int MaxBatchClasses = 64;
 
     /// <summary>
     /// <c>ln(1 + x)</c> accurate for tiny <paramref name="x"/> (x ≥ 0 here). .NET's <c>double.LogP1</c> computes

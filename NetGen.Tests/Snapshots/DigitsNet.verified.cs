@@ -184,12 +184,11 @@ namespace Demo
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
             ForwardBatch(_parameters, inputs, buffer, batch, global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace));
-            double loss = 0;
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                loss += SampleLoss(values, targets.Slice(s * OutputSize, OutputSize), values.Slice(Z2GradientOffset, 10));
-            }
+
+            // L = -Σ t ln p = Σ t (lse - z2) with lse = ln Σ e^z2, computed with the max shift
+            // dL/dz2 = p Σt - t   (softmax and cross-entropy fused: p - t for one-hot t)
+            // Every sample's at once, written into its dz2: the loss's exponentials are vectorized across the samples.
+            double loss = global::NetGen.CompilerServices.SampleLoss.SoftmaxCrossEntropyWithLogits(buffer, SampleStride, Z2Offset, Z2GradientOffset, targets, OutputSize);
 
             return (float)loss;
         }
@@ -277,15 +276,6 @@ namespace Demo
             }
         }
 
-        /// <summary>The loss of one sample; writes dL/dz2 into <paramref name="dz2"/>.</summary>
-        private static double SampleLoss(global::System.ReadOnlySpan<float> values, global::System.ReadOnlySpan<float> t, global::System.Span<float> dz2)
-        {
-            global::System.ReadOnlySpan<float> z2 = values.Slice(Z2Offset, 10);
-            // L = -Σ t ln p = Σ t (lse - z2) with lse = ln Σ e^z2, computed with the max shift
-            // dL/dz2 = p Σt - t   (softmax and cross-entropy fused: p - t for one-hot t)
-            return global::NetGen.CompilerServices.SampleLoss.SoftmaxCrossEntropyWithLogits(z2, t, dz2);
-        }
-
         /// <summary>
         /// The backward pass of a batch, after <see cref="ForwardBatch"/>: the chain rule from the loss back to every
         /// parameter, one step per operation, each over the whole batch. Adds dL/dparameters (summed over the
@@ -295,13 +285,10 @@ namespace Demo
         [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0060", Justification = "Uniform signature.")]
         private static double BackwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> buffer, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int batch, global::NetGen.CompilerServices.KernelTeam? team)
         {
-            double loss = 0;
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
-                global::System.ReadOnlySpan<float> t = targets.Slice(s * OutputSize, OutputSize);
-                loss += SampleLoss(values, t, values.Slice(Z2GradientOffset, 10));
-            }
+            // L = -Σ t ln p = Σ t (lse - z2) with lse = ln Σ e^z2, computed with the max shift
+            // dL/dz2 = p Σt - t   (softmax and cross-entropy fused: p - t for one-hot t)
+            // Every sample's at once, written into its dz2: the loss's exponentials are vectorized across the samples.
+            double loss = global::NetGen.CompilerServices.SampleLoss.SoftmaxCrossEntropyWithLogits(buffer, SampleStride, Z2Offset, Z2GradientOffset, targets, OutputSize);
 
             // dL/db2 += dL/dz2
             // dL/dW2 += dL/dz2 · a1ᵀ   (summed over the batch: dW += dZᵀ · X)

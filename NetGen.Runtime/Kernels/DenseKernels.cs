@@ -482,8 +482,10 @@ internal static partial class DenseKernels<T, TOps, TVector>
         int depthStep = broadcastTransposed ? aStride : 1;
 
         // A few rows read each B element only a few times: then B's rows are read in place (only a last sliver narrower
-        // than a whole one is packed, padded to whole vectors), since copying B would cost as much as the product.
-        bool packB = vectorTransposed || rows >= PackedRows;
+        // than a whole one is packed, padded to whole vectors), since copying B would cost as much as the product. So
+        // are B's rows when a sliver of them is small enough to stay in L1 as it lies (W3's weight gradient, 64 samples
+        // deep: 16 KB), which spares each thread of a team copying the whole of B for its own rows.
+        bool packB = vectorTransposed || (rows >= PackedRows && (long)depth * sliverColumns * Unsafe.SizeOf<T>() > InPlaceSliverBytes);
         // Depth blocks of equal size (784 = 7 x 112 rather than 6 x 128 + 16): a C tile is loaded and stored once per block
         // whatever its depth, which a last block of 16 barely paid for.
         int blockDepth = (depth + DepthBlock - 1) / DepthBlock;
@@ -655,6 +657,9 @@ internal static partial class DenseKernels<T, TOps, TVector>
 
     /// <summary>Rows of A from which B is packed: the 4 x 4 tiles this design replaced packed from 16.</summary>
     private const int PackedRows = 16;
+
+    /// <summary>Bytes of a sliver of B (its depth times a sliver's columns) up to which B is read in place, never packed.</summary>
+    private const int InPlaceSliverBytes = 16 * 1024;
 
     /// <summary>
     /// Rows of the register tile: 6 with 512-bit vectors (6 x 4 accumulators of the 32 registers AVX-512 has, 4 B vectors

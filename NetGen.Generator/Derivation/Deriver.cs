@@ -33,10 +33,10 @@ internal static class Deriver
         }
 
         long stride = WorkspaceLayout.SampleStride(graph, backward);
-        if (stride > WorkspaceLayout.MaxSampleStride)
+        if (stride > WorkspaceLayout.MaxSampleStride(graph.Precision))
         {
             return StageResult<NetworkModel>.Rejected(graph.TypeName,
-                new[] { DiagnosticInfo.Create(DiagnosticCatalog.WorkspaceTooLarge, located.NetworkLocation, graph.TypeName, stride, WorkspaceLayout.MaxSampleStride) });
+                new[] { DiagnosticInfo.Create(DiagnosticCatalog.WorkspaceTooLarge, located.NetworkLocation, graph.TypeName, stride, WorkspaceLayout.MaxSampleStride(graph.Precision)) });
         }
 
         return new StageResult<NetworkModel>(graph.TypeName, new NetworkModel(graph, backward), EquatableArray<DiagnosticInfo>.Empty);

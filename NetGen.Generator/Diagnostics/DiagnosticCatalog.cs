@@ -105,7 +105,7 @@ internal static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor WorkspaceTooLarge = Create(
         "NG0019", "Network workspace too large",
-        "The network '{0}' would need {1} numbers per sample for its layers' values, dropout masks and gradients; one sample's workspace holds at most {2} (the largest .NET array), so use fewer or smaller layers",
+        "The network '{0}' would need {1} numbers per sample for its layers' values, dropout masks and gradients; one sample's workspace holds at most {2} (the largest .NET array less the values before its first cache line), so use fewer or smaller layers",
         DiagnosticSeverity.Error);
 
     /// <summary>All descriptors, in ID order.</summary>

@@ -17,7 +17,7 @@ internal sealed partial class NetworkEmitter
         W.Line("/// <inheritdoc/>");
         using (W.Block("public void Predict(" + ro + " input, " + rw + " output)"))
         {
-            EmitPredictBody("_parameters", packed: false);
+            EmitPredictBody("_parameters.Span", packed: false);
         }
 
         W.Line();
@@ -27,7 +27,7 @@ internal sealed partial class NetworkEmitter
             W.Line(check);
             W.Line(CompilerServices + ".NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));");
             W.Line(rw + " buffer = " + CompilerServices + ".WorkspaceAccess.Buffer(workspace);");
-            W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + Inference + WorkspaceTeamArgument + ");");
+            W.Line("ForwardBatch(_parameters.Span, inputs, buffer, batch" + Inference + WorkspaceTeamArgument + ");");
             using (W.Block("for (int s = 0; s < batch; s++)"))
             {
                 W.Line(rw + " values = buffer.Slice(s * SampleStride, SampleStride);");
@@ -44,7 +44,7 @@ internal sealed partial class NetworkEmitter
             W.Line(check);
             W.Line(CompilerServices + ".NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));");
             W.Line(rw + " buffer = " + CompilerServices + ".WorkspaceAccess.Buffer(workspace);");
-            W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + WorkspaceTeamArgument + ");");
+            W.Line("ForwardBatch(_parameters.Span, inputs, buffer, batch" + TrainingBatch + WorkspaceTeamArgument + ");");
             if (LossOverBatch)
             {
                 W.Line();
@@ -76,18 +76,18 @@ internal sealed partial class NetworkEmitter
             {
                 W.Line("// Null unless a multithreaded trainer runs this batch: then its threads share each large product.");
                 W.Line(CompilerServices + ".KernelTeam? team = " + WorkspaceTeam + ";");
-                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ", team);");
-                W.Line("return (" + T + ")BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch, team);");
+                W.Line("ForwardBatch(_parameters.Span, inputs, buffer, batch" + TrainingBatch + ", team);");
+                W.Line("return (" + T + ")BackwardBatch(_parameters.Span, inputs, buffer, targets, gradient, batch, team);");
             }
             else if (LossOverBatch)
             {
-                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ");");
+                W.Line("ForwardBatch(_parameters.Span, inputs, buffer, batch" + TrainingBatch + ");");
                 W.Line();
                 EmitBatchLoss();
                 W.Line();
                 using (W.Block("for (int s = 0; s < batch; s++)"))
                 {
-                    W.Line("BackwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), buffer.Slice(s * SampleStride, SampleStride), gradient);");
+                    W.Line("BackwardSample(_parameters.Span, inputs.Slice(s * InputSize, InputSize), buffer.Slice(s * SampleStride, SampleStride), gradient);");
                 }
 
                 W.Line();
@@ -95,11 +95,11 @@ internal sealed partial class NetworkEmitter
             }
             else
             {
-                W.Line("ForwardBatch(_parameters, inputs, buffer, batch" + TrainingBatch + ");");
+                W.Line("ForwardBatch(_parameters.Span, inputs, buffer, batch" + TrainingBatch + ");");
                 W.Line("double loss = 0;");
                 using (W.Block("for (int s = 0; s < batch; s++)"))
                 {
-                    W.Line("loss += BackwardSample(_parameters, inputs.Slice(s * InputSize, InputSize), buffer.Slice(s * SampleStride, SampleStride), targets.Slice(s * OutputSize, OutputSize), gradient);");
+                    W.Line("loss += BackwardSample(_parameters.Span, inputs.Slice(s * InputSize, InputSize), buffer.Slice(s * SampleStride, SampleStride), targets.Slice(s * OutputSize, OutputSize), gradient);");
                 }
 
                 W.Line();
@@ -145,7 +145,7 @@ internal sealed partial class NetworkEmitter
         using (W.Block("void " + contract + ".PackParameters(" + Span + " packed)"))
         {
             W.Line(CompilerServices + ".NetworkArguments.CheckPacked(packed.Length, ParameterCount);");
-            W.Line("new " + ReadOnlySpan + "(_parameters).CopyTo(packed);");
+            W.Line("_parameters.Span.CopyTo(packed);");
             if (!Plan.PacksWeights)
             {
                 W.Line("// No layer runs as a batch product wide enough to pack: the copy keeps the parameters' layout.");
@@ -159,7 +159,7 @@ internal sealed partial class NetworkEmitter
                 }
 
                 W.Line("// " + weights.Name + "ᵀ in panels of outputs, the layout DenseKernels.ForwardPacked reads for one sample");
-                W.Line(CompilerServices + ".DenseKernels.PackWeights(new " + ReadOnlySpan + "(_parameters, " + weights.OffsetConstant + ", " + weights.Length + "), packed.Slice("
+                W.Line(CompilerServices + ".DenseKernels.PackWeights(_parameters.Span.Slice(" + weights.OffsetConstant + ", " + weights.Length + "), packed.Slice("
                     + weights.OffsetConstant + ", " + weights.Length + "), n: " + weights.Rows + ", k: " + weights.Columns + ");");
             }
         }

@@ -39,14 +39,15 @@ internal static class Planner
 
         // Layout: the derive stage has checked (NG0019) that the region fits, so every offset is an int (a fused
         // derivative's gradient is left out, so the region can only be smaller).
-        var regions = WorkspaceLayout.Regions(graph, model.Backward, id => !derivativeIsFused[id]).ToList();
-        if (regions.Count > 0 && regions[regions.Count - 1].End > WorkspaceLayout.MaxSampleStride)
+        var regions = WorkspaceLayout.Regions(graph, model.Backward, id => !derivativeIsFused[id]);
+        long stride = WorkspaceLayout.Stride(graph, regions);
+        if (stride > WorkspaceLayout.MaxSampleStride(graph.Precision))
         {
-            throw new GeneratorBugException("a sample's workspace region of " + regions[regions.Count - 1].End + " numbers passed the derive stage's check");
+            throw new GeneratorBugException("a sample's workspace region of " + stride + " numbers passed the derive stage's check");
         }
 
         var buffers = regions.Select(r => new BufferPlan(r.Node.Id, r.Kind, BufferLabel(r), (int)r.Offset, r.Node.Size, MemberNames.BufferOffset(r.Node.Name, r.Kind))).ToList();
-        int offset = (int)regions.Select(r => r.End).LastOrDefault();
+        int offset = (int)stride;
         int valuesPerSample = (int)regions.Where(r => r.Kind != BufferKind.Gradient).Select(r => r.End).LastOrDefault();
 
         var inputs = graph.Nodes.Select(n => (Node: n, Block: n.Op as InputBlockOp)).Where(e => e.Block is not null)

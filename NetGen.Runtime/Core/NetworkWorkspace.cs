@@ -12,7 +12,8 @@ namespace NetGen;
 public sealed class NetworkWorkspace<T>
     where T : unmanaged
 {
-    private readonly T[] _buffer;
+    // On a cache line, like the layout generated networks place their values in (WorkspaceLayout in the generator).
+    private readonly AlignedBuffer<T> _buffer;
 
     /// <summary>Creates a workspace for batches of up to <paramref name="batchCapacity"/> samples.</summary>
     /// <param name="batchCapacity">The largest batch the workspace serves; positive.</param>
@@ -22,17 +23,17 @@ public sealed class NetworkWorkspace<T>
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchCapacity);
         ArgumentOutOfRangeException.ThrowIfNegative(elementsPerSample);
         long total = (long)batchCapacity * elementsPerSample;
-        if (total > Array.MaxLength)
+        if (total > AlignedBuffer<T>.MaxLength)
         {
             throw new ArgumentOutOfRangeException(nameof(batchCapacity), batchCapacity,
                 $"'batchCapacity' is {batchCapacity}, but a workspace of this network holds {elementsPerSample} values per sample in one array, "
-                + $"which can hold at most {Array.MaxLength} (the largest .NET array; its indices are int), so at most {WorkspaceLimits.LargestBatch(elementsPerSample)} samples fit. "
+                + $"which can hold at most {AlignedBuffer<T>.MaxLength} (the largest .NET array less the values before its first cache line; its indices are int), so at most {WorkspaceLimits.LargestBatch(elementsPerSample, AlignedBuffer<T>.MaxLength)} samples fit. "
                 + "Use a smaller batch, or split it among several workspaces.");
         }
 
         BatchCapacity = batchCapacity;
         ElementsPerSample = elementsPerSample;
-        _buffer = new T[total];
+        _buffer = new AlignedBuffer<T>((int)total);
     }
 
     /// <summary>The largest batch this workspace serves.</summary>
@@ -75,5 +76,5 @@ public sealed class NetworkWorkspace<T>
     /// The whole scratch buffer, whose layout the network that created the workspace owns. Generated code
     /// reaches it through <see cref="WorkspaceAccess.Buffer"/>.
     /// </summary>
-    internal Span<T> Buffer => _buffer;
+    internal Span<T> Buffer => _buffer.Span;
 }

@@ -93,7 +93,7 @@ internal sealed class ParallelGradient<T> : IDisposable
     private readonly int _inputSize;
     private readonly int _outputSize;
     private readonly NetworkWorkspace<T>[] _workspaces;
-    private readonly T[][] _chunkGradients;
+    private readonly AlignedBuffer<T>[] _chunkGradients;
     private readonly double[] _chunkLosses;
     private readonly KernelTeam? _team;
 
@@ -153,14 +153,14 @@ internal sealed class ParallelGradient<T> : IDisposable
         ChunkSize = SharesProducts ? batchCapacity : ChunkSizeFor(batchCapacity, (long)network.ParameterCount * Unsafe.SizeOf<T>());
         int chunks = (batchCapacity + ChunkSize - 1) / ChunkSize;
         _workspaces = new NetworkWorkspace<T>[chunks];
-        _chunkGradients = new T[SharesProducts ? 0 : chunks][];
+        _chunkGradients = new AlignedBuffer<T>[SharesProducts ? 0 : chunks];
         _chunkLosses = new double[chunks];
         for (int c = 0; c < chunks; c++)
         {
             _workspaces[c] = network.CreateWorkspace(ChunkSize);
             if (!SharesProducts)
             {
-                _chunkGradients[c] = new T[network.ParameterCount];
+                _chunkGradients[c] = new AlignedBuffer<T>(network.ParameterCount);
             }
         }
 
@@ -237,7 +237,7 @@ internal sealed class ParallelGradient<T> : IDisposable
         if (IsOneChunkOnCaller(batch))
         {
             double loss = RunOneChunk(inputs.Span, targets.Span, batch, training, dropoutSeed);
-            _chunkGradients[0].CopyTo(gradient.Span);
+            _chunkGradients[0].Span.CopyTo(gradient.Span);
             return loss;
         }
 
@@ -374,7 +374,7 @@ internal sealed class ParallelGradient<T> : IDisposable
     {
         long step = optimizer.PrepareStep(gradient.Length);
         double loss = RunOneChunk(inputs, targets, batch, training, dropoutSeed);
-        stepped = GradientKernels.DivideAndCheckFinite<T>(_chunkGradients[0], divisor, gradient) && double.IsFinite(loss);
+        stepped = GradientKernels.DivideAndCheckFinite<T>(_chunkGradients[0].Span, divisor, gradient) && double.IsFinite(loss);
         if (stepped)
         {
             optimizer.UpdateSlice(_network.Parameters.Slice(0, gradient.Length), gradient, 0, step);
@@ -752,7 +752,7 @@ internal sealed class ParallelGradient<T> : IDisposable
         workspace.Training = training;
         workspace.DropoutSeed = dropoutSeed;
         workspace.SampleOffset = chunk * ChunkSize;
-        var gradient = _chunkGradients[chunk];
+        var gradient = _chunkGradients[chunk].Span;
         GradientKernels.Clear<T>(gradient);
         return double.CreateChecked(_network.ForwardBackward(inputs, targets, gradient, workspace));
     }
@@ -803,14 +803,14 @@ internal sealed class ParallelGradient<T> : IDisposable
             {
                 // One chunk: its gradient divided straight into the result and checked, one pass instead of a copy,
                 // a divide and a sum.
-                finite &= GradientKernels.DivideAndCheckFinite<T>(_chunkGradients[0].AsSpan(start, length), _divisor, result);
+                finite &= GradientKernels.DivideAndCheckFinite<T>(_chunkGradients[0].Span.Slice(start, length), _divisor, result);
                 continue;
             }
 
-            _chunkGradients[0].AsSpan(start, length).CopyTo(result);
+            _chunkGradients[0].Span.Slice(start, length).CopyTo(result);
             for (int c = 1; c < _chunkCount; c++)
             {
-                TensorPrimitives.Add(result, _chunkGradients[c].AsSpan(start, length), result);
+                TensorPrimitives.Add(result, _chunkGradients[c].Span.Slice(start, length), result);
             }
 
             if (divideAndCheck)

@@ -112,7 +112,7 @@ public class GraphDiagnosticTests
         [Add("c1")]
         [Dense(1)]
         public partial class Net;
-        """, "NG0019", "Network", "The network 'Net' would need 3221225462 numbers per sample for its layers' values, dropout masks and gradients; one sample's workspace holds at most 2147483591 (the largest .NET array), so use fewer or smaller layers", line: 2);
+        """, "NG0019", "Network", "The network 'Net' would need 3221225472 numbers per sample for its layers' values, dropout masks and gradients; one sample's workspace holds at most 2147483576 (the largest .NET array less the values before its first cache line), so use fewer or smaller layers", line: 2);
 
     /// <summary>A dropout after a softmax output is NG0016 on the dropout (and NG0005 on the softmax) in a graph as in a chain.</summary>
     [Theory]

@@ -1,3 +1,4 @@
+using NetGen.CompilerServices;
 using NetGen.Graph;
 using NetGen.Tests.Networks;
 
@@ -14,17 +15,19 @@ public class WorkspaceCapacityTests
         text + " (Parameter 'batchCapacity')" + Environment.NewLine + $"Actual value was {actual}.";
 
     [Theory]
+    [InlineData(178_956_965)] // 12 x 178,956,965 = 2,147,483,580: fits the largest array, not with the 15 floats before its first cache line
     [InlineData(178_956_966)] // 12 x 178,956,966 = 2,147,483,592: one element more than the largest array
     [InlineData(int.MaxValue)] // 12 x int.MaxValue wraps in int arithmetic
     public void AGeneratedNetworkRefusesACapacityBeyondTheLargestArray_AndNamesTheLargestItAllows(int capacity)
     {
-        // XorNet's SampleStride is 12 (its snapshot); 2,147,483,591 / 12 = 178,956,965.9.
+        // XorNet's SampleStride is 12 (its snapshot); a workspace's buffer starts on a cache line, so it holds at most
+        // 2,147,483,591 - 15 = 2,147,483,576 floats, and 2,147,483,576 / 12 = 178,956,964.7.
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new XorNet().CreateWorkspace(capacity));
 
         Assert.Equal("batchCapacity", error.ParamName);
         Assert.Equal(capacity, error.ActualValue);
         Assert.Equal(
-            Message($"'batchCapacity' is {capacity}, but a workspace of this network holds 12 values per sample in one array, which can hold at most 2147483591 (the largest .NET array; its indices are int), so at most 178956965 samples fit. Use a smaller batch, or split it among several workspaces.", capacity),
+            Message($"'batchCapacity' is {capacity}, but a workspace of this network holds 12 values per sample in one array, which can hold at most 2147483576 (the largest .NET array less the values before its first cache line; its indices are int), so at most 178956964 samples fit. Use a smaller batch, or split it among several workspaces.", capacity),
             error.Message);
     }
 
@@ -66,5 +69,6 @@ public class WorkspaceCapacityTests
         Assert.Equal(178_956_965, WorkspaceLimits.LargestBatch(12));
         Assert.Equal(2_147_483_591, WorkspaceLimits.LargestBatch(1));
         Assert.Equal(int.MaxValue, WorkspaceLimits.LargestBatch(0));
+        Assert.Equal(178_956_964, WorkspaceLimits.LargestBatch(12, AlignedBuffer<float>.MaxLength));
     }
 }

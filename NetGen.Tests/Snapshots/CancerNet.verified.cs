@@ -47,9 +47,9 @@ partial class CancerNet : global::NetGen.INetwork<double>, global::NetGen.Compil
 
     // then the gradient of the loss with respect to each value the backward pass needs.
     private const int Z2GradientOffset = 34;  // dz2 [1]
-    private const int A1GradientOffset = 35;  // da1 [16]
-    private const int Z1GradientOffset = 51;  // dz1 [16]
-    private const int SampleStride = 67;
+    private const int A1GradientOffset = 40;  // da1 [16]
+    private const int Z1GradientOffset = 56;  // dz1 [16]
+    private const int SampleStride = 72;
 
     // The prediction (a2) within a sample's values.
     private const int PredictionOffset = A2Offset;
@@ -62,7 +62,8 @@ partial class CancerNet : global::NetGen.INetwork<double>, global::NetGen.Compil
             new(2, global::NetGen.LayerKind.Dense, 16, 1, global::NetGen.Activation.Sigmoid, new("W2", 496, 1, 16), new("b2", 512, 1, 1)),
         });
 
-    private readonly double[] _parameters = new double[ParameterCount];
+    // On a 64-byte boundary, like each sample's region of a workspace: a layer's rows of 16 floats are one cache line each.
+    private readonly global::NetGen.CompilerServices.AlignedBuffer<double> _parameters = new(ParameterCount);
 
     /// <summary>Creates the network with parameters initialized from <paramref name="seed"/> (see <see cref="InitializeParameters"/>).</summary>
     /// <param name="seed">The seed of the weight initialization; the same seed gives the same network.</param>
@@ -120,27 +121,27 @@ partial class CancerNet : global::NetGen.INetwork<double>, global::NetGen.Compil
     int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
     /// <inheritdoc/>
-    public global::System.Span<double> Parameters => _parameters;
+    public global::System.Span<double> Parameters => _parameters.Span;
 
     /// <summary>W1, [16x30], a view into <see cref="Parameters"/>.</summary>
-    public global::System.Span<double> W1 => new(_parameters, W1Offset, 480);
+    public global::System.Span<double> W1 => _parameters.Span.Slice(W1Offset, 480);
 
     /// <summary>b1, [16], a view into <see cref="Parameters"/>.</summary>
-    public global::System.Span<double> B1 => new(_parameters, B1Offset, 16);
+    public global::System.Span<double> B1 => _parameters.Span.Slice(B1Offset, 16);
 
     /// <summary>W2, [1x16], a view into <see cref="Parameters"/>.</summary>
-    public global::System.Span<double> W2 => new(_parameters, W2Offset, 16);
+    public global::System.Span<double> W2 => _parameters.Span.Slice(W2Offset, 16);
 
     /// <summary>b2, [1], a view into <see cref="Parameters"/>.</summary>
-    public global::System.Span<double> B2 => new(_parameters, B2Offset, 1);
+    public global::System.Span<double> B2 => _parameters.Span.Slice(B2Offset, 1);
 
     /// <inheritdoc/>
     public void InitializeParameters(int seed)
     {
         var random = new global::NetGen.DeterministicRandom(seed);
-        global::System.Array.Clear(_parameters);
-        global::NetGen.CompilerServices.Initializers.GlorotUniform(new global::System.Span<double>(_parameters, W1Offset, 480), fanIn: 30, fanOut: 16, random);
-        global::NetGen.CompilerServices.Initializers.GlorotUniform(new global::System.Span<double>(_parameters, W2Offset, 16), fanIn: 16, fanOut: 1, random);
+        _parameters.Span.Clear();
+        global::NetGen.CompilerServices.Initializers.GlorotUniform(_parameters.Span.Slice(W1Offset, 480), fanIn: 30, fanOut: 16, random);
+        global::NetGen.CompilerServices.Initializers.GlorotUniform(_parameters.Span.Slice(W2Offset, 16), fanIn: 16, fanOut: 1, random);
         // Biases start at zero.
     }
 
@@ -156,7 +157,7 @@ partial class CancerNet : global::NetGen.INetwork<double>, global::NetGen.Compil
     {
         global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
         global::System.Span<double> values = stackalloc double[SampleStride];
-        ForwardBatch(_parameters, input, values, 1, team: null);
+        ForwardBatch(_parameters.Span, input, values, 1, team: null);
         PredictSample(values);
         values.Slice(PredictionOffset, OutputSize).CopyTo(output);
     }
@@ -167,7 +168,7 @@ partial class CancerNet : global::NetGen.INetwork<double>, global::NetGen.Compil
         int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
         global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
         global::System.Span<double> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
-        ForwardBatch(_parameters, inputs, buffer, batch, global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace));
+        ForwardBatch(_parameters.Span, inputs, buffer, batch, global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace));
         for (int s = 0; s < batch; s++)
         {
             global::System.Span<double> values = buffer.Slice(s * SampleStride, SampleStride);
@@ -182,7 +183,7 @@ partial class CancerNet : global::NetGen.INetwork<double>, global::NetGen.Compil
         int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
         global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
         global::System.Span<double> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
-        ForwardBatch(_parameters, inputs, buffer, batch, global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace));
+        ForwardBatch(_parameters.Span, inputs, buffer, batch, global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace));
         double loss = 0;
         for (int s = 0; s < batch; s++)
         {
@@ -202,17 +203,17 @@ partial class CancerNet : global::NetGen.INetwork<double>, global::NetGen.Compil
         global::System.Span<double> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
         // Null unless a multithreaded trainer runs this batch: then its threads share each large product.
         global::NetGen.CompilerServices.KernelTeam? team = global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace);
-        ForwardBatch(_parameters, inputs, buffer, batch, team);
-        return (double)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch, team);
+        ForwardBatch(_parameters.Span, inputs, buffer, batch, team);
+        return (double)BackwardBatch(_parameters.Span, inputs, buffer, targets, gradient, batch, team);
     }
 
     /// <inheritdoc/>
     void global::NetGen.CompilerServices.IPackedPrediction<double>.PackParameters(global::System.Span<double> packed)
     {
         global::NetGen.CompilerServices.NetworkArguments.CheckPacked(packed.Length, ParameterCount);
-        new global::System.ReadOnlySpan<double>(_parameters).CopyTo(packed);
+        _parameters.Span.CopyTo(packed);
         // W1ᵀ in panels of outputs, the layout DenseKernels.ForwardPacked reads for one sample
-        global::NetGen.CompilerServices.DenseKernels.PackWeights(new global::System.ReadOnlySpan<double>(_parameters, W1Offset, 480), packed.Slice(W1Offset, 480), n: 16, k: 30);
+        global::NetGen.CompilerServices.DenseKernels.PackWeights(_parameters.Span.Slice(W1Offset, 480), packed.Slice(W1Offset, 480), n: 16, k: 30);
     }
 
     /// <inheritdoc/>

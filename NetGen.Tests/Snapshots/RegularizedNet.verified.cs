@@ -55,10 +55,10 @@ namespace Demo
 
         // then the gradient of the loss with respect to each value the backward pass needs.
         private const int Z2GradientOffset = 166;      // dz2 [3]
-        private const int A1DropGradientOffset = 169;  // da1Drop [32]
-        private const int A1GradientOffset = 201;      // da1 [32]
-        private const int Z1GradientOffset = 233;      // dz1 [32]
-        private const int SampleStride = 265;
+        private const int A1DropGradientOffset = 176;  // da1Drop [32]
+        private const int A1GradientOffset = 208;      // da1 [32]
+        private const int Z1GradientOffset = 240;      // dz1 [32]
+        private const int SampleStride = 272;
 
         // The prediction (a2) within a sample's values.
         private const int PredictionOffset = A2Offset;
@@ -73,7 +73,8 @@ namespace Demo
                 new(4, global::NetGen.LayerKind.Dense, 32, 3, global::NetGen.Activation.Softmax, new("W2", 544, 3, 32), new("b2", 640, 1, 3)),
             });
 
-        private readonly float[] _parameters = new float[ParameterCount];
+        // On a 64-byte boundary, like each sample's region of a workspace: a layer's rows of 16 floats are one cache line each.
+        private readonly global::NetGen.CompilerServices.AlignedBuffer<float> _parameters = new(ParameterCount);
 
         /// <summary>Creates the network with parameters initialized from <paramref name="seed"/> (see <see cref="InitializeParameters"/>).</summary>
         /// <param name="seed">The seed of the weight initialization; the same seed gives the same network.</param>
@@ -136,27 +137,27 @@ namespace Demo
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
         /// <inheritdoc/>
-        public global::System.Span<float> Parameters => _parameters;
+        public global::System.Span<float> Parameters => _parameters.Span;
 
         /// <summary>W1, [32x16], a view into <see cref="Parameters"/>.</summary>
-        public global::System.Span<float> W1 => new(_parameters, W1Offset, 512);
+        public global::System.Span<float> W1 => _parameters.Span.Slice(W1Offset, 512);
 
         /// <summary>b1, [32], a view into <see cref="Parameters"/>.</summary>
-        public global::System.Span<float> B1 => new(_parameters, B1Offset, 32);
+        public global::System.Span<float> B1 => _parameters.Span.Slice(B1Offset, 32);
 
         /// <summary>W2, [3x32], a view into <see cref="Parameters"/>.</summary>
-        public global::System.Span<float> W2 => new(_parameters, W2Offset, 96);
+        public global::System.Span<float> W2 => _parameters.Span.Slice(W2Offset, 96);
 
         /// <summary>b2, [3], a view into <see cref="Parameters"/>.</summary>
-        public global::System.Span<float> B2 => new(_parameters, B2Offset, 3);
+        public global::System.Span<float> B2 => _parameters.Span.Slice(B2Offset, 3);
 
         /// <inheritdoc/>
         public void InitializeParameters(int seed)
         {
             var random = new global::NetGen.DeterministicRandom(seed);
-            global::System.Array.Clear(_parameters);
-            global::NetGen.CompilerServices.Initializers.HeUniform(new global::System.Span<float>(_parameters, W1Offset, 512), fanIn: 16, random);
-            global::NetGen.CompilerServices.Initializers.GlorotUniform(new global::System.Span<float>(_parameters, W2Offset, 96), fanIn: 32, fanOut: 3, random);
+            _parameters.Span.Clear();
+            global::NetGen.CompilerServices.Initializers.HeUniform(_parameters.Span.Slice(W1Offset, 512), fanIn: 16, random);
+            global::NetGen.CompilerServices.Initializers.GlorotUniform(_parameters.Span.Slice(W2Offset, 96), fanIn: 32, fanOut: 3, random);
             // Biases start at zero.
         }
 
@@ -171,7 +172,7 @@ namespace Demo
         {
             global::NetGen.CompilerServices.NetworkArguments.CheckSample(input.Length, output.Length, InputSize, OutputSize);
             global::System.Span<float> values = stackalloc float[SampleStride];
-            ForwardBatch(_parameters, input, values, 1, training: false, seed: 0, sampleOffset: 0, team: null);
+            ForwardBatch(_parameters.Span, input, values, 1, training: false, seed: 0, sampleOffset: 0, team: null);
             PredictSample(values);
             values.Slice(PredictionOffset, OutputSize).CopyTo(output);
         }
@@ -182,7 +183,7 @@ namespace Demo
             int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(outputs.Length, batch, OutputSize, nameof(outputs));
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
-            ForwardBatch(_parameters, inputs, buffer, batch, training: false, seed: 0, sampleOffset: 0, global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace));
+            ForwardBatch(_parameters.Span, inputs, buffer, batch, training: false, seed: 0, sampleOffset: 0, global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace));
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> values = buffer.Slice(s * SampleStride, SampleStride);
@@ -197,7 +198,7 @@ namespace Demo
             int batch = global::NetGen.CompilerServices.NetworkArguments.CheckBatch(inputs.Length, InputSize, workspace, SampleStride);
             global::NetGen.CompilerServices.NetworkArguments.CheckOutputs(targets.Length, batch, OutputSize, nameof(targets));
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
-            ForwardBatch(_parameters, inputs, buffer, batch, workspace.Training, workspace.DropoutSeed, workspace.SampleOffset, global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace));
+            ForwardBatch(_parameters.Span, inputs, buffer, batch, workspace.Training, workspace.DropoutSeed, workspace.SampleOffset, global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace));
 
             // L = -Σ t ln p = Σ t (lse - z2) with lse = ln Σ e^z2, computed with the max shift
             // dL/dz2 = a2 Σt - t   (softmax and cross-entropy fused: a2 - t for one-hot t)
@@ -216,17 +217,17 @@ namespace Demo
             global::System.Span<float> buffer = global::NetGen.CompilerServices.WorkspaceAccess.Buffer(workspace);
             // Null unless a multithreaded trainer runs this batch: then its threads share each large product.
             global::NetGen.CompilerServices.KernelTeam? team = global::NetGen.CompilerServices.WorkspaceAccess.Team(workspace);
-            ForwardBatch(_parameters, inputs, buffer, batch, workspace.Training, workspace.DropoutSeed, workspace.SampleOffset, team);
-            return (float)BackwardBatch(_parameters, inputs, buffer, targets, gradient, batch, team);
+            ForwardBatch(_parameters.Span, inputs, buffer, batch, workspace.Training, workspace.DropoutSeed, workspace.SampleOffset, team);
+            return (float)BackwardBatch(_parameters.Span, inputs, buffer, targets, gradient, batch, team);
         }
 
         /// <inheritdoc/>
         void global::NetGen.CompilerServices.IPackedPrediction<float>.PackParameters(global::System.Span<float> packed)
         {
             global::NetGen.CompilerServices.NetworkArguments.CheckPacked(packed.Length, ParameterCount);
-            new global::System.ReadOnlySpan<float>(_parameters).CopyTo(packed);
+            _parameters.Span.CopyTo(packed);
             // W1ᵀ in panels of outputs, the layout DenseKernels.ForwardPacked reads for one sample
-            global::NetGen.CompilerServices.DenseKernels.PackWeights(new global::System.ReadOnlySpan<float>(_parameters, W1Offset, 512), packed.Slice(W1Offset, 512), n: 32, k: 16);
+            global::NetGen.CompilerServices.DenseKernels.PackWeights(_parameters.Span.Slice(W1Offset, 512), packed.Slice(W1Offset, 512), n: 32, k: 16);
         }
 
         /// <inheritdoc/>

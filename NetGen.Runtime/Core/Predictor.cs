@@ -21,7 +21,7 @@ public sealed class Predictor<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly IPackedPrediction<T> _packing;
-    private readonly AlignedBuffer<T> _packed;
+    private readonly T[] _packed;
 
     /// <summary>Copies <paramref name="network"/>'s parameters into the layout for predictions.</summary>
     /// <param name="network">A network the NetGen generator emitted.</param>
@@ -40,7 +40,7 @@ public sealed class Predictor<T>
 
         Network = network;
         _packing = packing;
-        _packed = new AlignedBuffer<T>(network.ParameterCount);
+        _packed = new T[network.ParameterCount];
         Refresh();
     }
 
@@ -54,7 +54,7 @@ public sealed class Predictor<T>
     public int OutputSize => Network.OutputSize;
 
     /// <summary>Copies the network's current parameters again (after more training, or after loading others).</summary>
-    public void Refresh() => _packing.PackParameters(_packed.Span);
+    public void Refresh() => _packing.PackParameters(_packed);
 
     /// <summary>
     /// Predicts one sample with the parameters copied last: writes the network's output (probabilities for the
@@ -62,5 +62,5 @@ public sealed class Predictor<T>
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="input"/> does not hold <see cref="InputSize"/> values or
     /// <paramref name="output"/> does not hold <see cref="OutputSize"/>.</exception>
-    public void Predict(ReadOnlySpan<T> input, Span<T> output) => _packing.PredictPacked(_packed.Span, input, output);
+    public void Predict(ReadOnlySpan<T> input, Span<T> output) => _packing.PredictPacked(_packed, input, output);
 }

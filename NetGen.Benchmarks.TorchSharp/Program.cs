@@ -56,14 +56,10 @@ return 0;
 /// <summary>The workloads and products, each as a step that leaves no tensor behind.</summary>
 internal static class Peer
 {
-    /// <summary>Runs <paramref name="step"/> for about <paramref name="seconds"/> after a warm-up; returns units per second.</summary>
+    /// <summary>Runs <paramref name="step"/> for about <paramref name="seconds"/> after the warm-up `compare` gives NetGen (<c>SteadyWarmup</c>); returns units per second.</summary>
     public static double Measure(Action step, double unitsPerStep, double seconds)
     {
-        var warmup = Stopwatch.StartNew();
-        while (warmup.Elapsed.TotalSeconds < 0.5)
-        {
-            step();
-        }
+        NetGen.Benchmarks.SteadyWarmup.Run(step);
 
         long steps = 0;
         var clock = Stopwatch.StartNew();

@@ -368,12 +368,7 @@ internal static class Compare
 
     private static double Rate(Func<float> step, int samplesPerStep)
     {
-        // Warm up long enough for tiered compilation to reach its final code (a few hundred milliseconds).
-        var warmup = Stopwatch.StartNew();
-        while (warmup.Elapsed.TotalSeconds < 0.5)
-        {
-            step();
-        }
+        SteadyWarmup.Run(() => step());
 
         long steps = 0;
         var clock = Stopwatch.StartNew();

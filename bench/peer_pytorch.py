@@ -40,10 +40,28 @@ def mlp(sizes, hidden, output=None):
     return torch.nn.Sequential(*layers)
 
 
-def measure(step, samples_per_step):
-    """Runs step() for about SECONDS after a warm-up; returns samples per second."""
-    for _ in range(5):
+def warm_up(step):
+    """The warm-up compare gives NetGen and TorchSharp (NetGen.Benchmarks/SteadyWarmup.cs): at least 0.5 s, then
+    0.1-s windows until one runs within 2% of the window before it, at most 3 s in all."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < 0.5:
         step()
+    previous = None
+    while time.perf_counter() - start < 3:
+        window = time.perf_counter()
+        steps = 0
+        while time.perf_counter() - window < 0.1:
+            step()
+            steps += 1
+        rate = steps / (time.perf_counter() - window)
+        if previous is not None and abs(rate - previous) <= 0.02 * previous:
+            return
+        previous = rate
+
+
+def measure(step, samples_per_step):
+    """Runs step() for about SECONDS after the warm-up; returns samples per second."""
+    warm_up(step)
     n = 0
     start = time.perf_counter()
     deadline = start + SECONDS

@@ -104,7 +104,7 @@ internal sealed partial class NetworkEmitter
             W.Line();
         }
 
-        W.Line("// On a 64-byte boundary, like each sample's region of a workspace: a layer's rows of 16 floats are one cache line each.");
+        W.Line("// On a 64-byte cache line, as each sample's region of a workspace is: vector loads from its start touch one line each, not two.");
         W.Line("private readonly " + CompilerServices + ".AlignedBuffer<" + T + "> _parameters = new(ParameterCount);");
         W.Line();
         W.Line("/// <summary>Creates the network with parameters initialized from <paramref name=\"seed\"/> (see <see cref=\"InitializeParameters\"/>).</summary>");

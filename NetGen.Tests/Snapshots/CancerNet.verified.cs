@@ -62,7 +62,7 @@ partial class CancerNet : global::NetGen.INetwork<double>, global::NetGen.Compil
             new(2, global::NetGen.LayerKind.Dense, 16, 1, global::NetGen.Activation.Sigmoid, new("W2", 496, 1, 16), new("b2", 512, 1, 1)),
         });
 
-    // On a 64-byte boundary, like each sample's region of a workspace: a layer's rows of 16 floats are one cache line each.
+    // On a 64-byte cache line, as each sample's region of a workspace is: vector loads from its start touch one line each, not two.
     private readonly global::NetGen.CompilerServices.AlignedBuffer<double> _parameters = new(ParameterCount);
 
     /// <summary>Creates the network with parameters initialized from <paramref name="seed"/> (see <see cref="InitializeParameters"/>).</summary>

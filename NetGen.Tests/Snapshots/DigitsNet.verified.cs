@@ -63,7 +63,7 @@ namespace Demo
                 new(2, global::NetGen.LayerKind.Dense, 64, 10, global::NetGen.Activation.Identity, new("W2", 4160, 10, 64), new("b2", 4800, 1, 10)),
             });
 
-        // On a 64-byte boundary, like each sample's region of a workspace: a layer's rows of 16 floats are one cache line each.
+        // On a 64-byte cache line, as each sample's region of a workspace is: vector loads from its start touch one line each, not two.
         private readonly global::NetGen.CompilerServices.AlignedBuffer<float> _parameters = new(ParameterCount);
 
         /// <summary>Creates the network with parameters initialized from <paramref name="seed"/> (see <see cref="InitializeParameters"/>).</summary>

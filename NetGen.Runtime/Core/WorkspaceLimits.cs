@@ -8,7 +8,11 @@ internal static class WorkspaceLimits
     /// every index <c>s * SampleStride</c> of generated code fits in int): <see cref="int.MaxValue"/> when a sample needs nothing.
     /// </summary>
     /// <param name="valuesPerSample">Values one sample needs in one array; not negative.</param>
-    /// <param name="capacity">The most values the array may hold: <see cref="Array.MaxLength"/> unless it is an aligned buffer's.</param>
-    public static int LargestBatch(long valuesPerSample, long capacity = 0x7FFFFFC7) =>
+    public static int LargestBatch(long valuesPerSample) => LargestBatch(valuesPerSample, Array.MaxLength);
+
+    /// <summary>As many samples as fit in an array of at most <paramref name="capacity"/> values (an aligned buffer's).</summary>
+    /// <param name="valuesPerSample">Values one sample needs in one array; not negative.</param>
+    /// <param name="capacity">The most values the array may hold.</param>
+    public static int LargestBatch(long valuesPerSample, long capacity) =>
         valuesPerSample == 0 ? int.MaxValue : (int)Math.Min(int.MaxValue, capacity / valuesPerSample);
 }

@@ -79,10 +79,8 @@ internal readonly struct Sample512<T> : ISampleLanes<T, Vector512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> SumFour(Vector512<T> a, Vector512<T> b, Vector512<T> c, Vector512<T> d)
     {
-        // Per 128 bits: [a0+a1, a2+a3, b0+b1, b2+b3], then [a, b, c, d] each (x0+x1)+(x2+x3); then quarters (q0+q1)+(q2+q3).
-        var ab = Pairs(a.AsSingle(), b.AsSingle());
-        var cd = Pairs(c.AsSingle(), d.AsSingle());
-        var quarters = Pairs(ab, cd);
+        // Per 128 bits: [a, b, c, d] each (x0+x1)+(x2+x3) (GroupSums); then the quarters, (q0+q1)+(q2+q3).
+        var quarters = GroupSums(a, b, c, d);
         var halves = quarters + Avx512F.Shuffle4x128(quarters, quarters, 0b10_11_00_01);
         return halves.GetLower().GetLower() + halves.GetUpper().GetLower();
     }
@@ -91,9 +89,13 @@ internal readonly struct Sample512<T> : ISampleLanes<T, Vector512<T>>
     public static Vector512<T> SumRowsOfFour(Vector512<T> a, Vector512<T> b, Vector512<T> c, Vector512<T> d)
     {
         // Quarter g of the shuffled sums holds [a, b, c, d]'s row g; output lane 4p + g takes lane 4g + p (a 4 x 4 transpose).
-        var sums = Pairs(Pairs(a.AsSingle(), b.AsSingle()), Pairs(c.AsSingle(), d.AsSingle()));
-        return Avx512F.PermuteVar16x32(sums, Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15)).As<float, T>();
+        return Avx512F.PermuteVar16x32(GroupSums(a, b, c, d), Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15)).As<float, T>();
     }
+
+    /// <summary>Per 128 bits, lane p is the sum of the p-th argument's four lanes there, <c>(x0 + x1) + (x2 + x3)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> GroupSums(Vector512<T> a, Vector512<T> b, Vector512<T> c, Vector512<T> d) =>
+        Pairs(Pairs(a.AsSingle(), b.AsSingle()), Pairs(c.AsSingle(), d.AsSingle()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Pairs(Vector512<float> x, Vector512<float> y) =>
@@ -195,9 +197,7 @@ internal readonly struct Sample256<T> : ISampleLanes<T, Vector256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> SumFour(Vector256<T> a, Vector256<T> b, Vector256<T> c, Vector256<T> d)
     {
-        var ab = Pairs(a.AsSingle(), b.AsSingle());
-        var cd = Pairs(c.AsSingle(), d.AsSingle());
-        var halves = Pairs(ab, cd);
+        var halves = GroupSums(a, b, c, d);
         return halves.GetLower() + halves.GetUpper();
     }
 
@@ -205,9 +205,13 @@ internal readonly struct Sample256<T> : ISampleLanes<T, Vector256<T>>
     public static Vector256<T> SumRowsOfFour(Vector256<T> a, Vector256<T> b, Vector256<T> c, Vector256<T> d)
     {
         // Half g of the shuffled sums holds [a, b, c, d]'s row g; output lane 2p + g takes lane 4g + p.
-        var sums = Pairs(Pairs(a.AsSingle(), b.AsSingle()), Pairs(c.AsSingle(), d.AsSingle()));
-        return Avx2.PermuteVar8x32(sums, Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).As<float, T>();
+        return Avx2.PermuteVar8x32(GroupSums(a, b, c, d), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).As<float, T>();
     }
+
+    /// <summary>Per 128 bits, lane p is the sum of the p-th argument's four lanes there, <c>(x0 + x1) + (x2 + x3)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> GroupSums(Vector256<T> a, Vector256<T> b, Vector256<T> c, Vector256<T> d) =>
+        Pairs(Pairs(a.AsSingle(), b.AsSingle()), Pairs(c.AsSingle(), d.AsSingle()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Pairs(Vector256<float> x, Vector256<float> y) =>

@@ -320,8 +320,24 @@ internal static class Compare
         }
 
         int threads = int.Parse(Option(args, "--threads") ?? "1", CultureInfo.InvariantCulture);
-        s_seconds = double.Parse(Option(args, "--seconds") ?? "10", CultureInfo.InvariantCulture);
         var engine = Option(args, "--engine") == "dynamic" ? Engine.Dynamic : Engine.Generated;
+        string? after = Option(args, "--after");
+        if (after is not null)
+        {
+            // Another network trained first, as in `compare` (W1 before W2): the engine's shared code is then tiered up
+            // and profiled on that network, and the workload runs with what the JIT made of it.
+            var first = Workloads.Concat(LoopWorkloads).FirstOrDefault(w => w.Name.StartsWith(after, StringComparison.Ordinal));
+            if (first is null)
+            {
+                Console.Error.WriteLine($"--after needs one of: {string.Join(", ", Workloads.Concat(LoopWorkloads).Select(w => w.Name))}");
+                return 2;
+            }
+
+            s_seconds = 2;
+            Console.WriteLine($"{first.Name} first: {Measure(first, engine, threads):N0} samples/s");
+        }
+
+        s_seconds = double.Parse(Option(args, "--seconds") ?? "10", CultureInfo.InvariantCulture);
         using var inlining = args.Contains("--inlining") ? new InliningReport() : null;
         double rate = Measure(workload, engine, threads);
         Console.WriteLine($"{workload.Name}, {engine}, {threads} thread(s): {rate:N0} samples/s");

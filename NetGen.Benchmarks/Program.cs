@@ -13,6 +13,7 @@ using NetGen.Benchmarks;
 // (dotnet build -o /tmp/x) takes --repository DIR, the checkout that holds NetGen.sln
 // dotnet run -c Release --project NetGen.Benchmarks -- loop --only W4 --threads 1 --seconds 10 [--engine dynamic] -> one workload in a loop, for perf
 // dotnet run -c Release --project NetGen.Benchmarks -- loop --only "W2 train b1" --seconds 3 --inlining -> then the JIT's inlining failures in NetGen's methods
+// dotnet run -c Release --project NetGen.Benchmarks -- loop --only "W2 train b1" --seconds 3 --after W1 -> measured after W1 (its warm-up and 2 s), as in compare
 // dotnet run -c Release --project NetGen.Benchmarks -- --filter '*'            -> BenchmarkDotNet, short job (minutes)
 // dotnet run -c Release --project NetGen.Benchmarks -- --filter '*' --full     -> BenchmarkDotNet's default job
 // dotnet run -c Release --project NetGen.Benchmarks -- norm-cost               -> training with per-layer norms vs without

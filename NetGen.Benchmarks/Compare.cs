@@ -329,7 +329,7 @@ internal static class Compare
             var first = Workloads.Concat(LoopWorkloads).FirstOrDefault(w => w.Name.StartsWith(after, StringComparison.Ordinal));
             if (first is null)
             {
-                Console.Error.WriteLine($"--after needs one of: {string.Join(", ", Workloads.Concat(LoopWorkloads).Select(w => w.Name))}");
+                Console.Error.WriteLine($"--after '{after}' starts no workload's name; give the start of one of: {string.Join(", ", Workloads.Concat(LoopWorkloads).Select(w => w.Name))}");
                 return 2;
             }
 

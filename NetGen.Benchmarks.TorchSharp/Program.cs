@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using NetGen.Benchmarks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,21 +11,30 @@ using static TorchSharp.torch;
 //   ... --fashion FOLDER --epochs E --threads T   (the Fashion-MNIST race of `race`)
 // `compare` runs it when it has been built; on Debian 12 it needs the LD_PRELOAD that
 // ../shared/tools/torchsharp-on-debian12.sh prints.
-if (args.Contains("--fashion"))
-{
-    // The Fashion-MNIST race (`race` in NetGen.Benchmarks): --fashion FOLDER --epochs E --threads T.
-    return FashionRace.Run(
-        args[Array.IndexOf(args, "--fashion") + 1],
-        int.Parse(args[Array.IndexOf(args, "--epochs") + 1], CultureInfo.InvariantCulture),
-        int.Parse(args[Array.IndexOf(args, "--threads") + 1], CultureInfo.InvariantCulture));
-}
-
-double seconds = args.Contains("--seconds") ? double.Parse(args[Array.IndexOf(args, "--seconds") + 1], CultureInfo.InvariantCulture) : 1.5;
-string only = args.Contains("--only") ? args[Array.IndexOf(args, "--only") + 1] : "";
+double seconds;
+string only;
 bool kernelsOnly = args.Contains("--kernels");
-int[] threadCounts = args.Contains("--threads")
-    ? args[Array.IndexOf(args, "--threads") + 1].Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray()
-    : [1, 2];
+int[] threadCounts;
+try
+{
+    if (BenchmarkOptions.Text(args, "--fashion") is { } folder)
+    {
+        // The Fashion-MNIST race (`race` in NetGen.Benchmarks): --fashion FOLDER --epochs E --threads T.
+        return FashionRace.Run(
+            folder,
+            BenchmarkOptions.WholeNumber(args, "--epochs", "epochs", fallback: 10),
+            BenchmarkOptions.WholeNumber(args, "--threads", "threads", fallback: Environment.ProcessorCount));
+    }
+
+    seconds = BenchmarkOptions.Seconds(args, "--seconds", 1.5);
+    only = BenchmarkOptions.Text(args, "--only") ?? "";
+    threadCounts = BenchmarkOptions.WholeNumberList(args, "--threads", "threads", [1, 2]);
+}
+catch (OptionException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    return 2;
+}
 
 Console.WriteLine($"# TorchSharp {typeof(torch).Assembly.GetName().Version}, LibTorch {torch.__version__}, seconds per measurement {seconds.ToString(CultureInfo.InvariantCulture)}");
 torch.random.manual_seed(0);

@@ -44,11 +44,7 @@ internal static class Compare
 
     public static int Run(string[] args)
     {
-        int index = Array.IndexOf(args, "--seconds");
-        if (index >= 0 && index + 1 < args.Length)
-        {
-            s_seconds = double.Parse(args[index + 1], CultureInfo.InvariantCulture);
-        }
+        s_seconds = BenchmarkOptions.Seconds(args, "--seconds", s_seconds);
 
         if (!CompareRounds.TryParse(args, out int roundCount, out string roundsError))
         {
@@ -56,8 +52,11 @@ internal static class Compare
             return 2;
         }
 
-        int onlyIndex = Array.IndexOf(args, "--only");
-        string? only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
+        string? only = BenchmarkOptions.Text(args, "--only");
+        if (only is not null && !Workloads.Any(w => w.Name.StartsWith(only, StringComparison.Ordinal)))
+        {
+            throw new OptionException($"--only '{only}' starts no workload's name; give the start of one of: {string.Join(", ", Workloads.Select(w => w.Name))}");
+        }
         int[] threadCounts = [1, Environment.ProcessorCount];
         threadCounts = threadCounts.Distinct().ToArray();
         if (args.Contains("--phases"))
@@ -311,33 +310,19 @@ internal static class Compare
     /// </summary>
     public static int Loop(string[] args)
     {
-        string? only = Option(args, "--only");
-        var workload = Workloads.Concat(LoopWorkloads).FirstOrDefault(w => only is not null && w.Name.StartsWith(only, StringComparison.Ordinal));
-        if (workload is null)
-        {
-            Console.Error.WriteLine($"loop needs --only and one of: {string.Join(", ", Workloads.Concat(LoopWorkloads).Select(w => w.Name))}");
-            return 2;
-        }
-
-        int threads = int.Parse(Option(args, "--threads") ?? "1", CultureInfo.InvariantCulture);
-        var engine = Option(args, "--engine") == "dynamic" ? Engine.Dynamic : Engine.Generated;
-        string? after = Option(args, "--after");
-        if (after is not null)
+        var workload = LoopWorkload(args, "--only") ?? throw new OptionException($"loop needs --only and the start of one of: {LoopWorkloadNames}");
+        int threads = BenchmarkOptions.WholeNumber(args, "--threads", "threads", fallback: 1);
+        var engine = BenchmarkOptions.OneOf(args, "--engine", "generated", "generated", "dynamic") == "dynamic" ? Engine.Dynamic : Engine.Generated;
+        double seconds = BenchmarkOptions.Seconds(args, "--seconds", 10);
+        if (LoopWorkload(args, "--after") is { } first)
         {
             // Another network trained first, as in `compare` (W1 before W2): the engine's shared code is then tiered up
             // and profiled on that network, and the workload runs with what the JIT made of it.
-            var first = Workloads.Concat(LoopWorkloads).FirstOrDefault(w => w.Name.StartsWith(after, StringComparison.Ordinal));
-            if (first is null)
-            {
-                Console.Error.WriteLine($"--after '{after}' starts no workload's name; give the start of one of: {string.Join(", ", Workloads.Concat(LoopWorkloads).Select(w => w.Name))}");
-                return 2;
-            }
-
             s_seconds = 2;
             Console.WriteLine($"{first.Name} first: {Measure(first, engine, threads):N0} samples/s");
         }
 
-        s_seconds = double.Parse(Option(args, "--seconds") ?? "10", CultureInfo.InvariantCulture);
+        s_seconds = seconds;
         using var inlining = args.Contains("--inlining") ? new InliningReport() : null;
         double rate = Measure(workload, engine, threads);
         Console.WriteLine($"{workload.Name}, {engine}, {threads} thread(s): {rate:N0} samples/s");
@@ -345,10 +330,15 @@ internal static class Compare
         return 0;
     }
 
-    private static string? Option(string[] args, string name)
+    private static string LoopWorkloadNames => string.Join(", ", Workloads.Concat(LoopWorkloads).Select(w => w.Name));
+
+    /// <summary>The workload whose name starts with option <paramref name="name"/>'s value; null when the option is absent.</summary>
+    private static Workload? LoopWorkload(string[] args, string name)
     {
-        int index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+        string? start = BenchmarkOptions.Text(args, name);
+        return start is null ? null
+            : Workloads.Concat(LoopWorkloads).FirstOrDefault(w => w.Name.StartsWith(start, StringComparison.Ordinal))
+                ?? throw new OptionException($"{name} '{start}' starts no workload's name; give the start of one of: {LoopWorkloadNames}");
     }
 
     private static double Measure(Workload workload, Engine engine, int threads)

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace NetGen.Benchmarks;
 
 /// <summary>
@@ -13,26 +11,8 @@ internal static class CompareRounds
     /// Reads `--rounds N` from <paramref name="args"/>: 1 when it is absent; false with <paramref name="error"/> saying
     /// what was wrong when its value is missing or not a whole number of at least 1.
     /// </summary>
-    public static bool TryParse(string[] args, out int rounds, out string error)
-    {
-        rounds = 1;
-        error = "";
-        int index = Array.IndexOf(args, "--rounds");
-        if (index < 0)
-        {
-            return true;
-        }
-
-        string? value = index + 1 < args.Length ? args[index + 1] : null;
-        if (value is null || !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out rounds) || rounds < 1)
-        {
-            rounds = 1;
-            error = $"--rounds needs a whole number of rounds of at least 1, not '{value ?? "(nothing)"}'.";
-            return false;
-        }
-
-        return true;
-    }
+    public static bool TryParse(string[] args, out int rounds, out string error) =>
+        BenchmarkOptions.TryWholeNumber(args, "--rounds", "rounds", fallback: 1, minimum: 1, out rounds, out error);
 
     /// <summary>
     /// Each key's median over the rounds that measured it (the mean of the middle two for an even count), keys in the

@@ -18,9 +18,9 @@ internal static class FashionRace
 
     public static int Run(string[] args)
     {
-        string folder = Option(args, "--data") ?? "/usr/share/datasets/fashion-mnist";
-        int epochs = int.Parse(Option(args, "--epochs") ?? "10", CultureInfo.InvariantCulture);
-        int threads = int.Parse(Option(args, "--threads") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        string folder = BenchmarkOptions.Text(args, "--data") ?? "/usr/share/datasets/fashion-mnist";
+        int epochs = BenchmarkOptions.WholeNumber(args, "--epochs", "epochs", fallback: 10);
+        int threads = BenchmarkOptions.WholeNumber(args, "--threads", "threads", fallback: Environment.ProcessorCount);
         string[] files = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
         if (files.Any(f => !File.Exists(Path.Combine(folder, f))))
         {
@@ -126,12 +126,6 @@ internal static class FashionRace
         string toTarget = reached < 0 ? $"not reached in {epochs.Count} epochs (best {epochs.Max(r => r.Accuracy):F4})"
             : string.Create(CultureInfo.InvariantCulture, $"{epochs.Take(reached + 1).Sum(r => r.Seconds):F1} s of training (epoch {reached + 1})");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {epochs.Average(r => r.Seconds):F2} s per epoch; test accuracy {TargetAccuracy:F2} after {toTarget}; final {epochs[^1].Accuracy:F4}"));
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     /// <summary>An <see cref="IProgress{T}"/> that runs on the trainer's thread (Progress&lt;T&gt; would post to the thread pool).</summary>

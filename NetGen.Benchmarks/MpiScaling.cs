@@ -17,8 +17,8 @@ internal static class MpiScaling
 
     public static int Run(string[] args)
     {
-        int threads = Option(args, "--threads", 1);
-        int epochs = Option(args, "--epochs", 5);
+        int threads = BenchmarkOptions.WholeNumber(args, "--threads", "threads", fallback: 1);
+        int epochs = BenchmarkOptions.WholeNumber(args, "--epochs", "epochs", fallback: 5);
         using var world = MpiCommunicator.InitializeWorld();
         var net = new W4Deep(1);
         var random = new DeterministicRandom(3);
@@ -49,11 +49,5 @@ internal static class MpiScaling
         }
 
         return 0;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -20,42 +20,56 @@ using NetGen.Benchmarks;
 // dotnet run -c Release --project NetGen.Benchmarks -- tanh-cost               -> the float tanh kernel vs the formula it replaced, ns per element
 // dotnet run -c Release --project NetGen.Benchmarks -- tanh-accuracy [--stride S] -> the float tanh kernel on all 2^32 floats vs double tanh, in ulp
 // mpiexec -n 2 dotnet NetGen.Benchmarks/bin/Release/net10.0/NetGen.Benchmarks.dll mpi [--threads T]  -> W4 over MPI processes
-if (args.Length > 0 && args[0] == "norm-cost")
+// A bad option value (a count that is not a number, an unknown workload) stops the command with what was wrong.
+try
 {
-    return NormTrackingCost.Run();
+    return Run(args);
+}
+catch (OptionException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    return 2;
 }
 
-if (args.Length > 0 && args[0] == "tanh-cost")
+static int Run(string[] args)
 {
-    return TanhCost.Run();
-}
+    if (args.Length > 0 && args[0] == "norm-cost")
+    {
+        return NormTrackingCost.Run();
+    }
 
-if (args.Length > 0 && args[0] == "tanh-accuracy")
-{
-    return TanhAccuracy.Run(args);
-}
+    if (args.Length > 0 && args[0] == "tanh-cost")
+    {
+        return TanhCost.Run();
+    }
 
-if (args.Length > 0 && args[0] == "compare")
-{
-    return Compare.Run(args);
-}
+    if (args.Length > 0 && args[0] == "tanh-accuracy")
+    {
+        return TanhAccuracy.Run(args);
+    }
 
-if (args.Length > 0 && args[0] == "race")
-{
-    return FashionRace.Run(args);
-}
+    if (args.Length > 0 && args[0] == "compare")
+    {
+        return Compare.Run(args);
+    }
 
-if (args.Length > 0 && args[0] == "loop")
-{
-    return Compare.Loop(args);
-}
+    if (args.Length > 0 && args[0] == "race")
+    {
+        return FashionRace.Run(args);
+    }
 
-if (args.Length > 0 && args[0] == "mpi")
-{
-    return MpiScaling.Run(args);
-}
+    if (args.Length > 0 && args[0] == "loop")
+    {
+        return Compare.Loop(args);
+    }
 
-bool full = args.Contains("--full");
-var config = DefaultConfig.Instance.AddJob(full ? Job.Default : Job.ShortRun);
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Where(a => a != "--full").ToArray(), config);
-return 0;
+    if (args.Length > 0 && args[0] == "mpi")
+    {
+        return MpiScaling.Run(args);
+    }
+
+    bool full = args.Contains("--full");
+    var config = DefaultConfig.Instance.AddJob(full ? Job.Default : Job.ShortRun);
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Where(a => a != "--full").ToArray(), config);
+    return 0;
+}

@@ -12,8 +12,7 @@ internal static class TanhAccuracy
 {
     public static int Run(string[] args)
     {
-        int index = Array.IndexOf(args, "--stride");
-        uint stride = index >= 0 && index + 1 < args.Length ? uint.Parse(args[index + 1], System.Globalization.CultureInfo.InvariantCulture) : 1;
+        uint stride = (uint)BenchmarkOptions.WholeNumber(args, "--stride", "floats", fallback: 1);
         const int Chunk = 1 << 20;
         var z = new float[Chunk];
         var a = new float[Chunk];

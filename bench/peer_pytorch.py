@@ -14,6 +14,7 @@ OpenBLAS 0.3.21 (Debian 12) does not recognize some newer CPUs and then runs its
 kernels, several times slower than its AVX-512 ones: the script then runs itself again with
 OPENBLAS_CORETYPE set to the closest family the CPU supports, and prints which kernels it measured.
 """
+import math
 import os
 import sys
 import time
@@ -23,10 +24,37 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import torch  # noqa: E402
 from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
 
-SECONDS = float(sys.argv[sys.argv.index("--seconds") + 1]) if "--seconds" in sys.argv else 1.5
-ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""  # workloads whose name starts with this
+def option(name, parse, fallback, needs):
+    """The value after `name` in the arguments, read with `parse`; `fallback` when absent. A bad value stops the peer
+    with what was wrong (`needs` says what the option takes) and exit code 2, as the .NET benchmarks do."""
+    if name not in sys.argv:
+        return fallback
+    index = sys.argv.index(name)
+    text = sys.argv[index + 1] if index + 1 < len(sys.argv) else None
+    try:
+        value = parse(text) if text is not None else None
+    except ValueError:
+        value = None
+    if value is None:
+        print(f"{name} needs {needs}, not '{text if text is not None else '(nothing)'}'.", file=sys.stderr)
+        sys.exit(2)
+    return value
+
+
+def positive_seconds(text):
+    value = float(text)
+    return value if math.isfinite(value) and value > 0 else None
+
+
+def thread_counts(text):
+    counts = [int(part) for part in text.split(",")]
+    return counts if all(count >= 1 for count in counts) else None
+
+
+SECONDS = option("--seconds", positive_seconds, 1.5, "a positive number of seconds (such as 1.5)")
+ONLY = option("--only", str, "", "the start of a workload's name")  # workloads whose name starts with this
 KERNELS_ONLY = "--kernels" in sys.argv  # only the matrix products (compare --kernels)
-THREADS = [int(t) for t in sys.argv[sys.argv.index("--threads") + 1].split(",")] if "--threads" in sys.argv else [1, 2]
+THREADS = option("--threads", thread_counts, [1, 2], "whole numbers of threads of at least 1, separated by commas (such as 1,2)")
 
 
 def mlp(sizes, hidden, output=None):

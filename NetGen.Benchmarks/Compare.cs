@@ -57,6 +57,7 @@ internal static class Compare
         {
             throw new OptionException($"--only '{only}' starts no workload's name; give the start of one of: {string.Join(", ", Workloads.Select(w => w.Name))}");
         }
+
         int[] threadCounts = [1, Environment.ProcessorCount];
         threadCounts = threadCounts.Distinct().ToArray();
         if (args.Contains("--phases"))

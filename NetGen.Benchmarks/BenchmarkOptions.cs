@@ -10,16 +10,8 @@ internal static class BenchmarkOptions
 {
     /// <summary>The text after <paramref name="name"/>; null when the option is absent.</summary>
     /// <exception cref="OptionException">The option is the last argument, with no value after it.</exception>
-    public static string? Text(string[] args, string name)
-    {
-        int index = Array.IndexOf(args, name);
-        if (index < 0)
-        {
-            return null;
-        }
-
-        return index + 1 < args.Length ? args[index + 1] : throw new OptionException($"{name} needs a value after it.");
-    }
+    public static string? Text(string[] args, string name) =>
+        !Find(args, name, out string? text) ? null : text ?? throw new OptionException($"{name} needs a value after it.");
 
     /// <summary>
     /// The whole number after <paramref name="name"/>, at least <paramref name="minimum"/>; <paramref name="fallback"/>
@@ -34,14 +26,12 @@ internal static class BenchmarkOptions
     {
         value = fallback;
         error = "";
-        int index = Array.IndexOf(args, name);
-        if (index < 0)
+        if (!Find(args, name, out string? text))
         {
             return true;
         }
 
-        string? text = index + 1 < args.Length ? args[index + 1] : null;
-        if (text is null || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) || value < minimum)
+        if (!IsWholeNumber(text, minimum, out value))
         {
             value = fallback;
             error = $"{name} needs a whole number of {noun} of at least {minimum}, not '{text ?? "(nothing)"}'.";
@@ -58,36 +48,31 @@ internal static class BenchmarkOptions
     /// <exception cref="OptionException">The value is missing, or one of its parts is not a whole number of at least 1.</exception>
     public static int[] WholeNumberList(string[] args, string name, string noun, int[] fallback)
     {
-        string? text = Text(args, name);
-        if (text is null)
+        if (!Find(args, name, out string? text))
         {
             return fallback;
         }
 
-        string[] parts = text.Split(',');
+        string[] parts = text?.Split(',') ?? [];
         var values = new int[parts.Length];
+        bool valid = parts.Length > 0;
         for (int i = 0; i < parts.Length; i++)
         {
-            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out values[i]) || values[i] < 1)
-            {
-                throw new OptionException($"{name} needs whole numbers of {noun} of at least 1, separated by commas (such as 1,2), not '{text}'.");
-            }
+            valid &= IsWholeNumber(parts[i], 1, out values[i]);
         }
 
-        return values;
+        return valid ? values : throw new OptionException($"{name} needs whole numbers of {noun} of at least 1, separated by commas (such as 1,2), not '{text ?? "(nothing)"}'.");
     }
 
     /// <summary>The positive, finite number of seconds after <paramref name="name"/>; <paramref name="fallback"/> when the option is absent.</summary>
     /// <exception cref="OptionException">The value is missing, not a number, not finite, or not positive.</exception>
     public static double Seconds(string[] args, string name, double fallback)
     {
-        int index = Array.IndexOf(args, name);
-        if (index < 0)
+        if (!Find(args, name, out string? text))
         {
             return fallback;
         }
 
-        string? text = index + 1 < args.Length ? args[index + 1] : null;
         if (text is null || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || !double.IsFinite(seconds) || seconds <= 0)
         {
             throw new OptionException($"{name} needs a positive number of seconds (such as 1.5), not '{text ?? "(nothing)"}'.");
@@ -110,6 +95,18 @@ internal static class BenchmarkOptions
             ? text
             : throw new OptionException($"{name} needs one of {string.Join(", ", allowed.Select(a => $"'{a}'"))}, not '{text}'.");
     }
+
+    /// <summary>Whether <paramref name="name"/> is among the arguments, and the one after it (null when it is the last).</summary>
+    private static bool Find(string[] args, string name, out string? text)
+    {
+        int index = Array.IndexOf(args, name);
+        text = index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+        return index >= 0;
+    }
+
+    /// <summary>Whether <paramref name="text"/> is a whole number (digits only) of at least <paramref name="minimum"/>.</summary>
+    private static bool IsWholeNumber(string? text, int minimum, out int value) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= minimum;
 }
 
 /// <summary>A benchmark command's option had a bad value; the message says which and why, and the command exits with 2.</summary>

@@ -52,11 +52,9 @@ internal static class Compare
             return 2;
         }
 
+        // A prefix of the workloads' names (several may start with it), refused when it starts none.
         string? only = BenchmarkOptions.Text(args, "--only");
-        if (only is not null && !Workloads.Any(w => w.Name.StartsWith(only, StringComparison.Ordinal)))
-        {
-            throw new OptionException($"--only '{only}' starts no workload's name; give the start of one of: {string.Join(", ", Workloads.Select(w => w.Name))}");
-        }
+        _ = NamedWorkload(args, "--only", Workloads);
 
         int[] threadCounts = [1, Environment.ProcessorCount];
         threadCounts = threadCounts.Distinct().ToArray();
@@ -311,11 +309,12 @@ internal static class Compare
     /// </summary>
     public static int Loop(string[] args)
     {
-        var workload = LoopWorkload(args, "--only") ?? throw new OptionException($"loop needs --only and the start of one of: {LoopWorkloadNames}");
+        Workload[] candidates = [.. Workloads, .. LoopWorkloads];
+        var workload = NamedWorkload(args, "--only", candidates) ?? throw new OptionException($"loop needs --only and the start of one of: {Names(candidates)}");
         int threads = BenchmarkOptions.WholeNumber(args, "--threads", "threads", fallback: 1);
         var engine = BenchmarkOptions.OneOf(args, "--engine", "generated", "generated", "dynamic") == "dynamic" ? Engine.Dynamic : Engine.Generated;
         double seconds = BenchmarkOptions.Seconds(args, "--seconds", 10);
-        if (LoopWorkload(args, "--after") is { } first)
+        if (NamedWorkload(args, "--after", candidates) is { } first)
         {
             // Another network trained first, as in `compare` (W1 before W2): the engine's shared code is then tiered up
             // and profiled on that network, and the workload runs with what the JIT made of it.
@@ -331,15 +330,19 @@ internal static class Compare
         return 0;
     }
 
-    private static string LoopWorkloadNames => string.Join(", ", Workloads.Concat(LoopWorkloads).Select(w => w.Name));
+    private static string Names(IEnumerable<Workload> workloads) => string.Join(", ", workloads.Select(w => w.Name));
 
-    /// <summary>The workload whose name starts with option <paramref name="name"/>'s value; null when the option is absent.</summary>
-    private static Workload? LoopWorkload(string[] args, string name)
+    /// <summary>
+    /// The first of <paramref name="candidates"/> whose name starts with option <paramref name="name"/>'s value; null when
+    /// the option is absent.
+    /// </summary>
+    /// <exception cref="OptionException">The value starts no candidate's name.</exception>
+    private static Workload? NamedWorkload(string[] args, string name, Workload[] candidates)
     {
         string? start = BenchmarkOptions.Text(args, name);
         return start is null ? null
-            : Workloads.Concat(LoopWorkloads).FirstOrDefault(w => w.Name.StartsWith(start, StringComparison.Ordinal))
-                ?? throw new OptionException($"{name} '{start}' starts no workload's name; give the start of one of: {LoopWorkloadNames}");
+            : candidates.FirstOrDefault(w => w.Name.StartsWith(start, StringComparison.Ordinal))
+                ?? throw new OptionException($"{name} '{start}' starts no workload's name; give the start of one of: {Names(candidates)}");
     }
 
     private static double Measure(Workload workload, Engine engine, int threads)

@@ -53,8 +53,7 @@ internal static class Compare
         }
 
         // A prefix of the workloads' names (several may start with it), refused when it starts none.
-        string? only = BenchmarkOptions.Text(args, "--only");
-        _ = NamedWorkload(args, "--only", Workloads);
+        string? only = WorkloadPrefix(args, "--only", Workloads);
 
         int[] threadCounts = [1, Environment.ProcessorCount];
         threadCounts = threadCounts.Distinct().ToArray();
@@ -198,7 +197,7 @@ internal static class Compare
         var dynamic = new Dictionary<(string, int), double>();
         foreach (int threads in threadCounts)
         {
-            foreach (var workload in Workloads.Where(w => (w.Train || threads == 1) && (only is null || w.Name.StartsWith(only, StringComparison.Ordinal))))
+            foreach (var workload in Workloads.Where(w => (w.Train || threads == 1) && (only is null || StartsWith(w, only))))
             {
                 generated[(workload.Name, threads)] = Measure(workload, Engine.Generated, threads);
                 dynamic[(workload.Name, threads)] = Measure(workload, Engine.Dynamic, threads);
@@ -337,13 +336,19 @@ internal static class Compare
     /// the option is absent.
     /// </summary>
     /// <exception cref="OptionException">The value starts no candidate's name.</exception>
-    private static Workload? NamedWorkload(string[] args, string name, Workload[] candidates)
+    private static Workload? NamedWorkload(string[] args, string name, Workload[] candidates) =>
+        WorkloadPrefix(args, name, candidates) is { } start ? candidates.First(w => StartsWith(w, start)) : null;
+
+    /// <summary>Option <paramref name="name"/>'s value, the start of at least one of <paramref name="candidates"/>' names; null when the option is absent.</summary>
+    /// <exception cref="OptionException">The value starts no candidate's name.</exception>
+    private static string? WorkloadPrefix(string[] args, string name, Workload[] candidates)
     {
         string? start = BenchmarkOptions.Text(args, name);
-        return start is null ? null
-            : candidates.FirstOrDefault(w => w.Name.StartsWith(start, StringComparison.Ordinal))
-                ?? throw new OptionException($"{name} '{start}' starts no workload's name; give the start of one of: {Names(candidates)}");
+        return start is null || candidates.Any(w => StartsWith(w, start)) ? start
+            : throw new OptionException($"{name} '{start}' starts no workload's name; give the start of one of: {Names(candidates)}");
     }
+
+    private static bool StartsWith(Workload workload, string start) => workload.Name.StartsWith(start, StringComparison.Ordinal);
 
     private static double Measure(Workload workload, Engine engine, int threads)
     {

@@ -31,43 +31,20 @@ catch (OptionException exception)
     return 2;
 }
 
-static int Run(string[] args)
+static int Run(string[] args) => args.FirstOrDefault() switch
 {
-    if (args.Length > 0 && args[0] == "norm-cost")
-    {
-        return NormTrackingCost.Run();
-    }
+    "norm-cost" => NormTrackingCost.Run(),
+    "tanh-cost" => TanhCost.Run(),
+    "tanh-accuracy" => TanhAccuracy.Run(args),
+    "compare" => Compare.Run(args),
+    "race" => FashionRace.Run(args),
+    "loop" => Compare.Loop(args),
+    "mpi" => MpiScaling.Run(args),
+    _ => RunBenchmarkDotNet(args),
+};
 
-    if (args.Length > 0 && args[0] == "tanh-cost")
-    {
-        return TanhCost.Run();
-    }
-
-    if (args.Length > 0 && args[0] == "tanh-accuracy")
-    {
-        return TanhAccuracy.Run(args);
-    }
-
-    if (args.Length > 0 && args[0] == "compare")
-    {
-        return Compare.Run(args);
-    }
-
-    if (args.Length > 0 && args[0] == "race")
-    {
-        return FashionRace.Run(args);
-    }
-
-    if (args.Length > 0 && args[0] == "loop")
-    {
-        return Compare.Loop(args);
-    }
-
-    if (args.Length > 0 && args[0] == "mpi")
-    {
-        return MpiScaling.Run(args);
-    }
-
+static int RunBenchmarkDotNet(string[] args)
+{
     bool full = args.Contains("--full");
     var config = DefaultConfig.Instance.AddJob(full ? Job.Default : Job.ShortRun);
     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Where(a => a != "--full").ToArray(), config);

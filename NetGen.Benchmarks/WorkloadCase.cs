@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using NetGen;
+using NetGen.CompilerServices;
 using NetGen.Graph;
 
 namespace NetGen.Benchmarks;
@@ -24,9 +25,10 @@ public sealed class WorkloadCase : IDisposable
     private readonly Optimizer<float> _optimizer;
     private readonly ParallelGradient<float> _gradientEngine;
     private readonly NetworkWorkspace<float> _workspace;
-    private readonly float[] _gradient;
-    private readonly float[] _inputs;
-    private readonly float[] _targets;
+    // Line-aligned, as the library's Trainer keeps its batch and gradient.
+    private readonly AlignedBuffer<float> _gradient;
+    private readonly AlignedBuffer<float> _inputs;
+    private readonly AlignedBuffer<float> _targets;
     private readonly float[] _outputs;
     private readonly float _batchSize;
     private readonly Predictor<float>? _predictor;
@@ -46,7 +48,7 @@ public sealed class WorkloadCase : IDisposable
         _optimizer.Initialize(_net.ParameterCount);
         _gradientEngine = new ParallelGradient<float>(_net, batch, threads);
         _workspace = _net.CreateWorkspace(batch);
-        _gradient = new float[_net.ParameterCount];
+        _gradient = new AlignedBuffer<float>(_net.ParameterCount);
         _outputs = new float[batch * _net.OutputSize];
         _batchSize = batch;
         Batch = batch;
@@ -56,16 +58,17 @@ public sealed class WorkloadCase : IDisposable
         }
 
         var random = new DeterministicRandom(7);
-        _inputs = new float[batch * _net.InputSize];
-        for (int i = 0; i < _inputs.Length; i++)
+        _inputs = new AlignedBuffer<float>(batch * _net.InputSize);
+        var inputs = _inputs.Span;
+        for (int i = 0; i < inputs.Length; i++)
         {
-            _inputs[i] = (float)random.NextDouble();
+            inputs[i] = (float)random.NextDouble();
         }
 
-        _targets = new float[batch * _net.OutputSize];
+        _targets = new AlignedBuffer<float>(batch * _net.OutputSize);
         for (int s = 0; s < batch; s++)
         {
-            _targets[(s * _net.OutputSize) + random.NextInt32(_net.OutputSize)] = 1;
+            _targets.Span[(s * _net.OutputSize) + random.NextInt32(_net.OutputSize)] = 1;
         }
     }
 
@@ -73,7 +76,7 @@ public sealed class WorkloadCase : IDisposable
     public int Batch { get; }
 
     /// <summary>One training step: forward and backward over the batch, mean gradient, optimizer update.</summary>
-    public float Train() => (float)_gradientEngine.ComputeAndStep(_inputs, _targets, _gradient, _batchSize, _optimizer, training: true, dropoutSeed: 0, out _);
+    public float Train() => (float)_gradientEngine.ComputeAndStep(_inputs.Memory, _targets.Memory, _gradient.Memory, _batchSize, _optimizer, training: true, dropoutSeed: 0, out _);
 
     /// <summary><see cref="Train"/> in three phases, each on its own: <see cref="ComputeGradient"/>, <see cref="ScaleGradient"/>, <see cref="StepOptimizer"/>.</summary>
     public float TrainInPhases()
@@ -85,13 +88,13 @@ public sealed class WorkloadCase : IDisposable
     }
 
     /// <summary>The first phase of <see cref="Train"/>: forward and backward over the batch, chunk gradients summed.</summary>
-    public float ComputeGradient() => (float)_gradientEngine.Compute(_inputs, _targets, _gradient, training: true, dropoutSeed: 0);
+    public float ComputeGradient() => (float)_gradientEngine.Compute(_inputs.Memory, _targets.Memory, _gradient.Memory, training: true, dropoutSeed: 0);
 
     /// <summary>The second phase of <see cref="Train"/>: the summed gradient becomes the mean (on the caller).</summary>
-    public void ScaleGradient() => TensorPrimitives.Divide(_gradient, _batchSize, _gradient);
+    public void ScaleGradient() => TensorPrimitives.Divide(_gradient.Span, _batchSize, _gradient.Span);
 
     /// <summary>The third phase of <see cref="Train"/>: the optimizer step.</summary>
-    public void StepOptimizer() => _gradientEngine.Step(_optimizer, _gradient);
+    public void StepOptimizer() => _gradientEngine.Step(_optimizer, _gradient.Memory);
 
     /// <summary>
     /// Inference of the whole batch: for one sample the predictor's <c>Predict</c> (or the network's, see the constructor),
@@ -101,15 +104,15 @@ public sealed class WorkloadCase : IDisposable
     {
         if (_predictor is not null)
         {
-            _predictor.Predict(_inputs, _outputs);
+            _predictor.Predict(_inputs.Span, _outputs);
         }
         else if (Batch == 1)
         {
-            _net.Predict(_inputs, _outputs);
+            _net.Predict(_inputs.Span, _outputs);
         }
         else
         {
-            _net.Forward(_inputs, _outputs, _workspace);
+            _net.Forward(_inputs.Span, _outputs, _workspace);
         }
 
         return _outputs[0];

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
+using NetGen.CompilerServices;
 
 namespace NetGen.Mpi;
 
@@ -36,9 +37,10 @@ public sealed class DistributedTrainer<T> : IDisposable
     private readonly DeterministicRandom _random;
     private readonly ParallelGradient<T> _engine;
     private readonly bool _hasDropout;
-    private readonly T[] _shardInputs;
-    private readonly T[] _shardTargets;
-    private readonly T[] _gradient;
+    // Line-aligned like the trainer's (see Trainer's fields).
+    private readonly AlignedBuffer<T> _shardInputs;
+    private readonly AlignedBuffer<T> _shardTargets;
+    private readonly AlignedBuffer<T> _gradient;
     private readonly int _shardCapacity;
 
     /// <summary>Creates the trainer and broadcasts rank 0's parameters to every process.</summary>
@@ -74,9 +76,9 @@ public sealed class DistributedTrainer<T> : IDisposable
         GlobalBatchSize = globalBatchSize;
         _random = new DeterministicRandom(seed);
         _shardCapacity = (globalBatchSize + communicator.Size - 1) / communicator.Size;
-        _shardInputs = new T[(long)_shardCapacity * network.InputSize];
-        _shardTargets = new T[(long)_shardCapacity * network.OutputSize];
-        _gradient = new T[network.ParameterCount];
+        _shardInputs = WorkspaceLimits.BatchBuffer<T>(_shardCapacity, network.InputSize, "process's shard", "input", nameof(globalBatchSize), globalBatchSize);
+        _shardTargets = WorkspaceLimits.BatchBuffer<T>(_shardCapacity, network.OutputSize, "process's shard", "target", nameof(globalBatchSize), globalBatchSize);
+        _gradient = new AlignedBuffer<T>(network.ParameterCount);
         _engine = new ParallelGradient<T>(network, _shardCapacity, threads);
         _hasDropout = network.Description.Layers.Any(l => l.Kind == LayerKind.Dropout);
         communicator.Broadcast(network.Parameters, root: 0);
@@ -149,8 +151,8 @@ public sealed class DistributedTrainer<T> : IDisposable
         int inputSize = Network.InputSize, outputSize = Network.OutputSize;
         for (int i = 0; i < shard.Length; i++)
         {
-            train.Features(shard[i]).CopyTo(_shardInputs.AsSpan(i * inputSize, inputSize));
-            train.Targets(shard[i]).CopyTo(_shardTargets.AsSpan(i * outputSize, outputSize));
+            train.Features(shard[i]).CopyTo(_shardInputs.Span.Slice(i * inputSize, inputSize));
+            train.Targets(shard[i]).CopyTo(_shardTargets.Span.Slice(i * outputSize, outputSize));
         }
 
         // Drawn on every rank, so the shared random sequence stays in step; rank 0 keeps the trainer's seed.
@@ -159,26 +161,26 @@ public sealed class DistributedTrainer<T> : IDisposable
         if (shard.Length > 0)
         {
             loss = _engine.Compute(
-                _shardInputs.AsMemory(0, shard.Length * inputSize),
-                _shardTargets.AsMemory(0, shard.Length * outputSize),
-                _gradient,
+                _shardInputs.Memory.Slice(0, shard.Length * inputSize),
+                _shardTargets.Memory.Slice(0, shard.Length * outputSize),
+                _gradient.Memory,
                 training: true,
                 dropoutSeed);
         }
         else
         {
-            Array.Clear(_gradient);
+            _gradient.Span.Clear();
         }
 
-        _communicator.AllreduceSum<T>(_gradient);
+        _communicator.AllreduceSum<T>(_gradient.Span);
         loss = _communicator.AllreduceSum(loss);
-        if (!double.IsFinite(loss) || !T.IsFinite(TensorPrimitives.Sum<T>(_gradient)))
+        if (!double.IsFinite(loss) || !T.IsFinite(TensorPrimitives.Sum<T>(_gradient.Span)))
         {
             throw new TrainingDivergedException(epoch, batch, loss, history);
         }
 
-        TensorPrimitives.Divide(_gradient, T.CreateTruncating(samples.Length), _gradient);
-        _engine.Step(Optimizer, _gradient);
+        TensorPrimitives.Divide(_gradient.Span, T.CreateTruncating(samples.Length), _gradient.Span);
+        _engine.Step(Optimizer, _gradient.Memory);
         return loss;
     }
 }

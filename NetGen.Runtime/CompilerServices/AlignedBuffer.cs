@@ -8,9 +8,9 @@ namespace NetGen.CompilerServices;
 /// <see cref="Length"/> elements whose first one is on a 64-byte boundary: a cache line, and one 512-bit vector. The
 /// kernels load and store whole vectors from a buffer's start (a layer's weights, a sample's values in a workspace, a
 /// gradient); in a plain array, whose elements start 16 bytes into a GC-aligned object, every 512-bit access straddles
-/// two lines and costs two. Generated networks keep their parameters in one, and workspaces and the gradient engine
-/// their buffers. (A <see cref="Predictor{T}"/>'s packed copy stays a plain array: aligned, one W3 sample measured
-/// 0.96-0.97x; see docs/design-notes.md.)
+/// two lines and costs two. Generated networks keep their parameters in one, workspaces and the gradient engine their
+/// buffers, and the trainers their copy of each batch and the gradient they step with. (A <see cref="Predictor{T}"/>'s
+/// packed copy stays a plain array: aligned, one W3 sample measured 0.96-0.97x; see docs/design-notes.md.)
 /// </summary>
 /// <remarks>
 /// The array behind it lives on the pinned object heap, so the GC never moves it off the boundary; it is a few elements
@@ -53,6 +53,9 @@ public readonly struct AlignedBuffer<T>
 
     /// <summary>The elements, from the one on the boundary.</summary>
     public Span<T> Span => _array is null ? default : MemoryMarshal.CreateSpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_array), _start), Length);
+
+    /// <summary>The same elements as <see cref="Span"/>, for APIs that take <see cref="Memory{T}"/> (the array is pinned, so they stay on the boundary).</summary>
+    public Memory<T> Memory => _array is null ? default : _array.AsMemory(_start, Length);
 
     /// <summary>Elements an array may need before its first boundary (the runtime aligns array data to at least 8 bytes).</summary>
     private static int Padding => (Alignment / Unsafe.SizeOf<T>()) - 1;

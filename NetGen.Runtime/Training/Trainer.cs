@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using NetGen.CompilerServices;
 
 namespace NetGen;
 
@@ -45,9 +46,11 @@ public sealed class Trainer<T> : IDisposable
     private readonly DeterministicRandom _random;
     private readonly ParallelGradient<T> _engine;
     private readonly bool _hasDropout;
-    private readonly T[] _batchInputs;
-    private readonly T[] _batchTargets;
-    private readonly T[] _gradient;
+    // Line-aligned, like the engine's own buffers: the kernels read the batch and the step reads and writes the gradient
+    // in whole vectors (in plain arrays the gradient cost W2's step 2-3% and W3's 2-4%; docs/design-notes.md).
+    private readonly AlignedBuffer<T> _batchInputs;
+    private readonly AlignedBuffer<T> _batchTargets;
+    private readonly AlignedBuffer<T> _gradient;
     private readonly NetworkWorkspace<T> _workspace;
     private readonly T[] _bestParameters;
     private readonly LayerDescription[] _normLayers;
@@ -92,9 +95,9 @@ public sealed class Trainer<T> : IDisposable
         BaseLearningRate = optimizer.LearningRate;
         _bestParameters = Options.EarlyStopping is null ? [] : new T[network.ParameterCount];
         _random = new DeterministicRandom(seed);
-        _batchInputs = new T[(long)batchSize * network.InputSize];
-        _batchTargets = new T[(long)batchSize * network.OutputSize];
-        _gradient = new T[network.ParameterCount];
+        _batchInputs = WorkspaceLimits.BatchBuffer<T>(batchSize, network.InputSize, "batch", "input", nameof(batchSize), batchSize);
+        _batchTargets = WorkspaceLimits.BatchBuffer<T>(batchSize, network.OutputSize, "batch", "target", nameof(batchSize), batchSize);
+        _gradient = new AlignedBuffer<T>(network.ParameterCount);
         _workspace = network.CreateWorkspace(batchSize);
         _engine = new ParallelGradient<T>(network, batchSize, Options.Threads);
         _hasDropout = network.Description.Layers.Any(l => l.Kind == LayerKind.Dropout);
@@ -424,8 +427,8 @@ public sealed class Trainer<T> : IDisposable
     {
         int inputSize = Network.InputSize;
         int outputSize = Network.OutputSize;
-        var inputs = _batchInputs.AsSpan(0, samples.Length * inputSize);
-        var targets = _batchTargets.AsSpan(0, samples.Length * outputSize);
+        var inputs = _batchInputs.Span.Slice(0, samples.Length * inputSize);
+        var targets = _batchTargets.Span.Slice(0, samples.Length * outputSize);
         for (int i = 0; i < samples.Length; i++)
         {
             train.Features(samples[i]).CopyTo(inputs.Slice(i * inputSize, inputSize));
@@ -439,9 +442,9 @@ public sealed class Trainer<T> : IDisposable
             // Without clipping nothing needs the whole gradient before the step: the engine sums, divides, checks
             // and steps each thread's share in one job (the same bits as the three passes below).
             double fusedLoss = _engine.ComputeAndStep(
-                _batchInputs.AsMemory(0, samples.Length * inputSize),
-                _batchTargets.AsMemory(0, samples.Length * outputSize),
-                _gradient,
+                _batchInputs.Memory.Slice(0, samples.Length * inputSize),
+                _batchTargets.Memory.Slice(0, samples.Length * outputSize),
+                _gradient.Memory,
                 T.CreateTruncating(samples.Length),
                 Optimizer,
                 training: true,
@@ -457,22 +460,22 @@ public sealed class Trainer<T> : IDisposable
         }
 
         double loss = _engine.Compute(
-            _batchInputs.AsMemory(0, samples.Length * inputSize),
-            _batchTargets.AsMemory(0, samples.Length * outputSize),
-            _gradient,
+            _batchInputs.Memory.Slice(0, samples.Length * inputSize),
+            _batchTargets.Memory.Slice(0, samples.Length * outputSize),
+            _gradient.Memory,
             training: true,
             dropoutSeed);
 
         // One NaN or infinity anywhere makes the sum non-finite, so a vectorized sum checks the whole gradient.
-        if (!double.IsFinite(loss) || !T.IsFinite(TensorPrimitives.Sum<T>(_gradient)))
+        if (!double.IsFinite(loss) || !T.IsFinite(TensorPrimitives.Sum<T>(_gradient.Span)))
         {
             throw new TrainingDivergedException(epoch, batch, loss, history);
         }
 
-        TensorPrimitives.Divide(_gradient, T.CreateTruncating(samples.Length), _gradient);
+        TensorPrimitives.Divide(_gradient.Span, T.CreateTruncating(samples.Length), _gradient.Span);
         TrackGradientNorms();
-        GradientClipping.ClipByGlobalNorm<T>(_gradient, Options.MaxGradientNorm.Value);
-        _engine.Step(Optimizer, _gradient);
+        GradientClipping.ClipByGlobalNorm<T>(_gradient.Span, Options.MaxGradientNorm.Value);
+        _engine.Step(Optimizer, _gradient.Memory);
         return loss;
     }
 
@@ -483,7 +486,7 @@ public sealed class Trainer<T> : IDisposable
         {
             for (int i = 0; i < _normTensors.Length; i++)
             {
-                double norm = double.CreateTruncating(TensorPrimitives.Norm<T>(_gradient.AsSpan(_normTensors[i].Offset, _normTensors[i].Length)));
+                double norm = double.CreateTruncating(TensorPrimitives.Norm<T>(_gradient.Span.Slice(_normTensors[i].Offset, _normTensors[i].Length)));
                 _lastBatchGradientNorms[i] = norm;
                 _gradientNormSums[i] += norm;
             }

@@ -53,7 +53,22 @@ public partial class AlignmentTests
     }
 
     [Fact]
-    public void TheDefaultBuffer_IsEmpty() => Assert.True(default(AlignedBuffer<float>).Span.IsEmpty);
+    public void TheDefaultBuffer_IsEmpty()
+    {
+        Assert.True(default(AlignedBuffer<float>).Span.IsEmpty);
+        Assert.True(default(AlignedBuffer<float>).Memory.IsEmpty);
+    }
+
+    [Fact]
+    public void ABuffersMemory_IsItsSpan()
+    {
+        var buffer = new AlignedBuffer<double>(37);
+        buffer.Span[36] = 2.5;
+
+        Assert.Equal(37, buffer.Memory.Length);
+        Assert.Equal(AddressOf(buffer.Span), AddressOf(buffer.Memory.Span));
+        Assert.Equal(2.5, buffer.Memory.Span[36]);
+    }
 
     [Fact]
     public void TheLongestBuffer_IsTheLargestArrayLessTheElementsBeforeItsFirstLine()
@@ -93,6 +108,31 @@ public partial class AlignmentTests
         Assert.Equal(0, AddressOf(WorkspaceAccess.Buffer(workspace)) % 64);
     }
 
+    [Fact]
+    public void ATrainersBatch_AndTheGradientItStepsWith_StartOnALine()
+    {
+        // DigitsNet's 64 inputs and 10 targets per sample; 7 samples a batch is one chunk, so the network sees the trainer's
+        // batch from its first sample and the optimizer the trainer's whole gradient.
+        var network = new AddressRecordingNetwork(new DigitsNet(3));
+        var optimizer = new AddressRecordingOptimizer();
+        var random = new DeterministicRandom(5);
+        var inputs = Enumerable.Range(0, 20 * 64).Select(_ => (float)random.NextDouble()).ToArray();
+        var targets = new float[20 * 10];
+        for (int s = 0; s < 20; s++)
+        {
+            targets[(s * 10) + (s % 10)] = 1;
+        }
+
+        using var trainer = new Trainer<float>(network, optimizer, batchSize: 7, seed: 1, new TrainerOptions { Threads = 1 });
+        trainer.Fit(new Dataset<float>(inputs, 64, targets, 10), epochs: 2);
+
+        Assert.Equal(6, network.Inputs.Count);
+        Assert.All(network.Inputs, address => Assert.Equal(0, address % 64));
+        Assert.All(network.Targets, address => Assert.Equal(0, address % 64));
+        Assert.Equal(6, optimizer.Gradients.Count);
+        Assert.All(optimizer.Gradients, address => Assert.Equal(0, address % 64));
+    }
+
     [Theory]
     // IrisNet: z1 [16] at 0, a1 [16] at 16, z2 [3] 32, p [3] 35, dz2 [3] 38, da1 [16] 48 (not 41), dz1 [16] 64: 80.
     [InlineData("[Network(Inputs = 4, Loss = Loss.SoftmaxCrossEntropy)] [Dense(16, Activation.Tanh)] [Dense(3)]", 80)]
@@ -127,8 +167,48 @@ public partial class AlignmentTests
         }
     }
 
-    private static unsafe long AddressOf<T>(Span<T> span)
+    private static unsafe long AddressOf<T>(ReadOnlySpan<T> span)
         where T : unmanaged => (long)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
+
+    /// <summary>Records where the inputs and targets of every forward and backward pass start.</summary>
+    private sealed class AddressRecordingNetwork(DigitsNet inner) : DelegatingNetwork<float>(inner)
+    {
+        public List<long> Inputs { get; } = [];
+
+        public List<long> Targets { get; } = [];
+
+        public override float ForwardBackward(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, NetworkWorkspace<float> workspace)
+        {
+            Inputs.Add(AddressOf(inputs));
+            Targets.Add(AddressOf(targets));
+            return base.ForwardBackward(inputs, targets, gradient, workspace);
+        }
+    }
+
+    /// <summary>Plain SGD that records where the gradient of every step starts.</summary>
+    private sealed class AddressRecordingOptimizer() : Optimizer<float>(0.01)
+    {
+        public List<long> Gradients { get; } = [];
+
+        protected internal override IReadOnlyList<float[]> StateBuffers => [];
+
+        protected override void AllocateState(int parameterCount)
+        {
+        }
+
+        protected override void ClearState()
+        {
+        }
+
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long step)
+        {
+            Gradients.Add(AddressOf(gradient));
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                parameters[i] -= 0.01f * gradient[i];
+            }
+        }
+    }
 
     // "private const int Z1GradientOffset = 64;  // dz1 [16]"
     [GeneratedRegex(@"private const int (\w+)Offset = (\d+); +// (\S+) \[(\d+)\]")]

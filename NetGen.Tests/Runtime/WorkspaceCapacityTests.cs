@@ -63,6 +63,32 @@ public class WorkspaceCapacityTests
     }
 
     [Fact]
+    public void ATrainerRefusesABatchWhoseInputsCannotBeOneArray_BeforeItAllocatesThem()
+    {
+        // XorNet has 2 inputs; a trainer's copy of a batch starts on a cache line, so it holds at most 2,147,483,576
+        // floats, 1,073,741,788 samples of 2.
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer<float>(new XorNet(), new Sgd<float>(0.1), batchSize: int.MaxValue));
+
+        Assert.Equal("batchSize", error.ParamName);
+        Assert.Equal(int.MaxValue, error.ActualValue);
+        Assert.Equal(
+            "A batch of 2147483647 samples is copied into one array of 2 input values per sample (4294967294 in all), which can hold at most 2147483576 (the largest .NET array less the values before its first cache line), so at most 1073741788 samples fit. Use a smaller batch. (Parameter 'batchSize')" + Environment.NewLine + "Actual value was 2147483647.",
+            error.Message);
+    }
+
+    [Fact]
+    public void ADistributedTrainersShard_IsRefusedInTheSameWords_NamingTheGlobalBatch()
+    {
+        // 3 x 1,000,000,000 doubles; an aligned double buffer holds at most 2,147,483,584, 715,827,861 samples of 3.
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => WorkspaceLimits.BatchBuffer<double>(1_000_000_000, 3, "process's shard", "input", "globalBatchSize", 2_000_000_000));
+
+        Assert.Equal("globalBatchSize", error.ParamName);
+        Assert.Equal(2_000_000_000, error.ActualValue);
+        Assert.StartsWith("A process's shard of 1000000000 samples is copied into one array of 3 input values per sample (3000000000 in all), which can hold at most 2147483584 (the largest .NET array less the values before its first cache line), so at most 715827861 samples fit. Use a smaller batch.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(5 * 3, WorkspaceLimits.BatchBuffer<double>(5, 3, "batch", "input", "batchSize", 5).Length);
+    }
+
+    [Fact]
     public void TheLargestBatchIsAsManySamplesAsFitInTheLargestArray()
     {
         Assert.Equal(2_147_483_591, Array.MaxLength);

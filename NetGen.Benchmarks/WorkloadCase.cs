@@ -66,9 +66,10 @@ public sealed class WorkloadCase : IDisposable
         }
 
         _targets = new AlignedBuffer<float>(batch * _net.OutputSize);
+        var targets = _targets.Span;
         for (int s = 0; s < batch; s++)
         {
-            _targets.Span[(s * _net.OutputSize) + random.NextInt32(_net.OutputSize)] = 1;
+            targets[(s * _net.OutputSize) + random.NextInt32(_net.OutputSize)] = 1;
         }
     }
 

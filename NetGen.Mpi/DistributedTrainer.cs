@@ -149,10 +149,13 @@ public sealed class DistributedTrainer<T> : IDisposable
         int to = (int)((long)samples.Length * (rank + 1) / size);
         var shard = samples[from..to];
         int inputSize = Network.InputSize, outputSize = Network.OutputSize;
+        var inputs = _shardInputs.Memory.Slice(0, shard.Length * inputSize);
+        var targets = _shardTargets.Memory.Slice(0, shard.Length * outputSize);
+        Span<T> inputValues = inputs.Span, targetValues = targets.Span;
         for (int i = 0; i < shard.Length; i++)
         {
-            train.Features(shard[i]).CopyTo(_shardInputs.Span.Slice(i * inputSize, inputSize));
-            train.Targets(shard[i]).CopyTo(_shardTargets.Span.Slice(i * outputSize, outputSize));
+            train.Features(shard[i]).CopyTo(inputValues.Slice(i * inputSize, inputSize));
+            train.Targets(shard[i]).CopyTo(targetValues.Slice(i * outputSize, outputSize));
         }
 
         // Drawn on every rank, so the shared random sequence stays in step; rank 0 keeps the trainer's seed.
@@ -161,8 +164,8 @@ public sealed class DistributedTrainer<T> : IDisposable
         if (shard.Length > 0)
         {
             loss = _engine.Compute(
-                _shardInputs.Memory.Slice(0, shard.Length * inputSize),
-                _shardTargets.Memory.Slice(0, shard.Length * outputSize),
+                inputs,
+                targets,
                 _gradient.Memory,
                 training: true,
                 dropoutSeed);

@@ -428,12 +428,13 @@ public sealed class Trainer<T> : IDisposable
     {
         int inputSize = Network.InputSize;
         int outputSize = Network.OutputSize;
-        var inputs = _batchInputs.Span.Slice(0, samples.Length * inputSize);
-        var targets = _batchTargets.Span.Slice(0, samples.Length * outputSize);
+        var inputs = _batchInputs.Memory.Slice(0, samples.Length * inputSize);
+        var targets = _batchTargets.Memory.Slice(0, samples.Length * outputSize);
+        Span<T> inputValues = inputs.Span, targetValues = targets.Span;
         for (int i = 0; i < samples.Length; i++)
         {
-            train.Features(samples[i]).CopyTo(inputs.Slice(i * inputSize, inputSize));
-            train.Targets(samples[i]).CopyTo(targets.Slice(i * outputSize, outputSize));
+            train.Features(samples[i]).CopyTo(inputValues.Slice(i * inputSize, inputSize));
+            train.Targets(samples[i]).CopyTo(targetValues.Slice(i * outputSize, outputSize));
         }
 
         // Dropout masks: a fresh seed per batch, drawn only when there is dropout so other networks keep their sequence.
@@ -443,8 +444,8 @@ public sealed class Trainer<T> : IDisposable
             // Without clipping nothing needs the whole gradient before the step: the engine sums, divides, checks
             // and steps each thread's share in one job (the same bits as the three passes below).
             double fusedLoss = _engine.ComputeAndStep(
-                _batchInputs.Memory.Slice(0, samples.Length * inputSize),
-                _batchTargets.Memory.Slice(0, samples.Length * outputSize),
+                inputs,
+                targets,
                 _gradient.Memory,
                 T.CreateTruncating(samples.Length),
                 Optimizer,
@@ -461,8 +462,8 @@ public sealed class Trainer<T> : IDisposable
         }
 
         double loss = _engine.Compute(
-            _batchInputs.Memory.Slice(0, samples.Length * inputSize),
-            _batchTargets.Memory.Slice(0, samples.Length * outputSize),
+            inputs,
+            targets,
             _gradient.Memory,
             training: true,
             dropoutSeed);
